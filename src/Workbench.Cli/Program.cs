@@ -1,0 +1,6 @@
+using System.CommandLine;
+using Workbench.Cli.Commands;
+
+var root = new RootCommand("Workbench: variational autoencoders in pure C# (train, run experiments, evaluate, report).");
+root.Subcommands.Add(DemoCommand.Create());
+return root.Parse(args).Invoke();

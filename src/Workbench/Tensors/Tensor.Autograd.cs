@@ -1,0 +1,110 @@
+using System.Numerics.Tensors;
+
+namespace Workbench.Tensors;
+
+/// <summary>A backward rule: given the gradient of the loss with respect to an op's output,
+/// accumulate the gradients of its inputs (into <see cref="Tensor.GradAccumulator"/>).</summary>
+internal delegate void BackwardRule(Tensor outputGrad);
+
+public sealed partial class Tensor
+{
+    /// <summary>
+    /// Computes the gradient of this tensor with respect to every leaf that requires grad, and adds it
+    /// to their <see cref="Grad"/> (gradients accumulate, as in PyTorch: zero them between steps).
+    /// </summary>
+    /// <param name="gradient">dLoss/dThis; may be omitted for a one-element tensor (taken as 1).</param>
+    public void Backward(Tensor? gradient = null)
+    {
+        if (!RequiresGrad)
+            throw new InvalidOperationException("Backward() called on a tensor that does not require grad: no input on its path has RequiresGrad set (or it was computed under GradMode.NoGrad()).");
+        if (gradient is null)
+        {
+            if (Size != 1) throw new InvalidOperationException($"Backward() without a gradient needs a one-element tensor, got shape {ShapeText(Dims)}.");
+            GradAccumulator()[0] += 1f;
+        }
+        else
+        {
+            RequireSameShape(this, gradient, "Backward gradient");
+            TensorPrimitives.Add(GradAccumulator(), gradient.Span, GradAccumulator());
+        }
+
+        var order = TopologicalOrder();
+        for (int i = order.Count - 1; i >= 0; i--)
+        {
+            var node = order[i];
+            if (node.Backward_ is not null && node.Grad is not null) node.Backward_(node.Grad);
+        }
+    }
+
+    /// <summary>Nodes reachable from this one, each after all of its inputs (iterative: graphs can be deep).</summary>
+    private List<Tensor> TopologicalOrder()
+    {
+        var order = new List<Tensor>();
+        var visited = new HashSet<Tensor>(ReferenceEqualityComparer.Instance);
+        var stack = new Stack<(Tensor Node, int NextParent)>();
+        stack.Push((this, 0));
+        visited.Add(this);
+        while (stack.Count > 0)
+        {
+            var (node, next) = stack.Pop();
+            var parents = node.Parents;
+            if (parents is not null && next < parents.Length)
+            {
+                stack.Push((node, next + 1));
+                var parent = parents[next];
+                if (parent.RequiresGrad && visited.Add(parent)) stack.Push((parent, 0));
+            }
+            else
+            {
+                order.Add(node);
+            }
+        }
+        return order;
+    }
+
+    /// <summary>
+    /// The gradient buffer to add into, created (zeroed) on first use. A leaf's gradient lives outside
+    /// any scope, so parameters keep their <see cref="Grad"/> across steps; an intermediate's is pooled.
+    /// </summary>
+    internal Span<float> GradAccumulator()
+    {
+        if (Grad is null)
+        {
+            if (IsLeaf)
+            {
+                Grad = new Tensor((int[])Dims.Clone(), new float[Size], null);
+            }
+            else
+            {
+                Grad = Uninitialized((int[])Dims.Clone());
+                Grad.Storage.AsSpan().Clear();
+            }
+        }
+        return Grad.Span;
+    }
+
+    /// <summary>Sets the accumulated gradient to zero (keeps the buffer).</summary>
+    public void ZeroGrad() => Grad?.Span.Clear();
+
+    /// <summary>True when an op on these inputs must record its backward rule.</summary>
+    internal static bool Tracks(Tensor a) => a.RequiresGrad && GradMode.IsEnabled;
+
+    internal static bool Tracks(Tensor a, Tensor b) => (a.RequiresGrad || b.RequiresGrad) && GradMode.IsEnabled;
+
+    internal static bool Tracks(ReadOnlySpan<Tensor> inputs)
+    {
+        if (!GradMode.IsEnabled) return false;
+        foreach (var t in inputs) if (t.RequiresGrad) return true;
+        return false;
+    }
+
+    /// <summary>Records that this tensor was produced by <paramref name="op"/> from <paramref name="inputs"/>.</summary>
+    internal Tensor Record(string op, Tensor[] inputs, BackwardRule backward)
+    {
+        OpName = op;
+        Parents = inputs;
+        Backward_ = backward;
+        RequiresGrad = true;
+        return this;
+    }
+}

@@ -1,0 +1,83 @@
+using System.Numerics.Tensors;
+using Workbench.Kernels;
+
+namespace Workbench.Tensors;
+
+// Matrix products. Transposes are handled by the GEMM kernel's flags, never by copying.
+public sealed partial class Tensor
+{
+    /// <summary>
+    /// op(this)·op(other) for 2-D tensors, where op transposes when asked:
+    /// (M, K)·(K, N) → (M, N).
+    /// </summary>
+    public Tensor MatMul(Tensor other, bool transposeThis = false, bool transposeOther = false)
+    {
+        RequireRank(2, "MatMul");
+        other.RequireRank(2, "MatMul");
+        var (a, b) = (this, other);
+        int m = transposeThis ? a.Dims[1] : a.Dims[0];
+        int k = transposeThis ? a.Dims[0] : a.Dims[1];
+        int kb = transposeOther ? b.Dims[1] : b.Dims[0];
+        int n = transposeOther ? b.Dims[0] : b.Dims[1];
+        if (k != kb)
+            throw new ArgumentException($"MatMul: inner dimensions differ: {ShapeText(a.Dims)}{(transposeThis ? "ᵀ" : "")} · {ShapeText(b.Dims)}{(transposeOther ? "ᵀ" : "")}.");
+
+        var y = Uninitialized([m, n]);
+        Gemm.Multiply(transposeThis, transposeOther, m, n, k, 1f, a.Storage, a.Dims[1], b.Storage, b.Dims[1], 0f, y.Storage, n);
+        if (!Tracks(a, b)) return y;
+        return y.Record("MatMul", [a, b], g =>
+        {
+            // C = op(A)·op(B): dop(A) = G·op(B)ᵀ, dop(B) = op(A)ᵀ·G; store each in A's or B's own layout.
+            if (a.RequiresGrad)
+            {
+                if (!transposeThis) Gemm.Multiply(false, !transposeOther, m, k, n, 1f, g.Storage, n, b.Storage, b.Dims[1], 1f, a.GradStorage(), k);
+                else Gemm.Multiply(transposeOther, true, k, m, n, 1f, b.Storage, b.Dims[1], g.Storage, n, 1f, a.GradStorage(), m);
+            }
+            if (b.RequiresGrad)
+            {
+                if (!transposeOther) Gemm.Multiply(!transposeThis, false, k, n, m, 1f, a.Storage, a.Dims[1], g.Storage, n, 1f, b.GradStorage(), n);
+                else Gemm.Multiply(true, transposeThis, n, k, m, 1f, g.Storage, n, a.Storage, a.Dims[1], 1f, b.GradStorage(), k);
+            }
+        });
+    }
+
+    /// <summary>
+    /// A fully connected layer as in PyTorch: y = x·Wᵀ + b, with x (B, in), W (out, in), b (out) → (B, out).
+    /// </summary>
+    public static Tensor Linear(Tensor input, Tensor weight, Tensor? bias = null)
+    {
+        input.RequireRank(2, "Linear input");
+        weight.RequireRank(2, "Linear weight");
+        int batch = input.Dims[0], inFeatures = input.Dims[1], outFeatures = weight.Dims[0];
+        if (weight.Dims[1] != inFeatures)
+            throw new ArgumentException($"Linear: input has {inFeatures} features but weight {ShapeText(weight.Dims)} expects {weight.Dims[1]}.");
+        if (bias is not null && (bias.Rank != 1 || bias.Dims[0] != outFeatures))
+            throw new ArgumentException($"Linear: bias shape {ShapeText(bias.Dims)} should be ({outFeatures}).");
+
+        var y = Uninitialized([batch, outFeatures]);
+        float beta = 0f;
+        if (bias is not null)
+        {
+            // Start C from the broadcast bias and let GEMM add x·Wᵀ to it (β = 1).
+            var rows = y.Storage;
+            for (int r = 0; r < batch; r++) bias.Span.CopyTo(rows.AsSpan(r * outFeatures, outFeatures));
+            beta = 1f;
+        }
+        Gemm.Multiply(false, true, batch, outFeatures, inFeatures, 1f, input.Storage, inFeatures, weight.Storage, inFeatures, beta, y.Storage, outFeatures);
+
+        Tensor[] inputs = bias is null ? [input, weight] : [input, weight, bias];
+        if (!Tracks(inputs)) return y;
+        return y.Record("Linear", inputs, g =>
+        {
+            if (input.RequiresGrad) // dX = G·W: (B, out)·(out, in)
+                Gemm.Multiply(false, false, batch, inFeatures, outFeatures, 1f, g.Storage, outFeatures, weight.Storage, inFeatures, 1f, input.GradStorage(), inFeatures);
+            if (weight.RequiresGrad) // dW = Gᵀ·X: (out, B)·(B, in)
+                Gemm.Multiply(true, false, outFeatures, inFeatures, batch, 1f, g.Storage, outFeatures, input.Storage, inFeatures, 1f, weight.GradStorage(), inFeatures);
+            if (bias is not null && bias.RequiresGrad) // db = Σ_rows G
+            {
+                var db = bias.GradStorage();
+                for (int r = 0; r < batch; r++) TensorPrimitives.Add(db, g.Storage.AsSpan(r * outFeatures, outFeatures), db);
+            }
+        });
+    }
+}
