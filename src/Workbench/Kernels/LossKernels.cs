@@ -1,0 +1,102 @@
+namespace Workbench.Kernels;
+
+/// <summary>
+/// The gradient arriving at a loss: one value per element (no reduction) or one scalar shared by all
+/// elements (sum, or mean with <see cref="Scale"/> = 1/N).
+/// </summary>
+internal readonly struct UpstreamGradient(float[] values, float scale, bool perElement)
+{
+    public float At(int i) => (perElement ? values[i] : values[0]) * scale;
+
+    public float Scale => scale;
+}
+
+/// <summary>
+/// Fused elementwise losses and their derivatives, each in one pass. Spans have equal lengths
+/// (operands already broadcast); a gradient span that is empty is skipped, otherwise it is added into.
+/// </summary>
+internal static class LossKernels
+{
+    private const float Log2Pi = 1.8378770664093453f; // log(2π)
+
+    /// <summary>loss = max(l, 0) − l·t + log1p(e^−|l|), the cross-entropy of Bernoulli(σ(l)) against target t.</summary>
+    public static void BinaryCrossEntropyWithLogits(ReadOnlySpan<float> logits, ReadOnlySpan<float> targets, Span<float> loss)
+    {
+        for (int i = 0; i < logits.Length; i++)
+        {
+            float l = logits[i];
+            loss[i] = MathF.Max(l, 0f) - l * targets[i] + StableMath.Log1P(MathF.Exp(-MathF.Abs(l)));
+        }
+    }
+
+    /// <summary>∂/∂l = σ(l) − t, ∂/∂t = −l.</summary>
+    public static void BinaryCrossEntropyWithLogitsBackward(UpstreamGradient upstream, ReadOnlySpan<float> logits, ReadOnlySpan<float> targets,
+        Span<float> logitsGradient, Span<float> targetsGradient)
+    {
+        for (int i = 0; i < logits.Length; i++)
+        {
+            float g = upstream.At(i);
+            if (!logitsGradient.IsEmpty) logitsGradient[i] += g * (StableMath.Sigmoid(logits[i]) - targets[i]);
+            if (!targetsGradient.IsEmpty) targetsGradient[i] -= g * logits[i];
+        }
+    }
+
+    /// <summary>loss = −½(log 2π + v + (x − μ)² e^−v), the log-density of N(μ, eᵛ) at x.</summary>
+    public static void GaussianLogLikelihood(ReadOnlySpan<float> x, ReadOnlySpan<float> mean, ReadOnlySpan<float> logVariance, Span<float> loss)
+    {
+        for (int i = 0; i < x.Length; i++)
+        {
+            float d = x[i] - mean[i];
+            loss[i] = -0.5f * (Log2Pi + logVariance[i] + d * d * MathF.Exp(-logVariance[i]));
+        }
+    }
+
+    /// <summary>With w = (x − μ)e^−v: ∂/∂x = −w, ∂/∂μ = w, ∂/∂v = ½((x − μ)·w − 1).</summary>
+    public static void GaussianLogLikelihoodBackward(UpstreamGradient upstream, ReadOnlySpan<float> x, ReadOnlySpan<float> mean, ReadOnlySpan<float> logVariance,
+        Span<float> xGradient, Span<float> meanGradient, Span<float> logVarianceGradient)
+    {
+        for (int i = 0; i < x.Length; i++)
+        {
+            float g = upstream.At(i);
+            float d = x[i] - mean[i];
+            float w = d * MathF.Exp(-logVariance[i]);
+            if (!xGradient.IsEmpty) xGradient[i] -= g * w;
+            if (!meanGradient.IsEmpty) meanGradient[i] += g * w;
+            if (!logVarianceGradient.IsEmpty) logVarianceGradient[i] += 0.5f * g * (d * w - 1f);
+        }
+    }
+
+    /// <summary>loss = ½(μ² + eᵛ − 1 − v) = KL(N(μ, eᵛ) ‖ N(0, 1)).</summary>
+    public static void GaussianKlToStandardNormal(ReadOnlySpan<float> mean, ReadOnlySpan<float> logVariance, Span<float> loss)
+    {
+        for (int i = 0; i < mean.Length; i++)
+        {
+            float mu = mean[i], v = logVariance[i];
+            loss[i] = 0.5f * (mu * mu + MathF.Exp(v) - 1f - v);
+        }
+    }
+
+    /// <summary>∂/∂μ = μ, ∂/∂v = ½(eᵛ − 1).</summary>
+    public static void GaussianKlToStandardNormalBackward(UpstreamGradient upstream, ReadOnlySpan<float> mean, ReadOnlySpan<float> logVariance,
+        Span<float> meanGradient, Span<float> logVarianceGradient)
+    {
+        for (int i = 0; i < mean.Length; i++)
+        {
+            float g = upstream.At(i);
+            if (!meanGradient.IsEmpty) meanGradient[i] += g * mean[i];
+            if (!logVarianceGradient.IsEmpty) logVarianceGradient[i] += 0.5f * g * (MathF.Exp(logVariance[i]) - 1f);
+        }
+    }
+
+    /// <summary>destination (the plan's output shape) = source (operand B of <paramref name="plan"/>) repeated along its broadcast dimensions.</summary>
+    public static void ExpandOperandB(float[] source, BroadcastPlan plan, float[] destination)
+    {
+        var state = (Source: source, Destination: destination, Run: plan.RunLength, Advances: plan.RunAdvancesB);
+        plan.ForEachRun(ref state, static (ref (float[] Source, float[] Destination, int Run, bool Advances) s, int o, int ia, int ib) =>
+        {
+            var dst = s.Destination.AsSpan(o, s.Run);
+            if (s.Advances) s.Source.AsSpan(ib, s.Run).CopyTo(dst);
+            else dst.Fill(s.Source[ib]);
+        });
+    }
+}
