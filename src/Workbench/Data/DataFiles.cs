@@ -1,0 +1,63 @@
+namespace Workbench.Data;
+
+/// <summary>File-system helpers shared by the dataset loaders and writers.</summary>
+internal static class DataFiles
+{
+    /// <summary>
+    /// Writes a file atomically: the content goes to a temporary file in the same directory, which
+    /// then replaces <paramref name="path"/> in one rename, so readers never see a half-written file.
+    /// </summary>
+    public static void WriteAtomically(string path, Action<Stream> write)
+    {
+        string full = Path.GetFullPath(path);
+        string directory = Path.GetDirectoryName(full)!;
+        Directory.CreateDirectory(directory);
+        string temp = TempPathBeside(full);
+        try
+        {
+            using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None))
+            {
+                write(stream);
+                stream.Flush(flushToDisk: true);
+            }
+            File.Move(temp, full, overwrite: true);
+        }
+        catch
+        {
+            TryDelete(temp);
+            throw;
+        }
+    }
+
+    /// <summary>A fresh hidden temporary name next to <paramref name="fullPath"/>.</summary>
+    public static string TempPathBeside(string fullPath) =>
+        Path.Combine(Path.GetDirectoryName(fullPath)!, $".{Path.GetFileName(fullPath)}.{Guid.NewGuid():N}.tmp");
+
+    public static void TryDelete(string path)
+    {
+        try { File.Delete(path); }
+        catch (IOException) { }
+        catch (UnauthorizedAccessException) { }
+    }
+
+    /// <summary>
+    /// <paramref name="start"/> and its ancestors up to and including the repository root (the first
+    /// directory holding <c>.git</c> or a <c>*.sln</c>), or up to the file-system root when there is none.
+    /// </summary>
+    public static IEnumerable<string> SelfAndAncestorsToRepoRoot(string start)
+    {
+        for (var dir = new DirectoryInfo(Path.GetFullPath(start)); dir is not null; dir = dir.Parent)
+        {
+            yield return dir.FullName;
+            if (IsRepoRoot(dir.FullName)) yield break;
+        }
+    }
+
+    /// <summary>The repository root above <paramref name="start"/>, or null.</summary>
+    public static string? FindRepoRoot(string start) =>
+        SelfAndAncestorsToRepoRoot(start).LastOrDefault(IsRepoRoot);
+
+    private static bool IsRepoRoot(string dir) =>
+        Directory.Exists(Path.Combine(dir, ".git")) || File.Exists(Path.Combine(dir, ".git")) ||
+        Directory.EnumerateFiles(dir, "*.sln").Any() || Directory.EnumerateFiles(dir, "*.slnx").Any();
+}

@@ -1,0 +1,146 @@
+using Workbench.Tensors;
+
+namespace Workbench.Data;
+
+/// <summary>
+/// An in-memory set of labelled greyscale images: N images of H×W pixels in [0, 1], stored
+/// row-major one after another, and one class label per image.
+/// </summary>
+public sealed class ImageDataset
+{
+    private readonly float[] _pixels;
+    private readonly int[] _labels;
+
+    /// <summary>
+    /// Wraps <paramref name="pixels"/> (N·H·W values, image after image) and <paramref name="labels"/> (N)
+    /// without copying them.
+    /// </summary>
+    public ImageDataset(float[] pixels, int[] labels, int height, int width, IReadOnlyList<string> classNames)
+    {
+        ArgumentNullException.ThrowIfNull(pixels);
+        ArgumentNullException.ThrowIfNull(labels);
+        ArgumentNullException.ThrowIfNull(classNames);
+        if (height <= 0 || width <= 0)
+            throw new ArgumentException($"Image size must be positive, got {height}×{width}.");
+        if ((long)labels.Length * height * width != pixels.Length)
+            throw new ArgumentException($"{labels.Length} images of {height}×{width} need {(long)labels.Length * height * width} pixels, got {pixels.Length}.");
+        if (classNames.Count == 0) throw new ArgumentException("A dataset needs at least one class name.", nameof(classNames));
+        for (int i = 0; i < labels.Length; i++)
+            if ((uint)labels[i] >= (uint)classNames.Count)
+                throw new ArgumentException($"Label {labels[i]} of image {i} is outside the {classNames.Count} classes.", nameof(labels));
+        _pixels = pixels;
+        _labels = labels;
+        Height = height;
+        Width = width;
+        ClassNames = classNames.ToArray();
+    }
+
+    /// <summary>Number of images.</summary>
+    public int Count => _labels.Length;
+
+    /// <summary>Image height in pixels.</summary>
+    public int Height { get; }
+
+    /// <summary>Image width in pixels.</summary>
+    public int Width { get; }
+
+    /// <summary>Pixels per image (H·W): the feature size of a flattened batch.</summary>
+    public int PixelCount => Height * Width;
+
+    /// <summary>Class names, indexed by label.</summary>
+    public IReadOnlyList<string> ClassNames { get; }
+
+    /// <summary>All pixels, image after image (N·H·W values in [0, 1]). Do not modify.</summary>
+    public ReadOnlySpan<float> Pixels => _pixels;
+
+    /// <summary>All labels (N values in 0..classes-1). Do not modify.</summary>
+    public ReadOnlySpan<int> Labels => _labels;
+
+    /// <summary>The pixels of image <paramref name="index"/> (H·W values, row-major).</summary>
+    public ReadOnlySpan<float> Image(int index)
+    {
+        if ((uint)index >= (uint)Count) throw new ArgumentOutOfRangeException(nameof(index), $"Image {index} of a dataset of {Count}.");
+        return _pixels.AsSpan(index * PixelCount, PixelCount);
+    }
+
+    /// <summary>A new dataset holding copies of the images at <paramref name="indices"/>, in that order.</summary>
+    public ImageDataset Subset(int[] indices)
+    {
+        var pixels = new float[(long)indices.Length * PixelCount];
+        var labels = new int[indices.Length];
+        CopyBatch(indices, pixels, labels);
+        return new ImageDataset(pixels, labels, Height, Width, ClassNames);
+    }
+
+    /// <summary>
+    /// The images at <paramref name="indices"/> as a tensor (B, H·W) and their labels (B).
+    /// </summary>
+    public (Tensor Images, int[] Labels) Batch(ReadOnlySpan<int> indices)
+    {
+        var images = Tensor.Uninitialized([indices.Length, PixelCount]); // (B, H·W)
+        var labels = new int[indices.Length];
+        CopyBatch(indices, images.Span, labels);
+        return (images, labels);
+    }
+
+    /// <summary>
+    /// Copies the images at <paramref name="indices"/> into <paramref name="images"/> (B·H·W values) and
+    /// their labels into <paramref name="labels"/> (B values): the allocation-free form of <see cref="Batch"/>.
+    /// </summary>
+    public void CopyBatch(ReadOnlySpan<int> indices, Span<float> images, Span<int> labels)
+    {
+        int p = PixelCount;
+        if (images.Length != indices.Length * p || labels.Length != indices.Length)
+            throw new ArgumentException($"A batch of {indices.Length} needs {indices.Length * p} pixel slots and {indices.Length} label slots, got {images.Length} and {labels.Length}.");
+        for (int b = 0; b < indices.Length; b++)
+        {
+            int i = indices[b];
+            if ((uint)i >= (uint)Count) throw new ArgumentOutOfRangeException(nameof(indices), $"Index {i} is outside a dataset of {Count} images.");
+            _pixels.AsSpan(i * p, p).CopyTo(images.Slice(b * p, p));
+            labels[b] = _labels[i];
+        }
+    }
+
+    /// <summary>One-hot encoding of <paramref name="labels"/>: a tensor (B, classes) with a single 1 per row.</summary>
+    public static Tensor OneHot(ReadOnlySpan<int> labels, int classes)
+    {
+        if (classes <= 0) throw new ArgumentOutOfRangeException(nameof(classes), "must be positive");
+        var result = Tensor.Zeros(labels.Length, classes); // (B, classes)
+        var s = result.Span;
+        for (int b = 0; b < labels.Length; b++)
+        {
+            if ((uint)labels[b] >= (uint)classes)
+                throw new ArgumentOutOfRangeException(nameof(labels), $"Label {labels[b]} at position {b} is outside 0..{classes - 1}.");
+            s[b * classes + labels[b]] = 1f;
+        }
+        return result;
+    }
+
+    /// <summary>One-hot encoding of <paramref name="labels"/> with this dataset's number of classes (B, classes).</summary>
+    public Tensor OneHot(ReadOnlySpan<int> labels) => OneHot(labels, ClassNames.Count);
+
+    /// <summary>The per-pixel mean over all images, a tensor (H·W) (computed in double precision).</summary>
+    public Tensor MeanImage()
+    {
+        int p = PixelCount;
+        var sums = new double[p];
+        for (int i = 0; i < Count; i++)
+        {
+            var image = _pixels.AsSpan(i * p, p);
+            for (int j = 0; j < p; j++) sums[j] += image[j];
+        }
+        var mean = new float[p];
+        for (int j = 0; j < p; j++) mean[j] = Count == 0 ? 0f : (float)(sums[j] / Count);
+        return Tensor.FromArray(mean, p);
+    }
+
+    /// <summary>Number of images of each class (length = number of classes).</summary>
+    public int[] ClassCounts()
+    {
+        var counts = new int[ClassNames.Count];
+        foreach (int label in _labels) counts[label]++;
+        return counts;
+    }
+
+    public override string ToString() => $"ImageDataset({Count} images of {Height}×{Width}, {ClassNames.Count} classes)";
+}
