@@ -79,6 +79,19 @@ public class LayerTests
     }
 
     [Fact]
+    public void SmallConvAutoencoder_ParameterGradients_MatchFiniteDifferences()
+    {
+        // (2, 1, 6, 6) → conv (2, 2, 3, 3) → flatten (2, 18) → linear (2, 8) → unflatten (2, 2, 2, 2) → convT (2, 1, 4, 4)
+        var rng = new Rng(12);
+        var model = new Sequential(
+            new Conv2d(1, 2, 3, rng, stride: 2, padding: 1), new Tanh(), new Flatten(), new Linear(18, 8, rng),
+            new Unflatten(2, 2, 2), new ConvTranspose2d(2, 1, 4, rng, stride: 2, padding: 1), new Sigmoid());
+        var x = GradCheck.Random(13, 2, 1, 6, 6);
+        Assert.Equal(new[] { 2, 1, 4, 4 }, model.Forward(x).Shape);
+        GradCheck.AssertGradients(_ => model.Forward(x), model.Parameters().ToArray());
+    }
+
+    [Fact]
     public void Unflatten_SizeMismatch_Throws()
     {
         Assert.Throws<ArgumentException>(() => new Unflatten(4, 4).Forward(Tensor.Zeros(2, 15)));
