@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Workbench.Tensors;
 using Workbench.Tests.Support;
 
@@ -133,6 +134,31 @@ public class ConvTests
             Close.Assert(transposed, Tensor.ConvTranspose2d(x, weight, null, 2, 1, 1).Span, what: "pooled conv_transpose2d");
         }
     }
+
+    [Fact]
+    public void ConvOps_Forward_MatchPyTorchFixture()
+    {
+        // Fixtures/conv_pytorch.json: torch.nn.functional.conv2d / conv_transpose2d outputs (PyTorch 1.13).
+        using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Fixtures", "conv_pytorch.json")));
+        foreach (var c in json.RootElement.GetProperty("cases").EnumerateArray())
+        {
+            Tensor Read(string name) => Tensor.FromArray(Floats(c.GetProperty(name)), Ints(c.GetProperty(name + "Shape")));
+            var x = Read("x");
+            var weight = Read("weight");
+            var bias = Tensor.FromArray(Floats(c.GetProperty("bias")));
+            int stride = c.GetProperty("stride").GetInt32(), padding = c.GetProperty("padding").GetInt32();
+            string op = c.GetProperty("op").GetString()!;
+            var y = op == "conv2d"
+                ? Tensor.Conv2d(x, weight, bias, stride, padding)
+                : Tensor.ConvTranspose2d(x, weight, bias, stride, padding, c.GetProperty("outputPadding").GetInt32());
+            Assert.Equal(Ints(c.GetProperty("yShape")), y.Shape);
+            Close.Assert(Floats(c.GetProperty("y")), y.Span, rtol: 1e-4, atol: 1e-4, what: op);
+        }
+    }
+
+    private static float[] Floats(JsonElement array) => array.EnumerateArray().Select(e => e.GetSingle()).ToArray();
+
+    private static int[] Ints(JsonElement array) => array.EnumerateArray().Select(e => e.GetInt32()).ToArray();
 
     [Fact]
     public void Conv2d_BadShapes_ThrowNamingTheProblem()
