@@ -36,6 +36,18 @@ public sealed class Rng
         return z ^ (z >> 31);
     }
 
+    /// <summary>The full generator state (for checkpoints): restore it with <see cref="Restore"/>.</summary>
+    public ulong[] SaveState() => [_s0, _s1, _s2, _s3, BitConverter.DoubleToUInt64Bits(_spareNormal), _hasSpare ? 1UL : 0UL];
+
+    /// <summary>Continues exactly where the generator that produced <paramref name="state"/> was.</summary>
+    public void Restore(ReadOnlySpan<ulong> state)
+    {
+        if (state.Length != 6) throw new ArgumentException($"An Rng state has 6 words, got {state.Length}.");
+        (_s0, _s1, _s2, _s3) = (state[0], state[1], state[2], state[3]);
+        _spareNormal = BitConverter.UInt64BitsToDouble(state[4]);
+        _hasSpare = state[5] != 0;
+    }
+
     /// <summary>The next 64 random bits.</summary>
     public ulong NextUInt64()
     {

@@ -1,0 +1,51 @@
+using Workbench.Data;
+using Workbench.Models;
+using Workbench.Tensors;
+
+namespace Workbench.Evaluation;
+
+/// <summary>Activity of each latent dimension: A_d = Cov_x(E_q[z_d]) (the variance of μ_d across images).</summary>
+/// <param name="Activity">A_d per dimension. (latent)</param>
+/// <param name="Threshold">A dimension is active when A_d exceeds this (0.01 in Burda et al. 2016).</param>
+public sealed record ActiveUnitsEvaluation(float[] Activity, double Threshold)
+{
+    /// <summary>Number of active dimensions.</summary>
+    public int Count => Activity.Count(a => a > Threshold);
+}
+
+/// <summary>Active units (Burda et al. 2016): how many latent dimensions the encoder actually uses.</summary>
+public static class ActiveUnits
+{
+    public static ActiveUnitsEvaluation Evaluate(VariationalAutoencoder model, ImageDataset data, double threshold = 0.01, int batchSize = 500)
+    {
+        if (data.Count < 2) throw new ArgumentException("Active units need at least two images.");
+        int latent = model.Config.LatentSize;
+        var sum = new double[latent];
+        var sumOfSquares = new double[latent];
+        var pool = new BufferPool();
+        bool wasTraining = model.Training;
+        model.Eval();
+        using (GradMode.NoGrad())
+        {
+            foreach (var (start, count) in Evaluator.Ranges(data.Count, batchSize))
+            {
+                using var scope = TensorScope.Begin(pool);
+                var (images, condition) = Batching.Make(model, data, Batching.Sequential(start, count));
+                var mean = model.Encode(images, condition).Mean.Span; // (B, latent)
+                for (int b = 0; b < count; b++)
+                    for (int d = 0; d < latent; d++)
+                    {
+                        double m = mean[b * latent + d];
+                        sum[d] += m;
+                        sumOfSquares[d] += m * m;
+                    }
+            }
+        }
+        model.Train(wasTraining);
+        int n = data.Count;
+        var activity = new float[latent];
+        for (int d = 0; d < latent; d++)
+            activity[d] = (float)((sumOfSquares[d] - sum[d] * sum[d] / n) / (n - 1)); // unbiased variance
+        return new ActiveUnitsEvaluation(activity, threshold);
+    }
+}

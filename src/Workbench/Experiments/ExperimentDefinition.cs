@@ -1,0 +1,86 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Workbench.Models;
+
+namespace Workbench.Experiments;
+
+/// <summary>
+/// An experiment file: a base configuration (data, model, training, evaluation) and a grid of
+/// overrides whose Cartesian product gives the runs. See <c>experiments/README.md</c> for the schema.
+/// </summary>
+public sealed record ExperimentDefinition
+{
+    /// <summary>Name of the results folder, <c>results/&lt;name&gt;/</c>. Letters, digits, '-', '_' and '.'.</summary>
+    public required string Name { get; init; }
+
+    /// <summary>What the experiment shows, in a sentence or two.</summary>
+    public string Description { get; init; } = "";
+
+    public DataSpec Data { get; init; } = new();
+
+    /// <summary>The model configuration; <c>"variant"</c> picks vae, beta-vae or cvae.</summary>
+    public VaeConfig Model { get; init; } = new();
+
+    public TrainingSpec Training { get; init; } = new();
+
+    public EvaluationSpec Evaluation { get; init; } = new();
+
+    /// <summary>
+    /// Overrides by dotted path (e.g. <c>"model.beta": [0.5, 1, 2]</c>, <c>"training.seed": [1, 2]</c>);
+    /// every combination is one run.
+    /// </summary>
+    public Dictionary<string, JsonElement[]> Grid { get; init; } = new();
+}
+
+/// <summary>Which images to train and test on.</summary>
+public sealed record DataSpec
+{
+    /// <summary>fashion-mnist-subset (bundled, offline), fashion-mnist, mnist, or sprites.</summary>
+    public string Dataset { get; init; } = "fashion-mnist-subset";
+
+    /// <summary>Folder holding the IDX files (fashion-mnist, mnist); null searches the usual places.</summary>
+    public string? Directory { get; init; }
+
+    /// <summary>Use only the first this many training images (after a seeded stratified choice); null for all.</summary>
+    public int? TrainLimit { get; init; }
+
+    /// <summary>Use only this many test images; null for all.</summary>
+    public int? TestLimit { get; init; }
+
+    public static readonly string[] Known = ["fashion-mnist-subset", "fashion-mnist", "mnist", "sprites"];
+}
+
+/// <summary>The training settings an experiment may set (see <see cref="Training.TrainingOptions"/>).</summary>
+public sealed record TrainingSpec
+{
+    public int Epochs { get; init; } = 10;
+    public int BatchSize { get; init; } = 128;
+    public float LearningRate { get; init; } = 1e-3f;
+    public ulong Seed { get; init; } = 1;
+    public float? ClipGradientNorm { get; init; }
+    public bool DynamicBinarization { get; init; }
+    public int CheckpointEvery { get; init; } = 1;
+}
+
+/// <summary>What to measure once a run has trained.</summary>
+public sealed record EvaluationSpec
+{
+    /// <summary>k of the importance-weighted bound on the test set; 0 skips it.</summary>
+    public int ImportanceSamples { get; init; }
+
+    /// <summary>Test images used for the importance-weighted bound (it costs k decoder passes per image); null for all.</summary>
+    public int? ImportanceImages { get; init; } = 1000;
+
+    /// <summary>Threshold on Cov_x E_q[z_d] for counting active units.</summary>
+    public double ActiveUnitThreshold { get; init; } = 0.01;
+
+    /// <summary>Write image grids (reconstructions, samples, traversals, latent scatter).</summary>
+    public bool Images { get; init; } = true;
+}
+
+/// <summary>One point of an experiment's grid: its id, the overrides that made it, and the resolved definition.</summary>
+/// <param name="Id">Folder name under the experiment, e.g. <c>beta=4_seed=1</c>, or <c>default</c> without a grid.</param>
+/// <param name="Overrides">Dotted path → value for this run.</param>
+/// <param name="Definition">The experiment with the overrides applied (its Grid is empty).</param>
+/// <param name="ResolvedJson">The same, as JSON: what <c>config.json</c> holds.</param>
+public sealed record RunSpec(string Id, IReadOnlyDictionary<string, JsonNode?> Overrides, ExperimentDefinition Definition, JsonObject ResolvedJson);

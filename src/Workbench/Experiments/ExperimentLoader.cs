@@ -1,0 +1,150 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using Workbench.Models;
+
+namespace Workbench.Experiments;
+
+/// <summary>Reads and validates experiment files and expands their grids into runs.</summary>
+public static partial class ExperimentLoader
+{
+    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]*$")]
+    private static partial Regex SafeName();
+
+    /// <summary>Loads <paramref name="path"/>; every problem is an <see cref="ExperimentFileException"/> naming the field.</summary>
+    public static ExperimentDefinition Load(string path) => Expand(path).Definition;
+
+    /// <summary>Loads <paramref name="path"/> and returns the definition with its runs.</summary>
+    public static (ExperimentDefinition Definition, IReadOnlyList<RunSpec> Runs) Expand(string path)
+    {
+        if (!File.Exists(path)) throw new ExperimentFileException(path, null, "file not found");
+        JsonObject root;
+        try
+        {
+            root = JsonNode.Parse(File.ReadAllText(path), documentOptions: new JsonDocumentOptions
+            {
+                CommentHandling = JsonCommentHandling.Skip,
+                AllowTrailingCommas = true,
+            }) as JsonObject ?? throw new ExperimentFileException(path, null, "the top level must be a JSON object");
+        }
+        catch (JsonException e)
+        {
+            throw new ExperimentFileException(path, null, $"not valid JSON ({e.Message})");
+        }
+        root.Remove("$schema");
+        var definition = Bind(path, root);
+        var runs = new List<RunSpec>();
+        foreach (var overrides in Combinations(path, definition.Grid))
+        {
+            var resolved = (JsonObject)root.DeepClone();
+            resolved.Remove("grid");
+            foreach (var (field, value) in overrides) Set(path, resolved, field, value?.DeepClone());
+            var runDefinition = Bind(path, resolved, overrides.Count == 0 ? null : $"grid point {RunId(overrides)}");
+            runs.Add(new RunSpec(RunId(overrides), overrides, runDefinition, resolved));
+        }
+        return (definition, runs);
+    }
+
+    private static ExperimentDefinition Bind(string path, JsonObject json, string? context = null)
+    {
+        ExperimentDefinition definition;
+        try
+        {
+            definition = json.Deserialize<ExperimentDefinition>(ExperimentJson.Options)
+                ?? throw new ExperimentFileException(path, null, "empty experiment");
+        }
+        catch (JsonException e)
+        {
+            string field = e.Path is { Length: > 2 } p ? p[2..] : "(top level)";
+            string message = e.Message.Split(" Path:")[0];
+            throw new ExperimentFileException(path, field, (context is null ? "" : context + ": ") + message);
+        }
+        Validate(path, definition, context);
+        return definition;
+    }
+
+    private static void Validate(string path, ExperimentDefinition d, string? context)
+    {
+        void Fail(string field, string problem) => throw new ExperimentFileException(path, field, (context is null ? "" : context + ": ") + problem);
+        if (string.IsNullOrWhiteSpace(d.Name) || !SafeName().IsMatch(d.Name))
+            Fail("name", $"'{d.Name}' must start with a letter or digit and hold only letters, digits, '.', '-' and '_'");
+        if (!DataSpec.Known.Contains(d.Data.Dataset))
+            Fail("data.dataset", $"'{d.Data.Dataset}' is not one of {string.Join(", ", DataSpec.Known)}");
+        if (d.Data.TrainLimit is < 1) Fail("data.trainLimit", "must be at least 1");
+        if (d.Data.TestLimit is < 1) Fail("data.testLimit", "must be at least 1");
+        try
+        {
+            d.Model.Validate();
+        }
+        catch (ArgumentException e)
+        {
+            var (field, problem) = SplitFieldMessage(e.Message);
+            Fail("model." + field, problem);
+        }
+        var t = d.Training;
+        if (t.Epochs < 1) Fail("training.epochs", "must be at least 1");
+        if (t.BatchSize < 1) Fail("training.batchSize", "must be at least 1");
+        if (!(t.LearningRate > 0)) Fail("training.learningRate", "must be positive");
+        if (t.ClipGradientNorm is { } c && !(c > 0)) Fail("training.clipGradientNorm", "must be positive");
+        if (t.CheckpointEvery < 0) Fail("training.checkpointEvery", "must be 0 (never) or positive");
+        if (d.Evaluation.ImportanceSamples < 0) Fail("evaluation.importanceSamples", "must be 0 (skip) or positive");
+        foreach (var (field, values) in d.Grid)
+            if (values.Length == 0) Fail($"grid.{field}", "needs at least one value");
+    }
+
+    private static (string Field, string Problem) SplitFieldMessage(string message)
+    {
+        int colon = message.IndexOf(": ", StringComparison.Ordinal);
+        if (colon <= 0) return ("(model)", message);
+        string field = message[..colon];
+        return (char.ToLowerInvariant(field[0]) + field[1..], message[(colon + 2)..].TrimEnd('.'));
+    }
+
+    private static List<Dictionary<string, JsonNode?>> Combinations(string path, Dictionary<string, JsonElement[]> grid)
+    {
+        var result = new List<Dictionary<string, JsonNode?>> { new() };
+        foreach (var (field, values) in grid)
+        {
+            if (field.Split('.') is not [var section, ..] || section is not ("data" or "model" or "training" or "evaluation"))
+                throw new ExperimentFileException(path, $"grid.{field}", "a grid key is a dotted path under data, model, training or evaluation (e.g. \"model.beta\")");
+            result = result.SelectMany(partial => values.Select(v =>
+                new Dictionary<string, JsonNode?>(partial) { [field] = JsonNode.Parse(v.GetRawText()) })).ToList();
+        }
+        return result;
+    }
+
+    private static void Set(string path, JsonObject root, string dottedField, JsonNode? value)
+    {
+        var parts = dottedField.Split('.');
+        JsonObject node = root;
+        for (int i = 0; i < parts.Length - 1; i++)
+        {
+            if (node[parts[i]] is not JsonObject child)
+            {
+                if (node[parts[i]] is not null) throw new ExperimentFileException(path, $"grid.{dottedField}", $"'{parts[i]}' is not an object");
+                node[parts[i]] = child = new JsonObject();
+            }
+            node = child;
+        }
+        node[parts[^1]] = value;
+    }
+
+    /// <summary>A folder-safe id from overrides: <c>beta=4_seed=1</c>; <c>default</c> when there are none.</summary>
+    public static string RunId(IReadOnlyDictionary<string, JsonNode?> overrides)
+    {
+        if (overrides.Count == 0) return "default";
+        var parts = overrides.Select(kv =>
+        {
+            string key = kv.Key[(kv.Key.LastIndexOf('.') + 1)..];
+            string value = kv.Value switch
+            {
+                JsonValue v when v.TryGetValue<string>(out var s) => s,
+                null => "null",
+                var other => other.ToJsonString(),
+            };
+            return $"{key}={value}";
+        });
+        var id = string.Join("_", parts);
+        return Regex.Replace(id, "[^A-Za-z0-9._=-]", "-");
+    }
+}

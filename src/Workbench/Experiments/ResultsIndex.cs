@@ -1,0 +1,65 @@
+using System.Text.Json;
+using Workbench.IO;
+
+namespace Workbench.Experiments;
+
+/// <summary>
+/// <c>results/index.json</c>: every finished run's summary in one JSON array (load it with
+/// <c>pandas.read_json</c> or from a notebook). Rebuilt from the summaries on disk, under a lock,
+/// so concurrent experiments each leave a complete index.
+/// </summary>
+public static class ResultsIndex
+{
+    public const string FileName = "index.json";
+
+    /// <summary>Rewrites the index from every <c>*/*/summary.json</c> under <paramref name="resultsRoot"/>.</summary>
+    public static IReadOnlyList<RunSummary> Rebuild(string resultsRoot)
+    {
+        Directory.CreateDirectory(resultsRoot);
+        using var _ = AcquireLock(Path.Combine(resultsRoot, ".index.lock"));
+        var summaries = Read(resultsRoot);
+        AtomicFile.WriteAllText(Path.Combine(resultsRoot, FileName), JsonSerializer.Serialize(summaries, ExperimentJson.Options) + "\n");
+        return summaries;
+    }
+
+    /// <summary>Every finished run's summary, ordered by experiment and run.</summary>
+    public static List<RunSummary> Read(string resultsRoot, string? experiment = null)
+    {
+        var list = new List<RunSummary>();
+        if (!Directory.Exists(resultsRoot)) return list;
+        foreach (var experimentDirectory in Directory.EnumerateDirectories(resultsRoot).Order(StringComparer.Ordinal))
+        {
+            if (experiment is not null && Path.GetFileName(experimentDirectory) != experiment) continue;
+            foreach (var runDirectory in Directory.EnumerateDirectories(experimentDirectory).Order(StringComparer.Ordinal))
+            {
+                var file = Path.Combine(runDirectory, RunFolder.SummaryFile);
+                if (!File.Exists(file)) continue;
+                try
+                {
+                    if (JsonSerializer.Deserialize<RunSummary>(File.ReadAllText(file), ExperimentJson.Options) is { } summary) list.Add(summary);
+                }
+                catch (JsonException e)
+                {
+                    throw new InvalidDataException($"{file}: not a valid run summary ({e.Message})", e);
+                }
+            }
+        }
+        return list;
+    }
+
+    private static FileStream AcquireLock(string path)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            try
+            {
+                return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.DeleteOnClose);
+            }
+            catch (IOException) when (DateTime.UtcNow < deadline)
+            {
+                Thread.Sleep(50);
+            }
+        }
+    }
+}

@@ -1,0 +1,37 @@
+using System.Text.Json.Nodes;
+
+namespace Workbench.Experiments;
+
+/// <summary>What a finished run measured (<c>summary.json</c>); one row of <c>results/index.json</c>.
+/// Losses are test-set values in nats per image.</summary>
+public sealed record RunSummary
+{
+    public required string Experiment { get; init; }
+    public required string Run { get; init; }
+    public required Dictionary<string, JsonNode?> Overrides { get; init; }
+    public required string Variant { get; init; }
+    public required string Objective { get; init; }
+    public required double Beta { get; init; }
+    public required string KlPenalty { get; init; }
+    public required int LatentSize { get; init; }
+    public required string Dataset { get; init; }
+    public required int TrainImages { get; init; }
+    public required int TestImages { get; init; }
+    public required int Epochs { get; init; }
+    public required ulong Seed { get; init; }
+    public required double TestLoss { get; init; }
+    public required double TestReconstruction { get; init; }
+    public required double TestKl { get; init; }
+    /// <summary>Reconstruction + KL: −ELBO, whatever the training objective was.</summary>
+    public required double TestNegativeElbo { get; init; }
+    public double? ImportanceWeightedBound { get; init; }
+    public int? ImportanceSamples { get; init; }
+    public required int ActiveUnits { get; init; }
+    public required float[] Activity { get; init; }
+    public required float[] KlPerDimension { get; init; }
+    /// <summary>Mean posterior σ over test images and dimensions: near 0 when the encoder ignores the prior.</summary>
+    public required double MeanPosteriorSigma { get; init; }
+    public double? ClassConditionalAccuracy { get; init; }
+    public required double TrainSeconds { get; init; }
+    public required DateTimeOffset Finished { get; init; }
+}

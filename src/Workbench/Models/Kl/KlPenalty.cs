@@ -1,0 +1,63 @@
+using System.Text.Json.Serialization;
+using Workbench.Tensors;
+
+namespace Workbench.Models.Kl;
+
+/// <summary>
+/// How the KL enters the loss. Given the batch-mean KL per latent dimension, returns the penalty
+/// (a scalar tensor added to the loss), the weight to report and, for capacity annealing, the target.
+/// </summary>
+[JsonPolymorphic(TypeDiscriminatorPropertyName = "kind")]
+[JsonDerivedType(typeof(WeightedKl), "weighted")]
+[JsonDerivedType(typeof(FreeBits), "free-bits")]
+[JsonDerivedType(typeof(CapacityAnnealing), "capacity")]
+public abstract record KlPenalty
+{
+    /// <param name="klPerDimension">KL of each latent dimension averaged over the batch, (latent), nats.</param>
+    /// <param name="klTerm">Σ of <paramref name="klPerDimension"/>: the KL per image, scalar, nats.</param>
+    /// <param name="progress">Where training is; null outside training (the final weight applies).</param>
+    public abstract (Tensor Penalty, float Weight, float? Target) Apply(Tensor klPerDimension, Tensor klTerm, TrainingProgress? progress);
+}
+
+/// <summary>weight(t) · KL, with the weight from a <see cref="KlSchedule"/>.</summary>
+public sealed record WeightedKl(KlSchedule Schedule) : KlPenalty
+{
+    public override (Tensor, float, float?) Apply(Tensor klPerDimension, Tensor klTerm, TrainingProgress? progress)
+    {
+        float weight = progress is { } p ? Schedule.Weight(p) : Schedule.FinalWeight;
+        return (klTerm * weight, weight, null);
+    }
+}
+
+/// <summary>
+/// Free bits (Kingma et al. 2016): each latent dimension pays at least <see cref="Lambda"/> nats,
+/// Σ_d max(λ, KL_d) with KL_d averaged over the batch, so the optimiser gains nothing by pushing a
+/// dimension's KL below λ. The weight from <see cref="Schedule"/> multiplies the whole sum.
+/// </summary>
+public sealed record FreeBits(float Lambda, KlSchedule Schedule) : KlPenalty
+{
+    public override (Tensor, float, float?) Apply(Tensor klPerDimension, Tensor klTerm, TrainingProgress? progress)
+    {
+        float weight = progress is { } p ? Schedule.Weight(p) : Schedule.FinalWeight;
+        // max(λ, KL_d) = KL_d clamped from below; its gradient is 0 for dimensions under λ.
+        var floored = klPerDimension.Clamp(Lambda, float.MaxValue).Sum();
+        return (floored * weight, weight, null);
+    }
+}
+
+/// <summary>
+/// Capacity annealing (Burgess et al. 2018): γ · |KL − C| where the capacity C rises linearly from 0
+/// to <see cref="MaxCapacity"/> nats over the first <see cref="RampFraction"/> of training.
+/// </summary>
+public sealed record CapacityAnnealing(float Gamma = 1000f, float MaxCapacity = 25f, double RampFraction = 1.0) : KlPenalty
+{
+    /// <summary>C at <paramref name="progress"/>, in nats.</summary>
+    public float Capacity(TrainingProgress? progress) =>
+        progress is { } p && RampFraction > 0 ? (float)(MaxCapacity * Math.Min(1.0, p.Fraction / RampFraction)) : MaxCapacity;
+
+    public override (Tensor, float, float?) Apply(Tensor klPerDimension, Tensor klTerm, TrainingProgress? progress)
+    {
+        float capacity = Capacity(progress);
+        return ((klTerm - capacity).Abs() * Gamma, Gamma, capacity);
+    }
+}

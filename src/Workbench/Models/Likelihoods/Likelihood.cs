@@ -1,0 +1,79 @@
+using Workbench.NN;
+using Workbench.Tensors;
+
+namespace Workbench.Models.Likelihoods;
+
+/// <summary>
+/// The decoder's observation model p(x|z), given the decoder output for a batch. A module because
+/// some likelihoods carry parameters (a learned variance).
+/// </summary>
+public abstract class Likelihood : Module
+{
+    /// <summary>−log p(x | decoder output) summed over pixels: (B, D), (B, D) → (B), nats per image.</summary>
+    public abstract Tensor NegativeLogLikelihood(Tensor decoderOutput, Tensor x);
+
+    /// <summary>E[x | z]: what reconstructions and samples show, in pixel units. (B, D)</summary>
+    public abstract Tensor Mean(Tensor decoderOutput);
+
+    /// <inheritdoc/>
+    public override Tensor Forward(Tensor input) => Mean(input);
+
+    /// <summary>Creates the likelihood a configuration names.</summary>
+    public static Likelihood Create(LikelihoodKind kind, int pixels, float fixedSigma) => kind switch
+    {
+        LikelihoodKind.Bernoulli => new BernoulliLikelihood(),
+        LikelihoodKind.GaussianFixedVariance => new GaussianLikelihood(pixels, fixedSigma, learnVariance: false),
+        LikelihoodKind.GaussianLearnedVariance => new GaussianLikelihood(pixels, fixedSigma, learnVariance: true),
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "unknown likelihood"),
+    };
+}
+
+/// <summary>
+/// Independent Bernoulli pixels: −log p(x|z) = Σ_pixels BCE(logits, x), exactly the loss of the
+/// classic PyTorch VAE example (which applies a sigmoid and then BCE; we fuse them for stability).
+/// Targets may be grey levels in [0, 1] (the usual continuous relaxation) or binarised pixels.
+/// No constant is dropped: for binary x this is the exact negative log-probability.
+/// </summary>
+public sealed class BernoulliLikelihood : Likelihood
+{
+    public override Tensor NegativeLogLikelihood(Tensor decoderOutput, Tensor x) =>
+        Losses.BinaryCrossEntropyWithLogits(decoderOutput, x, Reduction.None).Sum(1);
+
+    public override Tensor Mean(Tensor decoderOutput) => decoderOutput.Sigmoid();
+
+    public override string ToString() => "BernoulliLikelihood()";
+}
+
+/// <summary>
+/// Independent Gaussian pixels N(x; μ, σ²) with μ = sigmoid(decoder output), which keeps the mean in
+/// the pixel range. σ is fixed, or learned as one log σ² per pixel (initialised to log of the fixed σ²).
+/// −log p includes every constant: ½ log 2π + ½ log σ² + (x − μ)² / 2σ² per pixel, so values are
+/// comparable across σ and with other likelihoods' nats (as densities, not probabilities).
+/// </summary>
+public sealed class GaussianLikelihood : Likelihood
+{
+    private readonly Tensor _logVariance; // (D) or (1)
+
+    public GaussianLikelihood(int pixels, float sigma, bool learnVariance)
+    {
+        if (!(sigma > 0)) throw new ArgumentOutOfRangeException(nameof(sigma), sigma, "The Gaussian likelihood's σ must be positive.");
+        LearnsVariance = learnVariance;
+        float logVariance = 2f * MathF.Log(sigma);
+        _logVariance = learnVariance ? Tensor.Full(logVariance, pixels) : Tensor.Full(logVariance, 1);
+        if (learnVariance) RegisterParameter("log_variance", _logVariance);
+    }
+
+    /// <summary>Whether log σ² is a trained parameter.</summary>
+    public bool LearnsVariance { get; }
+
+    /// <summary>The current log σ², (D) when learned, else (1).</summary>
+    public Tensor LogVariance => _logVariance;
+
+    public override Tensor NegativeLogLikelihood(Tensor decoderOutput, Tensor x) =>
+        -Losses.GaussianLogLikelihood(x, Mean(decoderOutput), _logVariance, Reduction.None).Sum(1);
+
+    public override Tensor Mean(Tensor decoderOutput) => decoderOutput.Sigmoid();
+
+    public override string ToString() =>
+        $"GaussianLikelihood(sigma={(LearnsVariance ? "learned" : MathF.Exp(0.5f * _logVariance.Span[0]).ToString("G4"))})";
+}

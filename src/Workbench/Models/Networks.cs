@@ -1,0 +1,86 @@
+using Workbench.NN;
+
+namespace Workbench.Models;
+
+/// <summary>Builds the encoder body and decoder networks a <see cref="VaeConfig"/> describes.</summary>
+internal static class Networks
+{
+    public static bool IsKnownActivation(string name) => name is "relu" or "leaky-relu" or "tanh" or "sigmoid";
+
+    public static Module Activation(string name) => name switch
+    {
+        "relu" => new ReLU(),
+        "leaky-relu" => new LeakyReLU(0.01f),
+        "tanh" => new Tanh(),
+        "sigmoid" => new Sigmoid(),
+        _ => throw new ArgumentException($"Unknown activation '{name}'."),
+    };
+
+    /// <summary>
+    /// The encoder up to the Gaussian heads: (B, D + extra) → (B, features). For the conv architecture
+    /// the extra (conditioning) inputs are not supported at the image level, so conditional models join
+    /// them after this body (see <see cref="VariationalAutoencoder.EncoderHeadInput"/>).
+    /// </summary>
+    public static (Module Body, int Features) EncoderBody(VaeConfig config, int inputSize, Tensors.Rng rng)
+    {
+        var body = new Sequential();
+        if (config.Architecture == Architecture.Mlp)
+        {
+            int width = inputSize;
+            foreach (int hidden in config.HiddenSizes)
+            {
+                body.Add(new Linear(width, hidden, rng));
+                body.Add(Activation(config.Activation));
+                width = hidden;
+            }
+            return (body, width);
+        }
+
+        // (B, H·W) → (B, 1, H, W) → stride-2 convolutions halve the sides → flatten.
+        body.Add(new Unflatten(1, config.ImageHeight, config.ImageWidth));
+        int channels = 1, h = config.ImageHeight, w = config.ImageWidth;
+        foreach (int c in config.ConvChannels)
+        {
+            body.Add(new Conv2d(channels, c, kernelSize: 4, rng, stride: 2, padding: 1));
+            body.Add(Activation(config.Activation));
+            channels = c;
+            h /= 2;
+            w /= 2;
+        }
+        body.Add(new Flatten());
+        return (body, channels * h * w);
+    }
+
+    /// <summary>The decoder: (B, latent + extra) → (B, D) decoder output (logits or mean pre-activation).</summary>
+    public static Module Decoder(VaeConfig config, int inputSize, Tensors.Rng rng)
+    {
+        var decoder = new Sequential();
+        if (config.Architecture == Architecture.Mlp)
+        {
+            int width = inputSize;
+            foreach (int hidden in config.HiddenSizes.Reverse())
+            {
+                decoder.Add(new Linear(width, hidden, rng));
+                decoder.Add(Activation(config.Activation));
+                width = hidden;
+            }
+            decoder.Add(new Linear(width, config.Pixels, rng));
+            return decoder;
+        }
+
+        int levels = config.ConvChannels.Length;
+        int h = config.ImageHeight >> levels, w = config.ImageWidth >> levels;
+        int top = config.ConvChannels[^1];
+        decoder.Add(new Linear(inputSize, top * h * w, rng));
+        decoder.Add(Activation(config.Activation));
+        decoder.Add(new Unflatten(top, h, w));
+        for (int i = levels - 1; i >= 0; i--)
+        {
+            int outChannels = i == 0 ? 1 : config.ConvChannels[i - 1];
+            decoder.Add(new ConvTranspose2d(config.ConvChannels[i], outChannels, kernelSize: 4, rng, stride: 2, padding: 1));
+            if (i > 0) decoder.Add(Activation(config.Activation));
+        }
+        decoder.Add(new Flatten());
+        return decoder;
+    }
+}

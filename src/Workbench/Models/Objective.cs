@@ -1,0 +1,43 @@
+namespace Workbench.Models;
+
+/// <summary>
+/// Which terms of the ELBO a model optimises: the full objective and the seed ablations that show
+/// why both terms are needed.
+/// </summary>
+public enum Objective
+{
+    /// <summary>Reconstruction + weighted KL: the (β-)VAE.</summary>
+    Elbo,
+
+    /// <summary>KL weight 0; the encoder still samples z ~ q(z|x). Posterior σ shrinks toward 0 and KL grows without bound.</summary>
+    ReconstructionOnly,
+
+    /// <summary>No reconstruction term: q(z|x) collapses to the prior and every reconstruction is the same image.</summary>
+    KlOnly,
+
+    /// <summary>A plain autoencoder: z = μ (no sampling) and no KL in the loss (KL is still reported).</summary>
+    DeterministicAutoencoder,
+}
+
+/// <summary>Encoder/decoder network family.</summary>
+public enum Architecture
+{
+    /// <summary>Fully connected layers over the flattened image.</summary>
+    Mlp,
+
+    /// <summary>Strided convolutions (encoder) and transposed convolutions (decoder) for 28×28 images.</summary>
+    Conv,
+}
+
+/// <summary>The decoder's likelihood p(x|z).</summary>
+public enum LikelihoodKind
+{
+    /// <summary>Independent Bernoulli pixels with logits from the decoder (pixels in [0, 1]).</summary>
+    Bernoulli,
+
+    /// <summary>Independent Gaussian pixels with a fixed σ.</summary>
+    GaussianFixedVariance,
+
+    /// <summary>Independent Gaussian pixels with one learned log σ² per pixel.</summary>
+    GaussianLearnedVariance,
+}

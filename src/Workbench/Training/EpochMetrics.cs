@@ -1,0 +1,35 @@
+namespace Workbench.Training;
+
+/// <summary>
+/// What one epoch measured. Loss terms are in nats per image: training values average the epoch's
+/// minibatches (with that step's KL weight), test values are the full test set with the final weight.
+/// </summary>
+public sealed record EpochMetrics
+{
+    public required int Epoch { get; init; }
+    public required long Step { get; init; }
+    public required double TrainLoss { get; init; }
+    public required double TrainReconstruction { get; init; }
+    public required double TrainKl { get; init; }
+    /// <summary>The KL weight at the epoch's last step.</summary>
+    public required double KlWeight { get; init; }
+    /// <summary>Capacity annealing's target C at the epoch's last step, nats; null otherwise.</summary>
+    public double? KlTarget { get; init; }
+    public double? TestLoss { get; init; }
+    public double? TestReconstruction { get; init; }
+    public double? TestKl { get; init; }
+    /// <summary>Test negative ELBO (reconstruction + KL at weight 1), nats per image.</summary>
+    public double? TestNegativeElbo => TestReconstruction + TestKl;
+    /// <summary>KL per latent dimension, on the test set when evaluated, else the training epoch's mean.</summary>
+    public required float[] KlPerDimension { get; init; }
+    public required double Seconds { get; init; }
+}
+
+/// <summary>Progress within an epoch, raised after every optimizer step.</summary>
+public readonly record struct BatchMetrics(int Epoch, int Batch, int BatchesPerEpoch, long Step, double Loss, double Reconstruction, double Kl, double KlWeight);
+
+/// <summary>The outcome of <see cref="Trainer.Fit"/>.</summary>
+/// <param name="History">One entry per epoch, including epochs restored from a checkpoint.</param>
+/// <param name="ResumedFromEpoch">The epoch training resumed after, or 0 when it started fresh.</param>
+/// <param name="Stopped">True when cancelled before the last epoch (a checkpoint of the last finished epoch was written).</param>
+public sealed record TrainingResult(IReadOnlyList<EpochMetrics> History, int ResumedFromEpoch, bool Stopped);

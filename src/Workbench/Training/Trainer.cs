@@ -1,0 +1,172 @@
+using System.Diagnostics;
+using Workbench.Data;
+using Workbench.Evaluation;
+using Workbench.Models;
+using Workbench.Optim;
+using Workbench.Tensors;
+
+namespace Workbench.Training;
+
+/// <summary>
+/// Trains a VAE variant with Adam on minibatches, seeded and reproducible: the same seed and thread
+/// count give identical metrics, and a run resumed from a checkpoint (at an epoch boundary or
+/// mid-epoch after a cancellation) continues exactly as an uninterrupted one.
+/// </summary>
+/// <remarks>
+/// Randomness comes from generators derived from (seed, epoch): the epoch's shuffle, ε and
+/// the shuffle, so an epoch's stream never depends on what came before it.
+/// Each step runs in a <see cref="TensorScope"/> over one <see cref="BufferPool"/>: after the first
+/// step, steps allocate no tensor storage.
+/// </remarks>
+public sealed class Trainer
+{
+    private readonly VariationalAutoencoder _model;
+    private readonly TrainingOptions _options;
+    private readonly BufferPool _pool = new();
+
+    public Trainer(VariationalAutoencoder model, TrainingOptions options)
+    {
+        options.Validate();
+        _model = model;
+        _options = options;
+        Optimizer = new Adam(model.Parameters(), options.LearningRate);
+    }
+
+    /// <summary>The Adam optimizer over the model's parameters.</summary>
+    public Optimizer Optimizer { get; }
+
+    /// <summary>Raised after every optimizer step.</summary>
+    public event Action<BatchMetrics>? BatchCompleted;
+
+    /// <summary>Raised after every epoch (after the test evaluation and the checkpoint).</summary>
+    public event Action<EpochMetrics>? EpochCompleted;
+
+    /// <summary>
+    /// Trains on <paramref name="train"/>, evaluating on <paramref name="test"/> after each epoch.
+    /// Cancelling stops after the current step and writes a checkpoint to resume from.
+    /// </summary>
+    /// <exception cref="TrainingDivergedException">The loss became NaN or infinite; the last good checkpoint is kept.</exception>
+    public TrainingResult Fit(ImageDataset train, ImageDataset? test = null, CancellationToken cancellation = default)
+    {
+        if (train.Count == 0) throw new ArgumentException("The training set is empty.");
+        if (train.PixelCount != _model.Config.Pixels)
+            throw new ArgumentException($"The training images have {train.PixelCount} pixels but the model expects {_model.Config.Pixels} ({_model.Config.ImageHeight}×{_model.Config.ImageWidth}).");
+
+        var state = ResumeOrStart();
+        int resumedFrom = state.Epoch;
+        var loader = new DataLoader(train, _options.BatchSize, _options.Seed,
+            transform: _options.DynamicBinarization ? new DynamicBinarization(_options.Seed) : null);
+        int batchesPerEpoch = loader.BatchesPerEpoch;
+        long totalSteps = (long)batchesPerEpoch * _options.Epochs;
+        using var progress = TrainingProgressBar.Create(_options.ShowProgress, totalSteps, state.Step);
+        _model.Train();
+
+        for (int epoch = state.Epoch + 1; epoch <= _options.Epochs; epoch++)
+        {
+            var clock = Stopwatch.StartNew();
+            var noise = new Rng(SeedMix.Combine(_options.Seed, epoch, NoiseStream));
+            var sums = new EpochSums(_model.Config.LatentSize);
+            int firstBatch = 0;
+            if (state.BatchInEpoch > 0 && epoch == state.Epoch + 1)
+            {
+                noise.Restore(state.NoiseRngState!);
+                sums = EpochSums.FromArray(state.PartialSums!, _model.Config.LatentSize);
+                firstBatch = state.BatchInEpoch;
+            }
+
+            foreach (var batch in loader.Epoch(epoch, firstBatch))
+            {
+                if (cancellation.IsCancellationRequested)
+                {
+                    var interrupted = state with
+                    {
+                        Epoch = epoch - 1, BatchInEpoch = batch.BatchIndex, NoiseRngState = noise.SaveState(), PartialSums = sums.ToArray(),
+                    };
+                    WriteCheckpoint(interrupted);
+                    return new TrainingResult(interrupted.History, resumedFrom, Stopped: true);
+                }
+                var metrics = Step(batch, noise, new TrainingProgress(state.Step, totalSteps), sums);
+                state = state with { Step = state.Step + 1 };
+                var batchMetrics = new BatchMetrics(epoch, batch.BatchIndex + 1, batchesPerEpoch, state.Step, metrics.Loss, metrics.Reconstruction, metrics.Kl, metrics.KlWeight);
+                progress.Report(batchMetrics);
+                BatchCompleted?.Invoke(batchMetrics);
+            }
+
+            var epochMetrics = FinishEpoch(epoch, state.Step, sums, test, clock);
+            state = state with { Epoch = epoch, BatchInEpoch = 0, NoiseRngState = null, PartialSums = null };
+            state.History.Add(epochMetrics);
+            if (_options.CheckpointEvery > 0 && (epoch % _options.CheckpointEvery == 0 || epoch == _options.Epochs)) WriteCheckpoint(state);
+            progress.EpochDone(epochMetrics);
+            EpochCompleted?.Invoke(epochMetrics);
+        }
+        return new TrainingResult(state.History, resumedFrom, Stopped: false);
+    }
+
+    private (double Loss, double Reconstruction, double Kl, double KlWeight) Step(Batch batch, Rng noise, TrainingProgress progress, EpochSums sums)
+    {
+        using var scope = TensorScope.Begin(_pool);
+        var condition = Batching.Condition(_model, batch.Labels);
+        var output = _model.Forward(batch.Images, noise, condition, progress);
+        float loss = output.Loss.Item();
+        if (!float.IsFinite(loss))
+            throw new TrainingDivergedException(
+                $"The loss became {loss} at epoch {batch.Epoch}, step {progress.Step + 1} (reconstruction {output.ReconstructionTerm.Item()}, KL {output.KlTerm.Item()}). " +
+                (_options.CheckpointDirectory is { } dir && TrainingCheckpoint.Latest(dir) is { } last
+                    ? $"The last good checkpoint is {last}."
+                    : "No checkpoint was written before it.") +
+                " Try a lower learning rate or gradient clipping.");
+        Optimizer.ZeroGrad();
+        output.Loss.Backward();
+        if (_options.ClipGradientNorm is { } maxNorm) GradientClipping.ClipByGlobalNorm(_model.Parameters(), maxNorm);
+        Optimizer.Step();
+        sums.Add(output, batch.Size);
+        return (loss, output.ReconstructionTerm.Item(), output.KlTerm.Item(), output.KlWeight);
+    }
+
+    private EpochMetrics FinishEpoch(int epoch, long step, EpochSums sums, ImageDataset? test, Stopwatch clock)
+    {
+        ElboEvaluation? testResult = test is not null && _options.EvaluateEachEpoch
+            ? Evaluator.Elbo(_model, test, seed: _options.Seed, pool: _pool)
+            : null;
+        return new EpochMetrics
+        {
+            Epoch = epoch,
+            Step = step,
+            TrainLoss = sums.Loss / sums.Images,
+            TrainReconstruction = sums.Reconstruction / sums.Images,
+            TrainKl = sums.Kl / sums.Images,
+            KlWeight = sums.LastKlWeight,
+            KlTarget = sums.LastKlTarget,
+            TestLoss = testResult?.Loss,
+            TestReconstruction = testResult?.Reconstruction,
+            TestKl = testResult?.Kl,
+            KlPerDimension = testResult?.KlPerDimension ?? sums.KlPerDimension.Select(v => (float)(v / sums.Images)).ToArray(),
+            Seconds = clock.Elapsed.TotalSeconds,
+        };
+    }
+
+    /// <summary>Stream id mixed into (seed, epoch) for the ε draws, apart from the shuffle's stream.</summary>
+    private const int NoiseStream = 1;
+
+    private TrainingCheckpoint ResumeOrStart()
+    {
+        var fresh = new TrainingCheckpoint(0, 0, 0, null, null, []);
+        if (_options.CheckpointDirectory is not { } directory || !_options.Resume) return fresh;
+        var latest = TrainingCheckpoint.Latest(directory);
+        return latest is null ? fresh : TrainingCheckpoint.Load(latest, _model, Optimizer);
+    }
+
+    private void WriteCheckpoint(TrainingCheckpoint state)
+    {
+        if (_options.CheckpointDirectory is not { } directory) return;
+        Directory.CreateDirectory(directory);
+        string path = Path.Combine(directory, TrainingCheckpoint.FileName(state.Epoch, state.BatchInEpoch));
+        state.Save(path, _model, Optimizer);
+        // Keep only the newest checkpoint: it holds everything the older ones did.
+        foreach (var old in Directory.EnumerateFiles(directory, "epoch-*.safetensors"))
+            if (!string.Equals(Path.GetFullPath(old), Path.GetFullPath(path), StringComparison.Ordinal)) File.Delete(old);
+    }
+}
+
+/// <summary>Training stopped because the loss stopped being a finite number.</summary>
+public sealed class TrainingDivergedException(string message) : Exception(message);

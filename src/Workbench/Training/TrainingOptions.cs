@@ -1,0 +1,48 @@
+namespace Workbench.Training;
+
+/// <summary>How to train: the classic PyTorch example's settings by default (Adam 1e-3, batch 128, 10 epochs, seed 1).</summary>
+public sealed record TrainingOptions
+{
+    /// <summary>Passes over the training set.</summary>
+    public int Epochs { get; init; } = 10;
+
+    /// <summary>Images per optimizer step.</summary>
+    public int BatchSize { get; init; } = 128;
+
+    /// <summary>Adam's learning rate.</summary>
+    public float LearningRate { get; init; } = 1e-3f;
+
+    /// <summary>Seeds model initialisation, shuffling, ε and binarisation: same seed and thread count, same metrics.</summary>
+    public ulong Seed { get; init; } = 1;
+
+    /// <summary>Clip gradients to this global L2 norm; null for no clipping.</summary>
+    public float? ClipGradientNorm { get; init; }
+
+    /// <summary>Resample binary pixels x ~ Bernoulli(grey level) every time an image is used (training only).</summary>
+    public bool DynamicBinarization { get; init; }
+
+    /// <summary>Write a checkpoint every this many epochs (and after the last); 0 never.</summary>
+    public int CheckpointEvery { get; init; } = 1;
+
+    /// <summary>Where checkpoints go; null keeps none (and there is nothing to resume from).</summary>
+    public string? CheckpointDirectory { get; init; }
+
+    /// <summary>Continue from the last checkpoint in <see cref="CheckpointDirectory"/> when there is one.</summary>
+    public bool Resume { get; init; } = true;
+
+    /// <summary>Evaluate the test set (when given) after every epoch.</summary>
+    public bool EvaluateEachEpoch { get; init; } = true;
+
+    /// <summary>Show a progress bar (console) with live loss, reconstruction and KL.</summary>
+    public bool ShowProgress { get; init; } = true;
+
+    /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid field.</summary>
+    public void Validate()
+    {
+        if (Epochs < 1) throw new ArgumentException($"{nameof(Epochs)}: must be at least 1 (got {Epochs}).");
+        if (BatchSize < 1) throw new ArgumentException($"{nameof(BatchSize)}: must be at least 1 (got {BatchSize}).");
+        if (!(LearningRate > 0)) throw new ArgumentException($"{nameof(LearningRate)}: must be positive (got {LearningRate}).");
+        if (ClipGradientNorm is { } c && !(c > 0)) throw new ArgumentException($"{nameof(ClipGradientNorm)}: must be positive (got {c}).");
+        if (CheckpointEvery < 0) throw new ArgumentException($"{nameof(CheckpointEvery)}: must be 0 (never) or positive (got {CheckpointEvery}).");
+    }
+}

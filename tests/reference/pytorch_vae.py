@@ -1,0 +1,145 @@
+#!/usr/bin/python3
+"""PyTorch peer of the workbench's reference configuration (the classic PyTorch VAE example).
+
+Run with Debian's PyTorch 1.13 (/usr/bin/python3, package python3-torch). Three modes:
+
+  train      train 784-400-20 (ReLU, Bernoulli, Adam 1e-3, batch 128, seed 1) on full Fashion-MNIST
+             and print the test loss after every epoch (nats per image) and the seconds per epoch
+  bench      time --epochs epochs of training only (no test pass) and print one JSON line
+  crosscheck load a workbench checkpoint (safetensors) into the PyTorch model and print the
+             test loss, to compare with `workbench eval`
+
+For a fair speed comparison run as: OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=2 /usr/bin/python3 ...
+"""
+import argparse, gzip, json, os, struct, sys, time
+
+import numpy as np
+import torch
+from torch import nn
+from torch.nn import functional as F
+
+DATA = os.environ.get("WORKBENCH_FASHION_MNIST", "/usr/share/datasets/fashion-mnist")
+
+
+def read_idx(path):
+    with open(path, "rb") as f:
+        raw = f.read()
+    if raw[:2] == b"\x1f\x8b":
+        raw = gzip.decompress(raw)
+    ndim = raw[3]
+    dims = struct.unpack(">" + "I" * ndim, raw[4:4 + 4 * ndim])
+    return np.frombuffer(raw, dtype=np.uint8, offset=4 + 4 * ndim).reshape(dims)
+
+
+def load(split):
+    prefix = "train" if split == "train" else "t10k"
+    images = read_idx(os.path.join(DATA, f"{prefix}-images-idx3-ubyte.gz"))
+    return torch.from_numpy(images.reshape(len(images), -1).astype(np.float32) / 255.0)
+
+
+class VAE(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.fc1 = nn.Linear(784, 400)
+        self.fc21 = nn.Linear(400, 20)
+        self.fc22 = nn.Linear(400, 20)
+        self.fc3 = nn.Linear(20, 400)
+        self.fc4 = nn.Linear(400, 784)
+
+    def forward(self, x):
+        h = F.relu(self.fc1(x))
+        mu, logvar = self.fc21(h), self.fc22(h)
+        z = mu + torch.randn_like(mu) * torch.exp(0.5 * logvar)
+        return self.fc4(F.relu(self.fc3(z))), mu, logvar
+
+
+def loss_function(logits, x, mu, logvar):
+    # The example's sigmoid + binary_cross_entropy, fused (same value, stable).
+    bce = F.binary_cross_entropy_with_logits(logits, x, reduction="sum")
+    kld = -0.5 * torch.sum(1 + logvar - mu.pow(2) - logvar.exp())
+    return bce + kld
+
+
+def train_epoch(model, optimizer, data, batch_size, generator):
+    model.train()
+    order = torch.randperm(len(data), generator=generator)
+    for start in range(0, len(data), batch_size):
+        x = data[order[start:start + batch_size]]
+        optimizer.zero_grad()
+        logits, mu, logvar = model(x)
+        loss = loss_function(logits, x, mu, logvar)
+        loss.backward()
+        optimizer.step()
+
+
+@torch.no_grad()
+def test_loss(model, data, batch_size=500):
+    model.eval()
+    total = 0.0
+    for start in range(0, len(data), batch_size):
+        x = data[start:start + batch_size]
+        logits, mu, logvar = model(x)
+        total += loss_function(logits, x, mu, logvar).item()
+    return total / len(data)
+
+
+def read_safetensors(path):
+    with open(path, "rb") as f:
+        n = struct.unpack("<Q", f.read(8))[0]
+        header = json.loads(f.read(n))
+        data = f.read()
+    tensors = {}
+    for name, info in header.items():
+        if name == "__metadata__":
+            continue
+        begin, end = info["data_offsets"]
+        tensors[name] = torch.from_numpy(np.frombuffer(data[begin:end], dtype="<f4").copy().reshape(info["shape"]))
+    return tensors
+
+
+# Workbench parameter names of the 784-400-20 MLP VAE → the PyTorch example's names.
+NAME_MAP = {
+    "encoder.0": "fc1", "fc_mu": "fc21", "fc_logvar": "fc22", "decoder.0": "fc3", "decoder.2": "fc4",
+}
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("mode", choices=["train", "bench", "crosscheck"])
+    parser.add_argument("--epochs", type=int, default=10)
+    parser.add_argument("--batch-size", type=int, default=128)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--checkpoint", help="crosscheck: a workbench checkpoint or parameters file")
+    args = parser.parse_args()
+    torch.manual_seed(args.seed)
+    model = VAE()
+
+    if args.mode == "crosscheck":
+        tensors = read_safetensors(args.checkpoint)
+        state = {}
+        for name, value in tensors.items():
+            key = name[len("model."):] if name.startswith("model.") else name
+            prefix, _, leaf = key.rpartition(".")
+            if prefix in NAME_MAP:
+                state[f"{NAME_MAP[prefix]}.{leaf}"] = value
+        model.load_state_dict(state)
+        print(json.dumps({"test_loss": test_loss(model, load("test")), "threads": torch.get_num_threads()}))
+        return
+
+    train = load("train")
+    test = load("test") if args.mode == "train" else None
+    optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
+    generator = torch.Generator().manual_seed(args.seed)
+    times = []
+    for epoch in range(1, args.epochs + 1):
+        start = time.perf_counter()
+        train_epoch(model, optimizer, train, args.batch_size, generator)
+        times.append(time.perf_counter() - start)
+        if test is not None:
+            print(f"epoch {epoch}: test loss {test_loss(model, test):.3f} nats/image, {times[-1]:.2f} s", flush=True)
+    print(json.dumps({"seconds_per_epoch": sorted(times)[len(times) // 2], "epochs": args.epochs,
+                      "threads": torch.get_num_threads()}))
+
+
+if __name__ == "__main__":
+    main()
