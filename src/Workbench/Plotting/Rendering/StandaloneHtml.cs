@@ -6,7 +6,7 @@ namespace Workbench.Plotting.Rendering;
 /// <summary>
 /// A complete HTML page with plotly.js inlined (<see cref="PlotlyBundle"/>): opens offline, from a
 /// file or an e-mail attachment, and is what the PNG renderer loads into headless Chromium. When
-/// plotting has finished the page sets <c>window.plotReady = true</c>.
+/// plotting has finished the page sets <c>window.plotReady = true</c> (or <c>window.plotError</c>).
 /// </summary>
 public static class StandaloneHtml
 {
@@ -29,7 +29,8 @@ public static class StandaloneHtml
         html.Append("\n</script>\n</head>\n<body style=\"margin: 0;\">\n");
         html.Append("<div id=\"").Append(id).Append('"').Append(NotebookHtml.DivStyle(figure)).Append("></div>\n");
         html.Append("<script type=\"text/javascript\">\n");
-        NotebookHtml.AppendNewPlot(html, figure, id, "", ".then(function() { window.plotReady = true; })");
+        NotebookHtml.AppendNewPlot(html, figure, id, "",
+            ".then(function() { window.plotReady = true; }, function(e) { window.plotError = String(e); })");
         html.Append("</script>\n</body>\n</html>\n");
         return html.ToString();
     }

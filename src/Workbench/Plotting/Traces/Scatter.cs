@@ -22,6 +22,9 @@ public sealed class Scatter : Trace
     /// <summary>plotly hover template, e.g. "β=%{text}&lt;br&gt;KL=%{x:.2f}".</summary>
     public string? HoverTemplate { get; set; }
 
+    /// <summary>Where <see cref="Text"/> is drawn for text modes: "top center", "middle right", ….</summary>
+    public string? TextPosition { get; set; }
+
     /// <summary>"none", "tozeroy", "tonexty", ….</summary>
     public string? Fill { get; set; }
 }
@@ -35,5 +38,6 @@ public enum ScatterMode
     [JsonStringEnumMemberName("lines+markers")] LinesAndMarkers,
     [JsonStringEnumMemberName("text")] Text,
     [JsonStringEnumMemberName("markers+text")] MarkersAndText,
+    [JsonStringEnumMemberName("lines+markers+text")] LinesMarkersAndText,
     [JsonStringEnumMemberName("none")] None,
 }
