@@ -1,0 +1,92 @@
+using Microsoft.Playwright;
+using Workbench.Plotting;
+using Workbench.Plotting.Rendering;
+
+namespace Workbench.Rendering;
+
+/// <summary>
+/// Exports a figure as PNG: its self-contained HTML (plotly.js inlined, no network) is loaded into
+/// headless Chromium and <c>Plotly.toImage</c> draws it at the requested size. When Chromium or the
+/// embedded plotly.js is missing the result says so (<see cref="PngRenderResult.Note"/>) instead of
+/// throwing, so experiment scripts keep running on machines without a browser.
+/// </summary>
+public static class FigurePng
+{
+    /// <summary>
+    /// Renders <paramref name="figure"/> at the layout's width/height, or <paramref name="width"/> ×
+    /// <paramref name="height"/> pixels when the layout leaves them unset, times <paramref name="scale"/>.
+    /// </summary>
+    public static async Task<PngRenderResult> RenderAsync(Figure figure, int width = 800, int height = 500, double scale = 1, ChromiumOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(figure);
+        if (scale <= 0) throw new ArgumentOutOfRangeException(nameof(scale), scale, "Scale must be positive.");
+        options ??= ChromiumOptions.Default;
+        if (!File.Exists(options.ExecutablePath))
+            return PngRenderResult.Skipped($"Chromium not found at {options.ExecutablePath}; PNG export skipped (install chromium or set ChromiumOptions.ExecutablePath).");
+        if (!PlotlyBundle.IsAvailable)
+            return PngRenderResult.Skipped("plotly.js is not embedded in Workbench.dll (npm was unavailable at build time); PNG export skipped.");
+
+        int w = figure.Layout.Width ?? width, h = figure.Layout.Height ?? height;
+        var divId = NotebookHtml.NewDivId();
+        var html = StandaloneHtml.Render(figure, divId: divId);
+
+        IPlaywright playwright;
+        IBrowser browser;
+        try
+        {
+            playwright = await Playwright.CreateAsync();
+            browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+            {
+                ExecutablePath = options.ExecutablePath,
+                Headless = true,
+                Args = options.Arguments,
+                Timeout = options.TimeoutMilliseconds,
+            });
+        }
+        catch (PlaywrightException e)
+        {
+            return PngRenderResult.Skipped($"Chromium at {options.ExecutablePath} could not be started ({e.Message.Split('\n')[0]}); PNG export skipped.");
+        }
+
+        try
+        {
+            var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = w + 20, Height = h + 20 } });
+            page.SetDefaultTimeout(options.TimeoutMilliseconds);
+            await page.SetContentAsync(html);
+            await page.WaitForFunctionAsync("() => window.plotReady === true || window.plotError !== undefined");
+            var error = await page.EvaluateAsync<string?>("() => window.plotError ?? null");
+            if (error is not null) throw new InvalidOperationException($"plotly.js could not draw the figure: {error}");
+            var dataUrl = await page.EvaluateAsync<string>(
+                "([id, w, h, s]) => Plotly.toImage(document.getElementById(id), { format: 'png', width: w, height: h, scale: s })",
+                new object[] { divId, w, h, scale });
+            const string prefix = "data:image/png;base64,";
+            if (!dataUrl.StartsWith(prefix, StringComparison.Ordinal))
+                throw new InvalidOperationException("Plotly.toImage did not return a PNG data URL.");
+            return new PngRenderResult(Convert.FromBase64String(dataUrl[prefix.Length..]), null);
+        }
+        finally
+        {
+            await browser.CloseAsync();
+            playwright.Dispose();
+        }
+    }
+
+    /// <summary>Renders and, when rendered, writes the PNG atomically to <paramref name="path"/>.</summary>
+    public static async Task<PngRenderResult> SaveAsync(Figure figure, string path, int width = 800, int height = 500, double scale = 1, ChromiumOptions? options = null)
+    {
+        var result = await RenderAsync(figure, width, height, scale, options);
+        if (result.Png is not null)
+        {
+            var full = Path.GetFullPath(path);
+            Directory.CreateDirectory(Path.GetDirectoryName(full)!);
+            var temp = full + $".{Guid.NewGuid():N}.tmp";
+            await File.WriteAllBytesAsync(temp, result.Png);
+            File.Move(temp, full, overwrite: true);
+        }
+        return result;
+    }
+
+    /// <summary>Synchronous <see cref="RenderAsync"/> for scripts and notebooks.</summary>
+    public static PngRenderResult Render(Figure figure, int width = 800, int height = 500, double scale = 1, ChromiumOptions? options = null) =>
+        Task.Run(() => RenderAsync(figure, width, height, scale, options)).GetAwaiter().GetResult();
+}

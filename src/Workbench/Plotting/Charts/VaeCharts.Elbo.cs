@@ -1,0 +1,46 @@
+namespace Workbench.Plotting.Charts;
+
+/// <summary>Per-epoch terms of the negative ELBO of one data split (Kingma &amp; Welling 2014, eq. 3):
+/// Total = Reconstruction + Kl, all in nats per image.</summary>
+public sealed record ElboCurves(DataArray Reconstruction, DataArray Kl, DataArray Total);
+
+public static partial class VaeCharts
+{
+    /// <summary>
+    /// Three side-by-side panels sharing the epoch axis: reconstruction term, KL term and the
+    /// negative ELBO. Train is solid, test dashed; one legend entry per split toggles all panels.
+    /// </summary>
+    public static Figure ElboComponents(DataArray epochs, ElboCurves train, ElboCurves? test = null, string? title = "Negative ELBO and its terms")
+    {
+        ArgumentNullException.ThrowIfNull(epochs);
+        ArgumentNullException.ThrowIfNull(train);
+        var grid = Subplots.Grid(1, 3, ["Reconstruction −E[log p(x|z)]", "KL(q(z|x) ‖ p(z))", "−ELBO"], horizontalSpacing: 0.07, sharedX: true);
+        AddSplit(grid, epochs, train, "train", ColorAt(0), LineDash.Solid);
+        if (test is not null) AddSplit(grid, epochs, test, "test", ColorAt(1), LineDash.Dash);
+        for (int column = 1; column <= 3; column++) grid.XAxis(1, column).Title = "epoch";
+        grid.YAxis(1, 1).Title = "nats per image";
+        return Finish(grid.Figure, title, 1050, 400);
+    }
+
+    private static void AddSplit(SubplotGrid grid, DataArray epochs, ElboCurves curves, string split, string color, LineDash dash)
+    {
+        RequireLength(curves.Reconstruction, epochs.Count, $"{split} reconstruction");
+        RequireLength(curves.Kl, epochs.Count, $"{split} KL");
+        RequireLength(curves.Total, epochs.Count, $"{split} total");
+        DataArray[] series = [curves.Reconstruction, curves.Kl, curves.Total];
+        for (int i = 0; i < series.Length; i++)
+        {
+            grid.Add(new Scatter
+            {
+                Name = split,
+                LegendGroup = split,
+                ShowLegend = i == 0,
+                Mode = ScatterMode.LinesAndMarkers,
+                X = epochs,
+                Y = series[i],
+                Line = new Line { Color = color, Dash = dash, Width = 2 },
+                Marker = new Marker { Color = color, Size = 5 },
+            }, 1, i + 1);
+        }
+    }
+}

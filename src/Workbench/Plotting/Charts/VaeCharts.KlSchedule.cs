@@ -1,0 +1,41 @@
+namespace Workbench.Plotting.Charts;
+
+/// <summary>One training run under a KL weight schedule (constant β, linear warm-up, cyclical
+/// annealing of Fu et al. 2019 …): the weight and the resulting KL term per epoch.</summary>
+public sealed record KlScheduleSeries(string Name, DataArray KlWeight, DataArray Kl);
+
+public static partial class VaeCharts
+{
+    /// <summary>
+    /// Two stacked panels sharing the epoch axis: the KL weight β(t) on top, the KL term (nats)
+    /// below; one colour and one legend entry per schedule.
+    /// </summary>
+    public static Figure KlScheduleComparison(DataArray epochs, IReadOnlyList<KlScheduleSeries> series, string? title = "KL weight schedules")
+    {
+        ArgumentNullException.ThrowIfNull(epochs);
+        ArgumentNullException.ThrowIfNull(series);
+        if (series.Count == 0) throw new ArgumentException("KL schedule comparison needs at least one series.", nameof(series));
+        var grid = Subplots.Grid(2, 1, ["KL weight β(t)", "KL(q(z|x) ‖ p(z))"], verticalSpacing: 0.12, sharedX: true);
+        for (int i = 0; i < series.Count; i++)
+        {
+            var s = series[i];
+            RequireLength(s.KlWeight, epochs.Count, $"{s.Name} KL weight");
+            RequireLength(s.Kl, epochs.Count, $"{s.Name} KL");
+            var color = ColorAt(i);
+            grid.Add(new Scatter
+            {
+                Name = s.Name, LegendGroup = s.Name, Mode = ScatterMode.Lines,
+                X = epochs, Y = s.KlWeight, Line = new Line { Color = color, Width = 2, Shape = "hv" },
+            }, 1, 1);
+            grid.Add(new Scatter
+            {
+                Name = s.Name, LegendGroup = s.Name, ShowLegend = false, Mode = ScatterMode.LinesAndMarkers,
+                X = epochs, Y = s.Kl, Line = new Line { Color = color, Width = 2 }, Marker = new Marker { Color = color, Size = 4 },
+            }, 2, 1);
+        }
+        grid.YAxis(1, 1).Title = "β";
+        grid.YAxis(2, 1).Title = "nats per image";
+        grid.XAxis(2, 1).Title = "epoch";
+        return Finish(grid.Figure, title, 800, 600);
+    }
+}

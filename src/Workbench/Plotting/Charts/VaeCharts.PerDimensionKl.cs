@@ -1,0 +1,34 @@
+namespace Workbench.Plotting.Charts;
+
+/// <summary>Average KL per latent dimension of one run (nats); near-zero dimensions are inactive
+/// ("posterior collapse", Burda et al. 2016 count a unit active when Cov_x E_q[z_i] &gt; 0.01).</summary>
+public sealed record KlPerDimension(string Run, DataArray Kl);
+
+public static partial class VaeCharts
+{
+    /// <summary>Bars of KL per latent dimension (z0, z1, …), grouped side by side when several runs are given.</summary>
+    public static Figure PerDimensionKl(IReadOnlyList<KlPerDimension> runs, string? title = "KL per latent dimension")
+    {
+        ArgumentNullException.ThrowIfNull(runs);
+        if (runs.Count == 0) throw new ArgumentException("Per-dimension KL chart needs at least one run.", nameof(runs));
+        int dimensions = runs.Max(r => r.Kl.Count);
+        var labels = Enumerable.Range(0, dimensions).Select(d => $"z{d}").ToArray();
+        var figure = new Figure();
+        for (int i = 0; i < runs.Count; i++)
+        {
+            figure.Add(new Bar
+            {
+                Name = runs[i].Run,
+                X = labels[..runs[i].Kl.Count],
+                Y = runs[i].Kl,
+                Marker = new Marker { Color = ColorAt(i) },
+            });
+        }
+        figure.Layout.BarMode = "group";
+        figure.Layout.ShowLegend = runs.Count > 1;
+        figure.Layout.XAxis().Title = "latent dimension";
+        figure.Layout.XAxis().Type = "category";
+        figure.Layout.YAxis().Title = "KL [nats]";
+        return Finish(figure, title, Math.Clamp(200 + 30 * dimensions * runs.Count, 500, 1200), 420);
+    }
+}

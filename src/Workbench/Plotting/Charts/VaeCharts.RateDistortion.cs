@@ -1,0 +1,42 @@
+namespace Workbench.Plotting.Charts;
+
+/// <summary>One trained model on the rate–distortion plane (Alemi et al. 2018, "Fixing a Broken
+/// ELBO"): Rate = KL term, Distortion = reconstruction term, both nats per image.</summary>
+/// <param name="Series">Curve the point belongs to (e.g. the architecture); null for a single curve.</param>
+public sealed record RateDistortionPoint(double Beta, double Rate, double Distortion, string? Series = null);
+
+public static partial class VaeCharts
+{
+    /// <summary>
+    /// Distortion against rate, one line per series through its points in order of rate, each point
+    /// labelled with its β. Lower-left is better; the ELBO-optimal trade-off lies on D + R = const.
+    /// </summary>
+    public static Figure RateDistortion(IReadOnlyList<RateDistortionPoint> points, string? title = "Rate–distortion")
+    {
+        ArgumentNullException.ThrowIfNull(points);
+        if (points.Count == 0) throw new ArgumentException("Rate–distortion chart needs at least one point.", nameof(points));
+        var figure = new Figure();
+        int index = 0;
+        foreach (var group in points.GroupBy(p => p.Series))
+        {
+            var sorted = group.OrderBy(p => p.Rate).ToArray();
+            figure.Add(new Scatter
+            {
+                Name = group.Key ?? "models",
+                Mode = ScatterMode.LinesMarkersAndText,
+                X = sorted.Select(p => p.Rate).ToArray(),
+                Y = sorted.Select(p => p.Distortion).ToArray(),
+                Text = sorted.Select(p => $"β={p.Beta:G3}").ToArray(),
+                TextPosition = "top center",
+                HoverTemplate = "%{text}<br>rate %{x:.2f} nats<br>distortion %{y:.2f} nats<extra></extra>",
+                Marker = new Marker { Color = ColorAt(index), Size = 9 },
+                Line = new Line { Color = ColorAt(index), Width = 1.5 },
+            });
+            index++;
+        }
+        figure.Layout.XAxis().Title = "rate: KL(q(z|x) ‖ p(z)) [nats]";
+        figure.Layout.YAxis().Title = "distortion: −E[log p(x|z)] [nats]";
+        figure.Layout.ShowLegend = index > 1;
+        return Finish(figure, title, 700, 500);
+    }
+}
