@@ -104,6 +104,27 @@ public class LossTests
     }
 
     [Fact]
+    public void GaussianLogLikelihood_DataWithoutGrad_ParameterGradientsMatchComposedOps()
+    {
+        // The typical decoder case: x is data, μ (B, D) and a learned per-feature log σ² (D) train.
+        var x = GradCheck.Random(1, 6, 5);
+        var mean = GradCheck.Random(2, 6, 5);
+        var logVariance = GradCheck.Random(3, 5).MulScalar(0.5f).Detach();
+        mean.RequiresGrad = logVariance.RequiresGrad = true;
+        Losses.GaussianLogLikelihood(x, mean, logVariance).Backward();
+        var fusedMean = mean.Grad!.ToArray();
+        var fusedLogVariance = logVariance.Grad!.ToArray();
+        Assert.Null(x.Grad);
+
+        mean.ZeroGrad();
+        logVariance.ZeroGrad();
+        var composed = ((x - mean).Square() / logVariance.Exp() + logVariance + (float)Math.Log(2 * Math.PI)) * -0.5f;
+        composed.Sum().Backward();
+        Close.Assert(mean.Grad!.Span, fusedMean, 1e-5, 1e-5, "dlogN/dμ");
+        Close.Assert(logVariance.Grad!.Span, fusedLogVariance, 1e-5, 1e-5, "dlogN/dlogσ²");
+    }
+
+    [Fact]
     public void GaussianLogLikelihood_ShapesThatDoNotBroadcastToX_Throw()
     {
         var x = Tensor.Zeros(2, 5);

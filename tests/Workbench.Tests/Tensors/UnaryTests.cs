@@ -47,6 +47,7 @@ public class UnaryTests
     {
         GradCheck.AssertGradients(x => x[0].Relu(), [AwayFrom(GradCheck.Random(11, shape), 0.05f, 0f)]);
         GradCheck.AssertGradients(x => x[0].LeakyRelu(0.2f), [AwayFrom(GradCheck.Random(12, shape), 0.05f, 0f)]);
+        GradCheck.AssertGradients(x => x[0].LeakyRelu(1.5f), [AwayFrom(GradCheck.Random(15, shape), 0.05f, 0f)]);
         GradCheck.AssertGradients(x => x[0].Abs(), [AwayFrom(GradCheck.Random(13, shape), 0.05f, 0f)]);
         GradCheck.AssertGradients(x => x[0].Clamp(-0.5f, 0.7f), [AwayFrom(GradCheck.Random(14, shape), 0.05f, -0.5f, 0.7f)]);
     }
@@ -62,6 +63,7 @@ public class UnaryTests
         Check(x, x.Sigmoid(), v => 1 / (1 + Math.Exp(-v)), "Sigmoid");
         Check(x, x.Tanh(), Math.Tanh, "Tanh");
         Check(x, x.LeakyRelu(0.1f), v => v > 0 ? v : 0.1 * v, "LeakyRelu");
+        Check(x, x.LeakyRelu(-2f), v => v > 0 ? v : -2 * v, "LeakyRelu with a slope outside [0, 1]");
         Check(x, x.Square(), v => v * v, "Square");
         Check(x, x.Abs(), Math.Abs, "Abs");
         Check(x, x.Clamp(-1.5f, 2.5f), v => Math.Clamp(v, -1.5, 2.5), "Clamp");
