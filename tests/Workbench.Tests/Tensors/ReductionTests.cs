@@ -11,7 +11,7 @@ public class ReductionTests
         get
         {
             var data = new TheoryData<int[], int, bool>();
-            int[][] shapes = [[7], [3, 33], [2, 257], [2, 3, 4], [2, 3, 1, 5]];
+            int[][] shapes = [[1], [7], [3, 33], [2, 257], [2, 3, 4], [2, 3, 1, 5]];
             foreach (var shape in shapes)
                 for (int axis = 0; axis < shape.Length; axis++)
                 {
