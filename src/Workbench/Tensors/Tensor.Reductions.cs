@@ -80,8 +80,8 @@ public sealed partial class Tensor
     /// <summary>This tensor seen as (outer, n, inner) around <paramref name="axis"/>, and the reduced shape.</summary>
     private (int Outer, int N, int Inner, int[] ReducedDims) AxisLayout(int axis, bool keepDim)
     {
+        if (Rank == 0 && axis is 0 or -1) return (1, 1, 1, []); // a scalar reduces to itself, as in PyTorch
         int a = NormalizeAxis(axis, Rank);
-        if (Rank == 0) return (1, 1, 1, []); // a scalar reduces to itself (axis 0 or −1), as in PyTorch
         var (outer, n, inner) = SplitAround(Dims, a);
         int[] reduced;
         if (keepDim)

@@ -48,6 +48,8 @@ public sealed partial class Tensor
     /// </summary>
     public Tensor Softplus()
     {
+        // A scalar loop rather than TensorPrimitives.LogP1, which computes log(1 + u) directly and so
+        // returns 0 once u = e^−|x| drops below float epsilon (x < −17), losing all relative accuracy.
         var y = Uninitialized(Dims);
         ElementLoops.Map(Storage, y.Storage, new SoftplusFunction());
         return RecordElementwise("Softplus", y, new SigmoidFunction(), derivativeOfOutput: false);
@@ -73,7 +75,16 @@ public sealed partial class Tensor
     public Tensor LeakyRelu(float negativeSlope = 0.01f)
     {
         var y = Uninitialized(Dims);
-        ElementLoops.Map(Storage, y.Storage, new LeakyReluFunction(negativeSlope));
+        if (negativeSlope is >= 0f and <= 1f)
+        {
+            // For a slope in [0, 1], max(x, slope·x) is the same function, in two vector passes.
+            TensorPrimitives.Multiply(Storage, negativeSlope, y.Storage);
+            TensorPrimitives.Max(Storage, y.Storage, y.Storage);
+        }
+        else
+        {
+            ElementLoops.Map(Storage, y.Storage, new LeakyReluFunction(negativeSlope));
+        }
         return RecordElementwise("LeakyRelu", y, new LeakyReluDerivative(negativeSlope), derivativeOfOutput: false);
     }
 
