@@ -23,6 +23,20 @@ public class AdamTests
     }
 
     [Fact]
+    public void Step_EpsilonComparableToRootOfSecondMoment_MatchesPyTorch()
+    {
+        // ε = 1e-2 against gradients ~1e-2: placing ε inside the square root would be visible here.
+        var parameter = OptimizerOracle.InitialParameter();
+        var adam = new Adam([parameter], learningRate: 1e-2f, beta1: 0.8f, beta2: 0.99f, epsilon: 1e-2f);
+        for (int step = 0; step < OptimizerOracle.Steps; step++)
+        {
+            parameter.Grad = OptimizerOracle.Tensor($"grad.{step}").MulScalar(0.01f);
+            adam.Step();
+            Close.Assert(OptimizerOracle.Tensor($"adam_large_eps.after.{step}").Span, parameter.Span, 1e-4, 1e-6, $"parameter after step {step + 1}");
+        }
+    }
+
+    [Fact]
     public void StateTensors_SavedToFileAndLoadedMidRun_ResumesBitForBit()
     {
         var straight = OptimizerOracle.InitialParameter();
