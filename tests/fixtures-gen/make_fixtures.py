@@ -150,6 +150,13 @@ def make_optim():
         out[f"adam.after.{i}"] = p
     meta["adam"] = json.dumps(adam)
 
+    # eps comparable to sqrt(v) (small gradients), so where eps enters the denominator shows.
+    small = [g * 0.01 for g in grads]
+    adam_eps = dict(lr=1e-2, betas=(0.8, 0.99), eps=1e-2, weight_decay=0.0)
+    for i, p in enumerate(run_optimizer(lambda ps: torch.optim.Adam(ps, **adam_eps), initial, small)):
+        out[f"adam_large_eps.after.{i}"] = p
+    meta["adam_large_eps"] = json.dumps(adam_eps) + " on gradients grad.i * 0.01"
+
     for nesterov in (False, True):
         sgd = dict(lr=0.1, momentum=0.9, weight_decay=0.05, nesterov=nesterov)
         key = "sgd_nesterov" if nesterov else "sgd_momentum"

@@ -14,7 +14,7 @@ namespace Workbench.Optim;
 public sealed class Adam : Optimizer
 {
     private readonly Tensor[] _expAvg, _expAvgSq;
-    private readonly Tensor _steps; // (parameters,) step count of each parameter, stored as float
+    private readonly Tensor _steps; // (parameters,) step count of each parameter; float holds counts exactly up to 2^24
 
     public Adam(IEnumerable<Tensor> parameters, float learningRate = 1e-3f, float beta1 = 0.9f, float beta2 = 0.999f,
         float epsilon = 1e-8f, float weightDecay = 0f)
