@@ -1,0 +1,34 @@
+using Workbench.Data;
+using Workbench.Tensors;
+
+namespace Workbench.Experiments;
+
+/// <summary>Loads the training and test images a <see cref="DataSpec"/> names.</summary>
+public static class ExperimentData
+{
+    /// <summary>Sprite images generated for the "sprites" dataset: training and test draws use different seeds.</summary>
+    public const int SpritesTrainCount = 20000, SpritesTestCount = 2000;
+
+    public static (ImageDataset Train, ImageDataset Test) Load(DataSpec spec)
+    {
+        var (train, test) = spec.Dataset switch
+        {
+            "fashion-mnist-subset" => (FashionMnist.LoadBundledSubset(DatasetSplit.Train), FashionMnist.LoadBundledSubset(DatasetSplit.Test)),
+            "fashion-mnist" => (FashionMnist.Load(spec.Directory, DatasetSplit.Train), FashionMnist.Load(spec.Directory, DatasetSplit.Test)),
+            "mnist" => (Mnist.Load(spec.Directory, DatasetSplit.Train), Mnist.Load(spec.Directory, DatasetSplit.Test)),
+            "sprites" => (Sprites.Sample(SpritesTrainCount, seed: 1).Images, Sprites.Sample(SpritesTestCount, seed: 2).Images),
+            _ => throw new ArgumentException($"Unknown dataset '{spec.Dataset}'; expected one of {string.Join(", ", DataSpec.Known)}."),
+        };
+        // Fixed seeds: every run of an experiment sees the same images, whatever its training seed.
+        return (Limit(train, spec.TrainLimit, seed: 0), Limit(test, spec.TestLimit, seed: 1));
+    }
+
+    /// <summary>A seeded random subset of <paramref name="limit"/> images in a fixed order, or the whole set.</summary>
+    private static ImageDataset Limit(ImageDataset data, int? limit, ulong seed)
+    {
+        if (limit is not { } n || n >= data.Count) return data;
+        var chosen = new Rng(seed).Permutation(data.Count)[..n];
+        Array.Sort(chosen);
+        return data.Subset(chosen);
+    }
+}

@@ -1,0 +1,187 @@
+using Workbench.Data;
+using Workbench.Evaluation;
+using Workbench.IO;
+using Workbench.Models;
+using Workbench.Models.Kl;
+using Workbench.Plotting;
+using Workbench.Tensors;
+using Workbench.Training;
+
+namespace Workbench.Experiments;
+
+/// <summary>What to do while running an experiment.</summary>
+public sealed record RunnerOptions
+{
+    /// <summary>The results root (runs go to <c>&lt;root&gt;/&lt;experiment&gt;/&lt;run&gt;/</c>).</summary>
+    public string ResultsRoot { get; init; } = "results";
+
+    /// <summary>PNG export of figures; null writes HTML only.</summary>
+    public IFigureImageExporter? ImageExporter { get; init; }
+
+    public bool ShowProgress { get; init; } = true;
+
+    /// <summary>Where progress lines go (the console by default).</summary>
+    public TextWriter Log { get; init; } = Console.Out;
+}
+
+/// <summary>
+/// Runs every grid point of an experiment into its run folder: trains (resuming an interrupted run
+/// from its checkpoint), evaluates, draws, and writes <c>summary.json</c> last, so a run with a summary
+/// is finished and is skipped when the experiment runs again.
+/// </summary>
+public sealed class ExperimentRunner(RunnerOptions options)
+{
+    private readonly Dictionary<string, (ImageDataset Train, ImageDataset Test)> _data = new();
+
+    /// <summary>Runs the experiment in <paramref name="experimentFile"/>; returns the summaries of its finished runs.</summary>
+    public IReadOnlyList<RunSummary> Run(string experimentFile, CancellationToken cancellation = default)
+    {
+        var (definition, runs) = ExperimentLoader.Expand(experimentFile);
+        options.Log.WriteLine($"Experiment '{definition.Name}': {runs.Count} run(s) → {Path.Combine(options.ResultsRoot, definition.Name)}");
+        var figures = new FigureFiles(options.ImageExporter);
+        foreach (var run in runs)
+        {
+            if (cancellation.IsCancellationRequested) break;
+            RunOne(definition.Name, run, figures, cancellation);
+        }
+        ResultsIndex.Rebuild(options.ResultsRoot);
+        foreach (var note in figures.Notes) options.Log.WriteLine($"note: {note}");
+        return ResultsIndex.Read(options.ResultsRoot, definition.Name);
+    }
+
+    /// <summary>Trains and evaluates one run unless it is finished or another process holds it.</summary>
+    public RunSummary? RunOne(string experiment, RunSpec run, FigureFiles figures, CancellationToken cancellation = default)
+    {
+        using var folder = new RunFolder(Path.Combine(options.ResultsRoot, experiment, run.Id));
+        if (folder.IsFinished)
+        {
+            options.Log.WriteLine($"  {run.Id}: finished earlier, skipped");
+            return null;
+        }
+        if (!folder.TryLock())
+        {
+            options.Log.WriteLine($"  {run.Id}: another process is running it, skipped");
+            return null;
+        }
+        var d = run.Definition;
+        var environment = RunEnvironment.Capture(d.Training.Seed, Environment.ProcessorCount);
+        folder.WriteConfig(run.ResolvedJson);
+        folder.WriteJson("environment.json", environment);
+
+        var (train, test) = LoadData(d.Data);
+        var model = VariationalAutoencoder.Create(d.Model, new Rng(d.Training.Seed));
+        var trainingOptions = new TrainingOptions
+        {
+            Epochs = d.Training.Epochs,
+            BatchSize = d.Training.BatchSize,
+            LearningRate = d.Training.LearningRate,
+            Seed = d.Training.Seed,
+            ClipGradientNorm = d.Training.ClipGradientNorm,
+            DynamicBinarization = d.Training.DynamicBinarization,
+            CheckpointEvery = Math.Max(1, d.Training.CheckpointEvery),
+            CheckpointDirectory = folder.CheckpointDirectory,
+            ShowProgress = options.ShowProgress,
+        };
+        var trainer = new Trainer(model, trainingOptions);
+        options.Log.WriteLine($"  {run.Id}: training {Describe(d)} on {train.Count} images for {d.Training.Epochs} epochs");
+        var history = new List<EpochMetrics>();
+        trainer.EpochCompleted += m =>
+        {
+            history.Add(m);
+            folder.WriteMetrics(history);
+        };
+        var result = trainer.Fit(train, test, cancellation);
+        folder.WriteMetrics(result.History);
+        if (result.Stopped)
+        {
+            options.Log.WriteLine($"  {run.Id}: stopped; a checkpoint was written and the next run of this experiment resumes it");
+            return null;
+        }
+
+        var summary = Evaluate(experiment, run, model, train, test, result, folder, figures);
+        model.SaveParameters(Path.Combine(folder.Path, "model.safetensors"), new Dictionary<string, string>
+        {
+            ["config"] = System.Text.Json.JsonSerializer.Serialize(d.Model, ExperimentJson.Options),
+        });
+        folder.WriteJson("environment.json", environment with { Finished = DateTimeOffset.UtcNow });
+        folder.WriteJson(RunFolder.SummaryFile, summary); // last: marks the run finished
+        options.Log.WriteLine($"  {run.Id}: test −ELBO {summary.TestNegativeElbo:F2} (rec {summary.TestReconstruction:F2}, KL {summary.TestKl:F2}), " +
+                              $"{summary.ActiveUnits} active units");
+        return summary;
+    }
+
+    private RunSummary Evaluate(string experiment, RunSpec run, VariationalAutoencoder model, ImageDataset train, ImageDataset test,
+        TrainingResult result, RunFolder folder, FigureFiles figures)
+    {
+        var d = run.Definition;
+        var elbo = Evaluator.Elbo(model, test, seed: d.Training.Seed);
+        var active = ActiveUnits.Evaluate(model, test, d.Evaluation.ActiveUnitThreshold);
+        ImportanceWeightedEvaluation? iwae = null;
+        if (d.Evaluation.ImportanceSamples > 0)
+        {
+            var images = d.Evaluation.ImportanceImages is { } n && n < test.Count ? test.Subset(Enumerable.Range(0, n).ToArray()) : test;
+            iwae = ImportanceWeightedBound.Evaluate(model, images, d.Evaluation.ImportanceSamples, seed: d.Training.Seed);
+        }
+        figures.Save(RunArtifacts.ElboFigure(result.History, $"{experiment} / {run.Id}: ELBO components"), folder.FiguresDirectory, "elbo-components");
+        if (d.Evaluation.Images) RunArtifacts.Write(model, test, folder, figures, d.Training.Seed);
+
+        return new RunSummary
+        {
+            Experiment = experiment,
+            Run = run.Id,
+            Overrides = run.Overrides.ToDictionary(kv => kv.Key, kv => kv.Value?.DeepClone()),
+            Variant = d.Model switch { ConditionalVaeConfig => "cvae", BetaVaeConfig => "beta-vae", _ => "vae" },
+            Objective = d.Model.Objective.ToString(),
+            Beta = d.Model.ResolveKlPenalty() is WeightedKl { Schedule: var s } ? s.FinalWeight : double.NaN,
+            KlPenalty = Describe(d.Model.ResolveKlPenalty()),
+            LatentSize = d.Model.LatentSize,
+            Dataset = d.Data.Dataset,
+            TrainImages = train.Count,
+            TestImages = test.Count,
+            Epochs = d.Training.Epochs,
+            Seed = d.Training.Seed,
+            TestLoss = elbo.Loss,
+            TestReconstruction = elbo.Reconstruction,
+            TestKl = elbo.Kl,
+            TestNegativeElbo = elbo.NegativeElbo,
+            ImportanceWeightedBound = iwae?.NegativeLogLikelihoodBound,
+            ImportanceSamples = iwae?.Samples,
+            ActiveUnits = active.Count,
+            Activity = active.Activity,
+            KlPerDimension = elbo.KlPerDimension,
+            MeanPosteriorSigma = MeanPosteriorSigma(model, test),
+            TrainSeconds = result.History.Sum(m => m.Seconds),
+            Finished = DateTimeOffset.UtcNow,
+        };
+    }
+
+    private (ImageDataset Train, ImageDataset Test) LoadData(DataSpec spec)
+    {
+        var key = $"{spec.Dataset}|{spec.Directory}|{spec.TrainLimit}|{spec.TestLimit}";
+        if (!_data.TryGetValue(key, out var data)) _data[key] = data = ExperimentData.Load(spec);
+        return data;
+    }
+
+    /// <summary>Mean σ = exp(½ log σ²) of q(z|x) over test images and dimensions.</summary>
+    private static double MeanPosteriorSigma(VariationalAutoencoder model, ImageDataset test)
+    {
+        using var _ = GradMode.NoGrad();
+        int count = Math.Min(test.Count, 1000);
+        var (images, condition) = Batching.Make(model, test, Batching.Sequential(0, count));
+        var logVariance = model.Encode(images, condition).LogVariance;
+        return (logVariance * 0.5f).Exp().Mean().Item();
+    }
+
+    private static string Describe(ExperimentDefinition d) =>
+        $"{d.Model.GetType().Name.Replace("Config", "")} ({d.Model.Architecture.ToString().ToLowerInvariant()}, latent {d.Model.LatentSize}, {d.Model.Objective})";
+
+    internal static string Describe(KlPenalty penalty) => penalty switch
+    {
+        WeightedKl { Schedule: ConstantKlWeight c } => $"constant β={c.Beta:G3}",
+        WeightedKl { Schedule: LinearWarmup l } => $"linear warm-up to β={l.Beta:G3} over {l.WarmupFraction:P0}",
+        WeightedKl { Schedule: CyclicalAnnealing c } => $"cyclical β={c.Beta:G3}, {c.Cycles} cycles, ratio {c.Ratio:G2}",
+        FreeBits f => $"free bits λ={f.Lambda:G3}",
+        CapacityAnnealing c => $"capacity γ={c.Gamma:G3}, C→{c.MaxCapacity:G3} nats",
+        _ => penalty.GetType().Name,
+    };
+}
