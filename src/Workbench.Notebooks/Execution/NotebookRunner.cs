@@ -46,13 +46,11 @@ public sealed class NotebookRunner
         if (_parameters.Count > 0) executed.Cells.RemoveAll(c => c.IsCode && c.Tags.Contains(ParameterInjection.InjectedTag));
 
         var defaultKernel = PolyglotMetadata.DefaultKernel(executed.Metadata);
-        var labels = new Dictionary<NotebookCell, string>();
         var plans = new Dictionary<NotebookCell, CellPlan>();
         for (var i = 0; i < executed.Cells.Count; i++)
         {
             var cell = executed.Cells[i];
-            labels[cell] = $"cell {i + 1}";
-            if (cell.IsCode) plans[cell] = CellPlan.For(cell, labels[cell], defaultKernel, notebookDirectory);
+            if (cell.IsCode) plans[cell] = CellPlan.For(cell, $"cell {i + 1}", defaultKernel, notebookDirectory);
         }
         var parametersCell = executed.Cells.FirstOrDefault(c => c.IsCode && !plans[c].Skip && c.Tags.Contains(ParametersTag));
         ParameterInjection.CheckNames(_parameters, parametersCell);
@@ -73,7 +71,7 @@ public sealed class NotebookRunner
             var cell = executed.Cells[i];
             if (!cell.IsCode) continue;
             ordinal++;
-            var label = labels.GetValueOrDefault(cell, "injected parameters cell");
+            var label = $"cell {i + 1}"; // numbered as in the executed notebook
             var plan = plans.GetValueOrDefault(cell) ?? new CellPlan(false, cell.Source, false);
             var summary = Summarize(cell.Source);
             if (plan.Skip)
@@ -109,7 +107,7 @@ public sealed class NotebookRunner
             var result = await session.RunAsync(plan.Code, label, cancellationToken);
             if (result.Exception is { } exception)
             {
-                outputs.Add(CellOutputs.Error(exception.GetType().Name, exception.Message, exception.ToString().Split('\n').Select(l => l.TrimEnd('\r'))));
+                outputs.Add(CellOutputs.Error(exception.GetType().Name, exception.Message, Traceback(exception)));
                 failure = $"{exception.GetType().Name}: {exception.Message}";
             }
             else if (result.HasTrailingExpression && result.ReturnValue is not null)
@@ -137,6 +135,16 @@ public sealed class NotebookRunner
         }
         cell.Outputs.AddRange(outputs.ToOutputs());
         return failure;
+    }
+
+    /// <summary>The exception's text down to the first frame of the scripting engine itself.</summary>
+    private static IEnumerable<string> Traceback(Exception exception)
+    {
+        var lines = exception.ToString().Split('\n').Select(l => l.TrimEnd('\r')).ToList();
+        var engine = lines.FindIndex(l => l.Contains("Microsoft.CodeAnalysis.Scripting", StringComparison.Ordinal));
+        if (engine > 0) lines.RemoveRange(engine, lines.Count - engine);
+        while (lines.Count > 1 && lines[^1].StartsWith("--- End of stack trace", StringComparison.Ordinal)) lines.RemoveAt(lines.Count - 1);
+        return lines;
     }
 
     /// <summary>"(2,5): error CS0103: The name 'x' does not exist in the current context", lines counted within the cell.</summary>

@@ -38,6 +38,7 @@ internal sealed class ScriptSession
             .WithLanguageVersion(LanguageVersion.Latest)
             .WithOptimizationLevel(OptimizationLevel.Release)
             .WithEmitDebugInformation(true)
+            .WithFileEncoding(System.Text.Encoding.UTF8)
             .WithAllowUnsafe(true);
     }
 
