@@ -62,15 +62,18 @@ internal static class NotebookCommand
         }
     }
 
+    // "[2/5] cell 3  var model = …" when a cell starts, " ok (12 ms)" when it ends: cell output is
+    // captured into the notebook, so nothing else writes between the two halves of the line.
     private static void ReportProgress(CellProgress progress)
     {
         var prefix = $"[{progress.CodeCellOrdinal}/{progress.CodeCellCount}] cell {progress.CellNumber}";
         var milliseconds = progress.Elapsed.TotalMilliseconds.ToString("0", CultureInfo.InvariantCulture);
         switch (progress.State)
         {
-            case CellState.Succeeded: Console.WriteLine($"{prefix} ok ({milliseconds} ms)  {progress.Summary}"); break;
-            case CellState.Failed: Console.WriteLine($"{prefix} FAILED ({milliseconds} ms)  {progress.Summary}"); break;
-            case CellState.Skipped: Console.WriteLine($"{prefix} skipped (markdown)"); break;
+            case CellState.Running: Console.Write($"{prefix}  {progress.Summary} ..."); break;
+            case CellState.Succeeded: Console.WriteLine($" ok ({milliseconds} ms)"); break;
+            case CellState.Failed: Console.WriteLine($" FAILED ({milliseconds} ms)"); break;
+            case CellState.Skipped: Console.WriteLine($"{prefix}  skipped (#!markdown)"); break;
         }
     }
 
