@@ -110,7 +110,7 @@ public class NotebookRunnerTests
     public async Task RunAsync_TimeMagic_AppendsWallTime()
     {
         using var folder = new TempFolder();
-        var result = await NotebookTestSupport.RunAsync(new NotebookBuilder().Code("#!time\nawait Task.Delay(50);\n7"), folder.Path);
+        var result = await NotebookTestSupport.RunAsync(new NotebookBuilder().Code("#!time\nawait Task.Delay(60);\n7"), folder.Path);
 
         var outputs = result.Outputs(0);
         Assert.Equal(2, outputs.Count);
