@@ -1,0 +1,108 @@
+using System.CommandLine;
+using System.Globalization;
+using Workbench.Notebooks;
+
+namespace Workbench.Cli.Commands;
+
+/// <summary>
+/// <c>workbench notebook run &lt;notebook&gt; [--output path] [--param name=value]... [--in-place]</c>:
+/// runs a C# Polyglot notebook headlessly and saves the executed copy. Exit code 0 when every
+/// cell ran, 2 when a cell failed (the executed notebook is still written, showing the error),
+/// 1 when the notebook could not be run at all (nothing is written).
+/// </summary>
+internal static class NotebookCommand
+{
+    public static Command Create()
+    {
+        var command = new Command("notebook", "Work with .NET Interactive (Polyglot) C# notebooks.");
+        command.Subcommands.Add(CreateRun());
+        return command;
+    }
+
+    private static Command CreateRun()
+    {
+        var notebook = new Argument<string>("notebook") { Description = "The .ipynb notebook to run." };
+        var output = new Option<string?>("--output", "-o")
+        {
+            Description = "Where to write the executed notebook (default: <name>.executed.ipynb beside the source).",
+        };
+        var parameters = new Option<string[]>("--param", "-p")
+        {
+            Description = "Override a variable of the cell tagged \"parameters\": name=value (repeatable).",
+            AllowMultipleArgumentsPerToken = false,
+        };
+        var inPlace = new Option<bool>("--in-place") { Description = "Overwrite the source notebook with the executed one." };
+
+        var run = new Command("run", "Run every C# cell in order and save the notebook with its outputs.") { notebook, output, parameters, inPlace };
+        run.SetAction((parse, cancellationToken) => RunAsync(
+            parse.GetValue(notebook)!, parse.GetValue(output), parse.GetValue(parameters) ?? [], parse.GetValue(inPlace), cancellationToken));
+        return run;
+    }
+
+    private static async Task<int> RunAsync(string input, string? output, string[] parameterArguments, bool inPlace, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var outputPath = ResolveOutput(input, output, inPlace);
+            var parameters = ParseParameters(parameterArguments);
+            var runner = new NotebookRunner(parameters, ReportProgress);
+            Console.WriteLine($"Running {input}");
+            var result = await runner.RunFileAsync(input, outputPath, cancellationToken);
+            var seconds = result.Elapsed.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture);
+            if (result.Succeeded)
+                Console.WriteLine($"Ran {result.ExecutedCells} cell(s) in {seconds} s; wrote {outputPath}");
+            else
+                Console.Error.WriteLine($"Failed at {result.Failure}\nRan {result.ExecutedCells} cell(s) in {seconds} s; wrote {outputPath} (later cells not run)");
+            return result.ExitCode;
+        }
+        catch (NotebookException e)
+        {
+            Console.Error.WriteLine($"error: {e.Message}");
+            return 1;
+        }
+    }
+
+    // "[2/5] cell 3  var model = …" when a cell starts, " ok (12 ms)" when it ends: cell output is
+    // captured into the notebook, so nothing else writes between the two halves of the line.
+    private static void ReportProgress(CellProgress progress)
+    {
+        var prefix = $"[{progress.CodeCellOrdinal}/{progress.CodeCellCount}] cell {progress.CellNumber}";
+        var milliseconds = progress.Elapsed.TotalMilliseconds.ToString("0", CultureInfo.InvariantCulture);
+        switch (progress.State)
+        {
+            case CellState.Running: Console.Write($"{prefix}  {progress.Summary} ..."); break;
+            case CellState.Succeeded: Console.WriteLine($" ok ({milliseconds} ms)"); break;
+            case CellState.Failed: Console.WriteLine($" FAILED ({milliseconds} ms)"); break;
+            case CellState.Skipped: Console.WriteLine($"{prefix}  skipped (#!markdown)"); break;
+        }
+    }
+
+    /// <summary>The output path; never the source itself unless asked for explicitly.</summary>
+    internal static string ResolveOutput(string input, string? output, bool inPlace)
+    {
+        var source = Path.GetFullPath(input);
+        if (inPlace)
+        {
+            if (output is not null && Path.GetFullPath(output) != source)
+                throw new NotebookException("--in-place and --output name different files; give one of them.");
+            return source;
+        }
+        if (output is not null) return Path.GetFullPath(output);
+        return Path.Combine(Path.GetDirectoryName(source)!, Path.GetFileNameWithoutExtension(source) + ".executed.ipynb");
+    }
+
+    /// <summary>"name=value" pairs; the value may itself contain '='.</summary>
+    internal static Dictionary<string, string> ParseParameters(IEnumerable<string> arguments)
+    {
+        var parameters = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var argument in arguments)
+        {
+            var split = argument.IndexOf('=');
+            if (split <= 0) throw new NotebookException($"--param '{argument}' is not of the form name=value.");
+            var name = argument[..split].Trim();
+            if (!parameters.TryAdd(name, argument[(split + 1)..]))
+                throw new NotebookException($"--param '{name}' is given more than once.");
+        }
+        return parameters;
+    }
+}

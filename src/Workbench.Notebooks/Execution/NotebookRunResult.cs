@@ -1,0 +1,20 @@
+namespace Workbench.Notebooks;
+
+/// <summary>What a run did: the executed notebook and where, if anywhere, it stopped.</summary>
+public sealed record NotebookRunResult(
+    Notebook Notebook,
+    int ExecutedCells,
+    int? FailedCellNumber,
+    string? Failure,
+    TimeSpan Elapsed)
+{
+    public bool Succeeded => FailedCellNumber is null;
+
+    /// <summary>The CLI's exit code: 0 when every cell ran, 2 when a cell failed.</summary>
+    public int ExitCode => Succeeded ? 0 : 2;
+}
+
+/// <summary>Progress of one code cell, reported before and after it runs.</summary>
+public sealed record CellProgress(int CellNumber, int CodeCellOrdinal, int CodeCellCount, string Summary, CellState State, TimeSpan Elapsed);
+
+public enum CellState { Running, Succeeded, Failed, Skipped }

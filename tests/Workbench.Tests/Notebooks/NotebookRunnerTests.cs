@@ -1,0 +1,224 @@
+using Workbench.Notebooks;
+
+namespace Workbench.Tests.Notebooks;
+
+public class NotebookRunnerTests
+{
+    [Fact]
+    public async Task RunAsync_TrailingExpression_IsDisplayed()
+    {
+        using var folder = new TempFolder();
+        var result = await NotebookTestSupport.RunAsync(new NotebookBuilder().Code("var x = 20;\nx + 22"), folder.Path);
+
+        var output = Assert.Single(result.Outputs(0));
+        Assert.Equal("display_data", output.OutputType());
+        Assert.Equal("42", output.Data("text/plain"));
+        Assert.Equal("<div class=\"dni-plaintext\"><pre>42</pre></div>", output.Data("text/html"));
+        Assert.Equal(1, result.Notebook.Cells[0].ExecutionCount);
+    }
+
+    [Fact]
+    public async Task RunAsync_StatementWithSemicolon_DisplaysNothing()
+    {
+        using var folder = new TempFolder();
+        var result = await NotebookTestSupport.RunAsync(new NotebookBuilder().Code("var x = 1;\nMath.Max(x, 2);"), folder.Path);
+
+        Assert.Empty(result.Outputs(0));
+    }
+
+    [Fact]
+    public async Task RunAsync_DisplayThenUpdate_OutputHoldsFinalValue()
+    {
+        using var folder = new TempFolder();
+        var builder = new NotebookBuilder()
+            .Code("var progress = display(\"epoch 1\");\nprogress.Update(\"epoch 2\");")
+            .Code("progress.Update(\"done\");\n\"after\".Display();");
+        var result = await NotebookTestSupport.RunAsync(builder, folder.Path);
+
+        var display = Assert.Single(result.Outputs(0));
+        Assert.Equal("done", display.Data("text/plain"));
+        Assert.Equal("after", Assert.Single(result.Outputs(1)).Data("text/plain"));
+    }
+
+    [Fact]
+    public async Task RunAsync_ConsoleWrites_BecomeOrderedStreamOutputs()
+    {
+        using var folder = new TempFolder();
+        var builder = new NotebookBuilder().Code("Console.WriteLine(\"one\");\nConsole.Write(\"two\");\ndisplay(3);\nConsole.Error.WriteLine(\"bad\");");
+        var result = await NotebookTestSupport.RunAsync(builder, folder.Path);
+
+        var outputs = result.Outputs(0);
+        Assert.Equal(["stream", "display_data", "stream"], outputs.Select(o => o.OutputType()));
+        Assert.Equal("stdout", outputs[0]["name"]!.GetValue<string>());
+        Assert.Equal("one\ntwo", NotebookTestSupport.Text(outputs[0]["text"]));
+        Assert.Equal("stderr", outputs[2]["name"]!.GetValue<string>());
+        Assert.Equal("bad\n", NotebookTestSupport.Text(outputs[2]["text"]));
+    }
+
+    [Fact]
+    public async Task RunAsync_LaterCells_SeeEarlierVariablesTypesAndUsings()
+    {
+        using var folder = new TempFolder();
+        var builder = new NotebookBuilder()
+            .Code("using System.Globalization;\nrecord Point(int X, int Y);\nvar p = new Point(2, 3);")
+            .Markdown("Some prose.")
+            .Code("(p.X * p.Y).ToString(CultureInfo.InvariantCulture)");
+        var result = await NotebookTestSupport.RunAsync(builder, folder.Path);
+
+        Assert.True(result.Succeeded, result.Failure);
+        Assert.Equal("6", Assert.Single(result.Outputs(2)).Data("text/plain"));
+    }
+
+    [Fact]
+    public async Task RunAsync_RuntimeErrorInCellTwo_RecordsErrorAndSkipsCellThree()
+    {
+        using var folder = new TempFolder();
+        var builder = new NotebookBuilder()
+            .Code("var zero = 0;")
+            .Code("Console.WriteLine(\"before\");\nthrow new InvalidOperationException(\"boom\");")
+            .Code("Console.WriteLine(\"never\");");
+        var result = await NotebookTestSupport.RunAsync(builder, folder.Path);
+
+        Assert.False(result.Succeeded);
+        Assert.Equal(2, result.ExitCode);
+        Assert.Equal(2, result.FailedCellNumber);
+        var outputs = result.Outputs(1);
+        Assert.Equal(["stream", "error"], outputs.Select(o => o.OutputType()));
+        Assert.Equal("InvalidOperationException", outputs[1]["ename"]!.GetValue<string>());
+        Assert.Equal("boom", outputs[1]["evalue"]!.GetValue<string>());
+        Assert.Contains("System.InvalidOperationException: boom", outputs[1]["traceback"]![0]!.GetValue<string>());
+        Assert.Empty(result.Outputs(2));
+        Assert.Null(result.Notebook.Cells[2].ExecutionCount);
+    }
+
+    [Fact]
+    public async Task RunAsync_CompileError_ReportsCellRelativeLine()
+    {
+        using var folder = new TempFolder();
+        var builder = new NotebookBuilder()
+            .Code("var a = 1;")
+            .Code("#!time\nvar b = 2;\nvar c = undefinedName;");
+        var result = await NotebookTestSupport.RunAsync(builder, folder.Path);
+
+        var error = Assert.Single(result.Outputs(1));
+        Assert.Equal("CompilationError", error["ename"]!.GetValue<string>());
+        Assert.StartsWith("(3,9): error CS0103: The name 'undefinedName' does not exist", error["evalue"]!.GetValue<string>());
+        Assert.Equal(2, result.FailedCellNumber);
+    }
+
+    [Fact]
+    public async Task RunAsync_TimeMagic_AppendsWallTime()
+    {
+        using var folder = new TempFolder();
+        var result = await NotebookTestSupport.RunAsync(new NotebookBuilder().Code("#!time\nawait Task.Delay(60);\n7"), folder.Path);
+
+        var outputs = result.Outputs(0);
+        Assert.Equal(2, outputs.Count);
+        Assert.Equal("7", outputs[0].Data("text/plain"));
+        var wallTime = outputs[1].Data("text/plain");
+        Assert.Matches(@"^Wall time: \d+(\.\d+)?ms$", wallTime);
+        Assert.True(double.Parse(wallTime[11..^2], System.Globalization.CultureInfo.InvariantCulture) >= 50);
+        Assert.False(outputs[1]["data"]!.AsObject().ContainsKey("text/html"));
+    }
+
+    [Fact]
+    public async Task RunAsync_MarkdownMagicCell_IsSkipped()
+    {
+        using var folder = new TempFolder();
+        var builder = new NotebookBuilder().Code("#!markdown\n# Not C#: `this would not compile`").Code("1");
+        var result = await NotebookTestSupport.RunAsync(builder, folder.Path);
+
+        Assert.True(result.Succeeded, result.Failure);
+        Assert.Empty(result.Outputs(0));
+        Assert.Null(result.Notebook.Cells[0].ExecutionCount);
+        Assert.Equal(1, result.Notebook.Cells[1].ExecutionCount);
+    }
+
+    [Theory]
+    [InlineData("#!fsharp\nlet x = 1", "'fsharp' cell")]
+    [InlineData("#!pwsh\nGet-Date", "'pwsh' cell")]
+    [InlineData("#r \"nuget: Newtonsoft.Json, 13.0.1\"", "NuGet package reference")]
+    [InlineData("#!who", "#!who is not supported")]
+    [InlineData("#!csharp\nvar x = 1;\n#!fsharp\nlet y = 2", "middle of the cell")]
+    public async Task RunAsync_CellTheRunnerCannotRun_ThrowsNamingCellBeforeRunningAnything(string code, string expected)
+    {
+        using var folder = new TempFolder();
+        var builder = new NotebookBuilder().Code("File.WriteAllText(\"ran.txt\", \"x\");").Code(code);
+
+        var error = await Assert.ThrowsAsync<NotebookException>(() => NotebookTestSupport.RunAsync(builder, folder.Path));
+
+        Assert.Contains("cell 2", error.Message);
+        Assert.Contains(expected, error.Message);
+        Assert.False(File.Exists(folder.File("ran.txt")));
+    }
+
+    [Fact]
+    public async Task RunAsync_CellKernelFromMetadata_NonCSharpIsRejected()
+    {
+        using var folder = new TempFolder();
+        var notebook = new NotebookBuilder().Code("1").Build();
+        notebook.Cells[0].Metadata["polyglot_notebook"]!["kernelName"] = "javascript";
+
+        var error = await Assert.ThrowsAsync<NotebookException>(() => new NotebookRunner().RunAsync(notebook, folder.Path));
+
+        Assert.Contains("cell 1 is a 'javascript' cell", error.Message);
+    }
+
+    [Fact]
+    public async Task RunAsync_MissingReference_ThrowsNamingPathAndCell()
+    {
+        using var folder = new TempFolder();
+        var builder = new NotebookBuilder().Markdown("x").Code("#r \"lib/Missing.dll\"\n1");
+
+        var error = await Assert.ThrowsAsync<NotebookException>(() => NotebookTestSupport.RunAsync(builder, folder.Path));
+
+        Assert.Contains("cell 2", error.Message);
+        Assert.Contains(Path.Combine(folder.Path, "lib", "Missing.dll"), error.Message);
+    }
+
+    [Fact]
+    public async Task RunAsync_RelativeReference_LoadsAssemblyAndItsConventionFormatter()
+    {
+        using var folder = new TempFolder();
+        Directory.CreateDirectory(folder.File("lib"));
+        BadgeLibrary.Compile(folder.File(Path.Combine("lib", "Badges.dll")));
+        var builder = new NotebookBuilder().Code("#r \"lib/Badges.dll\"\nnew Badges.Badge(\"new\")");
+
+        var result = await NotebookTestSupport.RunAsync(builder, folder.Path);
+
+        Assert.True(result.Succeeded, result.Failure);
+        var output = Assert.Single(result.Outputs(0));
+        Assert.Equal("<b class=\"badge\">new</b>", output.Data("text/html"));
+        Assert.Equal("Badge new", output.Data("text/plain"));
+    }
+
+    [Fact]
+    public async Task RunAsync_InputNotebook_IsNotModified()
+    {
+        using var folder = new TempFolder();
+        var notebook = new NotebookBuilder().Code("1").Build();
+
+        await new NotebookRunner().RunAsync(notebook, folder.Path);
+
+        Assert.Empty(notebook.Cells[0].Outputs);
+        Assert.Null(notebook.Cells[0].ExecutionCount);
+    }
+
+    [Fact]
+    public async Task RunFileAsync_ExecutedNotebook_ValidatesWithNbformat()
+    {
+        using var folder = new TempFolder();
+        var input = new NotebookBuilder()
+            .Markdown("# Run")
+            .Code("#!time\nConsole.WriteLine(\"x\");\ndisplay(new[] { 1, 2 });\n\"<b>\"")
+            .Code("throw new Exception(\"stop\");")
+            .Save(folder.File("in.ipynb"));
+
+        var result = await new NotebookRunner().RunFileAsync(input, folder.File("out.ipynb"));
+
+        Assert.Equal(2, result.ExitCode);
+        var written = NotebookFile.Read(folder.File("out.ipynb"));
+        Assert.Equal("error", written.Cells[2].Outputs[0].OutputType());
+        NbformatValidator.AssertValid(folder.File("out.ipynb"));
+    }
+}
