@@ -45,7 +45,26 @@ public class FashionMnistTests
             var bundled = FashionMnist.LoadBundledSubset(split);
             Assert.Equal(expected.Labels.ToArray(), bundled.Labels.ToArray());
             Assert.True(expected.Pixels.SequenceEqual(bundled.Pixels), $"bundled {split} pixels differ from the selection");
+
+            // Regenerating gives the committed files byte for byte (what `workbench data make-subset` writes).
+            string? committed = CommittedSubsetDirectory();
+            if (committed is null) continue;
+            using var dir = new TempDirectory();
+            var (images, labels) = FashionMnist.Spec.Files(split);
+            BundledSubset.WriteIdx(full, indices, dir.Path, images.FileName, labels.FileName);
+            foreach (var name in new[] { images.FileName, labels.FileName })
+                Assert.True(File.ReadAllBytes(Path.Combine(committed, name)).SequenceEqual(File.ReadAllBytes(dir.Combine(name))), $"{name} differs from the committed file");
         }
+    }
+
+    private static string? CommittedSubsetDirectory()
+    {
+        for (var d = new DirectoryInfo(AppContext.BaseDirectory); d is not null; d = d.Parent)
+        {
+            string candidate = Path.Combine(d.FullName, "src", "Workbench", "Data", "Bundled", "fashion-mnist-subset");
+            if (Directory.Exists(candidate)) return candidate;
+        }
+        return null;
     }
 
     [Fact]
