@@ -117,4 +117,12 @@ public class DataLoaderTests
         Assert.NotEqual(a, Run(0, 50, 12));
         Assert.Equal(0.3f, set.Pixels[0]); // the dataset itself is untouched
     }
+
+    [Fact]
+    public void ThresholdBinarization_MapsAboveThresholdToOne()
+    {
+        var set = new ImageDataset([0.2f, 0.5f, 0.51f, 0.9f], [0], 2, 2, ["x"]);
+        var batch = new DataLoader(set, 1, seed: 0, transform: new ThresholdBinarization()).Epoch(0).Single();
+        Assert.Equal([0f, 0f, 1f, 1f], batch.Images.ToArray());
+    }
 }

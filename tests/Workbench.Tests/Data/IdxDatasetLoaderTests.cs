@@ -135,4 +135,24 @@ public class IdxDatasetLoaderTests
         Assert.Contains("apt-get install dataset-fashion-mnist", e.Message);
         Assert.Contains(root.Combine("repo", "data", "fashion-mnist"), e.Message);
     }
+
+    [Fact]
+    public void Load_DefaultOptions_ReadTheRealEnvironmentVariable()
+    {
+        // MNIST's variable, which nothing else in the suite relies on, set only for this call.
+        using var root = new TempDirectory();
+        IdxBytes.WriteSplit(root.Path, Mnist.Spec, DatasetSplit.Test, 4, gzip: false);
+        string? before = Environment.GetEnvironmentVariable("WORKBENCH_MNIST");
+        try
+        {
+            Environment.SetEnvironmentVariable("WORKBENCH_MNIST", root.Path);
+            var set = Mnist.Load(split: DatasetSplit.Test);
+            Assert.Equal(4, set.Count);
+            Assert.Equal(Mnist.ClassNames, set.ClassNames);
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("WORKBENCH_MNIST", before);
+        }
+    }
 }
