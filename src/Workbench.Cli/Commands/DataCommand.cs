@@ -48,40 +48,52 @@ internal static class DataCommand
         command.Options.Add(testPerClass);
         command.SetAction(parse =>
         {
-            string outputDirectory = parse.GetValue(output) ?? DefaultOutput();
-            ulong seedValue = parse.GetValue(seed);
-            var perClass = new Dictionary<DatasetSplit, int>
+            try
             {
-                [DatasetSplit.Train] = parse.GetValue(trainPerClass),
-                [DatasetSplit.Test] = parse.GetValue(testPerClass),
-            };
-            foreach (var (split, count) in perClass)
-            {
-                var full = FashionMnist.Load(parse.GetValue(source), split);
-                var indices = BundledSubset.StratifiedIndices(full.Labels, full.ClassNames.Count, count, seedValue);
-                var (images, labels) = FashionMnist.Spec.Files(split);
-                BundledSubset.WriteIdx(full, indices, outputDirectory, images.FileName, labels.FileName);
-                Console.WriteLine($"{split}: {indices.Length} of {full.Count} images ({count} per class, seed {seedValue})");
+                return Run(parse.GetValue(source), parse.GetValue(output), parse.GetValue(seed), parse.GetValue(trainPerClass), parse.GetValue(testPerClass));
             }
-
-            long total = 0;
-            foreach (var file in Directory.EnumerateFiles(outputDirectory, "*.gz").Order(StringComparer.Ordinal))
+            catch (Exception e) when (e is DataFileException or DatasetUnavailableException or ArgumentException or InvalidOperationException)
             {
-                long size = new FileInfo(file).Length;
-                total += size;
-                Console.WriteLine($"  {file}  {size:N0} bytes");
+                Console.Error.WriteLine($"make-subset: {e.Message}");
+                return 1;
             }
-            Console.WriteLine($"  total {total:N0} bytes. Rebuild Workbench to embed them.");
-            return 0;
         });
         return command;
     }
 
+    private static int Run(string? source, string? output, ulong seed, int trainPerClass, int testPerClass)
+    {
+        string outputDirectory = output ?? DefaultOutput();
+        var perClass = new Dictionary<DatasetSplit, int>
+        {
+            [DatasetSplit.Train] = trainPerClass,
+            [DatasetSplit.Test] = testPerClass,
+        };
+        foreach (var (split, count) in perClass)
+        {
+            var full = FashionMnist.Load(source, split);
+            var indices = BundledSubset.StratifiedIndices(full.Labels, full.ClassNames.Count, count, seed);
+            var (images, labels) = FashionMnist.Spec.Files(split);
+            BundledSubset.WriteIdx(full, indices, outputDirectory, images.FileName, labels.FileName);
+            Console.WriteLine($"{split}: {indices.Length} of {full.Count} images ({count} per class, seed {seed})");
+        }
+
+        long total = 0;
+        foreach (var file in Directory.EnumerateFiles(outputDirectory, "*.gz").Order(StringComparer.Ordinal))
+        {
+            long size = new FileInfo(file).Length;
+            total += size;
+            Console.WriteLine($"  {file}  {size:N0} bytes");
+        }
+        Console.WriteLine($"  total {total:N0} bytes. Rebuild Workbench to embed them.");
+        return 0;
+    }
+
     private static string DefaultOutput()
     {
-        for (var dir = new DirectoryInfo(Environment.CurrentDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "src", "Workbench", "Workbench.csproj")))
-                return Path.Combine(dir.FullName, "src", "Workbench", "Data", "Bundled", "fashion-mnist-subset");
-        throw new InvalidOperationException("Not inside the Workbench repository: pass --output.");
+        string? root = DataFiles.FindRepoRoot(Environment.CurrentDirectory);
+        if (root is null || !File.Exists(Path.Combine(root, "src", "Workbench", "Workbench.csproj")))
+            throw new InvalidOperationException("Not inside the Workbench repository: pass --output.");
+        return Path.Combine(root, "src", "Workbench", "Data", "Bundled", "fashion-mnist-subset");
     }
 }

@@ -1,6 +1,6 @@
 namespace Workbench.Data;
 
-/// <summary>File-system helpers shared by the dataset loaders and writers.</summary>
+/// <summary>File-system operations shared by the dataset loaders and writers.</summary>
 internal static class DataFiles
 {
     /// <summary>
@@ -57,7 +57,16 @@ internal static class DataFiles
     public static string? FindRepoRoot(string start) =>
         SelfAndAncestorsToRepoRoot(start).LastOrDefault(IsRepoRoot);
 
-    private static bool IsRepoRoot(string dir) =>
-        Directory.Exists(Path.Combine(dir, ".git")) || File.Exists(Path.Combine(dir, ".git")) ||
-        Directory.EnumerateFiles(dir, "*.sln").Any() || Directory.EnumerateFiles(dir, "*.slnx").Any();
+    private static bool IsRepoRoot(string dir)
+    {
+        try
+        {
+            return Directory.Exists(Path.Combine(dir, ".git")) || File.Exists(Path.Combine(dir, ".git")) ||
+                   Directory.EnumerateFiles(dir, "*.sln").Any() || Directory.EnumerateFiles(dir, "*.slnx").Any();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return false; // an unreadable ancestor is not the repository root
+        }
+    }
 }
