@@ -96,10 +96,9 @@ public class HtmlRenderingTests
     [Fact]
     public void PlotlyBundle_Version_MatchesPinnedNpmPackage()
     {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Workbench.sln"))) directory = directory.Parent;
-        Assert.NotNull(directory);
-        var package = File.ReadAllText(Path.Combine(directory!.FullName, "src", "Workbench", "Plotting", "package.json"));
+        var assets = RepositoryPaths.PlottingAssets;
+        Assert.NotNull(assets);
+        var package = File.ReadAllText(Path.Combine(assets!, "package.json"));
 
         Assert.Contains($"\"plotly.js-dist-min\": \"{PlotlyBundle.Version}\"", package);
     }

@@ -15,9 +15,8 @@ public class NotebookHtmlBrowserTests
 {
     private static string? RequireJsPath()
     {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Workbench.sln"))) directory = directory.Parent;
-        var path = directory is null ? null : Path.Combine(directory.FullName, "src", "Workbench", "Plotting", "node_modules", "requirejs", "require.js");
+        var assets = RepositoryPaths.PlottingAssets;
+        var path = assets is null ? null : Path.Combine(assets, "node_modules", "requirejs", "require.js");
         return path is not null && File.Exists(path) ? path : null;
     }
 
