@@ -29,7 +29,6 @@ public static partial class VaeCharts
         figure.Layout.Width = width;
         figure.Layout.Height = height;
         figure.Layout.HoverMode = "closest";
-        figure.Layout.Legend ??= new Legend { Orientation = "h", X = 0, Y = -0.18, YAnchor = "top" };
         return figure;
     }
 }

@@ -23,28 +23,20 @@ public sealed class Heatmap : Trace
     public string? HoverTemplate { get; set; }
 
     /// <summary>A heatmap of a (rows, columns) matrix.</summary>
-    public static Heatmap FromMatrix(double[,] z)
-    {
-        var rows = new DataArray[z.GetLength(0)];
-        for (int r = 0; r < rows.Length; r++)
-        {
-            var row = new double[z.GetLength(1)];
-            for (int c = 0; c < row.Length; c++) row[c] = z[r, c];
-            rows[r] = row;
-        }
-        return new Heatmap { Z = rows };
-    }
+    public static Heatmap FromMatrix(double[,] z) => new() { Z = Rows(z, row => row) };
 
-    /// <summary>A heatmap of a (rows, columns) matrix.</summary>
-    public static Heatmap FromMatrix(float[,] z)
+    /// <summary>A heatmap of a (rows, columns) matrix (floats keep their short JSON form).</summary>
+    public static Heatmap FromMatrix(float[,] z) => new() { Z = Rows(z, row => row) };
+
+    private static DataArray[] Rows<T>(T[,] z, Func<T[], DataArray> toArray)
     {
         var rows = new DataArray[z.GetLength(0)];
         for (int r = 0; r < rows.Length; r++)
         {
-            var row = new float[z.GetLength(1)];
+            var row = new T[z.GetLength(1)];
             for (int c = 0; c < row.Length; c++) row[c] = z[r, c];
-            rows[r] = row;
+            rows[r] = toArray(row);
         }
-        return new Heatmap { Z = rows };
+        return rows;
     }
 }
