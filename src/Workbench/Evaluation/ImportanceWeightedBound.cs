@@ -60,12 +60,15 @@ public static class ImportanceWeightedBound
     /// <summary>log w for <paramref name="samplesPerImage"/> samples of each image: (images · samples), image-major.</summary>
     private static Tensor LogWeights(VariationalAutoencoder model, ImageDataset data, int[] rows, int samplesPerImage, Rng rng)
     {
-        var repeated = new int[rows.Length * samplesPerImage];
-        for (int b = 0; b < rows.Length; b++)
-            for (int j = 0; j < samplesPerImage; j++) repeated[b * samplesPerImage + j] = rows[b];
-        var (images, condition) = Batching.Make(model, data, repeated);              // (R, D), R = images · samples
-        var (mean, logVariance) = model.Encode(images, condition);                     // (R, latent)
-        var noise = Tensor.Randn(rng, repeated.Length, model.Config.LatentSize);      // ε, (R, latent)
+        var (unique, uniqueCondition) = Batching.Make(model, data, rows);             // (B, D)
+        var (uniqueMean, uniqueLogVariance) = model.Encode(unique, uniqueCondition);   // (B, latent): encode each image once
+        var repeat = new int[rows.Length * samplesPerImage];
+        for (int i = 0; i < repeat.Length; i++) repeat[i] = i / samplesPerImage;      // image-major
+        var images = unique.GatherRows(repeat);                                       // (R, D), R = B · samples
+        var condition = uniqueCondition?.GatherRows(repeat);
+        var mean = uniqueMean.GatherRows(repeat);                                     // (R, latent)
+        var logVariance = uniqueLogVariance.GatherRows(repeat);
+        var noise = Tensor.Randn(rng, repeat.Length, model.Config.LatentSize);        // ε, (R, latent)
         var z = mean + (logVariance * 0.5f).Exp() * noise;
         var logLikelihood = -model.Likelihood.NegativeLogLikelihood(model.Decode(z, condition), images); // (R)
         var logPriorOverPosterior = (noise.Square() - z.Square() + logVariance).Sum(1) * 0.5f;        // (R)

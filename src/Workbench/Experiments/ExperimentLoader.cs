@@ -38,7 +38,7 @@ public static partial class ExperimentLoader
         {
             var resolved = (JsonObject)root.DeepClone();
             resolved.Remove("grid");
-            foreach (var (field, value) in overrides) Set(path, resolved, field, value?.DeepClone());
+            foreach (var (field, value) in overrides) Set(path, resolved, field, WithoutId(value?.DeepClone()));
             var runDefinition = Bind(path, resolved, overrides.Count == 0 ? null : $"grid point {RunId(overrides)}");
             runs.Add(new RunSpec(RunId(overrides), overrides, runDefinition, resolved));
         }
@@ -129,6 +129,13 @@ public static partial class ExperimentLoader
         node[parts[^1]] = value;
     }
 
+    /// <summary>A grid value may be an object with an "$id" naming it in run ids; the id is not part of the configuration.</summary>
+    private static JsonNode? WithoutId(JsonNode? value)
+    {
+        if (value is JsonObject o) o.Remove("$id");
+        return value;
+    }
+
     /// <summary>A folder-safe id from overrides: <c>beta=4_seed=1</c>; <c>default</c> when there are none.</summary>
     public static string RunId(IReadOnlyDictionary<string, JsonNode?> overrides)
     {
@@ -139,6 +146,7 @@ public static partial class ExperimentLoader
             string value = kv.Value switch
             {
                 JsonValue v when v.TryGetValue<string>(out var s) => s,
+                JsonObject o when o["$id"] is JsonValue id && id.TryGetValue<string>(out var named) => named,
                 null => "null",
                 var other => other.ToJsonString(),
             };

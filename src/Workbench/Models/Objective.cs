@@ -12,7 +12,12 @@ public enum Objective
     /// <summary>KL weight 0; the encoder still samples z ~ q(z|x). Posterior σ shrinks toward 0 and KL grows without bound.</summary>
     ReconstructionOnly,
 
-    /// <summary>No reconstruction term: q(z|x) collapses to the prior and every reconstruction is the same image.</summary>
+    /// <summary>
+    /// The encoder is trained on the KL term alone: the reconstruction term does not reach it (z is cut
+    /// from the graph before the decoder), so q(z|x) collapses to the prior N(0, I). The decoder still
+    /// fits the data given z; since z then carries no information about x, its best output, and so
+    /// every reconstruction, is the mean image.
+    /// </summary>
     KlOnly,
 
     /// <summary>A plain autoencoder: z = μ (no sampling) and no KL in the loss (KL is still reported).</summary>

@@ -80,7 +80,8 @@ public class VariationalAutoencoder : Module
     {
         var (mean, logVariance) = Encode(images, condition);                       // (B, latent) each
         var z = SampleLatent(mean, logVariance, noise);                          // (B, latent)
-        var decoded = Decode(z, condition);                                       // (B, D)
+        // KL-only: the reconstruction term must not reach the encoder, so the decoder sees z cut from the graph.
+        var decoded = Decode(Config.Objective == Objective.KlOnly ? z.Detach() : z, condition); // (B, D)
 
         var reconstructionPerImage = Likelihood.NegativeLogLikelihood(decoded, images); // (B)
         var klElements = Losses.GaussianKlToStandardNormal(mean, logVariance, Reduction.None); // (B, latent)
@@ -90,7 +91,7 @@ public class VariationalAutoencoder : Module
         var klTerm = klPerImage.Mean();
 
         var (penalty, weight, target) = _klPenalty.Apply(klPerDimension, klTerm, progress);
-        var loss = Config.Objective == Objective.KlOnly ? penalty : reconstructionTerm + penalty;
+        var loss = reconstructionTerm + penalty;
         return new VaeOutput(loss, reconstructionTerm, klTerm, klPerDimension, weight, target,
             z, mean, logVariance, decoded, reconstructionPerImage, klPerImage);
     }
