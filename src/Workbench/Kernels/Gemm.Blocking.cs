@@ -1,0 +1,158 @@
+using System.Runtime.CompilerServices;
+
+namespace Workbench.Kernels;
+
+// The five loops around the micro-kernel (Goto's algorithm as laid out in BLIS):
+//
+//   for jc in N step NC          B block  (KC × NC) packed once per (jc, pc), kept in L3/L2
+//     for pc in K step KC        rank-KC update of C; the first one applies β, later ones add
+//       pack op(B)[pc.., jc..]
+//       for ic in M step MC      A block  (MC × KC) packed once per (ic, pc), kept in L2
+//         pack op(A)[ic.., pc..]
+//         for jr in NC step NR   one KC × NR micro-panel of B, kept in L1
+//           for ir in MC step MR one MR × KC micro-panel of A streams past it
+//             micro-kernel: C[ir.., jr..] (MR × NR, in registers) += Apanel · Bpanel
+//
+// Sizes for a Zen 3 / Haswell-class core (32 KB L1d, 512 KB L2 per core): a 256 × 16 B micro-panel is
+// 16 KB (half of L1, leaving room for the A micro-panel and C lines); a 144 × 256 A block is 144 KB
+// (a quarter to a third of L2). MC = 144 also covers a 128-row batch in one block, so the VAE shapes pack
+// each A element once per rank-KC update. Block sizes are evened out so no block is a thin remainder
+// (k = 784 becomes 4 × 196, not 3 × 256 + 16).
+internal static unsafe partial class Gemm
+{
+    /// <summary>Rows of the register-blocked micro-tile of C.</summary>
+    internal const int MR = 6;
+    /// <summary>Columns of the micro-tile: two 8-float ymm vectors.</summary>
+    internal const int NR = 16;
+    /// <summary>Largest depth of one rank-KC update (a multiple of 8 for the packing transposes).</summary>
+    internal const int KC = 256;
+    /// <summary>Largest row count of a packed A block (a multiple of MR).</summary>
+    internal const int MC = 144;
+    /// <summary>Largest column count of a packed B block (a multiple of NR).</summary>
+    internal const int NC = 4080;
+
+    /// <summary>One multiply's operands as raw pointers (pinned by the caller for the whole call).</summary>
+    private readonly struct Problem(bool transA, bool transB, int m, int n, int k, float alpha,
+        float* a, int lda, float* b, int ldb, float beta, float* c, int ldc, bool useFma)
+    {
+        public readonly bool TransA = transA, TransB = transB, UseFma = useFma;
+        public readonly int M = m, N = n, K = k, Lda = lda, Ldb = ldb, Ldc = ldc;
+        public readonly float Alpha = alpha, Beta = beta;
+        public readonly float* A = a, B = b, C = c;
+    }
+
+    /// <summary>
+    /// Block size near <paramref name="max"/> that splits <paramref name="extent"/> into equal blocks,
+    /// rounded up to a multiple of <paramref name="unit"/>.
+    /// </summary>
+    private static int EvenBlock(int extent, int max, int unit)
+    {
+        int blocks = (extent + max - 1) / max;
+        int size = (extent + blocks - 1) / blocks;
+        return Math.Min(max, (size + unit - 1) / unit * unit);
+    }
+
+    /// <summary>Computes C[m0..m1, n0..n1] of the problem on the calling thread (all of k).</summary>
+    private static void RunPart(in Problem p, int m0, int m1, int n0, int n1)
+    {
+        int mc = EvenBlock(m1 - m0, MC, MR);
+        int nc = EvenBlock(n1 - n0, NC, NR);
+        int kc = EvenBlock(p.K, KC, 8);
+        float* packedA = PackBuffer.A.Get((long)mc * kc);
+        float* packedB = PackBuffer.B.Get((long)(nc + NR - 1) / NR * NR * kc);
+
+        for (int jc = n0; jc < n1; jc += nc)
+        {
+            int ncHere = Math.Min(nc, n1 - jc);
+            for (int pc = 0; pc < p.K; pc += kc)
+            {
+                int kcHere = Math.Min(kc, p.K - pc);
+                PackB(p, pc, kcHere, jc, ncHere, packedB);
+                float beta = pc == 0 ? p.Beta : 1f; // later rank-KC updates accumulate onto the first
+                for (int ic = m0; ic < m1; ic += mc)
+                {
+                    int mcHere = Math.Min(mc, m1 - ic);
+                    PackA(p, ic, mcHere, pc, kcHere, packedA);
+                    MacroKernel(p, mcHere, ncHere, kcHere, packedA, packedB, p.C + (nint)ic * p.Ldc + jc, beta);
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// C block (mc × nc) = α·Apacked·Bpacked + β·C block, one MR × NR micro-tile at a time. Edge tiles are
+    /// computed whole into a scratch tile (packing zero-padded them) and only their valid part is merged.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void MacroKernel(in Problem p, int mc, int nc, int kc, float* packedA, float* packedB, float* c, float beta)
+    {
+        float* scratch = stackalloc float[MR * NR];
+        nint ldc = p.Ldc;
+        float alpha = p.Alpha;
+        bool fma = p.UseFma;
+        for (int jr = 0; jr < nc; jr += NR)
+        {
+            int cols = Math.Min(NR, nc - jr);
+            float* bPanel = packedB + (nint)jr * kc;
+            for (int ir = 0; ir < mc; ir += MR)
+            {
+                int rows = Math.Min(MR, mc - ir);
+                float* aPanel = packedA + (nint)ir * kc;
+                float* cTile = c + ir * ldc + jr;
+                if (rows == MR && cols == NR)
+                {
+                    if (fma) MicroKernelFma(kc, aPanel, bPanel, cTile, ldc, alpha, beta);
+                    else MicroKernelPortable(kc, aPanel, bPanel, cTile, ldc, alpha, beta);
+                }
+                else
+                {
+                    if (fma) MicroKernelFma(kc, aPanel, bPanel, scratch, NR, 1f, 0f);
+                    else MicroKernelPortable(kc, aPanel, bPanel, scratch, NR, 1f, 0f);
+                    MergeTile(scratch, cTile, ldc, rows, cols, alpha, beta);
+                }
+            }
+        }
+    }
+
+    /// <summary>C tile (rows × cols) = α·scratch + β·C tile, ignoring the old C when β = 0.</summary>
+    private static void MergeTile(float* scratch, float* c, nint ldc, int rows, int cols, float alpha, float beta)
+    {
+        for (int i = 0; i < rows; i++)
+        {
+            float* src = scratch + i * NR;
+            float* dst = c + i * ldc;
+            if (beta == 0) for (int j = 0; j < cols; j++) dst[j] = alpha * src[j];
+            else for (int j = 0; j < cols; j++) dst[j] = alpha * src[j] + beta * dst[j];
+        }
+    }
+
+    /// <summary>
+    /// A per-thread, grow-only packing buffer on the pinned object heap, 64-byte aligned. After the first
+    /// calls of a given size there is no allocation per multiply.
+    /// </summary>
+    private sealed class PackBuffer
+    {
+        [ThreadStatic] private static PackBuffer? threadA, threadB;
+
+        public static PackBuffer A => threadA ??= new PackBuffer();
+        public static PackBuffer B => threadB ??= new PackBuffer();
+
+        private float[]? storage; // kept referenced so the pinned array stays alive
+        private float* aligned;
+        private long capacity;
+
+        /// <summary>At least <paramref name="floats"/> floats (plus slack for whole-vector stores past the end).</summary>
+        public float* Get(long floats)
+        {
+            if (floats > capacity)
+            {
+                long grown = Math.Max(floats, capacity + capacity / 2);
+                storage = GC.AllocateUninitializedArray<float>(checked((int)(grown + 32)), pinned: true);
+                float* start = (float*)Unsafe.AsPointer(ref storage[0]);
+                aligned = (float*)(((nint)start + 63) & ~(nint)63);
+                capacity = grown;
+            }
+            return aligned;
+        }
+    }
+}
