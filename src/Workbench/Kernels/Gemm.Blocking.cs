@@ -53,6 +53,7 @@ internal static unsafe partial class Gemm
     }
 
     /// <summary>Computes C[m0..m1, n0..n1] of the problem on the calling thread (all of k).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void RunPart(in Problem p, int m0, int m1, int n0, int n1)
     {
         int mc = EvenBlock(m1 - m0, MC, MR);
@@ -115,6 +116,7 @@ internal static unsafe partial class Gemm
     }
 
     /// <summary>C tile (rows × cols) = α·scratch + β·C tile, ignoring the old C when β = 0.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void MergeTile(float* scratch, float* c, nint ldc, int rows, int cols, float alpha, float beta)
     {
         for (int i = 0; i < rows; i++)

@@ -16,6 +16,7 @@ namespace Workbench.Kernels;
 internal static unsafe partial class Gemm
 {
     /// <summary>Packs op(A)[ic .. ic+mc, pc .. pc+kc] into MR-row micro-panels at <paramref name="dst"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void PackA(in Problem p, int ic, int mc, int pc, int kc, float* dst)
     {
         for (int ir = 0; ir < mc; ir += MR)
@@ -50,6 +51,7 @@ internal static unsafe partial class Gemm
     }
 
     /// <summary>Packs op(B)[pc .. pc+kc, jc .. jc+nc] into NR-column micro-panels at <paramref name="dst"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void PackB(in Problem p, int pc, int kc, int jc, int nc, float* dst)
     {
         for (int jr = 0; jr < nc; jr += NR)
@@ -107,6 +109,7 @@ internal static unsafe partial class Gemm
     /// (garbage) lanes are overwritten by the next column; the final block spills 2 floats past the panel,
     /// into the next panel (packed after this one) or the buffer's slack. Returns the columns done.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int PackSixRowsAvx(float* src, nint ld, int kc, float* panel)
     {
         int q = 0;

@@ -1,7 +1,8 @@
 namespace Workbench.Kernels;
 
-// Threads get disjoint rectangles of C and each runs the whole blocked algorithm on its rectangle with
-// its own packing buffers, so there is no synchronisation inside a multiply. The price is that operands
+// C is cut into a grid of disjoint rectangles ("parts"); each part runs the whole blocked algorithm with
+// the running thread's own packing buffers, so there is no synchronisation inside a part. The calling
+// thread and the pool's workers claim parts until none are left (Gemm.WorkerPool.cs). The price is that operands
 // are packed more than once: splitting C's columns among t threads packs A t times, splitting rows
 // packs B t times. With 2-4 threads that duplication is small next to the arithmetic, and the grid
 // (rows × cols of threads) is chosen to minimise the busiest thread's cost.
@@ -18,20 +19,21 @@ internal static unsafe partial class Gemm
         long volume = (long)p.M * p.N * p.K;
         int threads = (int)Math.Clamp(volume / VolumePerThread, 1, threadLimit);
         var (rowParts, colParts) = threads == 1 ? (1, 1) : ChooseGrid(p.M, p.N, p.K, threads);
-        int parts = rowParts * colParts;
-        if (parts == 1)
+        if (rowParts * colParts == 1)
         {
             RunPart(p, 0, p.M, 0, p.N);
             return;
         }
 
-        var problem = p;
-        Parallel.For(0, parts, new ParallelOptions { MaxDegreeOfParallelism = parts }, part =>
-        {
-            var (m0, m1) = Slice(problem.M, MR, rowParts, part / colParts);
-            var (n0, n1) = Slice(problem.N, NR, colParts, part % colParts);
-            if (m0 < m1 && n0 < n1) RunPart(problem, m0, m1, n0, n1);
-        });
+        WorkerPool.Run(p, rowParts, colParts, threads);
+    }
+
+    /// <summary>Runs part <paramref name="part"/> (row-major in the grid) of a rows × cols split of C.</summary>
+    private static void RunGridPart(in Problem p, int rows, int cols, int part)
+    {
+        var (m0, m1) = Slice(p.M, MR, rows, part / cols);
+        var (n0, n1) = Slice(p.N, NR, cols, part % cols);
+        if (m0 < m1 && n0 < n1) RunPart(p, m0, m1, n0, n1);
     }
 
     /// <summary>Part <paramref name="index"/> of <paramref name="parts"/> near-equal slices of [0, extent), cut at multiples of <paramref name="unit"/>.</summary>

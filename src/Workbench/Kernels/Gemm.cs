@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics.X86;
 
 namespace Workbench.Kernels;
@@ -113,6 +114,7 @@ internal static partial class Gemm
     /// Tiny problems: row-by-row products with no packing. C rows are formed as Σ_p op(A)[i,p]·op(B)[p,:]
     /// (contiguous B rows) or, when B is transposed, as dot products with B's rows.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void MultiplySmall(bool transA, bool transB, int m, int n, int k, float alpha,
         ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb, float beta, Span<float> c, int ldc)
     {
