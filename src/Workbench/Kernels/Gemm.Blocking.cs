@@ -80,14 +80,10 @@ internal static unsafe partial class Gemm
         }
     }
 
-    /// <summary>
-    /// C block (mc × nc) = α·Apacked·Bpacked + β·C block, one MR × NR micro-tile at a time. Edge tiles are
-    /// computed whole into a scratch tile (packing zero-padded them) and only their valid part is merged.
-    /// </summary>
+    /// <summary>C block (mc × nc) = α·Apacked·Bpacked + β·C block, one MR × NR micro-tile at a time.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void MacroKernel(in Problem p, int mc, int nc, int kc, float* packedA, float* packedB, float* c, float beta)
     {
-        float* scratch = stackalloc float[MR * NR];
         nint ldc = p.Ldc;
         float alpha = p.Alpha;
         bool fma = p.UseFma;
@@ -100,31 +96,9 @@ internal static unsafe partial class Gemm
                 int rows = Math.Min(MR, mc - ir);
                 float* aPanel = packedA + (nint)ir * kc;
                 float* cTile = c + ir * ldc + jr;
-                if (rows == MR && cols == NR)
-                {
-                    if (fma) MicroKernelFma(kc, aPanel, bPanel, cTile, ldc, alpha, beta);
-                    else MicroKernelPortable(kc, aPanel, bPanel, cTile, ldc, alpha, beta);
-                }
-                else
-                {
-                    if (fma) MicroKernelFma(kc, aPanel, bPanel, scratch, NR, 1f, 0f);
-                    else MicroKernelPortable(kc, aPanel, bPanel, scratch, NR, 1f, 0f);
-                    MergeTile(scratch, cTile, ldc, rows, cols, alpha, beta);
-                }
+                if (fma) MicroKernelFma(rows, cols, kc, aPanel, bPanel, cTile, ldc, alpha, beta);
+                else MicroKernelPortable(rows, cols, kc, aPanel, bPanel, cTile, ldc, alpha, beta);
             }
-        }
-    }
-
-    /// <summary>C tile (rows × cols) = α·scratch + β·C tile, ignoring the old C when β = 0.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void MergeTile(float* scratch, float* c, nint ldc, int rows, int cols, float alpha, float beta)
-    {
-        for (int i = 0; i < rows; i++)
-        {
-            float* src = scratch + i * NR;
-            float* dst = c + i * ldc;
-            if (beta == 0) for (int j = 0; j < cols; j++) dst[j] = alpha * src[j];
-            else for (int j = 0; j < cols; j++) dst[j] = alpha * src[j] + beta * dst[j];
         }
     }
 

@@ -9,143 +9,124 @@ namespace Workbench.Kernels;
 // With AVX2 + FMA the tile lives in 12 ymm accumulators (6 rows × 2 vectors of 8) for the whole kc loop;
 // per p it loads two B vectors and broadcasts six A values, issuing 12 independent FMAs (enough to hide
 // the 4-5 cycle FMA latency on 2 FMA pipes). That is 15 of the 16 ymm registers, the shape of the
-// BLIS Haswell/Zen sgemm kernel. C is touched only once per rank-KC update.
+// BLIS Haswell/Zen sgemm kernel. C is read and written once per rank-KC update.
+//
+// Edge tiles do not pay for the full tile: the row count is a type parameter (TRows, 1..6), so the JIT
+// compiles one kernel per height with the unused rows removed, and a tile at most 8 wide runs a one-vector
+// loop. Partial widths are stored with AVX masked loads/stores, so no scratch tile is needed.
 internal static unsafe partial class Gemm
 {
+    /// <summary>Compile-time row count of a micro-kernel instantiation.</summary>
+    private interface IRowCount { static abstract int Count { get; } }
+    private struct Rows1 : IRowCount { public static int Count => 1; }
+    private struct Rows2 : IRowCount { public static int Count => 2; }
+    private struct Rows3 : IRowCount { public static int Count => 3; }
+    private struct Rows4 : IRowCount { public static int Count => 4; }
+    private struct Rows5 : IRowCount { public static int Count => 5; }
+    private struct Rows6 : IRowCount { public static int Count => 6; }
+
+    /// <summary>Runs the FMA micro-kernel for a tile of <paramref name="rows"/> (1..MR) × <paramref name="cols"/> (1..NR).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void MicroKernelFma(int rows, int cols, int kc, float* a, float* b, float* c, nint ldc, float alpha, float beta)
+    {
+        switch (rows)
+        {
+            case 6: MicroKernelFma<Rows6>(kc, a, b, c, ldc, alpha, beta, cols); break;
+            case 5: MicroKernelFma<Rows5>(kc, a, b, c, ldc, alpha, beta, cols); break;
+            case 4: MicroKernelFma<Rows4>(kc, a, b, c, ldc, alpha, beta, cols); break;
+            case 3: MicroKernelFma<Rows3>(kc, a, b, c, ldc, alpha, beta, cols); break;
+            case 2: MicroKernelFma<Rows2>(kc, a, b, c, ldc, alpha, beta, cols); break;
+            default: MicroKernelFma<Rows1>(kc, a, b, c, ldc, alpha, beta, cols); break;
+        }
+    }
+
     /// <param name="kc">Depth (columns of the A micro-panel, rows of the B micro-panel).</param>
     /// <param name="a">Packed A micro-panel: element (i, p) at p·MR + i.</param>
     /// <param name="b">Packed B micro-panel, 32-byte aligned: element (p, j) at p·NR + j.</param>
     /// <param name="c">Top-left of the C tile, row stride <paramref name="ldc"/>; with β = 0 it is only written.</param>
+    /// <param name="cols">Valid columns of the tile (1..NR); the rest of the panel is zero padding.</param>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void MicroKernelFma(int kc, float* a, float* b, float* c, nint ldc, float alpha, float beta)
+    private static void MicroKernelFma<TRows>(int kc, float* a, float* b, float* c, nint ldc, float alpha, float beta, int cols)
+        where TRows : struct, IRowCount
     {
         Vector256<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
         Vector256<float> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
 
-        // Two p-steps per iteration halve the loop overhead; the remainder step follows.
-        int q = kc;
-        for (; q >= 2; q -= 2, a += 2 * MR, b += 2 * NR)
+        if (cols > 8)
         {
-            var b0 = Avx.LoadAlignedVector256(b);
-            var b1 = Avx.LoadAlignedVector256(b + 8);
-            var ai = Avx.BroadcastScalarToVector256(a);
-            c00 = Fma.MultiplyAdd(ai, b0, c00); c01 = Fma.MultiplyAdd(ai, b1, c01);
-            ai = Avx.BroadcastScalarToVector256(a + 1);
-            c10 = Fma.MultiplyAdd(ai, b0, c10); c11 = Fma.MultiplyAdd(ai, b1, c11);
-            ai = Avx.BroadcastScalarToVector256(a + 2);
-            c20 = Fma.MultiplyAdd(ai, b0, c20); c21 = Fma.MultiplyAdd(ai, b1, c21);
-            ai = Avx.BroadcastScalarToVector256(a + 3);
-            c30 = Fma.MultiplyAdd(ai, b0, c30); c31 = Fma.MultiplyAdd(ai, b1, c31);
-            ai = Avx.BroadcastScalarToVector256(a + 4);
-            c40 = Fma.MultiplyAdd(ai, b0, c40); c41 = Fma.MultiplyAdd(ai, b1, c41);
-            ai = Avx.BroadcastScalarToVector256(a + 5);
-            c50 = Fma.MultiplyAdd(ai, b0, c50); c51 = Fma.MultiplyAdd(ai, b1, c51);
-
-            b0 = Avx.LoadAlignedVector256(b + NR);
-            b1 = Avx.LoadAlignedVector256(b + NR + 8);
-            ai = Avx.BroadcastScalarToVector256(a + MR);
-            c00 = Fma.MultiplyAdd(ai, b0, c00); c01 = Fma.MultiplyAdd(ai, b1, c01);
-            ai = Avx.BroadcastScalarToVector256(a + MR + 1);
-            c10 = Fma.MultiplyAdd(ai, b0, c10); c11 = Fma.MultiplyAdd(ai, b1, c11);
-            ai = Avx.BroadcastScalarToVector256(a + MR + 2);
-            c20 = Fma.MultiplyAdd(ai, b0, c20); c21 = Fma.MultiplyAdd(ai, b1, c21);
-            ai = Avx.BroadcastScalarToVector256(a + MR + 3);
-            c30 = Fma.MultiplyAdd(ai, b0, c30); c31 = Fma.MultiplyAdd(ai, b1, c31);
-            ai = Avx.BroadcastScalarToVector256(a + MR + 4);
-            c40 = Fma.MultiplyAdd(ai, b0, c40); c41 = Fma.MultiplyAdd(ai, b1, c41);
-            ai = Avx.BroadcastScalarToVector256(a + MR + 5);
-            c50 = Fma.MultiplyAdd(ai, b0, c50); c51 = Fma.MultiplyAdd(ai, b1, c51);
-        }
-        if (q == 1)
-        {
-            var b0 = Avx.LoadAlignedVector256(b);
-            var b1 = Avx.LoadAlignedVector256(b + 8);
-            var ai = Avx.BroadcastScalarToVector256(a);
-            c00 = Fma.MultiplyAdd(ai, b0, c00); c01 = Fma.MultiplyAdd(ai, b1, c01);
-            ai = Avx.BroadcastScalarToVector256(a + 1);
-            c10 = Fma.MultiplyAdd(ai, b0, c10); c11 = Fma.MultiplyAdd(ai, b1, c11);
-            ai = Avx.BroadcastScalarToVector256(a + 2);
-            c20 = Fma.MultiplyAdd(ai, b0, c20); c21 = Fma.MultiplyAdd(ai, b1, c21);
-            ai = Avx.BroadcastScalarToVector256(a + 3);
-            c30 = Fma.MultiplyAdd(ai, b0, c30); c31 = Fma.MultiplyAdd(ai, b1, c31);
-            ai = Avx.BroadcastScalarToVector256(a + 4);
-            c40 = Fma.MultiplyAdd(ai, b0, c40); c41 = Fma.MultiplyAdd(ai, b1, c41);
-            ai = Avx.BroadcastScalarToVector256(a + 5);
-            c50 = Fma.MultiplyAdd(ai, b0, c50); c51 = Fma.MultiplyAdd(ai, b1, c51);
-        }
-
-        var va = Vector256.Create(alpha);
-        if (beta == 0)
-        {
-            StoreRow(c, c00, c01, va);
-            StoreRow(c + ldc, c10, c11, va);
-            StoreRow(c + 2 * ldc, c20, c21, va);
-            StoreRow(c + 3 * ldc, c30, c31, va);
-            StoreRow(c + 4 * ldc, c40, c41, va);
-            StoreRow(c + 5 * ldc, c50, c51, va);
+            for (int q = 0; q < kc; q++, a += MR, b += NR)
+            {
+                var b0 = Avx.LoadAlignedVector256(b);
+                var b1 = Avx.LoadAlignedVector256(b + 8);
+                var a0 = Avx.BroadcastScalarToVector256(a + 0); c00 = Fma.MultiplyAdd(a0, b0, c00); c01 = Fma.MultiplyAdd(a0, b1, c01);
+                if (TRows.Count > 1) { var a1 = Avx.BroadcastScalarToVector256(a + 1); c10 = Fma.MultiplyAdd(a1, b0, c10); c11 = Fma.MultiplyAdd(a1, b1, c11); }
+                if (TRows.Count > 2) { var a2 = Avx.BroadcastScalarToVector256(a + 2); c20 = Fma.MultiplyAdd(a2, b0, c20); c21 = Fma.MultiplyAdd(a2, b1, c21); }
+                if (TRows.Count > 3) { var a3 = Avx.BroadcastScalarToVector256(a + 3); c30 = Fma.MultiplyAdd(a3, b0, c30); c31 = Fma.MultiplyAdd(a3, b1, c31); }
+                if (TRows.Count > 4) { var a4 = Avx.BroadcastScalarToVector256(a + 4); c40 = Fma.MultiplyAdd(a4, b0, c40); c41 = Fma.MultiplyAdd(a4, b1, c41); }
+                if (TRows.Count > 5) { var a5 = Avx.BroadcastScalarToVector256(a + 5); c50 = Fma.MultiplyAdd(a5, b0, c50); c51 = Fma.MultiplyAdd(a5, b1, c51); }
+            }
         }
         else
         {
-            var vb = Vector256.Create(beta);
-            UpdateRow(c, c00, c01, va, vb);
-            UpdateRow(c + ldc, c10, c11, va, vb);
-            UpdateRow(c + 2 * ldc, c20, c21, va, vb);
-            UpdateRow(c + 3 * ldc, c30, c31, va, vb);
-            UpdateRow(c + 4 * ldc, c40, c41, va, vb);
-            UpdateRow(c + 5 * ldc, c50, c51, va, vb);
+            for (int q = 0; q < kc; q++, a += MR, b += NR)
+            {
+                var b0 = Avx.LoadAlignedVector256(b);
+                var a0 = Avx.BroadcastScalarToVector256(a + 0); c00 = Fma.MultiplyAdd(a0, b0, c00);
+                if (TRows.Count > 1) { var a1 = Avx.BroadcastScalarToVector256(a + 1); c10 = Fma.MultiplyAdd(a1, b0, c10); }
+                if (TRows.Count > 2) { var a2 = Avx.BroadcastScalarToVector256(a + 2); c20 = Fma.MultiplyAdd(a2, b0, c20); }
+                if (TRows.Count > 3) { var a3 = Avx.BroadcastScalarToVector256(a + 3); c30 = Fma.MultiplyAdd(a3, b0, c30); }
+                if (TRows.Count > 4) { var a4 = Avx.BroadcastScalarToVector256(a + 4); c40 = Fma.MultiplyAdd(a4, b0, c40); }
+                if (TRows.Count > 5) { var a5 = Avx.BroadcastScalarToVector256(a + 5); c50 = Fma.MultiplyAdd(a5, b0, c50); }
+            }
         }
-    }
 
-    /// <summary>c[0..16] = α·(x0, x1).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void StoreRow(float* c, Vector256<float> x0, Vector256<float> x1, Vector256<float> alpha)
-    {
-        Avx.Store(c, Avx.Multiply(alpha, x0));
-        Avx.Store(c + 8, Avx.Multiply(alpha, x1));
-    }
-
-    /// <summary>c[0..16] = α·(x0, x1) + β·c[0..16].</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void UpdateRow(float* c, Vector256<float> x0, Vector256<float> x1, Vector256<float> alpha, Vector256<float> beta)
-    {
-        Avx.Store(c, Fma.MultiplyAdd(beta, Avx.LoadVector256(c), Avx.Multiply(alpha, x0)));
-        Avx.Store(c + 8, Fma.MultiplyAdd(beta, Avx.LoadVector256(c + 8), Avx.Multiply(alpha, x1)));
+        var va = Vector256.Create(alpha);
+        var vb = Vector256.Create(beta);
+        bool betaZero = beta == 0, full = cols == NR;
+        Vector256<float> mask0 = default, mask1 = default;
+        if (!full)
+        {
+            var lane = Vector256.Create(0, 1, 2, 3, 4, 5, 6, 7);
+            mask0 = Vector256.LessThan(lane, Vector256.Create(cols)).AsSingle();
+            mask1 = Vector256.LessThan(lane, Vector256.Create(cols - 8)).AsSingle();
+        }
+            StoreRow(c + 0 * ldc, c00, c01, va, vb, betaZero, full, mask0, mask1);
+            if (TRows.Count > 1) StoreRow(c + 1 * ldc, c10, c11, va, vb, betaZero, full, mask0, mask1);
+            if (TRows.Count > 2) StoreRow(c + 2 * ldc, c20, c21, va, vb, betaZero, full, mask0, mask1);
+            if (TRows.Count > 3) StoreRow(c + 3 * ldc, c30, c31, va, vb, betaZero, full, mask0, mask1);
+            if (TRows.Count > 4) StoreRow(c + 4 * ldc, c40, c41, va, vb, betaZero, full, mask0, mask1);
+            if (TRows.Count > 5) StoreRow(c + 5 * ldc, c50, c51, va, vb, betaZero, full, mask0, mask1);
     }
 
     /// <summary>
-    /// The same tile computation for any CPU: one row of the tile at a time in four Vector128 accumulators
-    /// (the B micro-panel is re-read per row from L1). Slower, but it keeps packing and blocking shared.
+    /// c[0..16] = α·(x0, x1) + β·c[0..16] (C not read when β = 0); when not <paramref name="full"/>, only the lanes
+    /// set in the masks are read or written.
     /// </summary>
-    private static void MicroKernelPortable(int kc, float* a, float* b, float* c, nint ldc, float alpha, float beta)
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void StoreRow(float* c, Vector256<float> x0, Vector256<float> x1, Vector256<float> alpha, Vector256<float> beta,
+        bool betaZero, bool full, Vector256<float> mask0, Vector256<float> mask1)
     {
-        for (int i = 0; i < MR; i++)
+        x0 = Avx.Multiply(alpha, x0);
+        x1 = Avx.Multiply(alpha, x1);
+        if (full)
         {
-            Vector128<float> s0 = default, s1 = default, s2 = default, s3 = default;
-            float* ap = a + i;
-            float* bp = b;
-            for (int q = 0; q < kc; q++, ap += MR, bp += NR)
+            if (!betaZero)
             {
-                var ai = Vector128.Create(*ap);
-                s0 += ai * Vector128.Load(bp);
-                s1 += ai * Vector128.Load(bp + 4);
-                s2 += ai * Vector128.Load(bp + 8);
-                s3 += ai * Vector128.Load(bp + 12);
+                x0 = Fma.MultiplyAdd(beta, Avx.LoadVector256(c), x0);
+                x1 = Fma.MultiplyAdd(beta, Avx.LoadVector256(c + 8), x1);
             }
-            float* row = c + i * ldc;
-            if (beta == 0)
+            Avx.Store(c, x0);
+            Avx.Store(c + 8, x1);
+        }
+        else
+        {
+            if (!betaZero)
             {
-                (alpha * s0).Store(row);
-                (alpha * s1).Store(row + 4);
-                (alpha * s2).Store(row + 8);
-                (alpha * s3).Store(row + 12);
+                x0 = Fma.MultiplyAdd(beta, Avx.MaskLoad(c, mask0), x0);
+                x1 = Fma.MultiplyAdd(beta, Avx.MaskLoad(c + 8, mask1), x1);
             }
-            else
-            {
-                (alpha * s0 + beta * Vector128.Load(row)).Store(row);
-                (alpha * s1 + beta * Vector128.Load(row + 4)).Store(row + 4);
-                (alpha * s2 + beta * Vector128.Load(row + 8)).Store(row + 8);
-                (alpha * s3 + beta * Vector128.Load(row + 12)).Store(row + 12);
-            }
+            Avx.MaskStore(c, mask0, x0);
+            Avx.MaskStore(c + 8, mask1, x1);
         }
     }
 }
