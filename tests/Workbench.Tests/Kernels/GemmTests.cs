@@ -116,6 +116,14 @@ public class GemmTests
 
         Gemm.Multiply(kernel, threads, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
 
+        // op(A) by rows and op(B) by columns, in double, so each reference element is a contiguous dot product.
+        var opA = new double[m * k];
+        var opBt = new double[n * k];
+        for (int i = 0; i < m; i++)
+            for (int p = 0; p < k; p++) opA[i * k + p] = transA ? a[p * lda + i] : a[i * lda + p];
+        for (int j = 0; j < n; j++)
+            for (int p = 0; p < k; p++) opBt[j * k + p] = transB ? b[j * ldb + p] : b[p * ldb + j];
+
         for (int i = 0; i < m; i++)
         {
             for (int j = 0; j < ldc; j++)
@@ -125,14 +133,15 @@ public class GemmTests
                     Assert.True(original[i * ldc + j].Equals(c[i * ldc + j]), $"{what}: padding C[{i},{j}] was overwritten");
                     continue;
                 }
-                // Σ_p op(A)[i,p]·op(B)[p,j] in double, with Σ|terms| to scale the float rounding allowance.
+                // Σ_p op(A)[i,p]·op(B)[p,j], with Σ|terms| to scale the float rounding allowance.
                 double sum = 0, magnitude = 0;
+                var rowA = opA.AsSpan(i * k, k);
+                var columnB = opBt.AsSpan(j * k, k);
                 for (int p = 0; p < k; p++)
                 {
-                    double av = transA ? a[p * lda + i] : a[i * lda + p];
-                    double bv = transB ? b[j * ldb + p] : b[p * ldb + j];
-                    sum += av * bv;
-                    magnitude += Math.Abs(av * bv);
+                    double term = rowA[p] * columnB[p];
+                    sum += term;
+                    magnitude += Math.Abs(term);
                 }
                 double old = beta == 0 ? 0 : original[i * ldc + j];
                 double expected = alpha * sum + beta * old;
