@@ -13,11 +13,12 @@ namespace Workbench.Kernels;
 //           for ir in MC step MR one MR × KC micro-panel of A streams past it
 //             micro-kernel: C[ir.., jr..] (MR × NR, in registers) += Apanel · Bpanel
 //
-// Sizes for a Zen 3 / Haswell-class core (32 KB L1d, 512 KB L2 per core): a 256 × 16 B micro-panel is
-// 16 KB (half of L1, leaving room for the A micro-panel and C lines); a 144 × 256 A block is 144 KB
-// (a quarter to a third of L2). MC = 144 also covers a 128-row batch in one block, so the VAE shapes pack
-// each A element once per rank-KC update. Block sizes are evened out so no block is a thin remainder
-// (k = 784 becomes 4 × 196, not 3 × 256 + 16).
+// Sizes for a Zen 3 / Haswell-class core (32 KB L1d, 512 KB L2 per core): a 384 × 16 B micro-panel is
+// 24 KB of L1, leaving room for the streaming A micro-panel; a 144 × 384 A block is 216 KB, under half of
+// L2. MC = 144 covers a 128-row batch in one block, so the VAE shapes pack each A element once per
+// rank-KC update. KC was tuned on the 2-core Zen 3 box (single-thread, thread CPU time): 384 and 400 beat
+// 256 by 2-5 % on the 128-row shapes and 1024³; 512 was no better. Block sizes are evened out so no block
+// is a thin remainder (k = 784 becomes 3 × 264, not 2 × 384 + 16).
 internal static unsafe partial class Gemm
 {
     /// <summary>Rows of the register-blocked micro-tile of C.</summary>
@@ -25,7 +26,7 @@ internal static unsafe partial class Gemm
     /// <summary>Columns of the micro-tile: two 8-float ymm vectors.</summary>
     internal const int NR = 16;
     /// <summary>Largest depth of one rank-KC update (a multiple of 8 for the packing transposes).</summary>
-    internal const int KC = 256;
+    internal const int KC = 384;
     /// <summary>Largest row count of a packed A block (a multiple of MR).</summary>
     internal const int MC = 144;
     /// <summary>Largest column count of a packed B block (a multiple of NR).</summary>

@@ -17,7 +17,7 @@ internal static unsafe partial class Gemm
     /// </remarks>
     private static class WorkerPool
     {
-        private const long SpinMicroseconds = 200; // idle spinning before a worker blocks
+        private const long SpinMicroseconds = 1000; // idle spinning before a worker blocks
 
         private static readonly object Gate = new();     // held by the multiply that owns the pool
         private static readonly object SleepLock = new(); // workers block on it between multiplies
@@ -100,13 +100,14 @@ internal static unsafe partial class Gemm
             long spinTicks = SpinMicroseconds * Stopwatch.Frequency / 1_000_000;
             while (true)
             {
+                // Busy-wait (pause instructions, no yielding: a yield hands the core to whoever else is
+                // runnable and the next multiply starts without us), then block until woken.
                 long idleSince = Stopwatch.GetTimestamp();
-                var spin = new SpinWait();
                 while (Volatile.Read(ref state) >> 32 == seen)
                 {
                     if (Stopwatch.GetTimestamp() - idleSince < spinTicks)
                     {
-                        spin.SpinOnce(sleep1Threshold: -1);
+                        Thread.SpinWait(16);
                         continue;
                     }
                     lock (SleepLock)
