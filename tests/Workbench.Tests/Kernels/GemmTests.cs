@@ -50,6 +50,27 @@ public class GemmTests
     }
 
     [Fact]
+    public void Multiply_ConcurrentCallers_EachGetsItsOwnProduct()
+    {
+        // Several threads multiplying at once share the worker pool (one at a time) or run alone; every
+        // result must match the reference computed for its own operands.
+        var failures = new System.Collections.Concurrent.ConcurrentBag<string>();
+        Parallel.For(0, 6, new ParallelOptions { MaxDegreeOfParallelism = 6 }, t =>
+        {
+            try
+            {
+                for (int round = 0; round < 3; round++)
+                    Check(Gemm.Kernel.Best, 2, t % 2 == 0, t % 3 == 0, 65 + t, 130, 257, 1f, 0f, t % 2, (ulong)(100 + t * 10 + round), $"caller {t} round {round}");
+            }
+            catch (Exception e)
+            {
+                failures.Add(e.Message);
+            }
+        });
+        Assert.True(failures.IsEmpty, string.Join("\n", failures));
+    }
+
+    [Fact]
     public void Multiply_BetaZeroOverNaN_WritesFiniteProduct()
     {
         // 2 × 2 · 2 × 2 through both the small path and the blocked kernels.
