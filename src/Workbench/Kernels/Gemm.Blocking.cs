@@ -32,14 +32,42 @@ internal static unsafe partial class Gemm
     /// <summary>Largest column count of a packed B block (a multiple of NR).</summary>
     internal const int NC = 4080;
 
-    /// <summary>One multiply's operands as raw pointers (pinned by the caller for the whole call).</summary>
+    /// <summary>
+    /// One multiply's operands as raw pointers (pinned by the caller for the whole call). C element (i, j) is
+    /// at C + i·CRowStride + j·CColStride: (ldc, 1) normally, (1, ldc) when the product is computed as
+    /// Cᵀ = op(B)ᵀ·op(A)ᵀ (see <see cref="Transposed"/>).
+    /// </summary>
     private readonly struct Problem(bool transA, bool transB, int m, int n, int k, float alpha,
-        float* a, int lda, float* b, int ldb, float beta, float* c, int ldc, bool useFma)
+        float* a, int lda, float* b, int ldb, float beta, float* c, nint cRowStride, nint cColStride, bool useFma)
     {
         public readonly bool TransA = transA, TransB = transB, UseFma = useFma;
-        public readonly int M = m, N = n, K = k, Lda = lda, Ldb = ldb, Ldc = ldc;
+        public readonly int M = m, N = n, K = k, Lda = lda, Ldb = ldb;
+        public readonly nint CRowStride = cRowStride, CColStride = cColStride;
         public readonly float Alpha = alpha, Beta = beta;
         public readonly float* A = a, B = b, C = c;
+
+        /// <summary>
+        /// The same product as Cᵀ (n × m) = op(B)ᵀ·op(A)ᵀ: B takes A's place (op(B)ᵀ is B with the opposite
+        /// transpose flag) and C is addressed with its strides swapped.
+        /// </summary>
+        public Problem Transposed() =>
+            new(!TransB, !TransA, N, M, K, Alpha, B, Ldb, A, Lda, Beta, C, CColStride, CRowStride, UseFma);
+    }
+
+    /// <summary>
+    /// Whether computing Cᵀ wastes fewer lanes: a result only a few columns wide (n = 20) would run mostly
+    /// the narrow 8-column kernel, which is load-bound, while Cᵀ has full 16-column tiles. Micro-tiles of
+    /// the transposed product are merged into C through a scratch tile, so it must win clearly.
+    /// </summary>
+    private static bool PrefersTransposed(int m, int n) => 6 * PaddedWork(n, m) < 5 * PaddedWork(m, n);
+
+    /// <summary>Micro-kernel work for an m × n result in tile units; a ≤ 8-wide edge tile counts 0.8 of a full one.</summary>
+    private static long PaddedWork(int m, int n)
+    {
+        long rowTiles = (m + MR - 1) / MR;
+        int rem = n % NR;
+        long colWork = 10L * (n / NR) + (rem == 0 ? 0 : rem <= 8 ? 8 : 10);
+        return rowTiles * colWork;
     }
 
     /// <summary>
@@ -75,19 +103,23 @@ internal static unsafe partial class Gemm
                 {
                     int mcHere = Math.Min(mc, m1 - ic);
                     PackA(p, ic, mcHere, pc, kcHere, packedA);
-                    MacroKernel(p, mcHere, ncHere, kcHere, packedA, packedB, p.C + (nint)ic * p.Ldc + jc, beta);
+                    MacroKernel(p, mcHere, ncHere, kcHere, packedA, packedB, p.C + ic * p.CRowStride + jc * p.CColStride, beta);
                 }
             }
         }
     }
 
-    /// <summary>C block (mc × nc) = α·Apacked·Bpacked + β·C block, one MR × NR micro-tile at a time.</summary>
+    /// <summary>
+    /// C block (mc × nc) = α·Apacked·Bpacked + β·C block, one MR × NR micro-tile at a time. Tiles of a
+    /// transposed product (C columns contiguous) go through a scratch tile.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void MacroKernel(in Problem p, int mc, int nc, int kc, float* packedA, float* packedB, float* c, float beta)
     {
-        nint ldc = p.Ldc;
+        nint rs = p.CRowStride, cs = p.CColStride;
         float alpha = p.Alpha;
         bool fma = p.UseFma;
+        float* scratch = stackalloc float[MR * NR];
         for (int jr = 0; jr < nc; jr += NR)
         {
             int cols = Math.Min(NR, nc - jr);
@@ -96,9 +128,30 @@ internal static unsafe partial class Gemm
             {
                 int rows = Math.Min(MR, mc - ir);
                 float* aPanel = packedA + (nint)ir * kc;
-                float* cTile = c + ir * ldc + jr;
-                if (fma) MicroKernelFma(rows, cols, kc, aPanel, bPanel, cTile, ldc, alpha, beta);
-                else MicroKernelPortable(rows, cols, kc, aPanel, bPanel, cTile, ldc, alpha, beta);
+                float* cTile = c + ir * rs + jr * cs;
+                if (cs != 1)
+                {
+                    if (fma) MicroKernelFma(rows, cols, kc, aPanel, bPanel, scratch, NR, 1f, 0f);
+                    else MicroKernelPortable(rows, cols, kc, aPanel, bPanel, scratch, NR, 1f, 0f);
+                    MergeStrided(scratch, cTile, rs, cs, rows, cols, alpha, beta);
+                }
+                else if (fma) MicroKernelFma(rows, cols, kc, aPanel, bPanel, cTile, rs, alpha, beta);
+                else MicroKernelPortable(rows, cols, kc, aPanel, bPanel, cTile, rs, alpha, beta);
+            }
+        }
+    }
+
+    /// <summary>C tile (rows × cols, strides rs, cs) = α·scratch + β·C tile, not reading C when β = 0.</summary>
+    private static void MergeStrided(float* scratch, float* c, nint rs, nint cs, int rows, int cols, float alpha, float beta)
+    {
+        // Walk C in memory order (its rows are the tile's columns here).
+        for (int j = 0; j < cols; j++)
+        {
+            float* dst = c + j * cs;
+            for (int i = 0; i < rows; i++)
+            {
+                float value = alpha * scratch[i * NR + j];
+                dst[i * rs] = beta == 0 ? value : value + beta * dst[i * rs];
             }
         }
     }

@@ -84,8 +84,8 @@ internal static partial class Gemm
 
         fixed (float* pa = a, pb = b, pc = c)
         {
-            var problem = new Problem(transA, transB, m, n, k, alpha, pa, lda, pb, ldb, beta, pc, ldc, useFma);
-            Run(problem, Math.Max(1, threads));
+            var problem = new Problem(transA, transB, m, n, k, alpha, pa, lda, pb, ldb, beta, pc, ldc, 1, useFma);
+            Run(PrefersTransposed(m, n) ? problem.Transposed() : problem, Math.Max(1, threads));
         }
     }
 

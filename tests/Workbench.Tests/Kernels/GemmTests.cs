@@ -47,6 +47,9 @@ public class GemmTests
         // Batch 128 through a 784 → 400 layer, the shape of the VAE encoder's first Linear.
         Check(Gemm.Kernel.Best, Gemm.MaxThreads, transA, transB, 128, 400, 784, 1f, 0f, 0, 11, "VAE forward");
         Check(Gemm.Kernel.Best, Gemm.MaxThreads, transA, transB, 400, 784, 128, 1f, 1f, 3, 12, "VAE weight gradient");
+        // A 20-wide result (the latent head) is computed as Cᵀ = op(B)ᵀ·op(A)ᵀ and merged transposed.
+        Check(Gemm.Kernel.Best, Gemm.MaxThreads, transA, transB, 128, 20, 400, 0.5f, 0.25f, 2, 13, "VAE latent head");
+        Check(Gemm.Kernel.Portable, 1, transA, transB, 128, 20, 400, 1f, 0f, 1, 14, "VAE latent head portable");
     }
 
     [Fact]
