@@ -5,4 +5,5 @@ var root = new RootCommand("Workbench: variational autoencoders in pure C# (trai
 root.Subcommands.Add(DemoCommand.Create());
 root.Subcommands.Add(DataCommand.Create());
 root.Subcommands.Add(NotebookCommand.Create());
+root.Subcommands.Add(BenchCommand.Create());
 return root.Parse(args).Invoke();

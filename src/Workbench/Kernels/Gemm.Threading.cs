@@ -1,0 +1,70 @@
+namespace Workbench.Kernels;
+
+// C is cut into a grid of disjoint rectangles ("parts"); each part runs the whole blocked algorithm with
+// the running thread's own packing buffers, so there is no synchronisation inside a part. The calling
+// thread and the pool's workers claim parts until none are left (Gemm.WorkerPool.cs). The price is that operands
+// are packed more than once: splitting C's columns among t threads packs A t times, splitting rows
+// packs B t times. With 2-4 threads that duplication is small next to the arithmetic, and the grid
+// (rows × cols of threads) is chosen to minimise the busiest thread's cost.
+internal static unsafe partial class Gemm
+{
+    /// <summary>Each extra thread needs at least this much m·n·k to pay for waking it (~tens of µs of work).</summary>
+    internal const long VolumePerThread = 512 * 1024;
+
+    /// <summary>Relative cost of packing one element, in multiply-adds (a packed element is moved, not reused).</summary>
+    private const long PackCost = 8;
+
+    private static void Run(in Problem p, int threadLimit)
+    {
+        long volume = (long)p.M * p.N * p.K;
+        int threads = (int)Math.Clamp(volume / VolumePerThread, 1, threadLimit);
+        var (rowParts, colParts) = threads == 1 ? (1, 1) : ChooseGrid(p.M, p.N, p.K, threads);
+        if (rowParts * colParts == 1)
+        {
+            RunPart(p, 0, p.M, 0, p.N);
+            return;
+        }
+
+        WorkerPool.Run(p, rowParts, colParts, threads);
+    }
+
+    /// <summary>Runs part <paramref name="part"/> (row-major in the grid) of a rows × cols split of C.</summary>
+    private static void RunGridPart(in Problem p, int rows, int cols, int part)
+    {
+        var (m0, m1) = Slice(p.M, MR, rows, part / cols);
+        var (n0, n1) = Slice(p.N, NR, cols, part % cols);
+        if (m0 < m1 && n0 < n1) RunPart(p, m0, m1, n0, n1);
+    }
+
+    /// <summary>Part <paramref name="index"/> of <paramref name="parts"/> near-equal slices of [0, extent), cut at multiples of <paramref name="unit"/>.</summary>
+    private static (int Start, int End) Slice(int extent, int unit, int parts, int index)
+    {
+        int units = (extent + unit - 1) / unit;
+        int start = (int)((long)units * index / parts) * unit;
+        int end = (int)((long)units * (index + 1) / parts) * unit;
+        return (Math.Min(start, extent), Math.Min(end, extent));
+    }
+
+    /// <summary>
+    /// The (row parts × column parts) factorisation of <paramref name="threads"/> with the cheapest busiest
+    /// thread: micro-tiles it computes (edge tiles cost as much as full ones) plus the elements it packs.
+    /// </summary>
+    private static (int RowParts, int ColParts) ChooseGrid(int m, int n, int k, int threads)
+    {
+        int rowTiles = (m + MR - 1) / MR, colTiles = (n + NR - 1) / NR;
+        var best = (RowParts: 1, ColParts: 1);
+        long bestCost = long.MaxValue;
+        for (int rowParts = 1; rowParts <= threads; rowParts++)
+        {
+            if (threads % rowParts != 0) continue;
+            int colParts = threads / rowParts;
+            if (rowParts > rowTiles || colParts > colTiles) continue;
+            long tilesDown = (rowTiles + rowParts - 1) / rowParts;
+            long tilesAcross = (colTiles + colParts - 1) / colParts;
+            long arithmetic = tilesDown * tilesAcross * MR * NR * k;
+            long packing = PackCost * k * (tilesDown * MR + tilesAcross * NR);
+            if (arithmetic + packing < bestCost) (bestCost, best) = (arithmetic + packing, (rowParts, colParts));
+        }
+        return best;
+    }
+}

@@ -1,0 +1,180 @@
+using Workbench.Kernels;
+using Workbench.Tensors;
+
+namespace Workbench.Tests.Kernels;
+
+public class GemmTests
+{
+    // Sizes that land on and around every tail: micro-tile rows (6), columns (16), the packing transposes (8)
+    // and the block sizes (MC = 144, KC = 256).
+    private static readonly int[] Sizes = [1, 2, 7, 15, 16, 17, 33, 64, 65, 257];
+
+    // (α, β) pairs; β = 0 runs with a NaN-filled C that must not leak into the result.
+    private static readonly (float Alpha, float Beta)[] Scalings = [(1f, 0f), (1f, 1f), (0.75f, 0.5f), (-1.5f, 0f), (2f, -1f)];
+
+    public static TheoryData<bool, bool> Transposes => new() { { false, false }, { false, true }, { true, false }, { true, true } };
+
+    /// <summary>
+    /// Every size appears once as m, once as n and once as k (the other two rotate through the list), with
+    /// varying α/β and padded leading dimensions, through the default path, the portable kernel and an
+    /// uneven 3-thread split.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Transposes))]
+    public void Multiply_SizeSweep_MatchesDoubleReference(bool transA, bool transB)
+    {
+        int case_ = 0;
+        for (int i = 0; i < Sizes.Length; i++)
+        {
+            int s = Sizes[i], x = Sizes[(i + 3) % Sizes.Length], y = Sizes[(i + 7) % Sizes.Length];
+            foreach (var (m, n, k) in new[] { (s, x, y), (x, s, y), (x, y, s) })
+            {
+                var (alpha, beta) = Scalings[case_ % Scalings.Length];
+                int pad = (case_ % 3) * 5; // 0, 5 or 10 extra floats per stored row
+                var what = $"{(transA ? "T" : "N")}{(transB ? "T" : "N")} m={m} n={n} k={k} α={alpha} β={beta} pad={pad}";
+                Check(Gemm.Kernel.Best, Gemm.MaxThreads, transA, transB, m, n, k, alpha, beta, pad, (ulong)case_, what);
+                Check(Gemm.Kernel.Portable, 1, transA, transB, m, n, k, alpha, beta, pad, (ulong)case_, what + " portable");
+                Check(Gemm.Kernel.Best, 3, transA, transB, m, n, k, alpha, beta, pad, (ulong)case_, what + " 3 threads");
+                case_++;
+            }
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Transposes))]
+    public void Multiply_VaeLayerShape_MatchesDoubleReference(bool transA, bool transB)
+    {
+        // Batch 128 through a 784 → 400 layer, the shape of the VAE encoder's first Linear.
+        Check(Gemm.Kernel.Best, Gemm.MaxThreads, transA, transB, 128, 400, 784, 1f, 0f, 0, 11, "VAE forward");
+        Check(Gemm.Kernel.Best, Gemm.MaxThreads, transA, transB, 400, 784, 128, 1f, 1f, 3, 12, "VAE weight gradient");
+        // A 20-wide result (the latent head) is computed as Cᵀ = op(B)ᵀ·op(A)ᵀ and merged transposed.
+        Check(Gemm.Kernel.Best, Gemm.MaxThreads, transA, transB, 128, 20, 400, 0.5f, 0.25f, 2, 13, "VAE latent head");
+        Check(Gemm.Kernel.Portable, 1, transA, transB, 128, 20, 400, 1f, 0f, 1, 14, "VAE latent head portable");
+    }
+
+    [Fact]
+    public void Multiply_ConcurrentCallers_EachGetsItsOwnProduct()
+    {
+        // Several threads multiplying at once share the worker pool (one at a time) or run alone; every
+        // result must match the reference computed for its own operands.
+        var failures = new System.Collections.Concurrent.ConcurrentBag<string>();
+        Parallel.For(0, 6, new ParallelOptions { MaxDegreeOfParallelism = 6 }, t =>
+        {
+            try
+            {
+                for (int round = 0; round < 3; round++)
+                    Check(Gemm.Kernel.Best, 2, t % 2 == 0, t % 3 == 0, 65 + t, 130, 257, 1f, 0f, t % 2, (ulong)(100 + t * 10 + round), $"caller {t} round {round}");
+            }
+            catch (Exception e)
+            {
+                failures.Add(e.Message);
+            }
+        });
+        Assert.True(failures.IsEmpty, string.Join("\n", failures));
+    }
+
+    [Fact]
+    public void Multiply_BetaZeroOverNaN_WritesFiniteProduct()
+    {
+        // 2 × 2 · 2 × 2 through both the small path and the blocked kernels.
+        float[] a = [1, 2, 3, 4], b = [5, 6, 7, 8];
+        foreach (var kernel in new[] { Gemm.Kernel.Best, Gemm.Kernel.Portable })
+        {
+            float[] c = [float.NaN, float.NaN, float.NaN, float.PositiveInfinity];
+            Gemm.Multiply(kernel, 1, false, false, 2, 2, 2, 1f, a, 2, b, 2, 0f, c, 2);
+            Assert.Equal(new float[] { 19, 22, 43, 50 }, c);
+        }
+    }
+
+    [Fact]
+    public void Multiply_ZeroDepth_ScalesC()
+    {
+        float[] c = [1, 2, float.NaN, 4];
+        Gemm.Multiply(false, false, 2, 2, 0, 1f, [], 1, [], 2, 0.5f, c, 2);
+        Assert.Equal(new float[] { 0.5f, 1, float.NaN, 2 }, c);
+        Gemm.Multiply(false, false, 2, 2, 0, 1f, [], 1, [], 2, 0f, c, 2);
+        Assert.Equal(new float[] { 0, 0, 0, 0 }, c);
+    }
+
+    [Fact]
+    public void Multiply_LeadingDimensionTooSmall_Throws()
+    {
+        var ex = Assert.Throws<ArgumentException>(() =>
+            Gemm.Multiply(false, false, 2, 3, 4, 1f, new float[8], 3, new float[12], 3, 0f, new float[6], 3));
+        Assert.Contains("leading dimension of A", ex.Message);
+    }
+
+    [Fact]
+    public void Multiply_BufferTooShort_Throws()
+    {
+        var ex = Assert.Throws<ArgumentException>(() =>
+            Gemm.Multiply(false, true, 2, 3, 4, 1f, new float[8], 4, new float[11], 4, 0f, new float[6], 3));
+        Assert.Contains("B (3 × 4, stride 4) needs 12", ex.Message);
+    }
+
+    [Fact]
+    public void MaxThreads_BelowOne_Throws()
+    {
+        Assert.Throws<ArgumentOutOfRangeException>(() => Gemm.MaxThreads = 0);
+    }
+
+    /// <summary>
+    /// Runs one multiply on random operands stored with <paramref name="pad"/> extra floats per row and compares
+    /// it with a double-precision reference. Padding floats of C must come back untouched.
+    /// </summary>
+    private static void Check(Gemm.Kernel kernel, int threads, bool transA, bool transB, int m, int n, int k,
+        float alpha, float beta, int pad, ulong seed, string what)
+    {
+        var rng = new Rng(1000 + seed);
+        int rowsA = transA ? k : m, colsA = transA ? m : k, lda = colsA + pad;
+        int rowsB = transB ? n : k, colsB = transB ? k : n, ldb = colsB + pad;
+        int ldc = n + pad;
+        var a = new float[rowsA * lda];
+        var b = new float[rowsB * ldb];
+        var c = new float[m * ldc];
+        rng.FillUniform(a, -1f, 1f);
+        rng.FillUniform(b, -1f, 1f);
+        if (beta == 0) Array.Fill(c, float.NaN);
+        else rng.FillUniform(c, -1f, 1f);
+        var original = (float[])c.Clone();
+
+        Gemm.Multiply(kernel, threads, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+
+        // op(A) by rows and op(B) by columns, in double, so each reference element is a contiguous dot product.
+        var opA = new double[m * k];
+        var opBt = new double[n * k];
+        for (int i = 0; i < m; i++)
+            for (int p = 0; p < k; p++) opA[i * k + p] = transA ? a[p * lda + i] : a[i * lda + p];
+        for (int j = 0; j < n; j++)
+            for (int p = 0; p < k; p++) opBt[j * k + p] = transB ? b[j * ldb + p] : b[p * ldb + j];
+
+        for (int i = 0; i < m; i++)
+        {
+            for (int j = 0; j < ldc; j++)
+            {
+                if (j >= n)
+                {
+                    Assert.True(original[i * ldc + j].Equals(c[i * ldc + j]), $"{what}: padding C[{i},{j}] was overwritten");
+                    continue;
+                }
+                // Σ_p op(A)[i,p]·op(B)[p,j], with Σ|terms| to scale the float rounding allowance.
+                double sum = 0, magnitude = 0;
+                var rowA = opA.AsSpan(i * k, k);
+                var columnB = opBt.AsSpan(j * k, k);
+                for (int p = 0; p < k; p++)
+                {
+                    double term = rowA[p] * columnB[p];
+                    sum += term;
+                    magnitude += Math.Abs(term);
+                }
+                double old = beta == 0 ? 0 : original[i * ldc + j];
+                double expected = alpha * sum + beta * old;
+                // Float accumulation over k terms: error ≲ k·ε·Σ|terms| in the worst case, ~√k·ε typically.
+                double tolerance = 2e-7 * (k + 4) * (Math.Abs(alpha) * magnitude + Math.Abs(beta * old)) + 1e-30;
+                double actual = c[i * ldc + j];
+                Assert.True(Math.Abs(actual - expected) <= tolerance,
+                    $"{what}: C[{i},{j}] = {actual:G9}, expected {expected:G9} (tolerance {tolerance:G3})");
+            }
+        }
+    }
+}
