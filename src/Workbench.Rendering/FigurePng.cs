@@ -75,7 +75,7 @@ public static class FigurePng
     public static async Task<PngRenderResult> SaveAsync(Figure figure, string path, int width = 800, int height = 500, double scale = 1, ChromiumOptions? options = null)
     {
         var result = await RenderAsync(figure, width, height, scale, options);
-        if (result.Png is not null) AtomicWrite.Bytes(path, result.Png);
+        if (result.Png is not null) Workbench.IO.AtomicFile.WriteAllBytes(path, result.Png);
         return result;
     }
 

@@ -10,6 +10,30 @@ internal static class BenchCommand
     {
         var command = new Command("bench", "Measure the speed of a compute kernel.");
         command.Subcommands.Add(CreateGemm());
+        command.Subcommands.Add(CreateEpoch());
+        return command;
+    }
+
+    private static Command CreateEpoch()
+    {
+        var epochs = new Option<int>("--epochs") { Description = "Timed epochs (after one warm-up epoch); the median is reported.", DefaultValueFactory = _ => 3 };
+        var noPyTorch = new Option<bool>("--no-pytorch") { Description = "Do not run the PyTorch peer." };
+        var dataDirectory = new Option<string?>("--data-dir") { Description = "Folder with the Fashion-MNIST IDX files (default: the usual search)." };
+        var command = new Command("epoch",
+            "Seconds per training epoch of the reference configuration on full Fashion-MNIST, beside PyTorch 1.13 run in the same command, and allocations per step.")
+        {
+            epochs, noPyTorch, dataDirectory,
+        };
+        command.SetAction(result =>
+        {
+            int n = result.GetValue(epochs);
+            if (n < 1)
+            {
+                Console.Error.WriteLine("bench epoch: --epochs must be at least 1.");
+                return 2;
+            }
+            return EpochBenchmark.Run(n, !result.GetValue(noPyTorch), result.GetValue(dataDirectory), Console.Out);
+        });
         return command;
     }
 

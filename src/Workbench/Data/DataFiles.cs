@@ -3,32 +3,6 @@ namespace Workbench.Data;
 /// <summary>File-system operations shared by the dataset loaders and writers.</summary>
 internal static class DataFiles
 {
-    /// <summary>
-    /// Writes a file atomically: the content goes to a temporary file in the same directory, which
-    /// then replaces <paramref name="path"/> in one rename, so readers never see a half-written file.
-    /// </summary>
-    public static void WriteAtomically(string path, Action<Stream> write)
-    {
-        string full = Path.GetFullPath(path);
-        string directory = Path.GetDirectoryName(full)!;
-        Directory.CreateDirectory(directory);
-        string temp = TempPathBeside(full);
-        try
-        {
-            using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None))
-            {
-                write(stream);
-                stream.Flush(flushToDisk: true);
-            }
-            File.Move(temp, full, overwrite: true);
-        }
-        catch
-        {
-            TryDelete(temp);
-            throw;
-        }
-    }
-
     /// <summary>A fresh hidden temporary name next to <paramref name="fullPath"/>.</summary>
     public static string TempPathBeside(string fullPath) =>
         Path.Combine(Path.GetDirectoryName(fullPath)!, $".{Path.GetFileName(fullPath)}.{Guid.NewGuid():N}.tmp");

@@ -40,7 +40,7 @@ public static class IdxWriter
         // The delegate below cannot capture spans: copy them once.
         int[] dims = dimensions.ToArray();
         byte[] bytes = data.ToArray();
-        DataFiles.WriteAtomically(path, stream =>
+        Workbench.IO.AtomicFile.Write(path, stream =>
         {
             if (!gzip)
             {

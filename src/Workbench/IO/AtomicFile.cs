@@ -5,7 +5,7 @@ namespace Workbench.IO;
 /// <summary>
 /// Writes files so that readers see either the old contents or the complete new contents, never a
 /// partial file: the data goes to a temporary file in the same directory, is flushed to disk, and
-/// then replaces the target with one rename. If writing fails the temporary file is removed and the
+/// then replaces the target with one rename (missing directories are created). If writing fails the temporary file is removed and the
 /// old file is left untouched.
 /// </summary>
 public static class AtomicFile
@@ -31,8 +31,7 @@ public static class AtomicFile
         ArgumentNullException.ThrowIfNull(write);
         string fullPath = Path.GetFullPath(path);
         string directory = Path.GetDirectoryName(fullPath)!;
-        if (!Directory.Exists(directory))
-            throw new DirectoryNotFoundException($"Cannot write '{fullPath}': directory '{directory}' does not exist.");
+        Directory.CreateDirectory(directory);
 
         // Same directory, so the final move is a rename on one file system.
         string tempPath = Path.Combine(directory, $".{Path.GetFileName(fullPath)}.{Guid.NewGuid():N}.tmp");

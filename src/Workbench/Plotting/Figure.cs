@@ -60,7 +60,7 @@ public sealed class Figure
     public string ToStandaloneHtml() => StandaloneHtml.Render(this);
 
     /// <summary>Writes <see cref="ToStandaloneHtml"/> to <paramref name="path"/> atomically.</summary>
-    public void SaveStandaloneHtml(string path) => AtomicWrite.Text(path, ToStandaloneHtml());
+    public void SaveStandaloneHtml(string path) => Workbench.IO.AtomicFile.WriteAllText(path, ToStandaloneHtml());
 
     public override string ToString() => ToJson();
 }

@@ -44,11 +44,12 @@ public class AtomicFileTests
     }
 
     [Fact]
-    public void Write_MissingDirectory_ThrowsNamingIt()
+    public void Write_MissingDirectory_CreatesIt()
     {
         using var dir = new TempDirectory();
-        string missing = dir.File("nope");
-        var ex = Assert.Throws<DirectoryNotFoundException>(() => AtomicFile.WriteAllText(Path.Combine(missing, "x.txt"), "x"));
-        Assert.Contains(missing, ex.Message);
+        string target = Path.Combine(dir.File("nope"), "deeper", "x.txt");
+        AtomicFile.WriteAllText(target, "x");
+        Assert.Equal("x", File.ReadAllText(target));
+        Assert.Single(Directory.GetFiles(Path.GetDirectoryName(target)!));
     }
 }

@@ -104,7 +104,7 @@ public sealed class ImageGrid
 
     public byte[] ToPng() => PngEncoder.Encode(Pixels, Width, Height, Channels == 1 ? PngColorType.Grayscale : PngColorType.Rgb);
 
-    public void SavePng(string path) => AtomicWrite.Bytes(path, ToPng());
+    public void SavePng(string path) => Workbench.IO.AtomicFile.WriteAllBytes(path, ToPng());
 
     /// <summary>"data:image/png;base64,…" for embedding in HTML or a plotly image trace.</summary>
     public string ToDataUri() => PngEncoder.ToDataUri(ToPng());

@@ -59,7 +59,7 @@ public static class PngEncoder
 
     /// <summary>Encodes and writes the PNG atomically.</summary>
     public static void Save(string path, ReadOnlySpan<byte> pixels, int width, int height, PngColorType colorType) =>
-        AtomicWrite.Bytes(path, Encode(pixels, width, height, colorType));
+        Workbench.IO.AtomicFile.WriteAllBytes(path, Encode(pixels, width, height, colorType));
 
     /// <summary>"data:image/png;base64,…" for a PNG file's bytes.</summary>
     public static string ToDataUri(ReadOnlySpan<byte> png) => "data:image/png;base64," + Convert.ToBase64String(png);
