@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Workbench.Data;
 using Workbench.Evaluation;
 using Workbench.IO;
@@ -131,7 +132,7 @@ public sealed class ExperimentRunner(RunnerOptions options)
             Run = run.Id,
             Overrides = run.Overrides.ToDictionary(kv => kv.Key, kv => kv.Value?.DeepClone()),
             Variant = d.Model switch { ConditionalVaeConfig => "cvae", BetaVaeConfig => "beta-vae", _ => "vae" },
-            Objective = d.Model.Objective.ToString(),
+            Objective = JsonNamingPolicy.KebabCaseLower.ConvertName(d.Model.Objective.ToString()),
             Beta = d.Model.ResolveKlPenalty() is WeightedKl { Schedule: var s } ? s.FinalWeight : double.NaN,
             KlPenalty = Describe(d.Model.ResolveKlPenalty()),
             LatentSize = d.Model.LatentSize,
@@ -150,6 +151,7 @@ public sealed class ExperimentRunner(RunnerOptions options)
             Activity = active.Activity,
             KlPerDimension = elbo.KlPerDimension,
             MeanPosteriorSigma = MeanPosteriorSigma(model, test),
+            ReconstructionToMeanImageRms = ReconstructionToMeanImageRms(model, train, test),
             TrainSeconds = result.History.Sum(m => m.Seconds),
             Finished = DateTimeOffset.UtcNow,
         };
@@ -170,6 +172,16 @@ public sealed class ExperimentRunner(RunnerOptions options)
         var (images, condition) = Batching.Make(model, test, Batching.Sequential(0, count));
         var logVariance = model.Encode(images, condition).LogVariance;
         return (logVariance * 0.5f).Exp().Mean().Item();
+    }
+
+    private static double ReconstructionToMeanImageRms(VariationalAutoencoder model, ImageDataset train, ImageDataset test)
+    {
+        using var _ = GradMode.NoGrad();
+        int count = Math.Min(test.Count, 1000);
+        var (images, condition) = Batching.Make(model, test, Batching.Sequential(0, count));
+        var reconstructions = model.DecodeMean(model.Encode(images, condition).Mean, condition); // (B, D)
+        var meanImage = train.MeanImage().Reshape(1, train.PixelCount);                          // (1, D)
+        return Math.Sqrt((reconstructions - meanImage).Square().Mean().Item());
     }
 
     private static string Describe(ExperimentDefinition d) =>

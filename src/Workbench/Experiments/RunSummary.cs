@@ -31,6 +31,9 @@ public sealed record RunSummary
     public required float[] KlPerDimension { get; init; }
     /// <summary>Mean posterior σ over test images and dimensions: near 0 when the encoder ignores the prior.</summary>
     public required double MeanPosteriorSigma { get; init; }
+    /// <summary>RMS pixel difference between reconstructions E[x|z=μ(x)] of test images and the training set's mean image:
+    /// near 0 when the latent code carries no information (posterior collapse).</summary>
+    public required double ReconstructionToMeanImageRms { get; init; }
     public double? ClassConditionalAccuracy { get; init; }
     public required double TrainSeconds { get; init; }
     public required DateTimeOffset Finished { get; init; }
