@@ -58,7 +58,7 @@ public static class ImportanceWeightedBound
     }
 
     /// <summary>log w for <paramref name="samplesPerImage"/> samples of each image: (images · samples), image-major.</summary>
-    private static Tensor LogWeights(VariationalAutoencoder model, ImageDataset data, int[] rows, int samplesPerImage, Rng rng)
+    internal static Tensor LogWeights(VariationalAutoencoder model, ImageDataset data, int[] rows, int samplesPerImage, Rng rng)
     {
         var repeated = new int[rows.Length * samplesPerImage];
         for (int b = 0; b < rows.Length; b++)
