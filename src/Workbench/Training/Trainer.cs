@@ -82,7 +82,7 @@ public sealed class Trainer
                     {
                         Epoch = epoch - 1, BatchInEpoch = batch.BatchIndex, NoiseRngState = noise.SaveState(), PartialSums = sums.ToArray(),
                     };
-                    WriteCheckpoint(interrupted);
+                    WriteCheckpoint(interrupted, epoch);
                     return new TrainingResult(interrupted.History, resumedFrom, Stopped: true);
                 }
                 var metrics = Step(batch, noise, new TrainingProgress(state.Step, totalSteps), sums);
@@ -95,7 +95,7 @@ public sealed class Trainer
             var epochMetrics = FinishEpoch(epoch, state.Step, sums, test, clock);
             state = state with { Epoch = epoch, BatchInEpoch = 0, NoiseRngState = null, PartialSums = null };
             state.History.Add(epochMetrics);
-            if (_options.CheckpointEvery > 0 && (epoch % _options.CheckpointEvery == 0 || epoch == _options.Epochs)) WriteCheckpoint(state);
+            if (_options.CheckpointEvery > 0 && (epoch % _options.CheckpointEvery == 0 || epoch == _options.Epochs)) WriteCheckpoint(state, epoch);
             progress.EpochDone(epochMetrics);
             EpochCompleted?.Invoke(epochMetrics);
         }
@@ -109,12 +109,7 @@ public sealed class Trainer
         var output = _model.Forward(batch.Images, noise, condition, progress);
         float loss = output.Loss.Item();
         if (!float.IsFinite(loss))
-            throw new TrainingDivergedException(
-                $"The loss became {loss} at epoch {batch.Epoch}, step {progress.Step + 1} (reconstruction {output.ReconstructionTerm.Item()}, KL {output.KlTerm.Item()}). " +
-                (_options.CheckpointDirectory is { } dir && TrainingCheckpoint.Latest(dir) is { } last
-                    ? $"The last good checkpoint is {last}."
-                    : "No checkpoint was written before it.") +
-                " Try a lower learning rate or gradient clipping.");
+            throw Diverged($"The loss became {loss} at epoch {batch.Epoch}, step {progress.Step + 1} (reconstruction {output.ReconstructionTerm.Item()}, KL {output.KlTerm.Item()}).");
         Optimizer.ZeroGrad();
         output.Loss.Backward();
         if (_options.ClipGradientNorm is { } maxNorm) GradientClipping.ClipByGlobalNorm(_model.Parameters(), maxNorm);
@@ -156,9 +151,15 @@ public sealed class Trainer
         return latest is null ? fresh : TrainingCheckpoint.Load(latest, _model, Optimizer);
     }
 
-    private void WriteCheckpoint(TrainingCheckpoint state)
+    private void WriteCheckpoint(TrainingCheckpoint state, int epoch)
     {
         if (_options.CheckpointDirectory is not { } directory) return;
+        // The last step's loss was finite but its update may not have been: never save such a state
+        // over the last good checkpoint.
+        foreach (var (name, parameter) in _model.NamedParameters())
+            foreach (float value in parameter.Span)
+                if (!float.IsFinite(value))
+                    throw Diverged($"Parameter '{name}' became {value} by epoch {epoch}, step {state.Step}; no checkpoint was written for it.");
         Directory.CreateDirectory(directory);
         string path = Path.Combine(directory, TrainingCheckpoint.FileName(state.Epoch, state.BatchInEpoch));
         state.Save(path, _model, Optimizer);
@@ -166,6 +167,13 @@ public sealed class Trainer
         foreach (var old in Directory.EnumerateFiles(directory, "epoch-*.safetensors"))
             if (!string.Equals(Path.GetFullPath(old), Path.GetFullPath(path), StringComparison.Ordinal)) File.Delete(old);
     }
+
+    private TrainingDivergedException Diverged(string what) => new(
+        what + " " +
+        (_options.CheckpointDirectory is { } dir && TrainingCheckpoint.Latest(dir) is { } last
+            ? $"The last good checkpoint is {last}."
+            : "No checkpoint was written before it.") +
+        " Try a lower learning rate or gradient clipping.");
 }
 
 /// <summary>Training stopped because the loss stopped being a finite number.</summary>
