@@ -26,6 +26,7 @@ public static class ImportanceWeightedBound
         ulong seed = 0, int maxRows = 4096, IProgress<double>? progress = null)
     {
         if (samples < 1) throw new ArgumentOutOfRangeException(nameof(samples), samples, "k must be at least 1.");
+        if (maxRows < 1) throw new ArgumentOutOfRangeException(nameof(maxRows), maxRows, "maxRows must be at least 1.");
         if (data.Count == 0) throw new ArgumentException("Cannot evaluate on an empty dataset.");
         var rng = new Rng(seed);
         var pool = new BufferPool();
