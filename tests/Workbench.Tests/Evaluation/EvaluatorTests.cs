@@ -76,6 +76,23 @@ public class EvaluatorTests
     }
 
     [Fact]
+    public void Elbo_ZeroBatchSize_ThrowsInsteadOfLooping()
+    {
+        var model = new VariationalAutoencoder(TestData.Tiny(), new Rng(1));
+        var data = TestData.Synthetic(1, 4, 2, 3);
+        Assert.Throws<ArgumentOutOfRangeException>(() => Evaluator.Elbo(model, data, batchSize: 0));
+        Assert.Throws<ArgumentOutOfRangeException>(() => ActiveUnits.Evaluate(model, data, batchSize: 0));
+    }
+
+    [Fact]
+    public void Elbo_WrongPixelCount_ThrowsNamingTheShape()
+    {
+        var model = new VariationalAutoencoder(TestData.SmallMlp(), new Rng(1));
+        var error = Assert.Throws<ArgumentException>(() => Evaluator.Elbo(model, TestData.Synthetic(1, 4, 2, 3)));
+        Assert.Contains("(B, 784)", error.Message);
+    }
+
+    [Fact]
     public void Elbo_EmptyDataset_Throws()
     {
         var model = new VariationalAutoencoder(TestData.Tiny(), new Rng(1));

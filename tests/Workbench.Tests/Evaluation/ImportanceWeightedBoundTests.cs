@@ -182,6 +182,7 @@ public class ImportanceWeightedBoundTests
     {
         var model = TwoDimensionalModel();
         Assert.Throws<ArgumentOutOfRangeException>(() => ImportanceWeightedBound.Evaluate(model, BinaryImages(), samples: 0));
+        Assert.Throws<ArgumentOutOfRangeException>(() => ImportanceWeightedBound.Evaluate(model, BinaryImages(), samples: 3, maxRows: 0));
         Assert.Throws<ArgumentException>(() => ImportanceWeightedBound.Evaluate(model, TestData.Synthetic(1, 0, 2, 3), samples: 3));
     }
 

@@ -139,6 +139,40 @@ public sealed class TrainerTests : IDisposable
         AssertSameParameters(expectedModel, resumedModel);
     }
 
+    public static TheoryData<string> Variants => ["beta-capacity", "cvae-free-bits", "gaussian-learned"];
+
+    private static VaeConfig Variant(string name) => name switch
+    {
+        "beta-capacity" => new BetaVaeConfig { HiddenSizes = [16], LatentSize = 4, KlPenalty = new CapacityAnnealing(Gamma: 20f, MaxCapacity: 5f) },
+        "cvae-free-bits" => new ConditionalVaeConfig
+        {
+            HiddenSizes = [16], LatentSize = 4, KlPenalty = new FreeBits(0.25f, new CyclicalAnnealing(Beta: 1f, Cycles: 2, Ratio: 0.5)),
+        },
+        _ => TestData.SmallMlp() with { Likelihood = LikelihoodKind.GaussianLearnedVariance },
+    };
+
+    [Theory]
+    [MemberData(nameof(Variants))]
+    public void Fit_VariantCancelledMidEpochThenResumed_IdenticalToUninterruptedRun(string variant)
+    {
+        var config = Variant(variant);
+        var options = Options(epochs: 2);
+        var expectedModel = NewModel(config: config);
+        var expected = new Trainer(expectedModel, options).Fit(Train, Test);
+
+        using var cancellation = new CancellationTokenSource();
+        var trainer = new Trainer(NewModel(config: config), options with { CheckpointDirectory = _directory });
+        trainer.BatchCompleted += m => { if (m.Step == 5) cancellation.Cancel(); };
+        Assert.True(trainer.Fit(Train, Test, cancellation.Token).Stopped);
+
+        var resumedModel = NewModel(seed: 999, config: config);
+        var resumed = new Trainer(resumedModel, options with { CheckpointDirectory = _directory }).Fit(Train, Test);
+        AssertSameHistory(expected.History, resumed.History);
+        AssertSameParameters(expectedModel, resumedModel);
+        Assert.All(expected.History, m => Assert.True(double.IsFinite(m.TrainLoss)));
+        if (variant == "beta-capacity") Assert.Equal(5.0 * 15 / 16, expected.History[^1].KlTarget!.Value, 5); // C at the last step (15 of 16)
+    }
+
     [Fact]
     public void Fit_ResumeFalse_StartsAfresh()
     {
