@@ -55,7 +55,7 @@ public sealed class Trainer
         var state = ResumeOrStart();
         int resumedFrom = state.Epoch;
         var loader = new DataLoader(train, _options.BatchSize, _options.Seed,
-            transform: _options.DynamicBinarization ? new DynamicBinarization(_options.Seed) : null);
+            transform: _options.DynamicBinarization ? new DynamicBinarization(BinarizationSeed(_options.Seed)) : null);
         int batchesPerEpoch = loader.BatchesPerEpoch;
         long totalSteps = (long)batchesPerEpoch * _options.Epochs;
         using var progress = TrainingProgressBar.Create(_options.ShowProgress, totalSteps, state.Step);
@@ -64,7 +64,7 @@ public sealed class Trainer
         for (int epoch = state.Epoch + 1; epoch <= _options.Epochs; epoch++)
         {
             var clock = Stopwatch.StartNew();
-            var noise = new Rng(SeedMix.Combine(_options.Seed, epoch, NoiseStream));
+            var noise = new Rng(NoiseSeed(_options.Seed, epoch));
             var sums = new EpochSums(_model.Config.LatentSize);
             int firstBatch = 0;
             if (state.BatchInEpoch > 0 && epoch == state.Epoch + 1)
@@ -142,6 +142,19 @@ public sealed class Trainer
 
     /// <summary>Stream id mixed into (seed, epoch) for the ε draws, apart from the shuffle's stream.</summary>
     private const int NoiseStream = 1;
+
+    /// <summary>Stream id of the binarization seed.</summary>
+    private const int BinarizationStream = 2;
+
+    /// <summary>Seed of epoch <paramref name="epoch"/>'s ε generator.</summary>
+    internal static ulong NoiseSeed(ulong seed, int epoch) => SeedMix.Combine(seed, epoch, NoiseStream);
+
+    /// <summary>
+    /// Seed handed to <see cref="DynamicBinarization"/>, which mixes in (epoch, image index). Derived
+    /// from the run seed rather than equal to it: otherwise image 1's pixels in each epoch would be drawn
+    /// from the very generator that draws that epoch's ε (both (seed, epoch, 1)).
+    /// </summary>
+    internal static ulong BinarizationSeed(ulong seed) => SeedMix.Combine(seed, BinarizationStream);
 
     private TrainingCheckpoint ResumeOrStart()
     {
