@@ -263,6 +263,18 @@ public sealed class TrainerTests : IDisposable
     }
 
     [Fact]
+    public void Seeds_DynamicBinarizationStreams_NeverCoincideWithTheEpochNoiseStream()
+    {
+        foreach (ulong seed in new ulong[] { 0, 1, 42 })
+            for (int epoch = 1; epoch <= 5; epoch++)
+            {
+                ulong noise = Trainer.NoiseSeed(seed, epoch);
+                for (int index = 0; index < 2000; index++)
+                    Assert.NotEqual(noise, SeedMix.Combine(Trainer.BinarizationSeed(seed), epoch, index));
+            }
+    }
+
+    [Fact]
     public void Options_InvalidValues_ThrowNamingTheField()
     {
         Assert.Contains("Epochs", Assert.Throws<ArgumentException>(() => new Trainer(NewModel(), Options(epochs: 0))).Message);
