@@ -158,10 +158,16 @@ public sealed class Trainer
 
     private TrainingCheckpoint ResumeOrStart()
     {
-        var fresh = new TrainingCheckpoint(0, 0, 0, null, null, []);
+        string dataStream = $"seed {_options.Seed}, batch size {_options.BatchSize}, dynamic binarization {_options.DynamicBinarization}";
+        var fresh = new TrainingCheckpoint(0, 0, 0, null, null, []) { DataStream = dataStream };
         if (_options.CheckpointDirectory is not { } directory || !_options.Resume) return fresh;
         var latest = TrainingCheckpoint.Latest(directory);
-        return latest is null ? fresh : TrainingCheckpoint.Load(latest, _model, Optimizer);
+        if (latest is null) return fresh;
+        var state = TrainingCheckpoint.Load(latest, _model, Optimizer);
+        if (state.DataStream is { } saved && saved != dataStream)
+            throw new InvalidDataException($"{latest}: the checkpoint was trained with {saved}, but these options give {dataStream}; " +
+                "resume with the same values, or set Resume = false (or another CheckpointDirectory) to start a new run.");
+        return state with { DataStream = dataStream };
     }
 
     private void WriteCheckpoint(TrainingCheckpoint state, int epoch)
