@@ -173,6 +173,23 @@ public sealed class TrainerTests : IDisposable
         if (variant == "beta-capacity") Assert.Equal(5.0 * 15 / 16, expected.History[^1].KlTarget!.Value, 5); // C at the last step (15 of 16)
     }
 
+    [Theory]
+    [InlineData(2UL, 32, false)]
+    [InlineData(1UL, 64, false)]
+    [InlineData(1UL, 32, true)]
+    public void Fit_ResumeWithOtherDataOptions_ThrowsNamingBoth(ulong seed, int batchSize, bool binarize)
+    {
+        using var cancellation = new CancellationTokenSource();
+        var trainer = new Trainer(NewModel(), Options(epochs: 2, directory: _directory));
+        trainer.BatchCompleted += m => { if (m.Step == 3) cancellation.Cancel(); };
+        trainer.Fit(Train, cancellation: cancellation.Token);
+
+        var other = Options(epochs: 2, seed: seed, directory: _directory) with { BatchSize = batchSize, DynamicBinarization = binarize };
+        var error = Assert.Throws<InvalidDataException>(() => new Trainer(NewModel(), other).Fit(Train));
+        Assert.Contains("seed 1, batch size 32, dynamic binarization False", error.Message);
+        Assert.Contains($"seed {seed}, batch size {batchSize}, dynamic binarization {binarize}", error.Message);
+    }
+
     [Fact]
     public void Fit_ResumeFalse_StartsAfresh()
     {
