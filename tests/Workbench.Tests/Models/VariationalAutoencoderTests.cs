@@ -38,6 +38,28 @@ public class VariationalAutoencoderTests
         GradCheck.AssertGradients(_ => model.Forward(images, noise).Loss, model.Parameters().ToArray());
     }
 
+    [Theory]
+    [InlineData(LikelihoodKind.GaussianFixedVariance)]
+    [InlineData(LikelihoodKind.GaussianLearnedVariance)]
+    public void Forward_GaussianLikelihoods_GradientsMatchFiniteDifferences(LikelihoodKind likelihood)
+    {
+        var model = new VariationalAutoencoder(TestData.Tiny() with { Likelihood = likelihood, GaussianSigma = 0.5f }, new Rng(5));
+        var images = TestData.Pixels(6, 3, 6);
+        var noise = GradCheck.Random(7, 3, 3);
+        GradCheck.AssertGradients(_ => model.Forward(images, noise).Loss, model.Parameters().ToArray());
+    }
+
+    [Fact]
+    public void Forward_Conditional_GradientsMatchFiniteDifferences()
+    {
+        var config = new ConditionalVaeConfig { ImageHeight = 2, ImageWidth = 3, HiddenSizes = [4], LatentSize = 2, Classes = 3, Activation = "tanh" };
+        var model = VariationalAutoencoder.Create(config, new Rng(8));
+        var images = TestData.Pixels(9, 3, 6);
+        var noise = GradCheck.Random(10, 3, 2);
+        var condition = ImageDataset.OneHot([2, 0, 1], 3);
+        GradCheck.AssertGradients(_ => model.Forward(images, noise, condition).Loss, model.Parameters().ToArray());
+    }
+
     [Fact]
     public void Forward_ConditionalConv_LabelReachesEncoderHeadsAndDecoder()
     {
