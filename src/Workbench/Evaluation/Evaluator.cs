@@ -52,6 +52,13 @@ public static class Evaluator
 
     internal static IEnumerable<(int Start, int Count)> Ranges(int total, int batchSize)
     {
+        // Checked here, before iterating: a batch size of 0 would otherwise loop forever.
+        if (batchSize < 1) throw new ArgumentOutOfRangeException(nameof(batchSize), batchSize, "The evaluation batch size must be at least 1.");
+        return RangesOf(total, batchSize);
+    }
+
+    private static IEnumerable<(int Start, int Count)> RangesOf(int total, int batchSize)
+    {
         for (int start = 0; start < total; start += batchSize) yield return (start, Math.Min(batchSize, total - start));
     }
 }

@@ -26,6 +26,7 @@ public static class ImportanceWeightedBound
         ulong seed = 0, int maxRows = 4096, IProgress<double>? progress = null)
     {
         if (samples < 1) throw new ArgumentOutOfRangeException(nameof(samples), samples, "k must be at least 1.");
+        if (maxRows < 1) throw new ArgumentOutOfRangeException(nameof(maxRows), maxRows, "maxRows must be at least 1.");
         if (data.Count == 0) throw new ArgumentException("Cannot evaluate on an empty dataset.");
         var rng = new Rng(seed);
         var pool = new BufferPool();
@@ -58,7 +59,7 @@ public static class ImportanceWeightedBound
     }
 
     /// <summary>log w for <paramref name="samplesPerImage"/> samples of each image: (images · samples), image-major.</summary>
-    private static Tensor LogWeights(VariationalAutoencoder model, ImageDataset data, int[] rows, int samplesPerImage, Rng rng)
+    internal static Tensor LogWeights(VariationalAutoencoder model, ImageDataset data, int[] rows, int samplesPerImage, Rng rng)
     {
         var (unique, uniqueCondition) = Batching.Make(model, data, rows);             // (B, D)
         var (uniqueMean, uniqueLogVariance) = model.Encode(unique, uniqueCondition);   // (B, latent): encode each image once

@@ -19,7 +19,7 @@ internal static class Networks
     /// <summary>
     /// The encoder up to the Gaussian heads: (B, D + extra) → (B, features). For the conv architecture
     /// the extra (conditioning) inputs are not supported at the image level, so conditional models join
-    /// them after this body (see <see cref="VariationalAutoencoder.EncoderHeadInput"/>).
+    /// them after this body (see <see cref="VariationalAutoencoder.Encode"/>).
     /// </summary>
     public static (Module Body, int Features) EncoderBody(VaeConfig config, int inputSize, Tensors.Rng rng)
     {

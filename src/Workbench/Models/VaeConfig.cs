@@ -64,6 +64,8 @@ public record VaeConfig
         Require(LatentSize > 0, nameof(LatentSize), "must be positive");
         Require(HiddenSizes.All(h => h > 0), nameof(HiddenSizes), "every width must be positive");
         Require(Architecture != Architecture.Mlp || HiddenSizes.Length > 0, nameof(HiddenSizes), "an MLP needs at least one hidden layer");
+        Require(Architecture != Architecture.Conv || (ConvChannels.Length > 0 && ConvChannels.All(c => c > 0)),
+            nameof(ConvChannels), "the conv architecture needs at least one convolution, each with a positive channel count");
         Require(Architecture != Architecture.Conv || (ImageHeight % (1 << ConvChannels.Length) == 0 && ImageWidth % (1 << ConvChannels.Length) == 0),
             nameof(ConvChannels), $"{ConvChannels.Length} stride-2 convolutions need image sides divisible by {1 << ConvChannels.Length}");
         Require(GaussianSigma > 0, nameof(GaussianSigma), "must be positive");

@@ -51,6 +51,8 @@ public class VariationalAutoencoder : Module
     /// <summary>q(z|x): (B, D) images (and optional (B, classes) condition) → μ, log σ², each (B, latent).</summary>
     public (Tensor Mean, Tensor LogVariance) Encode(Tensor images, Tensor? condition = null)
     {
+        if (images.Rank != 2 || images.Dim(1) != Config.Pixels)
+            throw new ArgumentException($"This model takes images of shape (B, {Config.Pixels}) ({Config.ImageHeight}×{Config.ImageWidth} pixels, flattened); got {Tensor.ShapeText(images.Dims)}.");
         RequireCondition(condition);
         var input = Config.Architecture == Architecture.Mlp && condition is not null ? Tensor.Concat([images, condition], 1) : images;
         var features = _encoderBody.Forward(input);
@@ -79,6 +81,8 @@ public class VariationalAutoencoder : Module
     public VaeOutput Forward(Tensor images, Tensor noise, Tensor? condition = null, TrainingProgress? progress = null)
     {
         var (mean, logVariance) = Encode(images, condition);                       // (B, latent) each
+        if (noise.Rank != 2 || noise.Dim(0) != mean.Dim(0) || noise.Dim(1) != mean.Dim(1))
+            throw new ArgumentException($"The noise ε must have shape {Tensor.ShapeText(mean.Dims)} (B, latent); got {Tensor.ShapeText(noise.Dims)}.");
         var z = SampleLatent(mean, logVariance, noise);                          // (B, latent)
         // KL-only: the reconstruction term must not reach the encoder, so the decoder sees z cut from the graph.
         var decoded = Decode(Config.Objective == Objective.KlOnly ? z.Detach() : z, condition); // (B, D)

@@ -55,7 +55,7 @@ public sealed class Trainer
         var state = ResumeOrStart();
         int resumedFrom = state.Epoch;
         var loader = new DataLoader(train, _options.BatchSize, _options.Seed,
-            transform: _options.DynamicBinarization ? new DynamicBinarization(_options.Seed) : null);
+            transform: _options.DynamicBinarization ? new DynamicBinarization(BinarizationSeed(_options.Seed)) : null);
         int batchesPerEpoch = loader.BatchesPerEpoch;
         long totalSteps = (long)batchesPerEpoch * _options.Epochs;
         using var progress = TrainingProgressBar.Create(_options.ShowProgress, totalSteps, state.Step);
@@ -64,7 +64,7 @@ public sealed class Trainer
         for (int epoch = state.Epoch + 1; epoch <= _options.Epochs; epoch++)
         {
             var clock = Stopwatch.StartNew();
-            var noise = new Rng(SeedMix.Combine(_options.Seed, epoch, NoiseStream));
+            var noise = new Rng(NoiseSeed(_options.Seed, epoch));
             var sums = new EpochSums(_model.Config.LatentSize);
             int firstBatch = 0;
             if (state.BatchInEpoch > 0 && epoch == state.Epoch + 1)
@@ -82,7 +82,7 @@ public sealed class Trainer
                     {
                         Epoch = epoch - 1, BatchInEpoch = batch.BatchIndex, NoiseRngState = noise.SaveState(), PartialSums = sums.ToArray(),
                     };
-                    WriteCheckpoint(interrupted);
+                    WriteCheckpoint(interrupted, epoch);
                     return new TrainingResult(interrupted.History, resumedFrom, Stopped: true);
                 }
                 var metrics = Step(batch, noise, new TrainingProgress(state.Step, totalSteps), sums);
@@ -95,7 +95,7 @@ public sealed class Trainer
             var epochMetrics = FinishEpoch(epoch, state.Step, sums, test, clock);
             state = state with { Epoch = epoch, BatchInEpoch = 0, NoiseRngState = null, PartialSums = null };
             state.History.Add(epochMetrics);
-            if (_options.CheckpointEvery > 0 && (epoch % _options.CheckpointEvery == 0 || epoch == _options.Epochs)) WriteCheckpoint(state);
+            if (_options.CheckpointEvery > 0 && (epoch % _options.CheckpointEvery == 0 || epoch == _options.Epochs)) WriteCheckpoint(state, epoch);
             progress.EpochDone(epochMetrics);
             EpochCompleted?.Invoke(epochMetrics);
         }
@@ -109,12 +109,7 @@ public sealed class Trainer
         var output = _model.Forward(batch.Images, noise, condition, progress);
         float loss = output.Loss.Item();
         if (!float.IsFinite(loss))
-            throw new TrainingDivergedException(
-                $"The loss became {loss} at epoch {batch.Epoch}, step {progress.Step + 1} (reconstruction {output.ReconstructionTerm.Item()}, KL {output.KlTerm.Item()}). " +
-                (_options.CheckpointDirectory is { } dir && TrainingCheckpoint.Latest(dir) is { } last
-                    ? $"The last good checkpoint is {last}."
-                    : "No checkpoint was written before it.") +
-                " Try a lower learning rate or gradient clipping.");
+            throw Diverged($"The loss became {loss} at epoch {batch.Epoch}, step {progress.Step + 1} (reconstruction {output.ReconstructionTerm.Item()}, KL {output.KlTerm.Item()}).");
         Optimizer.ZeroGrad();
         output.Loss.Backward();
         if (_options.ClipGradientNorm is { } maxNorm) GradientClipping.ClipByGlobalNorm(_model.Parameters(), maxNorm);
@@ -148,17 +143,42 @@ public sealed class Trainer
     /// <summary>Stream id mixed into (seed, epoch) for the ε draws, apart from the shuffle's stream.</summary>
     private const int NoiseStream = 1;
 
+    /// <summary>Stream id of the binarization seed.</summary>
+    private const int BinarizationStream = 2;
+
+    /// <summary>Seed of epoch <paramref name="epoch"/>'s ε generator.</summary>
+    internal static ulong NoiseSeed(ulong seed, int epoch) => SeedMix.Combine(seed, epoch, NoiseStream);
+
+    /// <summary>
+    /// Seed handed to <see cref="DynamicBinarization"/>, which mixes in (epoch, image index). Derived
+    /// from the run seed rather than equal to it: otherwise image 1's pixels in each epoch would be drawn
+    /// from the very generator that draws that epoch's ε (both (seed, epoch, 1)).
+    /// </summary>
+    internal static ulong BinarizationSeed(ulong seed) => SeedMix.Combine(seed, BinarizationStream);
+
     private TrainingCheckpoint ResumeOrStart()
     {
-        var fresh = new TrainingCheckpoint(0, 0, 0, null, null, []);
+        string dataStream = $"seed {_options.Seed}, batch size {_options.BatchSize}, dynamic binarization {_options.DynamicBinarization}";
+        var fresh = new TrainingCheckpoint(0, 0, 0, null, null, []) { DataStream = dataStream };
         if (_options.CheckpointDirectory is not { } directory || !_options.Resume) return fresh;
         var latest = TrainingCheckpoint.Latest(directory);
-        return latest is null ? fresh : TrainingCheckpoint.Load(latest, _model, Optimizer);
+        if (latest is null) return fresh;
+        var state = TrainingCheckpoint.Load(latest, _model, Optimizer);
+        if (state.DataStream is { } saved && saved != dataStream)
+            throw new InvalidDataException($"{latest}: the checkpoint was trained with {saved}, but these options give {dataStream}; " +
+                "resume with the same values, or set Resume = false (or another CheckpointDirectory) to start a new run.");
+        return state with { DataStream = dataStream };
     }
 
-    private void WriteCheckpoint(TrainingCheckpoint state)
+    private void WriteCheckpoint(TrainingCheckpoint state, int epoch)
     {
         if (_options.CheckpointDirectory is not { } directory) return;
+        // The last step's loss was finite but its update may not have been: never save such a state
+        // over the last good checkpoint.
+        foreach (var (name, parameter) in _model.NamedParameters())
+            foreach (float value in parameter.Span)
+                if (!float.IsFinite(value))
+                    throw Diverged($"Parameter '{name}' became {value} by epoch {epoch}, step {state.Step}; no checkpoint was written for it.");
         Directory.CreateDirectory(directory);
         string path = Path.Combine(directory, TrainingCheckpoint.FileName(state.Epoch, state.BatchInEpoch));
         state.Save(path, _model, Optimizer);
@@ -166,6 +186,13 @@ public sealed class Trainer
         foreach (var old in Directory.EnumerateFiles(directory, "epoch-*.safetensors"))
             if (!string.Equals(Path.GetFullPath(old), Path.GetFullPath(path), StringComparison.Ordinal)) File.Delete(old);
     }
+
+    private TrainingDivergedException Diverged(string what) => new(
+        what + " " +
+        (_options.CheckpointDirectory is { } dir && TrainingCheckpoint.Latest(dir) is { } last
+            ? $"The last good checkpoint is {last}."
+            : "No checkpoint was written before it.") +
+        " Try a lower learning rate or gradient clipping.");
 }
 
 /// <summary>Training stopped because the loss stopped being a finite number.</summary>

@@ -20,6 +20,12 @@ internal sealed record TrainingCheckpoint(
     double[]? PartialSums,   // mid-epoch only: running sums of the epoch's metrics
     List<EpochMetrics> History)
 {
+    /// <summary>
+    /// The options that fix which batches and random numbers each step sees (seed, batch size,
+    /// binarization); resuming under other values would not continue the same run.
+    /// </summary>
+    public string? DataStream { get; init; }
+
     private static readonly JsonSerializerOptions Json = new() { NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals };
 
     /// <summary>Names sort in training order: finished epochs, then batches into the next one.</summary>

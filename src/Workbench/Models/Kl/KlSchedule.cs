@@ -40,14 +40,24 @@ public sealed record LinearWarmup(float Beta = 1f, double WarmupFraction = 0.3) 
 /// each, the weight rises linearly from 0 to β over the first <see cref="Ratio"/> of the cycle, then
 /// holds at β.
 /// </summary>
+/// <remarks>
+/// Steps are discretised as in the paper's reference code: with T steps and period T/M, cycle c
+/// starts at step ⌊c·T/M⌋ (weight exactly 0 there even when T/M is not a whole number) and the
+/// weight i steps into it is β·min(1, i / (R·T/M)).
+/// </remarks>
 public sealed record CyclicalAnnealing(float Beta = 1f, int Cycles = 4, double Ratio = 0.5) : KlSchedule
 {
     public override float Weight(TrainingProgress progress)
     {
-        if (progress.TotalSteps <= 0) return Beta;
-        double cycleLength = (double)progress.TotalSteps / Math.Max(1, Cycles);
-        double positionInCycle = (progress.Step % cycleLength) / cycleLength; // τ in [0, 1)
-        return positionInCycle >= Ratio ? Beta : (float)(Beta * positionInCycle / Ratio);
+        long total = progress.TotalSteps, step = progress.Step;
+        if (total <= 0 || step < 0 || step >= total) return Beta;
+        long cycles = Math.Max(1, Cycles);
+        // The last cycle c with ⌊c·T/M⌋ ≤ step, i.e. c < (step + 1)·M/T.
+        long cycle = ((step + 1) * cycles + total - 1) / total - 1;
+        long cycleStart = cycle * total / cycles;
+        double rampSteps = Ratio * total / cycles;
+        double stepsIntoCycle = step - cycleStart;
+        return stepsIntoCycle >= rampSteps ? Beta : (float)(Beta * stepsIntoCycle / rampSteps);
     }
 
     public override float FinalWeight => Beta;
