@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 
-namespace Workbench.Tests.Architecture;
+namespace Workbench.Tests.Structure;
 
 /// <summary>
 /// Dependencies point one way: Kernels → Tensors → NN/Optim/IO → Models/Data → Evaluation → Training
