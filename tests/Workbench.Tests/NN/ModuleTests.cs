@@ -6,7 +6,7 @@ namespace Workbench.Tests.NN;
 
 public class ModuleTests
 {
-    /// <summary>The model of Fixtures/Generators/nn_module_tree.py, built with this library's layers.</summary>
+    /// <summary>The model of tests/fixtures-gen/nn_module_tree.py, built with this library's layers.</summary>
     private sealed class Autoencoder : Module
     {
         public Autoencoder(Rng rng)

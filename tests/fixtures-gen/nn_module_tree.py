@@ -1,5 +1,7 @@
 # Regenerates ../nn_module_tree.json (state_dict keys and shapes, named_modules, repr of a small
-# convolutional autoencoder): run with PyTorch from the Fixtures folder's parent.
+# convolutional autoencoder): run with PyTorch from any folder: it writes into tests/Workbench.Tests/Fixtures/.
+import os
+FIXTURES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "Workbench.Tests", "Fixtures")
 import json
 import torch
 import torch.nn as nn
@@ -23,4 +25,4 @@ sd = m.state_dict()
 out = {"generator": "PyTorch " + torch.__version__, "keys": list(sd.keys()),
        "shapes": [list(v.shape) for v in sd.values()], "repr": repr(m),
        "modules": [n for n, _ in m.named_modules()]}
-json.dump(out, open("Fixtures/nn_module_tree.json", "w"), indent=1, ensure_ascii=False)
+json.dump(out, open(os.path.join(FIXTURES, "nn_module_tree.json"), "w"), indent=1, ensure_ascii=False)

@@ -1,4 +1,6 @@
-# Regenerates ../conv_pytorch.json: run with PyTorch (here /usr/bin/python3, PyTorch 1.13) from the Fixtures folder's parent.
+# Regenerates tests/Workbench.Tests/Fixtures/conv_pytorch.json: run with PyTorch (here /usr/bin/python3, PyTorch 1.13) from any folder: it writes into tests/Workbench.Tests/Fixtures/.
+import os
+FIXTURES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "Workbench.Tests", "Fixtures")
 import json
 import torch
 
@@ -22,4 +24,4 @@ for (n, c, h, w, o, k, s, p, op) in [(2, 3, 4, 5, 2, 4, 2, 1, 1), (1, 2, 3, 3, 3
     y = torch.nn.functional.conv_transpose2d(x, wt, b, stride=s, padding=p, output_padding=op)
     cases.append(case("conv_transpose2d", x, wt, b, y, s, p, op))
 json.dump({"generator": "PyTorch " + torch.__version__ + ", torch.nn.functional, seed 0", "cases": cases},
-          open("Fixtures/conv_pytorch.json", "w"))
+          open(os.path.join(FIXTURES, "conv_pytorch.json"), "w"))
