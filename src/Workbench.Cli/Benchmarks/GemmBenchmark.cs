@@ -51,7 +51,8 @@ internal static class GemmBenchmark
         else
             output.WriteLine($"OpenBLAS: {openBlas.Config.Trim()}; {openBlas.Threads} threads (OPENBLAS_NUM_THREADS={envThreads}" +
                 (threads > 0 ? $", set to {threads} by --threads)." : ")."));
-        output.WriteLine($"Median of {repeats} rounds; each round times a batch of calls of >= 20 ms, alternating managed and OpenBLAS.");
+        output.WriteLine($"Median of {repeats} rounds; each round times a batch of calls of >= 20 ms, alternating managed and OpenBLAS" +
+            (openBlas is null ? "." : $" with a {SettleMilliseconds} ms pause before each batch so the other library's polling threads are asleep."));
         output.WriteLine();
 
         // GFLOP/s = 2·m·n·k / seconds per call / 1e9. Medians first; the best round shows what an idle machine gives.
@@ -94,14 +95,34 @@ internal static class GemmBenchmark
         var theirTimes = new List<double>();
         for (int r = 0; r < repeats; r++)
         {
+            Settle(openBlas, ours, batch);
             oursTimes.Add(SecondsPerCall(ours, batch));
-            if (theirs is not null) theirTimes.Add(SecondsPerCall(theirs, theirBatch));
+            if (theirs is null) continue;
+            Settle(openBlas, theirs, theirBatch);
+            theirTimes.Add(SecondsPerCall(theirs, theirBatch));
         }
         double flops = 2.0 * s.M * s.N * s.K;
         (double, double) Gflops(List<double> times) =>
             times.Count == 0 ? (double.NaN, double.NaN) : (flops / Median(times) / 1e9, flops / times.Min() / 1e9);
         return (Gflops(oursTimes), Gflops(theirTimes));
     }
+
+    /// <summary>
+    /// Lets both libraries' idle worker threads go to sleep before the next timed batch. OpenBLAS's workers
+    /// keep polling for new work after a call (by default for ~2^28 cycles, ~0.1 s); left polling, one
+    /// occupies the second core while the managed kernel runs. On this 2-core box that held the managed
+    /// 2-thread numbers near 1-thread level; with OPENBLAS_NUM_THREADS=1 they reached ~1.5-1.9×.
+    /// Then a quarter batch of untimed calls wakes the next library's threads and lets the scheduler spread
+    /// them over the cores, so the timed batch sees back-to-back calls as in training.
+    /// </summary>
+    private static void Settle(OpenBlas? openBlas, Action next, int batch)
+    {
+        if (openBlas is null) return;
+        Thread.Sleep(SettleMilliseconds);
+        for (int i = 0; i < Math.Max(1, batch / 4); i++) next();
+    }
+
+    private const int SettleMilliseconds = 150;
 
     private static int BatchSize(Action call)
     {

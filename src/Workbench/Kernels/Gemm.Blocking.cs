@@ -142,6 +142,7 @@ internal static unsafe partial class Gemm
     }
 
     /// <summary>C tile (rows × cols, strides rs, cs) = α·scratch + β·C tile, not reading C when β = 0.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void MergeStrided(float* scratch, float* c, nint rs, nint cs, int rows, int cols, float alpha, float beta)
     {
         // Walk C in memory order (its rows are the tile's columns here).

@@ -10,7 +10,8 @@ namespace Workbench.Kernels;
 //   A block (mc × kc) → micro-panels of MR rows:  panel[ir] at ir·kc, element (i, p) at p·MR + i
 //   B block (kc × nc) → micro-panels of NR cols:  panel[jr] at jr·kc, element (p, j) at p·NR + j
 //
-// Rows/columns past the edge of the matrix are zero-filled, so edge tiles run the full kernel.
+// Rows/columns past the edge of the matrix are zero-filled, so a kernel may compute whole vectors (the FMA
+// kernel) or whole tiles (the portable one) past the edge and only ever multiplies zeros there.
 // Two of the four cases are plain row copies (Aᵀ stored k × m; B stored k × n). The other two gather a
 // column of MR or NR elements per p; on AVX they are done as 8 × 8 in-register transposes.
 internal static unsafe partial class Gemm

@@ -9,6 +9,7 @@ namespace Workbench.Kernels;
 internal static unsafe partial class Gemm
 {
     /// <summary>C tile (rows × cols) = α·Σ_p a[:, p]·b[p, :] + β·C tile, through a scratch tile when partial.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void MicroKernelPortable(int rows, int cols, int kc, float* a, float* b, float* c, nint ldc, float alpha, float beta)
     {
         if (rows == MR && cols == NR)

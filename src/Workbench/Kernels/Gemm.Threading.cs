@@ -47,7 +47,7 @@ internal static unsafe partial class Gemm
 
     /// <summary>
     /// The (row parts × column parts) factorisation of <paramref name="threads"/> with the cheapest busiest
-    /// thread: micro-tiles it computes (edge tiles cost as much as full ones) plus the elements it packs.
+    /// thread: multiply-adds it computes plus the elements it packs.
     /// </summary>
     private static (int RowParts, int ColParts) ChooseGrid(int m, int n, int k, int threads)
     {
@@ -59,10 +59,13 @@ internal static unsafe partial class Gemm
             if (threads % rowParts != 0) continue;
             int colParts = threads / rowParts;
             if (rowParts > rowTiles || colParts > colTiles) continue;
-            long tilesDown = (rowTiles + rowParts - 1) / rowParts;
-            long tilesAcross = (colTiles + colParts - 1) / colParts;
-            long arithmetic = tilesDown * tilesAcross * MR * NR * k;
-            long packing = PackCost * k * (tilesDown * MR + tilesAcross * NR);
+            // Rows count as they are (edge tiles run height-specialised kernels); columns in whole 16-wide
+            // panels. m = 128 on 2 threads: 2 × 64 rows would pack all of B twice; 2 × 208 columns packs A
+            // twice, which is smaller.
+            long rows = Math.Min(m, (rowTiles + rowParts - 1) / rowParts * MR);
+            long cols = (colTiles + colParts - 1) / colParts * NR;
+            long arithmetic = rows * cols * k;
+            long packing = PackCost * k * (rows + cols);
             if (arithmetic + packing < bestCost) (bestCost, best) = (arithmetic + packing, (rowParts, colParts));
         }
         return best;

@@ -12,10 +12,12 @@ namespace Workbench.Kernels;
 /// Multiplication", ACM TOMS 2008; Van Zee &amp; van de Geijn, "BLIS", ACM TOMS 2015):
 /// <list type="bullet">
 /// <item>Gemm.cs (this file): argument checks, trivial cases, the small-problem path, dispatch.</item>
-/// <item>Gemm.Blocking.cs: the MC/KC/NC block sizes and the five loops around the micro-kernel.</item>
+/// <item>Gemm.Blocking.cs: the MC/KC/NC block sizes, the five loops around the micro-kernel, and the
+/// choice to compute a narrow result as Cᵀ = op(B)ᵀ·op(A)ᵀ.</item>
 /// <item>Gemm.Packing.cs: copies of A and B blocks into micro-panels (transposes are absorbed here).</item>
-/// <item>Gemm.MicroKernel.cs: the 6×16 AVX2/FMA register-blocked kernel and the portable fallback.</item>
-/// <item>Gemm.Threading.cs: splitting C among threads and running the parts.</item>
+/// <item>Gemm.MicroKernel.cs: the 6×16 AVX2/FMA register-blocked kernel (and its edge-tile variants).</item>
+/// <item>Gemm.PortableKernel.cs: the Vector128 fallback kernel for CPUs without AVX2/FMA.</item>
+/// <item>Gemm.Threading.cs: splitting C among threads; Gemm.WorkerPool.cs: the threads that run the parts.</item>
 /// </list>
 /// </remarks>
 internal static partial class Gemm
