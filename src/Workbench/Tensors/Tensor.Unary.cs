@@ -25,13 +25,7 @@ public sealed partial class Tensor
         TensorPrimitives.Max(Storage, 0f, y.Storage);
         if (!Tracks(this)) return y;
         var x = this;
-        return y.Record("Relu", [x], g =>
-        {
-            var gx = x.GradStorage();
-            var gs = g.Storage;
-            var ys = y.Storage;
-            for (int i = 0; i < gx.Length; i++) if (ys[i] > 0f) gx[i] += gs[i];
-        });
+        return y.Record("Relu", [x], g => ActivationKernels.ReluBackward(g.Storage, y.Storage, x.GradStorage()));
     }
 
     /// <summary>Natural logarithm ln x (NaN for x &lt; 0, −∞ at 0). d/dx = 1/x.</summary>
