@@ -7,7 +7,8 @@ namespace Workbench.Kernels;
 /// <summary>
 /// Vectorised binary cross-entropy with logits, the Bernoulli VAE's per-pixel loss and its derivative.
 /// Every element, tail included, goes through the same 8-lane arithmetic (the tail through a padded
-/// stack copy), so a value never depends on where it sits in the span.
+/// stack copy), so a value never depends on where it sits in the span; large spans are split across
+/// the kernel worker threads (<see cref="ParallelChunks"/>) without changing any value.
 /// </summary>
 /// <remarks>
 /// Vector256.Exp and Log are not MathF.Exp and MathF.Log bit for bit (both are within an ulp or so),
@@ -18,10 +19,22 @@ internal static class BinaryCrossEntropyKernels
     private static int Lanes => Vector256<float>.Count;
 
     /// <summary>Effectively loss[i] = max(l, 0) − l·t + log1p(e^−|l|) with l = logits[i], t = targets[i].</summary>
-    public static void Forward(ReadOnlySpan<float> logits, ReadOnlySpan<float> targets, Span<float> loss)
+    public static unsafe void Forward(ReadOnlySpan<float> logits, ReadOnlySpan<float> targets, Span<float> loss)
     {
         int n = logits.Length;
         if (targets.Length != n || loss.Length != n) throw new ArgumentException("BinaryCrossEntropy: span lengths differ.");
+        fixed (float* l = logits, t = targets, y = loss) ParallelChunks.Run(new ForwardChunk(l, t, y), n);
+    }
+
+    private readonly unsafe struct ForwardChunk(float* logits, float* targets, float* loss) : IChunkKernel
+    {
+        public void Run(int start, int length) =>
+            ForwardSerial(new ReadOnlySpan<float>(logits + start, length), new ReadOnlySpan<float>(targets + start, length), new Span<float>(loss + start, length));
+    }
+
+    private static void ForwardSerial(ReadOnlySpan<float> logits, ReadOnlySpan<float> targets, Span<float> loss)
+    {
+        int n = logits.Length;
         ref float l = ref MemoryMarshal.GetReference(logits);
         ref float t = ref MemoryMarshal.GetReference(targets);
         ref float y = ref MemoryMarshal.GetReference(loss);
@@ -41,14 +54,38 @@ internal static class BinaryCrossEntropyKernels
     /// Effectively logitsGradient[i] += g·(σ(l) − t) and targetsGradient[i] −= g·l, with g the upstream
     /// gradient at i; an empty gradient span is skipped.
     /// </summary>
-    public static void Backward(UpstreamGradient upstream, ReadOnlySpan<float> logits, ReadOnlySpan<float> targets,
+    public static unsafe void Backward(UpstreamGradient upstream, ReadOnlySpan<float> logits, ReadOnlySpan<float> targets,
         Span<float> logitsGradient, Span<float> targetsGradient)
     {
         int n = logits.Length;
-        if (targets.Length != n || (!logitsGradient.IsEmpty && logitsGradient.Length != n) || (!targetsGradient.IsEmpty && targetsGradient.Length != n))
+        if (targets.Length != n || (!logitsGradient.IsEmpty && logitsGradient.Length != n) || (!targetsGradient.IsEmpty && targetsGradient.Length != n)
+            || (upstream.PerElement && upstream.Values.Length < n))
             throw new ArgumentException("BinaryCrossEntropy backward: span lengths differ.");
-        var scale = Vector256.Create(upstream.Scale);
-        var shared = upstream.PerElement ? default : Vector256.Create(upstream.Values[0] * upstream.Scale);
+        float shared = upstream.PerElement ? 0f : upstream.Values[0] * upstream.Scale;
+        fixed (float* g = upstream.Values, l = logits, t = targets, dl = logitsGradient, dt = targetsGradient)
+            ParallelChunks.Run(new BackwardChunk(upstream.PerElement ? g : null, upstream.Scale, shared, l, t,
+                logitsGradient.IsEmpty ? null : dl, targetsGradient.IsEmpty ? null : dt), n);
+    }
+
+    /// <summary>One chunk of the backward pass; a null upstream pointer means the shared value, a null gradient pointer is skipped.</summary>
+    private readonly unsafe struct BackwardChunk(float* upstream, float scale, float shared, float* logits, float* targets,
+        float* logitsGradient, float* targetsGradient) : IChunkKernel
+    {
+        public void Run(int start, int length) => BackwardSerial(
+            upstream is null ? default : new ReadOnlySpan<float>(upstream + start, length), scale, shared,
+            new ReadOnlySpan<float>(logits + start, length), new ReadOnlySpan<float>(targets + start, length),
+            logitsGradient is null ? default : new Span<float>(logitsGradient + start, length),
+            targetsGradient is null ? default : new Span<float>(targetsGradient + start, length));
+    }
+
+    /// <param name="perElement">Upstream values (times <paramref name="scale"/>), or empty to use <paramref name="shared"/> everywhere.</param>
+    private static void BackwardSerial(ReadOnlySpan<float> perElement, float scale, float sharedValue, ReadOnlySpan<float> logits, ReadOnlySpan<float> targets,
+        Span<float> logitsGradient, Span<float> targetsGradient)
+    {
+        int n = logits.Length;
+        bool hasPerElement = !perElement.IsEmpty;
+        var scaleVector = Vector256.Create(scale);
+        var shared = Vector256.Create(sharedValue);
         Span<float> gTail = stackalloc float[Lanes], lTail = stackalloc float[Lanes], tTail = stackalloc float[Lanes];
         Span<float> dlTail = stackalloc float[Lanes], dtTail = stackalloc float[Lanes];
         for (int i = 0; i < n; i += Lanes)
@@ -57,7 +94,7 @@ internal static class BinaryCrossEntropyKernels
             Vector256<float> g, l, t, dl = default, dt = default;
             if (count == Lanes)
             {
-                g = upstream.PerElement ? Vector256.Create<float>(upstream.Values.AsSpan(i, Lanes)) * scale : shared;
+                g = hasPerElement ? Vector256.Create(perElement.Slice(i, Lanes)) * scaleVector : shared;
                 l = Vector256.Create(logits.Slice(i, Lanes));
                 t = Vector256.Create(targets.Slice(i, Lanes));
                 if (!logitsGradient.IsEmpty) dl = Vector256.Create<float>(logitsGradient.Slice(i, Lanes));
@@ -65,7 +102,7 @@ internal static class BinaryCrossEntropyKernels
             }
             else
             {
-                g = upstream.PerElement ? Padded(upstream.Values.AsSpan(i, count), gTail) * scale : shared;
+                g = hasPerElement ? Padded(perElement.Slice(i, count), gTail) * scaleVector : shared;
                 l = Padded(logits.Slice(i, count), lTail);
                 t = Padded(targets.Slice(i, count), tTail);
                 if (!logitsGradient.IsEmpty) dl = Padded(logitsGradient.Slice(i, count), dlTail);

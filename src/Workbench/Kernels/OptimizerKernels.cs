@@ -20,12 +20,28 @@ internal static class OptimizerKernels
     /// One fused pass with 8 lanes: each element is read and written once. Every operation is a separate
     /// IEEE multiply, add, divide or square root (no fused multiply-add), in the order above, so the
     /// result equals the step computed one operation at a time over whole arrays, bit for bit.
+    /// Large parameters are updated in chunks on the kernel worker threads (<see cref="ParallelChunks"/>).
     /// </remarks>
-    public static void Adam(Span<float> parameter, ReadOnlySpan<float> gradient, Span<float> expAvg, Span<float> expAvgSq,
+    public static unsafe void Adam(Span<float> parameter, ReadOnlySpan<float> gradient, Span<float> expAvg, Span<float> expAvgSq,
         float beta1, float beta2, float epsilon, float weightDecay, float stepSize, float biasCorrection2Sqrt)
     {
         int n = parameter.Length;
         if (gradient.Length != n || expAvg.Length != n || expAvgSq.Length != n) throw new ArgumentException("Adam: span lengths differ.");
+        fixed (float* p = parameter, g = gradient, m = expAvg, v = expAvgSq)
+            ParallelChunks.Run(new AdamChunk(p, g, m, v, beta1, beta2, epsilon, weightDecay, stepSize, biasCorrection2Sqrt), n);
+    }
+
+    private readonly unsafe struct AdamChunk(float* p, float* g, float* m, float* v,
+        float beta1, float beta2, float epsilon, float weightDecay, float stepSize, float biasCorrection2Sqrt) : IChunkKernel
+    {
+        public void Run(int start, int length) => AdamSerial(new Span<float>(p + start, length), new ReadOnlySpan<float>(g + start, length),
+            new Span<float>(m + start, length), new Span<float>(v + start, length), beta1, beta2, epsilon, weightDecay, stepSize, biasCorrection2Sqrt);
+    }
+
+    private static void AdamSerial(Span<float> parameter, ReadOnlySpan<float> gradient, Span<float> expAvg, Span<float> expAvgSq,
+        float beta1, float beta2, float epsilon, float weightDecay, float stepSize, float biasCorrection2Sqrt)
+    {
+        int n = parameter.Length;
         float oneMinusBeta1 = 1f - beta1, oneMinusBeta2 = 1f - beta2, negativeStep = -stepSize;
         ref float p = ref MemoryMarshal.GetReference(parameter);
         ref float g = ref MemoryMarshal.GetReference(gradient);

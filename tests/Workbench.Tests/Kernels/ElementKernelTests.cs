@@ -120,4 +120,61 @@ public class ElementKernelTests
             Assert.Equal(p, p2);
         }
     }
+
+    [Fact]
+    public void Chunk_AnySplit_CoversTheRangeInOrderWithAlignedBoundaries()
+    {
+        foreach (int length in new[] { 0, 1, 7, 8, 9, 65_537, 100_003 })
+            for (int parts = 1; parts <= 5; parts++)
+            {
+                int next = 0;
+                for (int part = 0; part < parts; part++)
+                {
+                    var (start, count) = ParallelChunks.Chunk(length, parts, part);
+                    Assert.Equal(next, start);
+                    Assert.True(count >= 0);
+                    if (start + count < length) Assert.Equal(0, (start + count) % 8);
+                    next = start + count;
+                }
+                Assert.Equal(length, next);
+            }
+    }
+
+    /// <summary>Spans long enough to be split across worker threads give exactly the single-threaded values.</summary>
+    [Fact]
+    public void LargeSpans_SplitAcrossThreads_MatchOneThreadBitForBit()
+    {
+        const int n = 4 * ParallelChunks.MinElementsPerPart + 13;
+        var (logits, targets) = LossInputs(n, 42);
+        var upstream = Enumerable.Range(0, n).Select(i => 0.5f + i % 7).ToArray();
+        var rng = new Rng(43);
+        var g = Enumerable.Range(0, n).Select(_ => 0.1f * (float)rng.NextNormal()).ToArray();
+
+        (float[] Loss, float[] LogitsGradient, float[] TargetsGradient, float[] Parameter) Run()
+        {
+            var loss = new float[n];
+            BinaryCrossEntropyKernels.Forward(logits, targets, loss);
+            var (dl, dt) = (new float[n], new float[n]);
+            BinaryCrossEntropyKernels.Backward(new UpstreamGradient(upstream, 0.5f, perElement: true), logits, targets, dl, dt);
+            var (p, m, v) = ((float[])logits.Clone(), new float[n], new float[n]);
+            OptimizerKernels.Adam(p, g, m, v, 0.9f, 0.999f, 1e-8f, 0f, 1e-2f, 0.0447f);
+            return (loss, dl, dt, p);
+        }
+
+        int threads = Gemm.MaxThreads;
+        var parallel = Run();
+        Gemm.MaxThreads = 1;
+        try
+        {
+            var serial = Run();
+            Assert.Equal(serial.Loss, parallel.Loss);
+            Assert.Equal(serial.LogitsGradient, parallel.LogitsGradient);
+            Assert.Equal(serial.TargetsGradient, parallel.TargetsGradient);
+            Assert.Equal(serial.Parameter, parallel.Parameter);
+        }
+        finally
+        {
+            Gemm.MaxThreads = threads;
+        }
+    }
 }
