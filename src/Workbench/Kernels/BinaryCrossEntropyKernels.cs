@@ -18,36 +18,74 @@ internal static class BinaryCrossEntropyKernels
 {
     private static int Lanes => Vector256<float>.Count;
 
-    /// <summary>Effectively loss[i] = max(l, 0) − l·t + log1p(e^−|l|) with l = logits[i], t = targets[i].</summary>
-    public static unsafe void Forward(ReadOnlySpan<float> logits, ReadOnlySpan<float> targets, Span<float> loss)
+    /// <summary>
+    /// Effectively loss[i] = max(l, 0) − l·t + log1p(e^−|l|) with l = logits[i], t = targets[i], and, when
+    /// <paramref name="derivative"/> is not empty, derivative[i] = σ(l) − t (∂loss/∂l, from the same e^−|l|,
+    /// equal bit for bit to what <see cref="Backward"/> computes).
+    /// </summary>
+    public static unsafe void Forward(ReadOnlySpan<float> logits, ReadOnlySpan<float> targets, Span<float> loss, Span<float> derivative = default)
     {
         int n = logits.Length;
-        if (targets.Length != n || loss.Length != n) throw new ArgumentException("BinaryCrossEntropy: span lengths differ.");
-        fixed (float* l = logits, t = targets, y = loss) ParallelChunks.Run(new ForwardChunk(l, t, y), n);
+        if (targets.Length != n || loss.Length != n || (!derivative.IsEmpty && derivative.Length != n))
+            throw new ArgumentException("BinaryCrossEntropy: span lengths differ.");
+        fixed (float* l = logits, t = targets, y = loss, d = derivative)
+            ParallelChunks.Run(new ForwardChunk(l, t, y, derivative.IsEmpty ? null : d), n);
     }
 
-    private readonly unsafe struct ForwardChunk(float* logits, float* targets, float* loss) : IChunkKernel
+    private readonly unsafe struct ForwardChunk(float* logits, float* targets, float* loss, float* derivative) : IChunkKernel
     {
         public void Run(int start, int length) =>
-            ForwardSerial(new ReadOnlySpan<float>(logits + start, length), new ReadOnlySpan<float>(targets + start, length), new Span<float>(loss + start, length));
+            ForwardSerial(new ReadOnlySpan<float>(logits + start, length), new ReadOnlySpan<float>(targets + start, length),
+                new Span<float>(loss + start, length), derivative is null ? default : new Span<float>(derivative + start, length));
     }
 
-    private static void ForwardSerial(ReadOnlySpan<float> logits, ReadOnlySpan<float> targets, Span<float> loss)
+    private static void ForwardSerial(ReadOnlySpan<float> logits, ReadOnlySpan<float> targets, Span<float> loss, Span<float> derivative)
     {
         int n = logits.Length;
+        bool withDerivative = !derivative.IsEmpty;
         ref float l = ref MemoryMarshal.GetReference(logits);
         ref float t = ref MemoryMarshal.GetReference(targets);
         ref float y = ref MemoryMarshal.GetReference(loss);
+        ref float d = ref MemoryMarshal.GetReference(derivative);
         int i = 0;
         for (; i <= n - Lanes; i += Lanes)
-            Term(Vector256.LoadUnsafe(ref l, (nuint)i), Vector256.LoadUnsafe(ref t, (nuint)i)).StoreUnsafe(ref y, (nuint)i);
+        {
+            var li = Vector256.LoadUnsafe(ref l, (nuint)i);
+            var ti = Vector256.LoadUnsafe(ref t, (nuint)i);
+            var (e, w) = ExpNegativeAbs(li);
+            Term(li, ti, e, w).StoreUnsafe(ref y, (nuint)i);
+            if (withDerivative) (Sigmoid(li, e, w) - ti).StoreUnsafe(ref d, (nuint)i);
+        }
         if (i == n) return;
         Span<float> tail = stackalloc float[2 * Lanes];
         logits[i..].CopyTo(tail);
         targets[i..].CopyTo(tail[Lanes..]);
-        var term = Term(Vector256.Create<float>(tail[..Lanes]), Vector256.Create<float>(tail[Lanes..]));
-        term.CopyTo(tail);
+        var (lt, tt) = (Vector256.Create<float>(tail[..Lanes]), Vector256.Create<float>(tail[Lanes..]));
+        var (et, wt) = ExpNegativeAbs(lt);
+        Term(lt, tt, et, wt).CopyTo(tail);
         tail[..(n - i)].CopyTo(loss[i..]);
+        if (!withDerivative) return;
+        (Sigmoid(lt, et, wt) - tt).CopyTo(tail);
+        tail[..(n - i)].CopyTo(derivative[i..]);
+    }
+
+    /// <summary>Effectively gradient[i] += g·derivative[i], with g the upstream gradient at i (the chain rule through a stored ∂loss/∂l).</summary>
+    public static void AccumulateChain(UpstreamGradient upstream, ReadOnlySpan<float> derivative, Span<float> gradient)
+    {
+        int n = derivative.Length;
+        if (gradient.Length != n || (upstream.PerElement && upstream.Values.Length < n)) throw new ArgumentException("BinaryCrossEntropy chain: span lengths differ.");
+        ref float d = ref MemoryMarshal.GetReference(derivative);
+        ref float dl = ref MemoryMarshal.GetReference(gradient);
+        ref float g = ref MemoryMarshal.GetArrayDataReference(upstream.Values);
+        var scale = Vector256.Create(upstream.Scale);
+        var shared = upstream.PerElement ? default : Vector256.Create(upstream.Values[0] * upstream.Scale);
+        int i = 0;
+        for (; i <= n - Lanes; i += Lanes)
+        {
+            var gi = upstream.PerElement ? Vector256.LoadUnsafe(ref g, (nuint)i) * scale : shared;
+            (Vector256.LoadUnsafe(ref dl, (nuint)i) + gi * Vector256.LoadUnsafe(ref d, (nuint)i)).StoreUnsafe(ref dl, (nuint)i);
+        }
+        for (; i < n; i++) gradient[i] += upstream.At(i) * derivative[i];
     }
 
     /// <summary>
@@ -113,12 +151,18 @@ internal static class BinaryCrossEntropyKernels
         }
     }
 
-    /// <summary>max(l, 0) − l·t + log1p(e^−|l|), with Goldberg's log1p (see <see cref="StableMath.Log1P"/>).</summary>
+    /// <summary>e = e^−|l| and w = 1 + e, shared by the loss and σ.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<float> Term(Vector256<float> l, Vector256<float> t)
+    private static (Vector256<float> E, Vector256<float> W) ExpNegativeAbs(Vector256<float> l)
     {
         var e = Vector256.Exp(-Vector256.Abs(l));
-        var w = Vector256<float>.One + e;
+        return (e, Vector256<float>.One + e);
+    }
+
+    /// <summary>max(l, 0) − l·t + log1p(e^−|l|), with Goldberg's log1p (see <see cref="StableMath.Log1P"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<float> Term(Vector256<float> l, Vector256<float> t, Vector256<float> e, Vector256<float> w)
+    {
         var log1p = Vector256.ConditionalSelect(Vector256.Equals(w, Vector256<float>.One), e, Vector256.Log(w) * (e / (w - Vector256<float>.One)));
         return Vector256.Max(l, Vector256<float>.Zero) - l * t + log1p;
     }
@@ -127,8 +171,13 @@ internal static class BinaryCrossEntropyKernels
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector256<float> Sigmoid(Vector256<float> l)
     {
-        var e = Vector256.Exp(-Vector256.Abs(l));
-        var w = Vector256<float>.One + e;
+        var (e, w) = ExpNegativeAbs(l);
+        return Sigmoid(l, e, w);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<float> Sigmoid(Vector256<float> l, Vector256<float> e, Vector256<float> w)
+    {
         var nonNegative = Vector256.GreaterThanOrEqual(l, Vector256<float>.Zero);
         return Vector256.ConditionalSelect(nonNegative, Vector256<float>.One / w, e / w);
     }

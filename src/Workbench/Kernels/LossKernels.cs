@@ -25,8 +25,13 @@ internal static class LossKernels
     private const float Log2Pi = 1.8378770664093453f; // log(2π)
 
     /// <summary>loss = max(l, 0) − l·t + log1p(e^−|l|), the cross-entropy of Bernoulli(σ(l)) against target t.</summary>
-    public static void BinaryCrossEntropyWithLogits(ReadOnlySpan<float> logits, ReadOnlySpan<float> targets, Span<float> loss) =>
-        BinaryCrossEntropyKernels.Forward(logits, targets, loss);
+    /// <param name="derivative">When not empty, receives σ(l) − t = ∂loss/∂l.</param>
+    public static void BinaryCrossEntropyWithLogits(ReadOnlySpan<float> logits, ReadOnlySpan<float> targets, Span<float> loss, Span<float> derivative = default) =>
+        BinaryCrossEntropyKernels.Forward(logits, targets, loss, derivative);
+
+    /// <summary>gradient += upstream ⊙ derivative, for an elementwise loss whose local derivative was stored.</summary>
+    public static void AccumulateChain(UpstreamGradient upstream, ReadOnlySpan<float> derivative, Span<float> gradient) =>
+        BinaryCrossEntropyKernels.AccumulateChain(upstream, derivative, gradient);
 
     /// <summary>∂/∂l = σ(l) − t, ∂/∂t = −l.</summary>
     public static void BinaryCrossEntropyWithLogitsBackward(UpstreamGradient upstream, ReadOnlySpan<float> logits, ReadOnlySpan<float> targets,

@@ -74,6 +74,31 @@ public class ElementKernelTests
 
     [Theory]
     [MemberData(nameof(Lengths))]
+    public void BinaryCrossEntropyForward_WithDerivative_StoresWhatBackwardAddsAndTheSameLoss(int n)
+    {
+        var (logits, targets) = LossInputs(n, 200 + (ulong)n);
+        var (lossAlone, loss, derivative) = (new float[n], new float[n], new float[n]);
+        BinaryCrossEntropyKernels.Forward(logits, targets, lossAlone);
+        BinaryCrossEntropyKernels.Forward(logits, targets, loss, derivative);
+        Assert.Equal(lossAlone, loss);
+
+        var upstream = Enumerable.Range(0, n).Select(i => 1.5f - i % 4).ToArray();
+        foreach (var gradient in new[] { new UpstreamGradient(upstream, 1f, perElement: true), new UpstreamGradient(upstream, 0.5f, perElement: true),
+                     new UpstreamGradient([2f], 0.125f, perElement: false) })
+        {
+            var viaBackward = Enumerable.Range(0, n).Select(i => 0.01f * i).ToArray();
+            var viaDerivative = (float[])viaBackward.Clone();
+            var scalar = (float[])viaBackward.Clone();
+            BinaryCrossEntropyKernels.Backward(gradient, logits, targets, viaBackward, Span<float>.Empty);
+            BinaryCrossEntropyKernels.AccumulateChain(gradient, derivative, viaDerivative);
+            for (int i = 0; i < n; i++) scalar[i] += gradient.At(i) * derivative[i];
+            Assert.Equal(viaBackward, viaDerivative);
+            Assert.Equal(scalar, viaDerivative);
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Lengths))]
     public void ReluBackward_AnyLength_AddsUpstreamExactlyWhereOutputIsPositive(int n)
     {
         var rng = new Rng((ulong)n);
