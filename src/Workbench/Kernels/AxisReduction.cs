@@ -33,6 +33,24 @@ internal static class AxisReduction
         }
     }
 
+    /// <summary>
+    /// sums[j] (+)= Σᵢ x[i, j] over the rows of a (rows, cols) matrix, added row by row in order
+    /// (((sums + x₀) + x₁) + …); with <paramref name="overwrite"/> the old sums are ignored (taken as 0),
+    /// which gives the same bits as adding into zeros.
+    /// </summary>
+    public static void AccumulateColumnSums(ReadOnlySpan<float> x, int rows, int cols, Span<float> sums, bool overwrite)
+    {
+        if (x.Length < (long)rows * cols || sums.Length < cols) throw new ArgumentException("AccumulateColumnSums: spans too short.");
+        int first = 0;
+        if (overwrite)
+        {
+            if (rows == 0) { sums[..cols].Clear(); return; }
+            x[..cols].CopyTo(sums);
+            first = 1;
+        }
+        for (int r = first; r < rows; r++) TensorPrimitives.Add(sums[..cols], x.Slice(r * cols, cols), sums[..cols]);
+    }
+
     /// <summary>gradient[o, k, i] += scale · upstream[o, i] for every k: the backward of <see cref="Sum"/>.</summary>
     public static void AccumulateBroadcast(ReadOnlySpan<float> upstream, int outer, int n, int inner, float scale, Span<float> gradient)
     {

@@ -116,7 +116,7 @@ internal static class BinaryCrossEntropyKernels
             targetsGradient is null ? default : new Span<float>(targetsGradient + start, length));
     }
 
-    /// <param name="perElement">Upstream values (times <paramref name="scale"/>), or empty to use <paramref name="shared"/> everywhere.</param>
+    /// <param name="perElement">Upstream values (times <paramref name="scale"/>), or empty to use <paramref name="sharedValue"/> everywhere.</param>
     private static void BackwardSerial(ReadOnlySpan<float> perElement, float scale, float sharedValue, ReadOnlySpan<float> logits, ReadOnlySpan<float> targets,
         Span<float> logitsGradient, Span<float> targetsGradient)
     {

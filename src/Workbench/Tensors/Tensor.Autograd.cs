@@ -84,7 +84,36 @@ public sealed partial class Tensor
     }
 
     /// <summary>Sets the accumulated gradient to zero (keeps the buffer).</summary>
-    public void ZeroGrad() => Grad?.Span.Clear();
+    /// <remarks>
+    /// The clearing is deferred: the buffer is only marked, and is cleared when the gradient is next read
+    /// or added into, unless a backward rule overwrites it first (<see cref="GradForUpdate"/>: the
+    /// weight-gradient GEMM then runs with β = 0 and no separate pass over the buffer is needed).
+    /// </remarks>
+    public void ZeroGrad()
+    {
+        if (_grad is not null) _gradIsStale = true;
+    }
+
+    private void ClearStaleGrad()
+    {
+        _grad!.Span.Clear();
+        _gradIsStale = false;
+    }
+
+    /// <summary>
+    /// The gradient buffer for a rule that can either add into it or overwrite it, with the weight of
+    /// its current contents: β = 0 when the gradient is logically zero after <see cref="ZeroGrad"/> (write
+    /// the contribution, do not read the buffer), else β = 1 (add into it).
+    /// </summary>
+    internal (float[] Storage, float Beta) GradForUpdate()
+    {
+        if (_gradIsStale)
+        {
+            _gradIsStale = false;
+            return (_grad!.Storage, 0f);
+        }
+        return (GradStorage(), 1f);
+    }
 
     /// <summary>True when an op on these inputs must record its backward rule.</summary>
     internal static bool Tracks(Tensor a) => a.RequiresGrad && GradMode.IsEnabled;
