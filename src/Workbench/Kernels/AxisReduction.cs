@@ -51,22 +51,27 @@ internal static class AxisReduction
         for (int r = first; r < rows; r++) TensorPrimitives.Add(sums[..cols], x.Slice(r * cols, cols), sums[..cols]);
     }
 
-    /// <summary>gradient[o, k, i] += scale · upstream[o, i] for every k: the backward of <see cref="Sum"/>.</summary>
-    public static void AccumulateBroadcast(ReadOnlySpan<float> upstream, int outer, int n, int inner, float scale, Span<float> gradient)
+    /// <summary>
+    /// gradient[o, k, i] += scale · upstream[o, i] for every k: the backward of <see cref="Sum"/>. With
+    /// <paramref name="overwrite"/> the old gradient is ignored (taken as 0; same bits as adding into zeros).
+    /// </summary>
+    public static void AccumulateBroadcast(ReadOnlySpan<float> upstream, int outer, int n, int inner, float scale, Span<float> gradient, bool overwrite = false)
     {
         for (int o = 0; o < outer; o++)
         {
             if (inner == 1)
             {
                 var row = gradient.Slice(o * n, n);
-                TensorPrimitives.Add(row, upstream[o] * scale, row);
+                if (overwrite) row.Fill(upstream[o] * scale);
+                else TensorPrimitives.Add(row, upstream[o] * scale, row);
                 continue;
             }
             var g = upstream.Slice(o * inner, inner);
             for (int k = 0; k < n; k++)
             {
                 var dst = gradient.Slice((o * n + k) * inner, inner);
-                TensorPrimitives.MultiplyAdd(g, scale, dst, dst);
+                if (overwrite) TensorPrimitives.Multiply(g, scale, dst);
+                else TensorPrimitives.MultiplyAdd(g, scale, dst, dst);
             }
         }
     }

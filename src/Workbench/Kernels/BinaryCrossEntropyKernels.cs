@@ -69,8 +69,11 @@ internal static class BinaryCrossEntropyKernels
         tail[..(n - i)].CopyTo(derivative[i..]);
     }
 
-    /// <summary>Effectively gradient[i] += g·derivative[i], with g the upstream gradient at i (the chain rule through a stored ∂loss/∂l).</summary>
-    public static void AccumulateChain(UpstreamGradient upstream, ReadOnlySpan<float> derivative, Span<float> gradient)
+    /// <summary>
+    /// Effectively gradient[i] += g·derivative[i], with g the upstream gradient at i (the chain rule through a
+    /// stored ∂loss/∂l); with <paramref name="overwrite"/>, gradient[i] = g·derivative[i] (same bits as adding into zeros).
+    /// </summary>
+    public static void AccumulateChain(UpstreamGradient upstream, ReadOnlySpan<float> derivative, Span<float> gradient, bool overwrite = false)
     {
         int n = derivative.Length;
         if (gradient.Length != n || (upstream.PerElement && upstream.Values.Length < n)) throw new ArgumentException("BinaryCrossEntropy chain: span lengths differ.");
@@ -83,9 +86,10 @@ internal static class BinaryCrossEntropyKernels
         for (; i <= n - Lanes; i += Lanes)
         {
             var gi = upstream.PerElement ? Vector256.LoadUnsafe(ref g, (nuint)i) * scale : shared;
-            (Vector256.LoadUnsafe(ref dl, (nuint)i) + gi * Vector256.LoadUnsafe(ref d, (nuint)i)).StoreUnsafe(ref dl, (nuint)i);
+            var term = gi * Vector256.LoadUnsafe(ref d, (nuint)i);
+            (overwrite ? term : Vector256.LoadUnsafe(ref dl, (nuint)i) + term).StoreUnsafe(ref dl, (nuint)i);
         }
-        for (; i < n; i++) gradient[i] += upstream.At(i) * derivative[i];
+        for (; i < n; i++) gradient[i] = overwrite ? upstream.At(i) * derivative[i] : gradient[i] + upstream.At(i) * derivative[i];
     }
 
     /// <summary>

@@ -29,9 +29,9 @@ internal static class LossKernels
     public static void BinaryCrossEntropyWithLogits(ReadOnlySpan<float> logits, ReadOnlySpan<float> targets, Span<float> loss, Span<float> derivative = default) =>
         BinaryCrossEntropyKernels.Forward(logits, targets, loss, derivative);
 
-    /// <summary>gradient += upstream ⊙ derivative, for an elementwise loss whose local derivative was stored.</summary>
-    public static void AccumulateChain(UpstreamGradient upstream, ReadOnlySpan<float> derivative, Span<float> gradient) =>
-        BinaryCrossEntropyKernels.AccumulateChain(upstream, derivative, gradient);
+    /// <summary>gradient (+)= upstream ⊙ derivative, for an elementwise loss whose local derivative was stored.</summary>
+    public static void AccumulateChain(UpstreamGradient upstream, ReadOnlySpan<float> derivative, Span<float> gradient, bool overwrite = false) =>
+        BinaryCrossEntropyKernels.AccumulateChain(upstream, derivative, gradient, overwrite);
 
     /// <summary>∂/∂l = σ(l) − t, ∂/∂t = −l.</summary>
     public static void BinaryCrossEntropyWithLogitsBackward(UpstreamGradient upstream, ReadOnlySpan<float> logits, ReadOnlySpan<float> targets,

@@ -44,7 +44,11 @@ public static class Losses
         return y.Record("BinaryCrossEntropyWithLogits", [logits, targets], g =>
         {
             var upstream = Upstream(g, reduction, terms.Size);
-            if (derivative is not null) LossKernels.AccumulateChain(upstream, derivative.Storage, logits.GradStorage());
+            if (derivative is not null)
+            {
+                var (gradient, beta) = logits.GradForUpdate();
+                LossKernels.AccumulateChain(upstream, derivative.Storage, gradient, overwrite: beta == 0f);
+            }
             if (targets.RequiresGrad)
                 LossKernels.BinaryCrossEntropyWithLogitsBackward(upstream, logits.Storage, targets.Storage, Span<float>.Empty, targets.GradStorage());
         });

@@ -69,7 +69,10 @@ public sealed partial class Tensor
         return y.Record("Linear", inputs, g =>
         {
             if (input.RequiresGrad) // dX = G·W: (B, out)·(out, in)
-                Gemm.Multiply(false, false, batch, inFeatures, outFeatures, 1f, g.Storage, outFeatures, weight.Storage, inFeatures, 1f, input.GradStorage(), inFeatures);
+            {
+                var (dx, beta) = input.GradForUpdate();
+                Gemm.Multiply(false, false, batch, inFeatures, outFeatures, 1f, g.Storage, outFeatures, weight.Storage, inFeatures, beta, dx, inFeatures);
+            }
             if (weight.RequiresGrad) // dW = Gᵀ·X: (out, B)·(B, in); overwritten rather than added to after ZeroGrad
             {
                 var (dw, beta) = weight.GradForUpdate();

@@ -25,7 +25,11 @@ public sealed partial class Tensor
         TensorPrimitives.Max(Storage, 0f, y.Storage);
         if (!Tracks(this)) return y;
         var x = this;
-        return y.Record("Relu", [x], g => ActivationKernels.ReluBackward(g.Storage, y.Storage, x.GradStorage()));
+        return y.Record("Relu", [x], g =>
+        {
+            var (gx, beta) = x.GradForUpdate();
+            ActivationKernels.ReluBackward(g.Storage, y.Storage, gx, overwrite: beta == 0f);
+        });
     }
 
     /// <summary>Natural logarithm ln x (NaN for x &lt; 0, −∞ at 0). d/dx = 1/x.</summary>

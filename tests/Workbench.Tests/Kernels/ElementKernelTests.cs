@@ -146,6 +146,43 @@ public class ElementKernelTests
         }
     }
 
+    /// <summary>Overwriting gives exactly what adding into a zeroed buffer gives, whatever the buffer held.</summary>
+    [Theory]
+    [MemberData(nameof(Lengths))]
+    public void OverwritingBackwardKernels_AnyLength_EqualAddingIntoZeros(int n)
+    {
+        var rng = new Rng(300 + (ulong)n);
+        float[] Draw() => Enumerable.Range(0, n).Select(_ => (float)rng.NextNormal()).ToArray();
+        var (upstream, output, derivative) = (Draw(), Draw().Select(v => MathF.Max(v, 0f)).ToArray(), Draw());
+        float[] Garbage() => Enumerable.Range(0, n).Select(i => float.NaN).ToArray();
+
+        var added = new float[n];
+        var written = Garbage();
+        ActivationKernels.ReluBackward(upstream, output, added);
+        ActivationKernels.ReluBackward(upstream, output, written, overwrite: true);
+        Assert.Equal(added, written);
+
+        foreach (var gradient in new[] { new UpstreamGradient(upstream, 0.5f, perElement: true), new UpstreamGradient([2f], 0.25f, perElement: false) })
+        {
+            added = new float[n];
+            written = Garbage();
+            BinaryCrossEntropyKernels.AccumulateChain(gradient, derivative, added);
+            BinaryCrossEntropyKernels.AccumulateChain(gradient, derivative, written, overwrite: true);
+            Assert.Equal(added, written);
+        }
+
+        foreach (var (outer, inner) in new[] { (1, 1), (2, 1), (1, 3), (2, 5) })
+        {
+            int rows = n / Math.Max(1, outer * inner);
+            var g = Enumerable.Range(0, outer * inner).Select(_ => (float)rng.NextNormal()).ToArray();
+            added = new float[outer * rows * inner];
+            written = Enumerable.Repeat(float.NaN, added.Length).ToArray();
+            AxisReduction.AccumulateBroadcast(g, outer, rows, inner, 0.5f, added);
+            AxisReduction.AccumulateBroadcast(g, outer, rows, inner, 0.5f, written, overwrite: true);
+            Assert.Equal(added, written);
+        }
+    }
+
     [Fact]
     public void Chunk_AnySplit_CoversTheRangeInOrderWithAlignedBoundaries()
     {
