@@ -11,8 +11,8 @@ namespace Workbench.Kernels;
 /// the kernel worker threads (<see cref="ParallelChunks"/>) without changing any value.
 /// </summary>
 /// <remarks>
-/// Vector256.Exp and Log are not MathF.Exp and MathF.Log bit for bit (both are within an ulp or so),
-/// so results can differ from a scalar loop in the last place.
+/// e^−|l| and log1p come from <see cref="VectorMath"/> (a few ulp, cheaper than Vector256.Exp and Log),
+/// so results can differ from a scalar MathF loop in the last places.
 /// </remarks>
 internal static class BinaryCrossEntropyKernels
 {
@@ -53,7 +53,7 @@ internal static class BinaryCrossEntropyKernels
             var li = Vector256.LoadUnsafe(ref l, (nuint)i);
             var ti = Vector256.LoadUnsafe(ref t, (nuint)i);
             var (e, w) = ExpNegativeAbs(li);
-            Term(li, ti, e, w).StoreUnsafe(ref y, (nuint)i);
+            Term(li, ti, e).StoreUnsafe(ref y, (nuint)i);
             if (withDerivative) (Sigmoid(li, e, w) - ti).StoreUnsafe(ref d, (nuint)i);
         }
         if (i == n) return;
@@ -62,7 +62,7 @@ internal static class BinaryCrossEntropyKernels
         targets[i..].CopyTo(tail[Lanes..]);
         var (lt, tt) = (Vector256.Create<float>(tail[..Lanes]), Vector256.Create<float>(tail[Lanes..]));
         var (et, wt) = ExpNegativeAbs(lt);
-        Term(lt, tt, et, wt).CopyTo(tail);
+        Term(lt, tt, et).CopyTo(tail);
         tail[..(n - i)].CopyTo(loss[i..]);
         if (!withDerivative) return;
         (Sigmoid(lt, et, wt) - tt).CopyTo(tail);
@@ -159,17 +159,14 @@ internal static class BinaryCrossEntropyKernels
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static (Vector256<float> E, Vector256<float> W) ExpNegativeAbs(Vector256<float> l)
     {
-        var e = Vector256.Exp(-Vector256.Abs(l));
+        var e = VectorMath.ExpNonPositive(-Vector256.Abs(l));
         return (e, Vector256<float>.One + e);
     }
 
-    /// <summary>max(l, 0) − l·t + log1p(e^−|l|), with Goldberg's log1p (see <see cref="StableMath.Log1P"/>).</summary>
+    /// <summary>max(l, 0) − l·t + log1p(e^−|l|), log1p accurate for tiny e^−|l| too (<see cref="VectorMath.Log1PUnit"/>).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<float> Term(Vector256<float> l, Vector256<float> t, Vector256<float> e, Vector256<float> w)
-    {
-        var log1p = Vector256.ConditionalSelect(Vector256.Equals(w, Vector256<float>.One), e, Vector256.Log(w) * (e / (w - Vector256<float>.One)));
-        return Vector256.Max(l, Vector256<float>.Zero) - l * t + log1p;
-    }
+    private static Vector256<float> Term(Vector256<float> l, Vector256<float> t, Vector256<float> e) =>
+        Vector256.Max(l, Vector256<float>.Zero) - l * t + VectorMath.Log1PUnit(e);
 
     /// <summary>σ(l) = 1/(1 + e^−l) through e^−|l|, so nothing overflows.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
