@@ -5,8 +5,9 @@ using System.Runtime.Intrinsics;
 namespace Workbench.Kernels;
 
 /// <summary>
-/// In-place parameter updates for the optimizers, vectorised with TensorPrimitives. Each update walks
-/// the parameter in fixed-size chunks with a stack scratch buffer, so a step allocates nothing.
+/// In-place parameter updates for the optimizers; none allocates. Adam is one fused Vector256 pass,
+/// split across the kernel worker threads for large parameters; SGD walks the parameter in fixed-size
+/// chunks of TensorPrimitives calls with a stack scratch buffer.
 /// </summary>
 internal static class OptimizerKernels
 {
