@@ -33,22 +33,45 @@ internal static class AxisReduction
         }
     }
 
-    /// <summary>gradient[o, k, i] += scale · upstream[o, i] for every k: the backward of <see cref="Sum"/>.</summary>
-    public static void AccumulateBroadcast(ReadOnlySpan<float> upstream, int outer, int n, int inner, float scale, Span<float> gradient)
+    /// <summary>
+    /// sums[j] (+)= Σᵢ x[i, j] over the rows of a (rows, cols) matrix, added row by row in order
+    /// (((sums + x₀) + x₁) + …); with <paramref name="overwrite"/> the old sums are ignored (taken as 0),
+    /// which gives the same bits as adding into zeros.
+    /// </summary>
+    public static void AccumulateColumnSums(ReadOnlySpan<float> x, int rows, int cols, Span<float> sums, bool overwrite)
+    {
+        if (x.Length < (long)rows * cols || sums.Length < cols) throw new ArgumentException("AccumulateColumnSums: spans too short.");
+        int first = 0;
+        if (overwrite)
+        {
+            if (rows == 0) { sums[..cols].Clear(); return; }
+            x[..cols].CopyTo(sums);
+            first = 1;
+        }
+        for (int r = first; r < rows; r++) TensorPrimitives.Add(sums[..cols], x.Slice(r * cols, cols), sums[..cols]);
+    }
+
+    /// <summary>
+    /// gradient[o, k, i] += scale · upstream[o, i] for every k: the backward of <see cref="Sum"/>. With
+    /// <paramref name="overwrite"/> the old gradient is ignored (taken as 0; same bits as adding into zeros).
+    /// </summary>
+    public static void AccumulateBroadcast(ReadOnlySpan<float> upstream, int outer, int n, int inner, float scale, Span<float> gradient, bool overwrite = false)
     {
         for (int o = 0; o < outer; o++)
         {
             if (inner == 1)
             {
                 var row = gradient.Slice(o * n, n);
-                TensorPrimitives.Add(row, upstream[o] * scale, row);
+                if (overwrite) row.Fill(upstream[o] * scale);
+                else TensorPrimitives.Add(row, upstream[o] * scale, row);
                 continue;
             }
             var g = upstream.Slice(o * inner, inner);
             for (int k = 0; k < n; k++)
             {
                 var dst = gradient.Slice((o * n + k) * inner, inner);
-                TensorPrimitives.MultiplyAdd(g, scale, dst, dst);
+                if (overwrite) TensorPrimitives.Multiply(g, scale, dst);
+                else TensorPrimitives.MultiplyAdd(g, scale, dst, dst);
             }
         }
     }

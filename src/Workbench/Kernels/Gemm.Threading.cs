@@ -2,7 +2,7 @@ namespace Workbench.Kernels;
 
 // C is cut into a grid of disjoint rectangles ("parts"); each part runs the whole blocked algorithm with
 // the running thread's own packing buffers, so there is no synchronisation inside a part. The calling
-// thread and the pool's workers claim parts until none are left (Gemm.WorkerPool.cs). The price is that operands
+// thread and the pool's workers claim parts until none are left (WorkerPool.cs). The price is that operands
 // are packed more than once: splitting C's columns among t threads packs A t times, splitting rows
 // packs B t times. With 2-4 threads that duplication is small next to the arithmetic, and the grid
 // (rows × cols of threads) is chosen to minimise the busiest thread's cost.
@@ -25,7 +25,21 @@ internal static unsafe partial class Gemm
             return;
         }
 
-        WorkerPool.Run(p, rowParts, colParts, threads);
+        var work = gridWork ??= new GridWork();
+        (work.Problem, work.Rows, work.Cols) = (p, rowParts, colParts);
+        WorkerPool.Run(work, rowParts * colParts, threads);
+    }
+
+    /// <summary>This thread's reusable job object (a multiply allocates nothing).</summary>
+    [ThreadStatic] private static GridWork? gridWork;
+
+    /// <summary>One multiply as a <see cref="PartedWork"/>: part i is block i (row-major) of a Rows × Cols split of C.</summary>
+    private sealed class GridWork : PartedWork
+    {
+        public Problem Problem;
+        public int Rows, Cols;
+
+        public override void RunPart(int part) => RunGridPart(Problem, Rows, Cols, part);
     }
 
     /// <summary>Runs part <paramref name="part"/> (row-major in the grid) of a rows × cols split of C.</summary>

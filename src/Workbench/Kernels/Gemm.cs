@@ -17,7 +17,7 @@ namespace Workbench.Kernels;
 /// <item>Gemm.Packing.cs: copies of A and B blocks into micro-panels (transposes are absorbed here).</item>
 /// <item>Gemm.MicroKernel.cs: the 6×16 AVX2/FMA register-blocked kernel (and its edge-tile variants).</item>
 /// <item>Gemm.PortableKernel.cs: the Vector128 fallback kernel for CPUs without AVX2/FMA.</item>
-/// <item>Gemm.Threading.cs: splitting C among threads; Gemm.WorkerPool.cs: the threads that run the parts.</item>
+/// <item>Gemm.Threading.cs: splitting C among threads; WorkerPool.cs: the threads that run the parts.</item>
 /// </list>
 /// </remarks>
 internal static partial class Gemm

@@ -9,6 +9,11 @@ internal readonly struct UpstreamGradient(float[] values, float scale, bool perE
     public float At(int i) => (perElement ? values[i] : values[0]) * scale;
 
     public float Scale => scale;
+
+    /// <summary>The raw values: one per element when <see cref="PerElement"/>, else one shared.</summary>
+    public float[] Values => values;
+
+    public bool PerElement => perElement;
 }
 
 /// <summary>
@@ -20,26 +25,18 @@ internal static class LossKernels
     private const float Log2Pi = 1.8378770664093453f; // log(2π)
 
     /// <summary>loss = max(l, 0) − l·t + log1p(e^−|l|), the cross-entropy of Bernoulli(σ(l)) against target t.</summary>
-    public static void BinaryCrossEntropyWithLogits(ReadOnlySpan<float> logits, ReadOnlySpan<float> targets, Span<float> loss)
-    {
-        for (int i = 0; i < logits.Length; i++)
-        {
-            float l = logits[i];
-            loss[i] = MathF.Max(l, 0f) - l * targets[i] + StableMath.Log1P(MathF.Exp(-MathF.Abs(l)));
-        }
-    }
+    /// <param name="derivative">When not empty, receives σ(l) − t = ∂loss/∂l.</param>
+    public static void BinaryCrossEntropyWithLogits(ReadOnlySpan<float> logits, ReadOnlySpan<float> targets, Span<float> loss, Span<float> derivative = default) =>
+        BinaryCrossEntropyKernels.Forward(logits, targets, loss, derivative);
+
+    /// <summary>gradient (+)= upstream ⊙ derivative, for an elementwise loss whose local derivative was stored.</summary>
+    public static void AccumulateChain(UpstreamGradient upstream, ReadOnlySpan<float> derivative, Span<float> gradient, bool overwrite = false) =>
+        BinaryCrossEntropyKernels.AccumulateChain(upstream, derivative, gradient, overwrite);
 
     /// <summary>∂/∂l = σ(l) − t, ∂/∂t = −l.</summary>
     public static void BinaryCrossEntropyWithLogitsBackward(UpstreamGradient upstream, ReadOnlySpan<float> logits, ReadOnlySpan<float> targets,
-        Span<float> logitsGradient, Span<float> targetsGradient)
-    {
-        for (int i = 0; i < logits.Length; i++)
-        {
-            float g = upstream.At(i);
-            if (!logitsGradient.IsEmpty) logitsGradient[i] += g * (StableMath.Sigmoid(logits[i]) - targets[i]);
-            if (!targetsGradient.IsEmpty) targetsGradient[i] -= g * logits[i];
-        }
-    }
+        Span<float> logitsGradient, Span<float> targetsGradient) =>
+        BinaryCrossEntropyKernels.Backward(upstream, logits, targets, logitsGradient, targetsGradient);
 
     /// <summary>loss = −½(log 2π + v + (x − μ)² e^−v), the log-density of N(μ, eᵛ) at x.</summary>
     public static void GaussianLogLikelihood(ReadOnlySpan<float> x, ReadOnlySpan<float> mean, ReadOnlySpan<float> logVariance, Span<float> loss)

@@ -36,12 +36,22 @@ public static class Losses
         CheckReduction(reduction);
         Tensor.RequireSameShape(logits, targets, "BinaryCrossEntropyWithLogits: logits and targets");
         var terms = Tensor.Uninitialized(logits.Dims);
-        LossKernels.BinaryCrossEntropyWithLogits(logits.Storage, targets.Storage, terms.Storage);
+        // When the logits need a gradient, σ(l) − t is kept from the forward pass (it shares e^−|l| with the loss).
+        var derivative = Tensor.Tracks(logits) ? Tensor.Uninitialized(logits.Dims) : null;
+        LossKernels.BinaryCrossEntropyWithLogits(logits.Storage, targets.Storage, terms.Storage, derivative is null ? default : derivative.Storage);
         var y = Reduce(terms, reduction);
         if (!Tensor.Tracks(logits, targets)) return y;
         return y.Record("BinaryCrossEntropyWithLogits", [logits, targets], g =>
-            LossKernels.BinaryCrossEntropyWithLogitsBackward(Upstream(g, reduction, terms.Size), logits.Storage, targets.Storage,
-                GradientOrEmpty(logits), GradientOrEmpty(targets)));
+        {
+            var upstream = Upstream(g, reduction, terms.Size);
+            if (derivative is not null)
+            {
+                var (gradient, beta) = logits.GradForUpdate();
+                LossKernels.AccumulateChain(upstream, derivative.Storage, gradient, overwrite: beta == 0f);
+            }
+            if (targets.RequiresGrad)
+                LossKernels.BinaryCrossEntropyWithLogitsBackward(upstream, logits.Storage, targets.Storage, Span<float>.Empty, targets.GradStorage());
+        });
     }
 
     /// <summary>

@@ -68,23 +68,60 @@ public sealed partial class Tensor
     /// </summary>
     internal Span<float> GradAccumulator()
     {
-        if (Grad is null)
+        EnsureGrad();
+        return Grad!.Span; // clears a buffer that is still logically zero
+    }
+
+    /// <summary>
+    /// Creates the gradient buffer if there is none. An intermediate's pooled buffer starts as logically
+    /// zero without being cleared: the first backward rule to reach it may overwrite it (<see cref="GradForUpdate"/>).
+    /// </summary>
+    private void EnsureGrad()
+    {
+        if (_grad is not null) return;
+        if (IsLeaf)
         {
-            if (IsLeaf)
-            {
-                Grad = new Tensor((int[])Dims.Clone(), new float[Size], null);
-            }
-            else
-            {
-                Grad = Uninitialized((int[])Dims.Clone());
-                Grad.Storage.AsSpan().Clear();
-            }
+            _grad = new Tensor((int[])Dims.Clone(), new float[Size], null);
         }
-        return Grad.Span;
+        else
+        {
+            _grad = Uninitialized((int[])Dims.Clone());
+            _gradIsStale = true;
+        }
     }
 
     /// <summary>Sets the accumulated gradient to zero (keeps the buffer).</summary>
-    public void ZeroGrad() => Grad?.Span.Clear();
+    /// <remarks>
+    /// The clearing is deferred: the buffer is only marked, and is cleared when the gradient is next read
+    /// or added into, unless a backward rule overwrites it first (<see cref="GradForUpdate"/>: the
+    /// weight-gradient GEMM then runs with β = 0 and no separate pass over the buffer is needed).
+    /// </remarks>
+    public void ZeroGrad()
+    {
+        if (_grad is not null) _gradIsStale = true;
+    }
+
+    private void ClearStaleGrad()
+    {
+        _grad!.Span.Clear();
+        _gradIsStale = false;
+    }
+
+    /// <summary>
+    /// The gradient buffer (created if needed) for a rule that can either add into it or overwrite it, with
+    /// the weight of its current contents: β = 0 when the gradient is logically zero (new, or after
+    /// <see cref="ZeroGrad"/>: write the contribution, do not read the buffer), else β = 1 (add into it).
+    /// </summary>
+    internal (float[] Storage, float Beta) GradForUpdate()
+    {
+        EnsureGrad();
+        if (_gradIsStale)
+        {
+            _gradIsStale = false;
+            return (_grad!.Storage, 0f);
+        }
+        return (GradStorage(), 1f);
+    }
 
     /// <summary>True when an op on these inputs must record its backward rule.</summary>
     internal static bool Tracks(Tensor a) => a.RequiresGrad && GradMode.IsEnabled;

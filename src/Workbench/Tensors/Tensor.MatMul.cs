@@ -1,4 +1,3 @@
-using System.Numerics.Tensors;
 using Workbench.Kernels;
 
 namespace Workbench.Tensors;
@@ -70,13 +69,19 @@ public sealed partial class Tensor
         return y.Record("Linear", inputs, g =>
         {
             if (input.RequiresGrad) // dX = G·W: (B, out)·(out, in)
-                Gemm.Multiply(false, false, batch, inFeatures, outFeatures, 1f, g.Storage, outFeatures, weight.Storage, inFeatures, 1f, input.GradStorage(), inFeatures);
-            if (weight.RequiresGrad) // dW = Gᵀ·X: (out, B)·(B, in)
-                Gemm.Multiply(true, false, outFeatures, inFeatures, batch, 1f, g.Storage, outFeatures, input.Storage, inFeatures, 1f, weight.GradStorage(), inFeatures);
+            {
+                var (dx, beta) = input.GradForUpdate();
+                Gemm.Multiply(false, false, batch, inFeatures, outFeatures, 1f, g.Storage, outFeatures, weight.Storage, inFeatures, beta, dx, inFeatures);
+            }
+            if (weight.RequiresGrad) // dW = Gᵀ·X: (out, B)·(B, in); overwritten rather than added to after ZeroGrad
+            {
+                var (dw, beta) = weight.GradForUpdate();
+                Gemm.Multiply(true, false, outFeatures, inFeatures, batch, 1f, g.Storage, outFeatures, input.Storage, inFeatures, beta, dw, inFeatures);
+            }
             if (bias is not null && bias.RequiresGrad) // db = Σ_rows G
             {
-                var db = bias.GradStorage();
-                for (int r = 0; r < batch; r++) TensorPrimitives.Add(db, g.Storage.AsSpan(r * outFeatures, outFeatures), db);
+                var (db, beta) = bias.GradForUpdate();
+                AxisReduction.AccumulateColumnSums(g.Storage, batch, outFeatures, db, overwrite: beta == 0f);
             }
         });
     }

@@ -42,8 +42,11 @@ public sealed partial class Tensor
         AxisReduction.Sum(Storage, outer, n, inner, scale, y.Storage);
         if (!Tracks(this)) return y;
         var x = this;
-        return y.Record(mean ? "MeanAxis" : "SumAxis", [x],
-            g => AxisReduction.AccumulateBroadcast(g.Storage, outer, n, inner, scale, x.GradStorage()));
+        return y.Record(mean ? "MeanAxis" : "SumAxis", [x], g =>
+        {
+            var (gx, beta) = x.GradForUpdate();
+            AxisReduction.AccumulateBroadcast(g.Storage, outer, n, inner, scale, gx, overwrite: beta == 0f);
+        });
     }
 
     /// <summary>

@@ -27,10 +27,8 @@ public sealed partial class Tensor
         var x = this;
         return y.Record("Relu", [x], g =>
         {
-            var gx = x.GradStorage();
-            var gs = g.Storage;
-            var ys = y.Storage;
-            for (int i = 0; i < gx.Length; i++) if (ys[i] > 0f) gx[i] += gs[i];
+            var (gx, beta) = x.GradForUpdate();
+            ActivationKernels.ReluBackward(g.Storage, y.Storage, gx, overwrite: beta == 0f);
         });
     }
 

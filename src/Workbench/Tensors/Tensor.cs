@@ -49,7 +49,22 @@ public sealed partial class Tensor
     public bool RequiresGrad { get; set; }
 
     /// <summary>The accumulated gradient, same shape as this tensor; null until a backward pass reaches it.</summary>
-    public Tensor? Grad { get; internal set; }
+    public Tensor? Grad
+    {
+        get
+        {
+            if (_gradIsStale) ClearStaleGrad();
+            return _grad;
+        }
+        internal set
+        {
+            _grad = value;
+            _gradIsStale = false;
+        }
+    }
+
+    private Tensor? _grad;
+    private bool _gradIsStale; // ZeroGrad was deferred: _grad's contents are logically zero (see Tensor.Autograd.cs)
 
     /// <summary>True for tensors not produced by a recorded op (parameters, inputs, constants).</summary>
     public bool IsLeaf => Backward_ is null;

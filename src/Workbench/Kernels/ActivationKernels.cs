@@ -1,0 +1,40 @@
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
+namespace Workbench.Kernels;
+
+/// <summary>Vectorised backward rules of activations whose derivative is a mask.</summary>
+internal static class ActivationKernels
+{
+    /// <summary>
+    /// Effectively gradient[i] += upstream[i] where output[i] &gt; 0 (ReLU′ read from its output y = max(x, 0));
+    /// with <paramref name="overwrite"/>, gradient[i] = upstream[i] there and 0 elsewhere.
+    /// </summary>
+    public static void ReluBackward(ReadOnlySpan<float> upstream, ReadOnlySpan<float> output, Span<float> gradient, bool overwrite = false)
+    {
+        int n = upstream.Length;
+        if (output.Length != n || gradient.Length != n) throw new ArgumentException("ReluBackward: span lengths differ.");
+        ref float g = ref MemoryMarshal.GetReference(upstream);
+        ref float y = ref MemoryMarshal.GetReference(output);
+        ref float d = ref MemoryMarshal.GetReference(gradient);
+        int i = 0;
+        for (; i <= n - Vector256<float>.Count; i += Vector256<float>.Count)
+        {
+            var active = Vector256.GreaterThan(Vector256.LoadUnsafe(ref y, (nuint)i), Vector256<float>.Zero);
+            var upstreamValues = Vector256.LoadUnsafe(ref g, (nuint)i);
+            if (overwrite)
+            {
+                Vector256.ConditionalSelect(active, upstreamValues, Vector256<float>.Zero).StoreUnsafe(ref d, (nuint)i);
+                continue;
+            }
+            var current = Vector256.LoadUnsafe(ref d, (nuint)i);
+            // Select rather than add a masked value, so inactive entries stay bit-for-bit unchanged.
+            Vector256.ConditionalSelect(active, current + upstreamValues, current).StoreUnsafe(ref d, (nuint)i);
+        }
+        for (; i < n; i++)
+        {
+            if (overwrite) gradient[i] = output[i] > 0f ? upstream[i] : 0f;
+            else if (output[i] > 0f) gradient[i] += upstream[i];
+        }
+    }
+}

@@ -1,0 +1,64 @@
+namespace Workbench.Kernels;
+
+/// <summary>An elementwise kernel over [start, start + length) of arrays it holds (pinned for the call).</summary>
+internal interface IChunkKernel
+{
+    void Run(int start, int length);
+}
+
+/// <summary>
+/// Splits a large elementwise kernel into contiguous chunks run on the <see cref="WorkerPool"/>. Each element
+/// is computed by the same code whichever chunk holds it, so the result is the same for any thread count.
+/// </summary>
+internal static class ParallelChunks
+{
+    /// <summary>Each extra thread needs at least this many elements (~10 µs of a light kernel) to pay for itself.</summary>
+    internal const int MinElementsPerPart = 32 * 1024;
+
+    /// <summary>Chunk boundaries fall on multiples of this (one 256-bit vector), so only the last chunk has a tail.</summary>
+    private const int Alignment = 8;
+
+    /// <summary>Runs <paramref name="kernel"/> over [0, <paramref name="length"/>), in parallel when it is large.</summary>
+    public static void Run<TKernel>(TKernel kernel, int length) where TKernel : struct, IChunkKernel
+    {
+        int parts = Math.Clamp(length / MinElementsPerPart, 1, Gemm.MaxThreads);
+        if (parts == 1)
+        {
+            if (length > 0) kernel.Run(0, length);
+            return;
+        }
+        var work = Work<TKernel>.Cached ??= new Work<TKernel>();
+        (work.Kernel, work.Length, work.Parts) = (kernel, length, parts);
+        try
+        {
+            WorkerPool.Run(work, parts, parts);
+        }
+        finally
+        {
+            work.Kernel = default; // drop the pointers into arrays that are pinned only during this call
+        }
+    }
+
+    /// <summary>Part <paramref name="part"/> of <paramref name="parts"/> near-equal aligned chunks of [0, <paramref name="length"/>).</summary>
+    internal static (int Start, int Length) Chunk(int length, int parts, int part)
+    {
+        int units = (length + Alignment - 1) / Alignment;
+        int start = Math.Min(length, (int)((long)units * part / parts) * Alignment);
+        int end = Math.Min(length, (int)((long)units * (part + 1) / parts) * Alignment);
+        return (start, end - start);
+    }
+
+    private sealed class Work<TKernel> : PartedWork where TKernel : struct, IChunkKernel
+    {
+        [ThreadStatic] public static Work<TKernel>? Cached;
+
+        public TKernel Kernel;
+        public int Length, Parts;
+
+        public override void RunPart(int part)
+        {
+            var (start, length) = Chunk(Length, Parts, part);
+            if (length > 0) Kernel.Run(start, length);
+        }
+    }
+}
