@@ -1,6 +1,4 @@
-using Microsoft.Playwright;
 using Workbench.Experiments;
-using Workbench.Rendering;
 using Workbench.Tests.Cli;
 using Workbench.Tests.Support;
 
@@ -99,27 +97,22 @@ public class ExperimentReportTests(GridExperiment grid) : IClassFixture<GridExpe
     [ChromiumFact]
     public async Task Report_InHeadlessChromium_DrawsEveryChartWithoutConsoleErrors()
     {
-        var chromium = ChromiumOptions.Default;
         Assert.True(grid.ExitCode == 0, grid.Error);
-        using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = chromium.ExecutablePath, Headless = true, Args = chromium.Arguments, Timeout = chromium.TimeoutMilliseconds,
-        });
-        var page = await browser.NewPageAsync();
-        var errors = new List<string>();
-        page.Console += (_, message) => { if (message.Type == "error") errors.Add(message.Text); };
-        page.PageError += (_, error) => errors.Add(error);
+        await ReportInBrowser.AssertDrawsEveryChart(Path.Combine(grid.Folder, ExperimentReport.FileName), expectedCharts: 4);
+    }
 
-        await page.GotoAsync(new Uri(Path.Combine(grid.Folder, ExperimentReport.FileName)).AbsoluteUri);
-        await page.WaitForFunctionAsync("() => window.reportReady === true || window.reportError !== undefined",
-            null, new PageWaitForFunctionOptions { Timeout = chromium.TimeoutMilliseconds });
+    [ChromiumFact]
+    public async Task BrowserCheck_PageLoggingAnError_Fails()
+    {
+        Assert.True(grid.ExitCode == 0, grid.Error);
+        using var directory = new TempDirectory();
+        var broken = directory.File("broken.html");
+        var html = System.IO.File.ReadAllText(Path.Combine(grid.Folder, ExperimentReport.FileName));
+        const string ready = "window.reportReady = true;";
+        Assert.Equal(1, Occurrences(html, ready));
+        System.IO.File.WriteAllText(broken, html.Replace(ready, ready + " console.error('drawn badly');"));
 
-        Assert.Null(await page.EvaluateAsync<string?>("() => window.reportError ?? null"));
-        var charts = await page.EvaluateAsync<int[]>("() => Array.from(document.querySelectorAll('div.chart')).map(d => d.querySelectorAll('.main-svg').length)");
-        Assert.Equal(4, charts.Length);
-        Assert.All(charts, svgCount => Assert.True(svgCount > 0, "a chart div has no SVG"));
-        Assert.True(errors.Count == 0, string.Join("\n", errors));
+        await Assert.ThrowsAnyAsync<Xunit.Sdk.XunitException>(() => ReportInBrowser.AssertDrawsEveryChart(broken, expectedCharts: 4));
     }
 
     private static int Occurrences(string text, string value)
