@@ -74,11 +74,14 @@ public static class ComparisonFigures
     public static Figure LatentScatterPerRun(IReadOnlyList<LatentPanel> panels, IReadOnlyList<string>? classNames, string? title = "Latent space per run: μ(x) of test images")
     {
         if (panels.Count == 0) throw new ArgumentException("Latent scatter comparison needs at least one run.", nameof(panels));
-        var grid = Subplots.Grid(1, panels.Count, panels.Select(p => p.Title).ToArray(), horizontalSpacing: 0.25 / panels.Count);
+        // At most three panels a row, so the figure fits a page.
+        int columns = Math.Min(3, panels.Count), rows = (panels.Count + columns - 1) / columns;
+        var grid = Subplots.Grid(rows, columns, panels.Select(p => p.Title).ToArray(), horizontalSpacing: 0.24 / columns, verticalSpacing: 0.3 / rows);
         var shown = new HashSet<int>();
-        for (int column = 1; column <= panels.Count; column++)
+        for (int index = 0; index < panels.Count; index++)
         {
-            var panel = panels[column - 1];
+            var panel = panels[index];
+            int row = index / columns + 1, column = index % columns + 1;
             foreach (var label in panel.Labels.Distinct().Order())
             {
                 var members = Enumerable.Range(0, panel.Labels.Length).Where(i => panel.Labels[i] == label).ToArray();
@@ -91,12 +94,12 @@ public static class ComparisonFigures
                     X = members.Select(i => panel.Means[i * panel.LatentSize]).ToArray(),
                     Y = members.Select(i => panel.Means[i * panel.LatentSize + 1]).ToArray(),
                     Marker = new Marker { Color = VaeCharts.ColorAt(label), Size = 4, Opacity = 0.7 },
-                }, 1, column);
+                }, row, column);
             }
-            grid.XAxis(1, column).Title = "z₁";
-            grid.YAxis(1, column).Title = "z₂";
+            grid.XAxis(row, column).Title = "z₁";
+            grid.YAxis(row, column).Title = "z₂";
         }
-        return Finish(grid.Figure, title, Math.Clamp(360 * panels.Count + 160, 600, 1800), 480);
+        return Finish(grid.Figure, title, 360 * columns + 120, 380 * rows + 120);
     }
 
     /// <summary>For rate–distortion lines: what else distinguishes runs of the same β (e.g. a seed), or null.</summary>

@@ -61,7 +61,7 @@ public static class ExperimentReport
             if (LatentPanels(runs, notes) is { Panels.Count: > 0 } latent)
                 charts.Add(new ReportChart("latent-per-objective", ComparisonFigures.LatentScatterPerRun(latent.Panels, latent.ClassNames, "Latent space per objective: μ(x) of test images")));
             var images = runs.Where(r => r.Image("reconstructions") is not null)
-                .Select(r => new ReportImage($"{r.Id} ({r.Summary.Objective})", r.Image("reconstructions")!)).ToList();
+                .Select(r => new ReportImage($"{r.Id} ({r.Objective})", r.Image("reconstructions")!)).ToList();
             sections.Add(new ReportSection("Objective ablation",
                 "Each run optimises a different objective; reconstructions show originals (odd rows) above their reconstructions (even rows).",
                 charts, images));
@@ -102,7 +102,7 @@ public static class ExperimentReport
                 var key = $"{spec.Dataset}|{spec.Directory}|{spec.TrainLimit}|{spec.TestLimit}";
                 if (!data.TryGetValue(key, out var test)) data[key] = test = ExperimentData.Load(spec).Test;
                 var (means, labels) = Pictures.LatentMeans(trained.Model, test, count: 1000);
-                panels.Add(new LatentPanel($"{run.Id} ({run.Summary.Objective})", means.ToArray(), run.Summary.LatentSize, labels));
+                panels.Add(new LatentPanel($"{run.Id} ({run.Objective})", means.ToArray(), run.Summary.LatentSize, labels));
                 classNames ??= test.ClassNames;
             }
             catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException)

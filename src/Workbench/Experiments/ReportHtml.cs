@@ -83,7 +83,7 @@ internal static class ReportHtml
             string iwae = run.ImportanceWeightedBound is { } bound
                 ? $"{Number(bound)} (k={s.ImportanceSamples ?? run.Evaluation?.ImportanceSamples})" : "–";
             html.Append("<tr>");
-            foreach (var text in new[] { s.Run, s.Variant, s.Objective, s.KlPenalty })
+            foreach (var text in new[] { s.Run, s.Variant, run.Objective, s.KlPenalty })
                 html.Append("<td class=\"text\">").Append(Encode(text)).Append("</td>");
             foreach (var value in new[] { Number(s.TestNegativeElbo), Number(s.TestReconstruction), Number(s.TestKl), iwae,
                          $"{s.ActiveUnits} / {s.LatentSize}", s.MeanPosteriorSigma.ToString("F3", CultureInfo.InvariantCulture),

@@ -11,6 +11,9 @@ public sealed record ReportRun(string Folder, RunSummary Summary, IReadOnlyList<
 {
     public string Id => Summary.Run;
 
+    /// <summary>The training objective as experiment files spell it (elbo, kl-only, …).</summary>
+    public string Objective => JsonNamingPolicy.KebabCaseLower.ConvertName(Summary.Objective);
+
     /// <summary>The importance-weighted bound from the run's summary, else from its eval.json.</summary>
     public double? ImportanceWeightedBound => Summary.ImportanceWeightedBound ?? Evaluation?.ImportanceWeightedBound;
 
