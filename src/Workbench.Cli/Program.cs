@@ -1,9 +1,3 @@
-using System.CommandLine;
-using Workbench.Cli.Commands;
+using Workbench.Cli;
 
-var root = new RootCommand("Workbench: variational autoencoders in pure C# (train, run experiments, evaluate, report).");
-root.Subcommands.Add(DemoCommand.Create());
-root.Subcommands.Add(DataCommand.Create());
-root.Subcommands.Add(NotebookCommand.Create());
-root.Subcommands.Add(BenchCommand.Create());
-return root.Parse(args).Invoke();
+return Cli.Invoke(args);

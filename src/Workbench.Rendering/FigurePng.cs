@@ -21,36 +21,74 @@ public static class FigurePng
         ArgumentNullException.ThrowIfNull(figure);
         if (scale <= 0) throw new ArgumentOutOfRangeException(nameof(scale), scale, "Scale must be positive.");
         options ??= ChromiumOptions.Default;
-        if (!File.Exists(options.ExecutablePath))
-            return PngRenderResult.Skipped($"Chromium not found at {options.ExecutablePath}; PNG export skipped (install chromium or set ChromiumOptions.ExecutablePath).");
-        if (!PlotlyBundle.IsAvailable)
-            return PngRenderResult.Skipped("plotly.js is not embedded in Workbench.dll (npm was unavailable at build time); PNG export skipped.");
-
-        int w = figure.Layout.Width ?? width, h = figure.Layout.Height ?? height;
-        var divId = NotebookHtml.NewDivId();
-        var html = StandaloneHtml.Render(figure, divId: divId);
+        if (Unavailable(options) is { } note) return PngRenderResult.Skipped(note);
 
         IPlaywright playwright;
         IBrowser browser;
         try
         {
-            playwright = await Playwright.CreateAsync();
-            browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+            (playwright, browser) = await LaunchAsync(options);
+        }
+        catch (PlaywrightException e)
+        {
+            return PngRenderResult.Skipped(CannotStart(options, e));
+        }
+
+        try
+        {
+            return new PngRenderResult(await RenderOnAsync(browser, figure, width, height, scale, options), null);
+        }
+        finally
+        {
+            await browser.CloseAsync();
+            playwright.Dispose();
+        }
+    }
+
+    /// <summary>Why PNG export cannot work on this machine (no Chromium, no embedded plotly.js), or null.</summary>
+    internal static string? Unavailable(ChromiumOptions options)
+    {
+        if (!File.Exists(options.ExecutablePath))
+            return $"Chromium not found at {options.ExecutablePath}; PNG export skipped (install chromium or set ChromiumOptions.ExecutablePath).";
+        if (!PlotlyBundle.IsAvailable)
+            return "plotly.js is not embedded in Workbench.dll (npm was unavailable at build time); PNG export skipped.";
+        return null;
+    }
+
+    internal static string CannotStart(ChromiumOptions options, PlaywrightException e) =>
+        $"Chromium at {options.ExecutablePath} could not be started ({e.Message.Split('\n')[0]}); PNG export skipped.";
+
+    /// <summary>Starts Playwright and the headless browser <paramref name="options"/> name.</summary>
+    internal static async Task<(IPlaywright Playwright, IBrowser Browser)> LaunchAsync(ChromiumOptions options)
+    {
+        var playwright = await Playwright.CreateAsync();
+        try
+        {
+            var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
             {
                 ExecutablePath = options.ExecutablePath,
                 Headless = true,
                 Args = options.Arguments,
                 Timeout = options.TimeoutMilliseconds,
             });
+            return (playwright, browser);
         }
-        catch (PlaywrightException e)
+        catch
         {
-            return PngRenderResult.Skipped($"Chromium at {options.ExecutablePath} could not be started ({e.Message.Split('\n')[0]}); PNG export skipped.");
+            playwright.Dispose();
+            throw;
         }
+    }
 
+    /// <summary>Draws <paramref name="figure"/> in a fresh page of <paramref name="browser"/> and returns the PNG bytes.</summary>
+    internal static async Task<byte[]> RenderOnAsync(IBrowser browser, Figure figure, int width, int height, double scale, ChromiumOptions options)
+    {
+        int w = figure.Layout.Width ?? width, h = figure.Layout.Height ?? height;
+        var divId = NotebookHtml.NewDivId();
+        var html = StandaloneHtml.Render(figure, divId: divId);
+        var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = w + 20, Height = h + 20 } });
         try
         {
-            var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = w + 20, Height = h + 20 } });
             page.SetDefaultTimeout(options.TimeoutMilliseconds);
             await page.SetContentAsync(html);
             await page.WaitForFunctionAsync("() => window.plotReady === true || window.plotError !== undefined");
@@ -62,12 +100,11 @@ public static class FigurePng
             const string prefix = "data:image/png;base64,";
             if (!dataUrl.StartsWith(prefix, StringComparison.Ordinal))
                 throw new InvalidOperationException("Plotly.toImage did not return a PNG data URL.");
-            return new PngRenderResult(Convert.FromBase64String(dataUrl[prefix.Length..]), null);
+            return Convert.FromBase64String(dataUrl[prefix.Length..]);
         }
         finally
         {
-            await browser.CloseAsync();
-            playwright.Dispose();
+            await page.CloseAsync();
         }
     }
 

@@ -131,7 +131,7 @@ public sealed class ExperimentRunner(RunnerOptions options)
             Experiment = experiment,
             Run = run.Id,
             Overrides = run.Overrides.ToDictionary(kv => kv.Key, kv => kv.Value?.DeepClone()),
-            Variant = d.Model switch { ConditionalVaeConfig => "cvae", BetaVaeConfig => "beta-vae", _ => "vae" },
+            Variant = TrainedRun.VariantName(d.Model),
             Objective = JsonNamingPolicy.KebabCaseLower.ConvertName(d.Model.Objective.ToString()),
             Beta = d.Model.ResolveKlPenalty() is WeightedKl { Schedule: var s } ? s.FinalWeight : double.NaN,
             KlPenalty = Describe(d.Model.ResolveKlPenalty()),

@@ -1,0 +1,100 @@
+using System.CommandLine;
+using Workbench.Cli.Commands;
+using Workbench.Data;
+using Workbench.Experiments;
+using Workbench.Training;
+
+namespace Workbench.Cli;
+
+/// <summary>
+/// The <c>workbench</c> command line: the root command with every subcommand, and the one place
+/// where expected failures become a one-line message on stderr and an exit code (no stack trace),
+/// and Ctrl+C becomes a cancellation that training honours by checkpointing and stopping.
+/// </summary>
+internal static class Cli
+{
+    public const int Success = 0, Failure = 1, Diverged = 3, Interrupted = 130;
+
+    /// <summary>The root command with every subcommand registered.</summary>
+    public static RootCommand Build()
+    {
+        var root = new RootCommand("Workbench: variational autoencoders in pure C# (train, run experiments, evaluate, report).");
+        root.Subcommands.Add(TrainCommand.Create());
+        root.Subcommands.Add(RunCommand.Create());
+        root.Subcommands.Add(EvalCommand.Create());
+        root.Subcommands.Add(ReportCommand.Create());
+        root.Subcommands.Add(SampleCommand.Create());
+        root.Subcommands.Add(ReconstructCommand.Create());
+        root.Subcommands.Add(DemoCommand.Create());
+        root.Subcommands.Add(DataCommand.Create());
+        root.Subcommands.Add(NotebookCommand.Create());
+        root.Subcommands.Add(BenchCommand.Create());
+        return root;
+    }
+
+    /// <summary>
+    /// Parses and runs <paramref name="args"/>, writing to <paramref name="output"/> and
+    /// <paramref name="error"/> (the console by default). Exit codes: 0 success, 1 bad input or
+    /// unusable files, 2 a notebook cell failed, 3 training diverged, 130 interrupted.
+    /// </summary>
+    public static int Invoke(string[] args, TextWriter? output = null, TextWriter? error = null, CancellationToken cancellation = default)
+    {
+        output ??= Console.Out;
+        error ??= Console.Error;
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
+        void OnCancelKeyPress(object? sender, ConsoleCancelEventArgs e)
+        {
+            if (stop.IsCancellationRequested) return; // a second Ctrl+C ends the process at once
+            e.Cancel = true;
+            error.WriteLine("Stopping: finishing the current step and writing a checkpoint (Ctrl+C again to quit at once)...");
+            stop.Cancel();
+        }
+
+        Console.CancelKeyPress += OnCancelKeyPress;
+        try
+        {
+            var configuration = new InvocationConfiguration
+            {
+                Output = output,
+                Error = error,
+                EnableDefaultExceptionHandler = false,
+                ProcessTerminationTimeout = null, // Ctrl+C is handled above
+            };
+            int exitCode = Build().Parse(args).InvokeAsync(configuration, stop.Token).GetAwaiter().GetResult();
+            if (stop.IsCancellationRequested && exitCode is Success or Interrupted) return ReportInterrupted(error);
+            return exitCode;
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+            return ReportInterrupted(error);
+        }
+        catch (TrainingDivergedException e)
+        {
+            error.WriteLine($"error: training diverged: {e.Message}");
+            return Diverged;
+        }
+        catch (Exception e) when (IsExpected(e))
+        {
+            error.WriteLine($"error: {e.Message}");
+            return Failure;
+        }
+        finally
+        {
+            Console.CancelKeyPress -= OnCancelKeyPress;
+        }
+    }
+
+    private static int ReportInterrupted(TextWriter error)
+    {
+        error.WriteLine("Interrupted. Finished runs are kept; an interrupted run resumes from its checkpoint when started again.");
+        return Interrupted;
+    }
+
+    /// <summary>Failures caused by the input (files, flags, data), reported without a stack trace.</summary>
+    private static bool IsExpected(Exception e) => e is ExperimentFileException or InvalidDataException or DatasetUnavailableException
+        or DataFileException or FileNotFoundException or DirectoryNotFoundException or UsageException or ArgumentException
+        or UnauthorizedAccessException;
+}
+
+/// <summary>A command-line argument that cannot be used, with what to do instead.</summary>
+internal sealed class UsageException(string message) : Exception(message);

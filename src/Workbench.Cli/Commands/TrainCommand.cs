@@ -1,0 +1,145 @@
+using System.CommandLine;
+using System.Text.Json.Nodes;
+using Workbench.Experiments;
+using Workbench.IO;
+
+namespace Workbench.Cli.Commands;
+
+/// <summary>
+/// <c>workbench train [flags]</c>: one run from flags. The flags become an experiment file,
+/// <c>&lt;output&gt;/experiment.json</c>, run by the same <see cref="ExperimentRunner"/> as
+/// <c>workbench run</c>, so the run lands in <c>&lt;output&gt;/default/</c> with the same layout and
+/// can be repeated with <c>workbench run &lt;output&gt;/experiment.json</c>.
+/// </summary>
+internal static class TrainCommand
+{
+    public const string ExperimentFile = "experiment.json";
+
+    public static Command Create()
+    {
+        var variant = Choice("--variant", "vae", "Model variant: vae (Kingma & Welling 2014), beta-vae (Higgins et al. 2017) or cvae (class-conditional, Sohn et al. 2015).",
+            "vae", "beta-vae", "cvae");
+        var beta = new Option<float?>("--beta") { Description = "KL weight β (default 1; 4 for beta-vae). With a schedule, the weight it reaches." };
+        var latent = CommonOptions.AtLeast("--latent", 1, 20, "Latent dimensions.");
+        var hidden = new Option<int[]>("--hidden")
+        {
+            Description = "Hidden layer widths of the MLP encoder, e.g. --hidden 512 256 (the decoder mirrors them).",
+            DefaultValueFactory = _ => [400],
+            AllowMultipleArgumentsPerToken = true,
+        };
+        var architecture = Choice("--architecture", "mlp", "Encoder/decoder family: mlp or conv (strided convolutions).", "mlp", "conv");
+        var likelihood = Choice("--likelihood", "bernoulli", "Decoder likelihood p(x|z).", "bernoulli", "gaussian-fixed-variance", "gaussian-learned-variance");
+        var objective = Choice("--objective", "elbo", "What is optimised: the ELBO, or an ablation (reconstruction-only, kl-only, deterministic-autoencoder).",
+            "elbo", "reconstruction-only", "kl-only", "deterministic-autoencoder");
+        var schedule = Choice("--kl-schedule", "constant",
+            "KL weight over training: constant β, linear-warmup (Bowman et al. 2016), cyclical (Fu et al. 2019), or capacity annealing (Burgess et al. 2018).",
+            "constant", "linear-warmup", "cyclical", "capacity");
+        var warmup = new Option<double>("--warmup-fraction") { Description = "linear-warmup: fraction of training over which β rises from 0.", DefaultValueFactory = _ => 0.3 };
+        var cycles = new Option<int>("--cycles") { Description = "cyclical: number of cycles.", DefaultValueFactory = _ => 4 };
+        var ratio = new Option<double>("--cycle-ratio") { Description = "cyclical: fraction of each cycle spent rising.", DefaultValueFactory = _ => 0.5 };
+        var gamma = new Option<float>("--capacity-gamma") { Description = "capacity: γ in γ·|KL − C|.", DefaultValueFactory = _ => 1000f };
+        var maxCapacity = new Option<float>("--capacity-max") { Description = "capacity: final capacity C in nats.", DefaultValueFactory = _ => 25f };
+        var ramp = new Option<double>("--capacity-ramp") { Description = "capacity: fraction of training over which C rises from 0.", DefaultValueFactory = _ => 1.0 };
+        var freeBits = new Option<float?>("--free-bits") { Description = "Free bits λ (Kingma et al. 2016): each latent dimension pays at least λ nats." };
+        var dataset = Choice("--dataset", "fashion-mnist-subset", "Images: fashion-mnist-subset (bundled, offline), fashion-mnist, mnist or sprites.", DataSpecKnown());
+        var dataDir = new Option<string?>("--data-dir") { Description = "Folder with the IDX files (fashion-mnist, mnist); default: the usual places." };
+        var trainLimit = new Option<int?>("--train-limit") { Description = "Train on a seeded subset of this many images." };
+        var testLimit = new Option<int?>("--test-limit") { Description = "Evaluate on a seeded subset of this many test images." };
+        var epochs = CommonOptions.AtLeast("--epochs", 1, 10, "Passes over the training set.");
+        var batchSize = CommonOptions.AtLeast("--batch-size", 1, 128, "Images per minibatch.");
+        var learningRate = new Option<float>("--lr") { Description = "Adam learning rate.", DefaultValueFactory = _ => 1e-3f };
+        var seed = new Option<ulong>("--seed") { Description = "Seed of initialisation, shuffling and sampling noise.", DefaultValueFactory = _ => 1 };
+        var iwae = CommonOptions.AtLeast("--iwae", 0, 0, "k of the importance-weighted bound evaluated after training (0 skips it).");
+        var output = new Option<string?>("--output", "-o")
+        {
+            Description = "Experiment folder to write, results/<name>; the run goes to <output>/default/. Default: results/train-<variant>.",
+        };
+        var noPng = CommonOptions.NoPng();
+
+        var command = new Command("train", "Train one model from flags; writes a run folder (config, metrics, model, pictures, figures, summary) and a report.")
+        {
+            variant, beta, latent, hidden, architecture, likelihood, objective, schedule, warmup, cycles, ratio, gamma, maxCapacity, ramp, freeBits,
+            dataset, dataDir, trainLimit, testLimit, epochs, batchSize, learningRate, seed, iwae, output, noPng,
+        };
+        command.SetAction((parse, cancellation) =>
+        {
+            string variantName = parse.GetValue(variant)!;
+            var model = new JsonObject
+            {
+                ["variant"] = variantName,
+                ["architecture"] = parse.GetValue(architecture),
+                ["hiddenSizes"] = new JsonArray(parse.GetValue(hidden)!.Select(h => (JsonNode)h).ToArray()),
+                ["latentSize"] = parse.GetValue(latent),
+                ["likelihood"] = parse.GetValue(likelihood),
+                ["objective"] = parse.GetValue(objective),
+            };
+            float betaValue = parse.GetValue(beta) ?? (variantName == "beta-vae" ? 4f : 1f);
+            if (variantName == "beta-vae") model["beta"] = betaValue;
+            if (KlPenalty(parse.GetValue(schedule)!, betaValue, parse.GetValue(warmup), parse.GetValue(cycles), parse.GetValue(ratio),
+                    parse.GetValue(gamma), parse.GetValue(maxCapacity), parse.GetValue(ramp), parse.GetValue(freeBits)) is { } penalty)
+                model["klPenalty"] = penalty;
+            var data = new JsonObject { ["dataset"] = parse.GetValue(dataset) };
+            if (parse.GetValue(dataDir) is { } directory) data["directory"] = Path.GetFullPath(directory);
+            if (parse.GetValue(trainLimit) is { } train) data["trainLimit"] = train;
+            if (parse.GetValue(testLimit) is { } test) data["testLimit"] = test;
+
+            var folder = Path.GetFullPath(parse.GetValue(output) ?? Path.Combine("results", "train-" + variantName));
+            var experiment = new JsonObject
+            {
+                ["name"] = Path.GetFileName(folder.TrimEnd(Path.DirectorySeparatorChar)),
+                ["description"] = $"One {variantName} trained with `workbench train`.",
+                ["data"] = data,
+                ["model"] = model,
+                ["training"] = new JsonObject
+                {
+                    ["epochs"] = parse.GetValue(epochs),
+                    ["batchSize"] = parse.GetValue(batchSize),
+                    ["learningRate"] = parse.GetValue(learningRate),
+                    ["seed"] = parse.GetValue(seed),
+                },
+                ["evaluation"] = new JsonObject { ["importanceSamples"] = parse.GetValue(iwae) },
+            };
+            return Task.FromResult(Run(experiment, folder, parse.GetValue(noPng), CommonOptions.Out(parse), cancellation));
+        });
+        return command;
+    }
+
+    private static int Run(JsonObject experiment, string folder, bool noPng, TextWriter output, CancellationToken cancellation)
+    {
+        var file = Path.Combine(folder, ExperimentFile);
+        if (File.Exists(file) && !JsonNode.DeepEquals(JsonNode.Parse(File.ReadAllText(file)), experiment)
+            && Directory.EnumerateFiles(folder, RunFolder.SummaryFile, SearchOption.AllDirectories).Any())
+            throw new UsageException($"{folder} already holds a run trained with other settings ({file}); choose another --output or delete the folder.");
+        Directory.CreateDirectory(folder);
+        AtomicFile.WriteAllText(file, experiment.ToJsonString(ExperimentJson.Options) + "\n");
+        return RunCommand.RunExperiment(file, Path.GetDirectoryName(folder)!, noPng, output, cancellation);
+    }
+
+    /// <summary>The model's klPenalty JSON for the chosen schedule, or null for the variant's default (constant β).</summary>
+    internal static JsonObject? KlPenalty(string schedule, float beta, double warmup, int cycles, double ratio,
+        float gamma, float maxCapacity, double ramp, float? freeBits)
+    {
+        if (schedule == "capacity")
+        {
+            if (freeBits is not null) throw new UsageException("--free-bits and --kl-schedule capacity are different KL penalties; choose one.");
+            return new JsonObject { ["kind"] = "capacity", ["gamma"] = gamma, ["maxCapacity"] = maxCapacity, ["rampFraction"] = ramp };
+        }
+        JsonObject weight = schedule switch
+        {
+            "linear-warmup" => new JsonObject { ["kind"] = "linear-warmup", ["beta"] = beta, ["warmupFraction"] = warmup },
+            "cyclical" => new JsonObject { ["kind"] = "cyclical", ["beta"] = beta, ["cycles"] = cycles, ["ratio"] = ratio },
+            _ => new JsonObject { ["kind"] = "constant", ["beta"] = beta },
+        };
+        if (freeBits is { } lambda) return new JsonObject { ["kind"] = "free-bits", ["lambda"] = lambda, ["schedule"] = weight };
+        return new JsonObject { ["kind"] = "weighted", ["schedule"] = weight };
+    }
+
+    private static Option<string> Choice(string name, string defaultValue, string description, params string[] values)
+    {
+        var option = new Option<string>(name) { Description = description, DefaultValueFactory = _ => defaultValue };
+        option.AcceptOnlyFromAmong(values);
+        return option;
+    }
+
+    private static string[] DataSpecKnown() => DataSpec.Known;
+}

@@ -1,0 +1,126 @@
+using Workbench.Plotting;
+using Workbench.Plotting.Charts;
+using Workbench.Training;
+
+namespace Workbench.Experiments;
+
+/// <summary>
+/// The figures that compare the runs of one experiment: ELBO terms per epoch, rate–distortion and
+/// KL per dimension across β, KL schedules, and latent spaces side by side. Each takes the runs'
+/// records (or arrays computed from them) and returns a <see cref="Figure"/>.
+/// </summary>
+public static class ComparisonFigures
+{
+    /// <summary>
+    /// Test reconstruction, KL and −ELBO per epoch (training values for runs without test
+    /// evaluation), three panels, one colour and one legend entry per run.
+    /// </summary>
+    public static Figure ElboComponentsPerRun(IReadOnlyList<ReportRun> runs, string? title = "ELBO terms per epoch, every run")
+    {
+        var grid = Subplots.Grid(1, 3, ["Reconstruction −E[log p(x|z)]", "KL(q(z|x) ‖ p(z))", "−ELBO"], horizontalSpacing: 0.07, sharedX: true);
+        for (int i = 0; i < runs.Count; i++)
+        {
+            var history = runs[i].History;
+            if (history.Count == 0) continue;
+            bool test = history.All(m => m.TestReconstruction is not null && m.TestKl is not null);
+            var reconstruction = history.Select(m => test ? m.TestReconstruction!.Value : m.TrainReconstruction).ToArray();
+            var kl = history.Select(m => test ? m.TestKl!.Value : m.TrainKl).ToArray();
+            var total = reconstruction.Zip(kl, (r, k) => r + k).ToArray();
+            var epochs = history.Select(m => m.Epoch).ToArray();
+            var color = VaeCharts.ColorAt(i);
+            double[][] series = [reconstruction, kl, total];
+            for (int panel = 0; panel < 3; panel++)
+            {
+                grid.Add(new Scatter
+                {
+                    Name = test ? runs[i].Id : runs[i].Id + " (train)",
+                    LegendGroup = runs[i].Id,
+                    ShowLegend = panel == 0,
+                    Mode = ScatterMode.LinesAndMarkers,
+                    X = epochs,
+                    Y = series[panel],
+                    Line = new Line { Color = color, Width = 2 },
+                    Marker = new Marker { Color = color, Size = 5 },
+                }, 1, panel + 1);
+            }
+        }
+        for (int column = 1; column <= 3; column++) grid.XAxis(1, column).Title = "epoch";
+        grid.YAxis(1, 1).Title = "nats per image";
+        return Finish(grid.Figure, title, 1050, 430);
+    }
+
+    /// <summary>Test KL (rate) against test reconstruction (distortion), one point per run labelled with its β.</summary>
+    public static Figure RateDistortion(IReadOnlyList<ReportRun> runs) =>
+        VaeCharts.RateDistortion(runs.Select(r => new RateDistortionPoint(r.Summary.Beta, r.Summary.TestKl, r.Summary.TestReconstruction,
+            SeriesOtherThanBeta(r, runs))).ToArray(), "Rate–distortion across β (test set)");
+
+    /// <summary>Test KL per latent dimension, bars grouped by run.</summary>
+    public static Figure PerDimensionKl(IReadOnlyList<ReportRun> runs) =>
+        VaeCharts.PerDimensionKl(runs.Select(r => new KlPerDimension(r.Id, r.Summary.KlPerDimension)).ToArray(), "KL per latent dimension (test set)");
+
+    /// <summary>KL weight and training KL per epoch, one series per run (over the epochs all runs have).</summary>
+    public static Figure KlSchedules(IReadOnlyList<ReportRun> runs)
+    {
+        var withHistory = runs.Where(r => r.History.Count > 0).ToArray();
+        int epochs = withHistory.Length == 0 ? 0 : withHistory.Min(r => r.History.Count);
+        var series = withHistory.Select(r => new KlScheduleSeries($"{r.Id}: {r.Summary.KlPenalty}",
+            r.History.Take(epochs).Select(m => m.KlWeight).ToArray(),
+            r.History.Take(epochs).Select(m => m.TrainKl).ToArray())).ToArray();
+        return VaeCharts.KlScheduleComparison(Enumerable.Range(1, epochs).ToArray(), series, "KL schedules: weight and KL per epoch");
+    }
+
+    /// <summary>The first two coordinates of μ(x) of test images per run, one panel per run, coloured by class.</summary>
+    /// <param name="panels">Per run: its title, μ(x) rows (count, latent) flattened, latent size, and labels.</param>
+    public static Figure LatentScatterPerRun(IReadOnlyList<LatentPanel> panels, IReadOnlyList<string>? classNames, string? title = "Latent space per run: μ(x) of test images")
+    {
+        if (panels.Count == 0) throw new ArgumentException("Latent scatter comparison needs at least one run.", nameof(panels));
+        // At most three panels a row, so the figure fits a page.
+        int columns = Math.Min(3, panels.Count), rows = (panels.Count + columns - 1) / columns;
+        var grid = Subplots.Grid(rows, columns, panels.Select(p => p.Title).ToArray(), horizontalSpacing: 0.24 / columns, verticalSpacing: 0.3 / rows);
+        var shown = new HashSet<int>();
+        for (int index = 0; index < panels.Count; index++)
+        {
+            var panel = panels[index];
+            int row = index / columns + 1, column = index % columns + 1;
+            foreach (var label in panel.Labels.Distinct().Order())
+            {
+                var members = Enumerable.Range(0, panel.Labels.Length).Where(i => panel.Labels[i] == label).ToArray();
+                grid.Add(new Scatter
+                {
+                    Name = classNames is not null && label < classNames.Count ? classNames[label] : $"class {label}",
+                    LegendGroup = $"class-{label}",
+                    ShowLegend = shown.Add(label),
+                    Mode = ScatterMode.Markers,
+                    X = members.Select(i => panel.Means[i * panel.LatentSize]).ToArray(),
+                    Y = members.Select(i => panel.Means[i * panel.LatentSize + 1]).ToArray(),
+                    Marker = new Marker { Color = VaeCharts.ColorAt(label), Size = 4, Opacity = 0.7 },
+                }, row, column);
+            }
+            grid.XAxis(row, column).Title = "z₁";
+            grid.YAxis(row, column).Title = "z₂";
+        }
+        return Finish(grid.Figure, title, 360 * columns + 120, 380 * rows + 120);
+    }
+
+    /// <summary>For rate–distortion lines: what else distinguishes runs of the same β (e.g. a seed), or null.</summary>
+    private static string? SeriesOtherThanBeta(ReportRun run, IReadOnlyList<ReportRun> runs)
+    {
+        var others = run.Summary.Overrides.Where(kv => !kv.Key.EndsWith(".beta", StringComparison.Ordinal))
+            .Select(kv => $"{kv.Key[(kv.Key.LastIndexOf('.') + 1)..]}={kv.Value?.ToJsonString().Trim('"')}").ToArray();
+        return others.Length == 0 || runs.Count == 1 ? null : string.Join(", ", others);
+    }
+
+    private static Figure Finish(Figure figure, string? title, int width, int height)
+    {
+        if (title is not null) figure.Layout.Title = title;
+        figure.Layout.Width = width;
+        figure.Layout.Height = height;
+        figure.Layout.HoverMode = "closest";
+        figure.Layout.Legend ??= new Legend { Orientation = "h", X = 0, Y = -0.25, YAnchor = "top" };
+        return figure;
+    }
+}
+
+/// <summary>One run's latent means for <see cref="ComparisonFigures.LatentScatterPerRun"/>.</summary>
+/// <param name="Means">μ(x) rows, (count, LatentSize) row-major; LatentSize ≥ 2.</param>
+public sealed record LatentPanel(string Title, float[] Means, int LatentSize, int[] Labels);

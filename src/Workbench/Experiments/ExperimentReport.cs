@@ -1,0 +1,124 @@
+using Workbench.Data;
+using Workbench.Evaluation;
+using Workbench.IO;
+using Workbench.Models.Kl;
+using Workbench.Plotting;
+
+namespace Workbench.Experiments;
+
+/// <summary>
+/// The report of an experiment: comparison figures in <c>&lt;experiment&gt;/figures/</c> (HTML, and
+/// PNG through the exporter) and one self-contained page, <c>&lt;experiment&gt;/report.html</c>, with
+/// the description, a table of the runs' summaries and every figure and picture.
+/// Which comparisons appear depends on what differs between the runs: β, objective, KL penalty,
+/// and whether a run is a conditional VAE.
+/// </summary>
+public static class ExperimentReport
+{
+    public const string FileName = "report.html";
+
+    /// <summary>Writes the figures and <c>report.html</c>; returns the report's path and notes (e.g. PNGs skipped).</summary>
+    /// <exception cref="DirectoryNotFoundException">The experiment folder does not exist.</exception>
+    /// <exception cref="InvalidDataException">It holds no finished run, or a run's files are corrupt.</exception>
+    public static (string Path, IReadOnlyList<string> Notes) Write(string experimentFolder, IFigureImageExporter? exporter = null)
+    {
+        var runs = ReportRun.ReadAll(experimentFolder);
+        if (runs.Count == 0)
+            throw new InvalidDataException($"'{experimentFolder}' holds no finished run (no */{RunFolder.SummaryFile}); run the experiment first.");
+        var definition = runs[0].Definition;
+        var files = new FigureFiles(exporter);
+        var notes = new List<string>();
+        var sections = Sections(runs, notes);
+        var figuresDirectory = Path.Combine(experimentFolder, "figures");
+        foreach (var section in sections)
+            foreach (var chart in section.Charts)
+                files.Save(chart.Figure, figuresDirectory, chart.FileName, chart.Figure.Layout.Width ?? 900, chart.Figure.Layout.Height ?? 500);
+
+        var title = $"Experiment {definition.Name}";
+        var html = ReportHtml.Render(title, definition.Description, runs, sections);
+        var path = Path.Combine(Path.GetFullPath(experimentFolder), FileName);
+        AtomicFile.WriteAllText(path, html);
+        notes.AddRange(files.Notes);
+        return (path, notes);
+    }
+
+    /// <summary>The report's sections for these runs, in reading order.</summary>
+    internal static List<ReportSection> Sections(IReadOnlyList<ReportRun> runs, List<string> notes)
+    {
+        var sections = new List<ReportSection>
+        {
+            new("Training curves", "Test-set reconstruction term, KL term and −ELBO after every epoch, nats per image.",
+                [new ReportChart("elbo-components", ComparisonFigures.ElboComponentsPerRun(runs))], []),
+        };
+        // β is the final KL weight; capacity annealing has none (NaN) and takes no part in the comparison.
+        if (Differ(runs.Where(r => !double.IsNaN(r.Summary.Beta)).ToArray(), r => r.Summary.Beta))
+            sections.Add(new ReportSection("β comparison",
+                "Higher β buys a lower rate (KL) at the price of distortion (reconstruction), Alemi et al. (2018); the bars show how the KL spreads over latent dimensions.",
+                [new ReportChart("rate-distortion", ComparisonFigures.RateDistortion(runs)), new ReportChart("kl-per-dimension", ComparisonFigures.PerDimensionKl(runs))], []));
+        if (Differ(runs, r => r.Summary.Objective))
+        {
+            var charts = new List<ReportChart>();
+            if (LatentPanels(runs, notes) is { Panels.Count: > 0 } latent)
+                charts.Add(new ReportChart("latent-per-objective", ComparisonFigures.LatentScatterPerRun(latent.Panels, latent.ClassNames, "Latent space per objective: μ(x) of test images")));
+            var images = runs.Where(r => r.Image("reconstructions") is not null)
+                .Select(r => new ReportImage($"{r.Id} ({r.Objective})", r.Image("reconstructions")!)).ToList();
+            sections.Add(new ReportSection("Objective ablation",
+                "Each run optimises a different objective; reconstructions show originals (odd rows) above their reconstructions (even rows).",
+                charts, images));
+        }
+        if (Differ(runs, r => PenaltyKind(r.Definition.Model.ResolveKlPenalty())))
+            sections.Add(new ReportSection("KL schedules", "The KL weight each run trained with, and the KL it reached.",
+                [new ReportChart("kl-schedules", ComparisonFigures.KlSchedules(runs))], []));
+        var classGrids = runs.Where(r => r.Image("class-conditional") is not null)
+            .Select(r => new ReportImage($"{r.Id}: one class per row", r.Image("class-conditional")!)).ToList();
+        if (classGrids.Count > 0)
+            sections.Add(new ReportSection("Class-conditional samples", "Samples of the conditional VAE given each class label, z ~ N(0, I).", [], classGrids));
+        return sections;
+    }
+
+    /// <summary>The form of a KL penalty without its β: runs that differ only in β are compared as a β sweep instead.</summary>
+    private static string PenaltyKind(KlPenalty penalty) => penalty switch
+    {
+        WeightedKl w => w.Schedule.GetType().Name,
+        FreeBits f => $"{nameof(FreeBits)}({f.Lambda}, {f.Schedule.GetType().Name})",
+        _ => penalty.ToString(),
+    };
+
+    private static bool Differ<T>(IReadOnlyList<ReportRun> runs, Func<ReportRun, T> key) => runs.Select(key).Distinct().Skip(1).Any();
+
+    /// <summary>μ(x) of up to 1000 test images per run, recomputed from each run's model.</summary>
+    private static (List<LatentPanel> Panels, IReadOnlyList<string>? ClassNames) LatentPanels(IReadOnlyList<ReportRun> runs, List<string> notes)
+    {
+        var panels = new List<LatentPanel>();
+        IReadOnlyList<string>? classNames = null;
+        var data = new Dictionary<string, ImageDataset>();
+        foreach (var run in runs)
+        {
+            if (run.Summary.LatentSize < 2) continue;
+            try
+            {
+                var trained = TrainedRun.Load(run.Folder);
+                var spec = trained.Definition.Data;
+                var key = $"{spec.Dataset}|{spec.Directory}|{spec.TrainLimit}|{spec.TestLimit}";
+                if (!data.TryGetValue(key, out var test)) data[key] = test = ExperimentData.Load(spec).Test;
+                var (means, labels) = Pictures.LatentMeans(trained.Model, test, count: 1000);
+                panels.Add(new LatentPanel($"{run.Id} ({run.Objective})", means.ToArray(), run.Summary.LatentSize, labels));
+                classNames ??= test.ClassNames;
+            }
+            catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException)
+            {
+                notes.Add($"latent scatter of {run.Id} skipped: {e.Message}");
+            }
+        }
+        return (panels, classNames);
+    }
+}
+
+/// <summary>A figure of the report and the file name (without extension) it is saved under in figures/.</summary>
+internal sealed record ReportChart(string FileName, Figure Figure);
+
+/// <summary>A PNG picture embedded in the report, with its caption.</summary>
+internal sealed record ReportImage(string Caption, string Path);
+
+/// <summary>A heading, a sentence on what to look for, and its charts and pictures.</summary>
+internal sealed record ReportSection(string Heading, string Explanation, IReadOnlyList<ReportChart> Charts, IReadOnlyList<ReportImage> Images);

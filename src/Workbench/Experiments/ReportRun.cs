@@ -1,0 +1,88 @@
+using System.Text.Json;
+using Workbench.Training;
+
+namespace Workbench.Experiments;
+
+/// <summary>
+/// What the experiment report knows about one finished run: its summary, its per-epoch metrics,
+/// its resolved configuration and, when <c>workbench eval</c> was run on it, its <c>eval.json</c>.
+/// </summary>
+public sealed record ReportRun(string Folder, RunSummary Summary, IReadOnlyList<EpochMetrics> History, ExperimentDefinition Definition, RunEvaluation? Evaluation)
+{
+    public string Id => Summary.Run;
+
+    /// <summary>The training objective as experiment files spell it (elbo, kl-only, …).</summary>
+    public string Objective => JsonNamingPolicy.KebabCaseLower.ConvertName(Summary.Objective);
+
+    /// <summary>The importance-weighted bound from the run's summary, else from its eval.json.</summary>
+    public double? ImportanceWeightedBound => Summary.ImportanceWeightedBound ?? Evaluation?.ImportanceWeightedBound;
+
+    /// <summary>Path of a picture the run wrote into images/, or null when it did not write it.</summary>
+    public string? Image(string name)
+    {
+        var path = Path.Combine(Folder, "images", name + ".png");
+        return File.Exists(path) ? path : null;
+    }
+
+    /// <summary>Every finished run (a sub-folder with summary.json) of <paramref name="experimentFolder"/>, by run id.</summary>
+    /// <exception cref="DirectoryNotFoundException">The folder does not exist.</exception>
+    /// <exception cref="InvalidDataException">A summary, metrics file or configuration is corrupt.</exception>
+    public static IReadOnlyList<ReportRun> ReadAll(string experimentFolder)
+    {
+        if (!Directory.Exists(experimentFolder)) throw new DirectoryNotFoundException($"Experiment folder '{experimentFolder}' does not exist.");
+        var runs = new List<ReportRun>();
+        foreach (var folder in Directory.EnumerateDirectories(experimentFolder).Order(StringComparer.Ordinal))
+        {
+            var summaryPath = Path.Combine(folder, RunFolder.SummaryFile);
+            if (!File.Exists(summaryPath)) continue;
+            var summary = ReadJson<RunSummary>(summaryPath, "run summary");
+            var definition = TrainedRun.ReadDefinition(Path.Combine(folder, TrainedRun.ConfigFile));
+            var evalPath = Path.Combine(folder, RunEvaluation.FileName);
+            var evaluation = File.Exists(evalPath) ? ReadJson<RunEvaluation>(evalPath, "evaluation") : null;
+            runs.Add(new ReportRun(folder, summary, ReadMetrics(Path.Combine(folder, "metrics.jsonl")), definition, evaluation));
+        }
+        return runs;
+    }
+
+    /// <summary>The epochs of a run's metrics.jsonl, one JSON object a line.</summary>
+    public static IReadOnlyList<EpochMetrics> ReadMetrics(string path)
+    {
+        if (!File.Exists(path)) return [];
+        var history = new List<EpochMetrics>();
+        int lineNumber = 0;
+        foreach (var line in File.ReadLines(path))
+        {
+            lineNumber++;
+            if (string.IsNullOrWhiteSpace(line)) continue;
+            try
+            {
+                history.Add(JsonSerializer.Deserialize<EpochMetrics>(line, MetricsOptions)
+                    ?? throw new InvalidDataException($"{path}:{lineNumber}: empty metrics line."));
+            }
+            catch (JsonException e)
+            {
+                throw new InvalidDataException($"{path}:{lineNumber}: not a metrics line ({e.Message})", e);
+            }
+        }
+        return history;
+    }
+
+    // Metrics lines also hold computed values (testNegativeElbo) that are not read back.
+    private static readonly JsonSerializerOptions MetricsOptions = new(ExperimentJson.Options)
+    {
+        UnmappedMemberHandling = System.Text.Json.Serialization.JsonUnmappedMemberHandling.Skip,
+    };
+
+    private static T ReadJson<T>(string path, string what)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize<T>(File.ReadAllText(path), ExperimentJson.Options)
+                ?? throw new InvalidDataException($"{path}: empty {what}.");
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException($"{path}: not a valid {what} ({e.Message})", e);
+        }
+    }
+}
