@@ -149,7 +149,7 @@ public sealed class ExperimentRunner(RunnerOptions options)
             ActiveUnits = active.Count,
             Activity = active.Activity,
             KlPerDimension = elbo.KlPerDimension,
-            MeanPosteriorSigma = MeanPosteriorSigma(model, test),
+            MeanPosteriorSigma = Evaluator.MeanPosteriorSigma(model, test),
             TrainSeconds = result.History.Sum(m => m.Seconds),
             Finished = DateTimeOffset.UtcNow,
         };
@@ -160,16 +160,6 @@ public sealed class ExperimentRunner(RunnerOptions options)
         var key = $"{spec.Dataset}|{spec.Directory}|{spec.TrainLimit}|{spec.TestLimit}";
         if (!_data.TryGetValue(key, out var data)) _data[key] = data = ExperimentData.Load(spec);
         return data;
-    }
-
-    /// <summary>Mean σ = exp(½ log σ²) of q(z|x) over test images and dimensions.</summary>
-    private static double MeanPosteriorSigma(VariationalAutoencoder model, ImageDataset test)
-    {
-        using var _ = GradMode.NoGrad();
-        int count = Math.Min(test.Count, 1000);
-        var (images, condition) = Batching.Make(model, test, Batching.Sequential(0, count));
-        var logVariance = model.Encode(images, condition).LogVariance;
-        return (logVariance * 0.5f).Exp().Mean().Item();
     }
 
     private static string Describe(ExperimentDefinition d) =>
