@@ -1,5 +1,6 @@
 using Workbench.Data;
 using Workbench.Models;
+using Workbench.Notebooks;
 using Workbench.Tensors;
 
 namespace Workbench.Evaluation;
@@ -7,10 +8,19 @@ namespace Workbench.Evaluation;
 /// <summary>Activity of each latent dimension: A_d = Cov_x(E_q[z_d]) (the variance of μ_d across images).</summary>
 /// <param name="Activity">A_d per dimension. (latent)</param>
 /// <param name="Threshold">A dimension is active when A_d exceeds this (0.01 in Burda et al. 2016).</param>
-public sealed record ActiveUnitsEvaluation(float[] Activity, double Threshold)
+[TypeFormatterSource(typeof(HtmlFormatterSource<ActiveUnitsEvaluation>), PreferredMimeTypes = ["text/html"])]
+public sealed record ActiveUnitsEvaluation(float[] Activity, double Threshold) : IHtmlDisplayable
 {
     /// <summary>Number of active dimensions.</summary>
     public int Count => Activity.Count(a => a > Threshold);
+
+    /// <summary>A row per dimension: its activity and whether it counts as active.</summary>
+    public string ToHtml()
+    {
+        var table = new HtmlTable(["dimension", "activity Cov(μ_d)", "active"], $"{Count} of {Activity.Length} latent dimensions active (threshold {Threshold:G3})");
+        for (int d = 0; d < Activity.Length; d++) table.AddRow($"z{d}", Activity[d], Activity[d] > Threshold ? "yes" : "no");
+        return table.ToHtml();
+    }
 }
 
 /// <summary>Active units (Burda et al. 2016): how many latent dimensions the encoder actually uses.</summary>

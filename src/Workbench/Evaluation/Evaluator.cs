@@ -1,5 +1,6 @@
 using Workbench.Data;
 using Workbench.Models;
+using Workbench.Notebooks;
 using Workbench.Tensors;
 
 namespace Workbench.Evaluation;
@@ -10,10 +11,16 @@ namespace Workbench.Evaluation;
 /// <param name="Kl">KL(q(z|x) ‖ p(z)).</param>
 /// <param name="KlPerDimension">KL of each latent dimension. (latent)</param>
 /// <param name="Images">Number of images evaluated.</param>
-public sealed record ElboEvaluation(double Loss, double Reconstruction, double Kl, float[] KlPerDimension, int Images)
+[TypeFormatterSource(typeof(HtmlFormatterSource<ElboEvaluation>), PreferredMimeTypes = ["text/html"])]
+public sealed record ElboEvaluation(double Loss, double Reconstruction, double Kl, float[] KlPerDimension, int Images) : IHtmlDisplayable
 {
     /// <summary>−ELBO = reconstruction + KL: an upper bound on −log p(x).</summary>
     public double NegativeElbo => Reconstruction + Kl;
+
+    /// <summary>The terms as a one-row table (nats per image).</summary>
+    public string ToHtml() =>
+        new HtmlTable(["images", "reconstruction", "KL", "−ELBO", "training loss"], "ELBO on the evaluation set (nats per image)")
+            .AddRow(Images, Reconstruction, Kl, NegativeElbo, Loss).ToHtml();
 }
 
 /// <summary>Measures trained models: ELBO components on a test set, the importance-weighted bound, active units.</summary>
@@ -48,6 +55,37 @@ public static class Evaluator
         model.Train(wasTraining);
         int n = data.Count;
         return new ElboEvaluation(loss / n, reconstruction / n, kl / n, klPerDimension.Select(v => (float)(v / n)).ToArray(), n);
+    }
+
+    /// <summary>
+    /// Mean σ = exp(½ log σ²) of q(z|x) over the first <paramref name="maxImages"/> images and all
+    /// dimensions: near 0 when the encoder ignores the prior (reconstruction-only training), near 1
+    /// when q(z|x) has collapsed onto it.
+    /// </summary>
+    public static double MeanPosteriorSigma(VariationalAutoencoder model, ImageDataset data, int maxImages = 1000)
+    {
+        if (data.Count == 0) throw new ArgumentException("Cannot evaluate on an empty dataset.");
+        using var _ = GradMode.NoGrad();
+        int count = Math.Min(data.Count, maxImages);
+        var (images, condition) = Batching.Make(model, data, Batching.Sequential(0, count));
+        var logVariance = model.Encode(images, condition).LogVariance; // (count, latent)
+        return (logVariance * 0.5f).Exp().Mean().Item();
+    }
+
+    /// <summary>
+    /// RMS pixel difference between reconstructions E[x | z = μ(x)] of the first <paramref name="maxImages"/>
+    /// images and <paramref name="meanImage"/> (usually the training set's, (D) or (1, D)): near 0 when the
+    /// latent code carries no information about x, so every reconstruction is the mean image.
+    /// </summary>
+    public static double ReconstructionToMeanImageRms(VariationalAutoencoder model, Tensor meanImage, ImageDataset data, int maxImages = 1000)
+    {
+        if (data.Count == 0) throw new ArgumentException("Cannot evaluate on an empty dataset.");
+        using var _ = GradMode.NoGrad();
+        int count = Math.Min(data.Count, maxImages);
+        var (images, condition) = Batching.Make(model, data, Batching.Sequential(0, count));
+        var reconstructions = model.DecodeMean(model.Encode(images, condition).Mean, condition); // (count, D)
+        var mean = meanImage.Reshape(1, meanImage.Size);                                          // (1, D)
+        return Math.Sqrt((reconstructions - mean).Square().Mean().Item());
     }
 
     internal static IEnumerable<(int Start, int Count)> Ranges(int total, int batchSize)

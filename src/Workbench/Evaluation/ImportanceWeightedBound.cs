@@ -1,5 +1,6 @@
 using Workbench.Data;
 using Workbench.Models;
+using Workbench.Notebooks;
 using Workbench.Tensors;
 
 namespace Workbench.Evaluation;
@@ -8,7 +9,12 @@ namespace Workbench.Evaluation;
 /// <param name="NegativeLogLikelihoodBound">−L_k = −E[log (1/k) Σ_i p(x, z_i) / q(z_i|x)] ≥ −log p(x); decreases toward −log p(x) as k grows.</param>
 /// <param name="Samples">k.</param>
 /// <param name="Images">Images evaluated.</param>
-public sealed record ImportanceWeightedEvaluation(double NegativeLogLikelihoodBound, int Samples, int Images);
+[TypeFormatterSource(typeof(HtmlFormatterSource<ImportanceWeightedEvaluation>), PreferredMimeTypes = ["text/html"])]
+public sealed record ImportanceWeightedEvaluation(double NegativeLogLikelihoodBound, int Samples, int Images) : IHtmlDisplayable
+{
+    public string ToHtml() =>
+        new HtmlTable(["k", "images", "−L_k (nats per image)"], "Importance-weighted bound").AddRow(Samples, Images, NegativeLogLikelihoodBound).ToHtml();
+}
 
 /// <summary>
 /// The importance-weighted bound of Burda et al. (2016):

@@ -123,6 +123,15 @@ public sealed class ExperimentRunner(RunnerOptions options)
             var images = d.Evaluation.ImportanceImages is { } n && n < test.Count ? test.Subset(Enumerable.Range(0, n).ToArray()) : test;
             iwae = ImportanceWeightedBound.Evaluate(model, images, d.Evaluation.ImportanceSamples, seed: d.Training.Seed);
         }
+        ConditionalGenerationResult? conditional = null;
+        if (model is ConditionalVae cvae)
+        {
+            // A classifier trained on the real training images judges which class each generated sample shows.
+            var classifier = ImageClassifier.Train(train, seed: d.Training.Seed);
+            conditional = ConditionalGenerationCheck.Evaluate(cvae, classifier, samplesPerClass: 100, seed: d.Training.Seed,
+                classifierTestAccuracy: classifier.Accuracy(test));
+            folder.WriteJson("conditional-generation.json", conditional);
+        }
         figures.Save(RunArtifacts.ElboFigure(result.History, $"{experiment} / {run.Id}: ELBO components"), folder.FiguresDirectory, "elbo-components");
         if (d.Evaluation.Images) RunArtifacts.Write(model, test, folder, figures, d.Training.Seed);
 
@@ -150,8 +159,9 @@ public sealed class ExperimentRunner(RunnerOptions options)
             ActiveUnits = active.Count,
             Activity = active.Activity,
             KlPerDimension = elbo.KlPerDimension,
-            MeanPosteriorSigma = MeanPosteriorSigma(model, test),
-            ReconstructionToMeanImageRms = ReconstructionToMeanImageRms(model, train, test),
+            MeanPosteriorSigma = Evaluator.MeanPosteriorSigma(model, test),
+            ReconstructionToMeanImageRms = Evaluator.ReconstructionToMeanImageRms(model, train.MeanImage(), test),
+            ClassConditionalAccuracy = conditional?.Accuracy,
             TrainSeconds = result.History.Sum(m => m.Seconds),
             Finished = DateTimeOffset.UtcNow,
         };
@@ -162,26 +172,6 @@ public sealed class ExperimentRunner(RunnerOptions options)
         var key = $"{spec.Dataset}|{spec.Directory}|{spec.TrainLimit}|{spec.TestLimit}";
         if (!_data.TryGetValue(key, out var data)) _data[key] = data = ExperimentData.Load(spec);
         return data;
-    }
-
-    /// <summary>Mean σ = exp(½ log σ²) of q(z|x) over test images and dimensions.</summary>
-    private static double MeanPosteriorSigma(VariationalAutoencoder model, ImageDataset test)
-    {
-        using var _ = GradMode.NoGrad();
-        int count = Math.Min(test.Count, 1000);
-        var (images, condition) = Batching.Make(model, test, Batching.Sequential(0, count));
-        var logVariance = model.Encode(images, condition).LogVariance;
-        return (logVariance * 0.5f).Exp().Mean().Item();
-    }
-
-    private static double ReconstructionToMeanImageRms(VariationalAutoencoder model, ImageDataset train, ImageDataset test)
-    {
-        using var _ = GradMode.NoGrad();
-        int count = Math.Min(test.Count, 1000);
-        var (images, condition) = Batching.Make(model, test, Batching.Sequential(0, count));
-        var reconstructions = model.DecodeMean(model.Encode(images, condition).Mean, condition); // (B, D)
-        var meanImage = train.MeanImage().Reshape(1, train.PixelCount);                          // (1, D)
-        return Math.Sqrt((reconstructions - meanImage).Square().Mean().Item());
     }
 
     private static string Describe(ExperimentDefinition d) =>

@@ -76,7 +76,8 @@ internal static class ReportHtml
     {
         html.Append("<h2>Runs</h2>\n<p>Test-set values in nats per image; IWAE is the importance-weighted bound −L<sub>k</sub> (Burda et al. 2016).</p>\n");
         html.Append("<table>\n<tr><th>run</th><th>variant</th><th>objective</th><th>β / KL penalty</th><th>test −ELBO</th><th>reconstruction</th>")
-            .Append("<th>KL</th><th>IWAE</th><th>active units</th><th>mean posterior σ</th><th>seconds</th></tr>\n");
+            .Append("<th>KL</th><th>IWAE</th><th>active units</th><th>mean posterior σ</th><th>reconstruction vs. mean image (RMS)</th>")
+            .Append("<th>class-conditional accuracy</th><th>seconds</th></tr>\n");
         foreach (var run in runs)
         {
             var s = run.Summary;
@@ -87,6 +88,8 @@ internal static class ReportHtml
                 html.Append("<td class=\"text\">").Append(Encode(text)).Append("</td>");
             foreach (var value in new[] { Number(s.TestNegativeElbo), Number(s.TestReconstruction), Number(s.TestKl), iwae,
                          $"{s.ActiveUnits} / {s.LatentSize}", s.MeanPosteriorSigma.ToString("F3", CultureInfo.InvariantCulture),
+                         s.ReconstructionToMeanImageRms is { } rms ? rms.ToString("F3", CultureInfo.InvariantCulture) : "–",
+                         s.ClassConditionalAccuracy is { } accuracy ? accuracy.ToString("P1", CultureInfo.InvariantCulture) : "–",
                          s.TrainSeconds.ToString("F1", CultureInfo.InvariantCulture) })
                 html.Append("<td>").Append(Encode(value)).Append("</td>");
             html.Append("</tr>\n");

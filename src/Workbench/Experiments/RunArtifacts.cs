@@ -25,11 +25,34 @@ public static class RunArtifacts
         return VaeCharts.ElboComponents(epochs, train, test, title);
     }
 
+    /// <summary>A batch of images (N, H·W) from <paramref name="model"/> tiled into a grid, each image enlarged <paramref name="scale"/>×.</summary>
+    public static ImageGrid Grid(VariationalAutoencoder model, Tensor batch, int columns, int scale = 2) =>
+        ImageGrid.FromBatch(batch.ToArray(), batch.Dim(0), 1, model.Config.ImageHeight, model.Config.ImageWidth, columns: columns, scale: scale);
+
+    /// <summary>
+    /// μ(x) of the first <paramref name="count"/> images of <paramref name="data"/> on the first two latent
+    /// dimensions, coloured by class. Needs a latent of at least two dimensions.
+    /// </summary>
+    public static Figure LatentScatter(VariationalAutoencoder model, ImageDataset data, int count = 2000, string? title = null)
+    {
+        int latent = model.Config.LatentSize;
+        if (latent < 2) throw new InvalidOperationException($"A latent scatter needs at least two latent dimensions; this model has {latent}.");
+        var (means, labels) = Pictures.LatentMeans(model, data, count); // (count, latent)
+        var z1 = new float[labels.Length];
+        var z2 = new float[labels.Length];
+        for (int i = 0; i < labels.Length; i++)
+        {
+            z1[i] = means.Span[i * latent];
+            z2[i] = means.Span[i * latent + 1];
+        }
+        title ??= latent == 2 ? "Latent space: μ(x) of test images" : "Latent space: first two dimensions of μ(x)";
+        return VaeCharts.LatentScatter(z1, z2, labels, data.ClassNames, title);
+    }
+
     /// <summary>Writes every picture of a trained model into the run folder.</summary>
     public static void Write(VariationalAutoencoder model, ImageDataset test, RunFolder folder, FigureFiles figures, ulong seed)
     {
-        int h = model.Config.ImageHeight, w = model.Config.ImageWidth;
-        ImageGrid Grid(Tensor batch, int columns) => ImageGrid.FromBatch(batch.ToArray(), batch.Dim(0), 1, h, w, columns: columns, scale: 2);
+        ImageGrid Grid(Tensor batch, int columns) => RunArtifacts.Grid(model, batch, columns);
 
         FigureFiles.Save(Grid(Pictures.ReconstructionPairs(model, test, count: 32, columns: 8), 8), folder.ImagesDirectory, "reconstructions");
         FigureFiles.Save(Grid(Pictures.PriorSamples(model, 64, seed), 8), folder.ImagesDirectory, "samples");
@@ -39,20 +62,7 @@ public static class RunArtifacts
             FigureFiles.Save(Grid(Pictures.ClassGrid(cvae, perClass: 10, seed), 10), folder.ImagesDirectory, "class-conditional");
         if (model.Config.LatentSize == 2 && model is not ConditionalVae)
             FigureFiles.Save(Grid(Pictures.Manifold(model, side: 15), 15), folder.ImagesDirectory, "manifold");
-
-        var (means, labels) = Pictures.LatentMeans(model, test, count: 2000);
         if (model.Config.LatentSize >= 2)
-        {
-            int latent = model.Config.LatentSize;
-            var z1 = new float[labels.Length];
-            var z2 = new float[labels.Length];
-            for (int i = 0; i < labels.Length; i++)
-            {
-                z1[i] = means.Span[i * latent];
-                z2[i] = means.Span[i * latent + 1];
-            }
-            var title = latent == 2 ? "Latent space: μ(x) of test images" : "Latent space: first two dimensions of μ(x)";
-            figures.Save(VaeCharts.LatentScatter(z1, z2, labels, test.ClassNames, title), folder.FiguresDirectory, "latent-scatter", 700, 600);
-        }
+            figures.Save(LatentScatter(model, test), folder.FiguresDirectory, "latent-scatter", 700, 600);
     }
 }

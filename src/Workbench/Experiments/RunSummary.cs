@@ -1,10 +1,12 @@
 using System.Text.Json.Nodes;
+using Workbench.Notebooks;
 
 namespace Workbench.Experiments;
 
 /// <summary>What a finished run measured (<c>summary.json</c>); one row of <c>results/index.json</c>.
 /// Losses are test-set values in nats per image.</summary>
-public sealed record RunSummary
+[TypeFormatterSource(typeof(HtmlFormatterSource<RunSummary>), PreferredMimeTypes = ["text/html"])]
+public sealed record RunSummary : IHtmlDisplayable
 {
     public required string Experiment { get; init; }
     public required string Run { get; init; }
@@ -33,8 +35,11 @@ public sealed record RunSummary
     public required double MeanPosteriorSigma { get; init; }
     /// <summary>RMS pixel difference between reconstructions E[x|z=μ(x)] of test images and the training set's mean image:
     /// near 0 when the latent code carries no information (posterior collapse).</summary>
-    public required double ReconstructionToMeanImageRms { get; init; }
+    public double? ReconstructionToMeanImageRms { get; init; }
     public double? ClassConditionalAccuracy { get; init; }
     public required double TrainSeconds { get; init; }
     public required DateTimeOffset Finished { get; init; }
+
+    /// <summary>This run as a one-row <see cref="RunSummaryTable"/>.</summary>
+    public string ToHtml() => new RunSummaryTable([this]).ToHtml();
 }

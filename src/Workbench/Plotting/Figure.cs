@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Workbench.Notebooks;
 using Workbench.Plotting.Json;
 using Workbench.Plotting.Rendering;
 
@@ -8,8 +9,10 @@ namespace Workbench.Plotting;
 /// <summary>
 /// A plotly.js figure: traces (<see cref="Data"/>), <see cref="Layout"/> and <see cref="Config"/>,
 /// serialized to exactly the JSON <c>Plotly.newPlot(div, data, layout, config)</c> takes.
+/// Displayed in a notebook as <see cref="ToHtml"/> (found by .NET Interactive through the attribute).
 /// </summary>
-public sealed class Figure
+[TypeFormatterSource(typeof(HtmlFormatterSource<Figure>), PreferredMimeTypes = ["text/html"])]
+public sealed class Figure : IHtmlDisplayable
 {
     public List<Trace> Data { get; } = [];
     public Layout Layout { get; set; } = new();

@@ -1,3 +1,5 @@
+using Workbench.Notebooks;
+
 namespace Workbench.Training;
 
 /// <summary>
@@ -32,4 +34,9 @@ public readonly record struct BatchMetrics(int Epoch, int Batch, int BatchesPerE
 /// <param name="History">One entry per epoch, including epochs restored from a checkpoint.</param>
 /// <param name="ResumedFromEpoch">The epoch training resumed after, or 0 when it started fresh.</param>
 /// <param name="Stopped">True when cancelled before the last epoch (a checkpoint of the last finished epoch was written).</param>
-public sealed record TrainingResult(IReadOnlyList<EpochMetrics> History, int ResumedFromEpoch, bool Stopped);
+[TypeFormatterSource(typeof(HtmlFormatterSource<TrainingResult>), PreferredMimeTypes = ["text/html"])]
+public sealed record TrainingResult(IReadOnlyList<EpochMetrics> History, int ResumedFromEpoch, bool Stopped) : IHtmlDisplayable
+{
+    /// <summary>The history as a table of epochs.</summary>
+    public string ToHtml() => new MetricsTable(History).ToHtml();
+}

@@ -1,4 +1,5 @@
 using System.Net;
+using Workbench.Notebooks;
 
 namespace Workbench.Plotting.Imaging;
 
@@ -7,8 +8,10 @@ namespace Workbench.Plotting.Imaging;
 /// 8-bit picture with <c>padding</c> pixels of background around and between cells, each image
 /// optionally enlarged by an integer factor (nearest neighbour, so pixels stay crisp). Typical use:
 /// a batch of VAE reconstructions or samples, shown in a notebook or saved as PNG.
+/// In a notebook it shows as an &lt;img&gt; with a PNG data URI.
 /// </summary>
-public sealed class ImageGrid
+[TypeFormatterSource(typeof(HtmlFormatterSource<ImageGrid>), PreferredMimeTypes = ["text/html"])]
+public sealed class ImageGrid : IHtmlDisplayable
 {
     private ImageGrid(byte[] pixels, int width, int height, int channels, int cellWidth, int cellHeight, int columns, int padding)
     {
@@ -112,6 +115,10 @@ public sealed class ImageGrid
     /// <summary>An &lt;img&gt; element showing the grid at its pixel size, without smoothing.</summary>
     public string ToHtml(string? alt = null) =>
         $"<img src=\"{ToDataUri()}\" width=\"{Width}\" height=\"{Height}\" style=\"image-rendering: pixelated;\" alt=\"{WebUtility.HtmlEncode(alt ?? "image grid")}\">";
+
+    string IHtmlDisplayable.ToHtml() => ToHtml(alt: null);
+
+    public override string ToString() => $"ImageGrid ({Width}×{Height} px, {Columns} columns)";
 
     /// <summary>A plotly image trace showing the grid (one data unit per pixel).</summary>
     public Image ToImageTrace() => new() { Source = ToDataUri(), HoverInfo = "skip" };

@@ -1,0 +1,82 @@
+using System.Globalization;
+using Workbench.Data;
+using Workbench.Evaluation;
+using Workbench.Models;
+using Workbench.Plotting;
+using Workbench.Plotting.Charts;
+
+namespace Workbench.Notebooks;
+
+// Measurements and comparisons of trained models.
+public static partial class Lab
+{
+    /// <summary>The runs on the rate–distortion plane (Alemi et al. 2018): KL against reconstruction on the test set, labelled by β.</summary>
+    public static Figure RateDistortion(IEnumerable<LabRun> runs, string? title = "Rate–distortion on the test set") =>
+        VaeCharts.RateDistortion(runs.Select(r => new RateDistortionPoint(r.Beta, RequireTest(r).Kl, RequireTest(r).Reconstruction)).ToList(), title);
+
+    /// <summary>Test-set KL of every latent dimension, one group of bars per run: collapsed dimensions sit at 0.</summary>
+    public static Figure PerDimensionKl(IEnumerable<LabRun> runs, string? title = "KL per latent dimension (test set)") =>
+        VaeCharts.PerDimensionKl(runs.Select(r => new KlPerDimension(r.Name, RequireTest(r).KlPerDimension)).ToList(), title);
+
+    /// <summary>Each run's KL weight and KL term per epoch: how warm-up, cyclical and capacity schedules steer the KL.</summary>
+    public static Figure KlSchedules(IEnumerable<LabRun> runs, string? title = "KL weight schedules and the KL they produce")
+    {
+        var list = runs.ToList();
+        if (list.Count == 0) throw new ArgumentException("Give at least one run.", nameof(runs));
+        var epochs = list[0].History.Select(m => m.Epoch).ToArray();
+        if (list.Any(r => r.History.Count != epochs.Length)) throw new ArgumentException("Every run must have trained for the same number of epochs.", nameof(runs));
+        return VaeCharts.KlScheduleComparison(epochs, list.Select(r => new KlScheduleSeries(
+            r.Name, r.History.Select(m => m.KlWeight).ToArray(), r.History.Select(m => m.TestKl ?? m.TrainKl).ToArray())).ToList(), title);
+    }
+
+    /// <summary>Active units (Burda et al. 2016): the latent dimensions whose μ varies across images.</summary>
+    public static ActiveUnitsEvaluation ActiveUnits(VariationalAutoencoder model, ImageDataset data, double threshold = 0.01) =>
+        Evaluation.ActiveUnits.Evaluate(model, data, threshold);
+
+    /// <summary>
+    /// The importance-weighted bound −L_k for each k on the first <paramref name="images"/> test images, with
+    /// the −ELBO of the same images for reference; prints each value. The bound tightens as k grows.
+    /// </summary>
+    public static Figure IwaeVersusK(VariationalAutoencoder model, ImageDataset data, IEnumerable<int> ks, int images = 200, ulong seed = 0)
+    {
+        var subset = images < data.Count ? data.Subset(Enumerable.Range(0, images).ToArray()) : data;
+        var samples = ks.ToArray();
+        var bounds = new double[samples.Length];
+        double elbo = Evaluator.Elbo(model, subset, seed: seed).NegativeElbo;
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"−ELBO (one sample): {elbo:F3} nats on {subset.Count} images"));
+        for (int i = 0; i < samples.Length; i++)
+        {
+            bounds[i] = ImportanceWeightedBound.Evaluate(model, subset, samples[i], seed).NegativeLogLikelihoodBound;
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"k = {samples[i],4}: −L_k = {bounds[i]:F3} nats"));
+        }
+        return VaeCharts.ImportanceWeightedBound(samples, bounds, elbo);
+    }
+
+    /// <summary>The runs' test-set numbers in one table: reconstruction, KL, −ELBO, mean posterior σ and active units.</summary>
+    public static HtmlTable Compare(IEnumerable<LabRun> runs, ImageDataset test, string? caption = "Test set, nats per image")
+    {
+        var table = new HtmlTable(["run", "objective", "KL penalty", "latent", "reconstruction", "KL", "−ELBO", "mean posterior σ", "active units"], caption);
+        foreach (var r in runs)
+        {
+            var t = RequireTest(r);
+            table.AddRow(r.Name, r.Config.Objective, r.KlPenalty, r.Config.LatentSize, t.Reconstruction, t.Kl, t.NegativeElbo,
+                r.MeanPosteriorSigma, Evaluation.ActiveUnits.Evaluate(r.Model, test).Count);
+        }
+        return table;
+    }
+
+    /// <summary>
+    /// The conditional-generation check: trains a classifier on <paramref name="train"/>, reports its accuracy
+    /// on <paramref name="test"/>, then the fraction of the model's samples of each class it labels as that class.
+    /// </summary>
+    public static ConditionalGenerationResult ConditionalAccuracy(VariationalAutoencoder model, ImageDataset train, ImageDataset test,
+        int samplesPerClass = 100, int classifierHidden = 128, int classifierEpochs = 3, ulong seed = 0)
+    {
+        var cvae = RequireConditional(model);
+        var classifier = ImageClassifier.Train(train, classifierHidden, classifierEpochs, seed: seed + 1);
+        return ConditionalGenerationCheck.Evaluate(cvae, classifier, samplesPerClass, seed, classifier.Accuracy(test));
+    }
+
+    private static ElboEvaluation RequireTest(LabRun run) =>
+        run.Test ?? throw new InvalidOperationException($"Run '{run.Name}' was trained without a test set; pass one to Lab.Train.");
+}

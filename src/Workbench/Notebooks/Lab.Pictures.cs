@@ -1,0 +1,50 @@
+using Workbench.Data;
+using Workbench.Evaluation;
+using Workbench.Experiments;
+using Workbench.Models;
+using Workbench.Plotting;
+using Workbench.Plotting.Imaging;
+
+namespace Workbench.Notebooks;
+
+// Pictures of a trained model, as image grids and figures that display in the notebook.
+public static partial class Lab
+{
+    /// <summary>Rows of test images, each followed by a row of their reconstructions E[x | z = μ(x)].</summary>
+    public static ImageGrid Reconstructions(VariationalAutoencoder model, ImageDataset data, int count = 16, int columns = 8) =>
+        RunArtifacts.Grid(model, Pictures.ReconstructionPairs(model, data, count, columns), columns);
+
+    /// <summary>Images decoded from z ~ N(0, I) (a conditional model cycles through the classes).</summary>
+    public static ImageGrid Samples(VariationalAutoencoder model, int count = 32, ulong seed = 0, int columns = 8) =>
+        RunArtifacts.Grid(model, Pictures.PriorSamples(model, count, seed), columns);
+
+    /// <summary>One row per latent dimension: that coordinate of μ(x) swept over [−range, +range], the others fixed.</summary>
+    public static ImageGrid Traversals(VariationalAutoencoder model, ImageDataset data, int dimensions = 10, int steps = 9, float range = 3f, int imageIndex = 0) =>
+        RunArtifacts.Grid(model, Pictures.Traversals(model, data, dimensions, steps, range, imageIndex), steps);
+
+    /// <summary>The decoded 2-D latent plane at Gaussian quantiles (needs a 2-D latent).</summary>
+    public static ImageGrid Manifold(VariationalAutoencoder model, int side = 15) =>
+        RunArtifacts.Grid(model, Pictures.Manifold(model, side), side, scale: 1);
+
+    /// <summary>For a conditional model: <paramref name="perClass"/> samples of each class, one class per row.</summary>
+    public static ImageGrid ClassGrid(VariationalAutoencoder model, int perClass = 10, ulong seed = 0) =>
+        RunArtifacts.Grid(model, Pictures.ClassGrid(RequireConditional(model), perClass, seed), perClass);
+
+    /// <summary>μ(x) of test images on the first two latent dimensions, coloured by class.</summary>
+    public static Figure LatentScatter(VariationalAutoencoder model, ImageDataset data, int count = 1000, string? title = null) =>
+        RunArtifacts.LatentScatter(model, data, count, title);
+
+    /// <summary>The ELBO components per epoch (train solid, test dashed).</summary>
+    public static Figure ElboFigure(LabRun run) => run.ElboFigure();
+
+    /// <summary>Items side by side under headings, e.g. <c>Lab.SideBySide(runs.Select(r =&gt; (r.Name, (IHtmlDisplayable)Lab.Samples(r))))</c>.</summary>
+    public static HtmlRow SideBySide(IEnumerable<(string Heading, IHtmlDisplayable Item)> items)
+    {
+        var row = new HtmlRow();
+        foreach (var (heading, item) in items) row.Add(heading, item);
+        return row;
+    }
+
+    private static ConditionalVae RequireConditional(VariationalAutoencoder model) =>
+        model as ConditionalVae ?? throw new ArgumentException($"This needs a conditional VAE (ConditionalVaeConfig); the model is a {model.GetType().Name}.", nameof(model));
+}

@@ -1,0 +1,76 @@
+using System.Globalization;
+using Workbench.Data;
+using Workbench.Evaluation;
+using Workbench.Models;
+using Workbench.Tensors;
+using Workbench.Training;
+
+namespace Workbench.Notebooks;
+
+/// <summary>
+/// One-line entry points for notebooks: load data, train, and get back figures, image grids and
+/// tables that display themselves. Each call composes library pieces (<see cref="Trainer"/>,
+/// <see cref="Pictures"/>, <see cref="Experiments.RunArtifacts"/>, the VAE charts); no model code
+/// lives here. Split by topic over partial files: data and training here, pictures in
+/// <c>Lab.Pictures.cs</c>, measurements and comparisons in <c>Lab.Analysis.cs</c>.
+/// </summary>
+public static partial class Lab
+{
+    /// <summary>
+    /// A class-balanced part of the Fashion-MNIST subset bundled in Workbench.dll (5,000 training and
+    /// 1,000 test images at most): <paramref name="trainImages"/> / 10 images of every class for
+    /// training, <paramref name="testImages"/> / 10 for testing, always the same ones.
+    /// </summary>
+    public static (ImageDataset Train, ImageDataset Test) LoadFashionMnistSubset(int trainImages = 5000, int testImages = 1000) =>
+        (Stratified(FashionMnist.LoadBundledSubset(DatasetSplit.Train), trainImages),
+         Stratified(FashionMnist.LoadBundledSubset(DatasetSplit.Test), testImages));
+
+    /// <summary><paramref name="count"/> images of <paramref name="data"/> in equal numbers per class (all of them when count ≥ the dataset).</summary>
+    public static ImageDataset Stratified(ImageDataset data, int count)
+    {
+        int classes = data.ClassNames.Count;
+        if (count < classes) throw new ArgumentOutOfRangeException(nameof(count), count, $"Ask for at least one image per class ({classes}).");
+        if (count >= data.Count) return data;
+        int perClass = Math.Min(count / classes, data.ClassCounts().Min());
+        return data.Subset(BundledSubset.StratifiedIndices(data.Labels, classes, perClass, BundledSubset.DefaultSeed));
+    }
+
+    /// <summary>
+    /// Builds the model <paramref name="config"/> describes (initialised from <c>options.Seed</c>), trains it
+    /// on <paramref name="train"/> and measures it on <paramref name="test"/>. Prints one line per epoch
+    /// instead of a progress bar. The result displays as the ELBO figure and the table of epochs.
+    /// </summary>
+    /// <param name="name">Label for legends and tables; by default the variant and objective.</param>
+    public static LabRun Train(VaeConfig config, TrainingOptions options, ImageDataset train, ImageDataset? test = null, string? name = null)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(train);
+        name ??= DefaultName(config);
+        options = options with { ShowProgress = false };
+        var model = VariationalAutoencoder.Create(config, new Rng(options.Seed));
+        var trainer = new Trainer(model, options);
+        trainer.EpochCompleted += m => Console.WriteLine(EpochLine(name, m, options.Epochs));
+        var result = trainer.Fit(train, test);
+        model.Eval();
+        var evaluation = test is null ? null : Evaluator.Elbo(model, test, seed: options.Seed);
+        var sigma = test is null ? (double?)null : Evaluator.MeanPosteriorSigma(model, test);
+        return new LabRun(name, model, options, result.History, evaluation, sigma);
+    }
+
+    private static string DefaultName(VaeConfig config) => config switch
+    {
+        ConditionalVaeConfig => "CVAE",
+        BetaVaeConfig beta when config.Objective == Objective.Elbo && config.KlPenalty is null => $"β={beta.Beta.ToString("G3", CultureInfo.InvariantCulture)}",
+        _ when config.Objective == Objective.Elbo => "VAE",
+        _ => config.Objective.ToString(),
+    };
+
+    private static string EpochLine(string name, EpochMetrics m, int epochs)
+    {
+        var line = string.Create(CultureInfo.InvariantCulture,
+            $"{name}: epoch {m.Epoch}/{epochs}  train loss {m.TrainLoss:F2} (rec {m.TrainReconstruction:F2}, KL {m.TrainKl:F2})");
+        if (m.TestNegativeElbo is { } elbo) line += string.Create(CultureInfo.InvariantCulture, $"  test −ELBO {elbo:F2}");
+        return line + string.Create(CultureInfo.InvariantCulture, $"  [{m.Seconds:F1} s]");
+    }
+}

@@ -1,0 +1,78 @@
+using System.Text;
+using Workbench.Evaluation;
+using Workbench.Experiments;
+using Workbench.Models;
+using Workbench.Models.Kl;
+using Workbench.Plotting;
+using Workbench.Training;
+
+namespace Workbench.Notebooks;
+
+/// <summary>
+/// A model trained in a notebook by <see cref="Lab.Train"/>: the model, how it was trained, its
+/// per-epoch history and its final test-set ELBO. Displays as the ELBO-component figure followed by
+/// the table of epochs. Converts implicitly to its model, so <c>Lab.Samples(run)</c> works.
+/// </summary>
+[TypeFormatterSource(typeof(HtmlFormatterSource<LabRun>), PreferredMimeTypes = ["text/html"])]
+public sealed class LabRun : IHtmlDisplayable
+{
+    internal LabRun(string name, VariationalAutoencoder model, TrainingOptions options, IReadOnlyList<EpochMetrics> history,
+        ElboEvaluation? test, double? meanPosteriorSigma)
+    {
+        Name = name;
+        Model = model;
+        Options = options;
+        History = history;
+        Test = test;
+        MeanPosteriorSigma = meanPosteriorSigma;
+    }
+
+    /// <summary>A short label used in legends and tables (e.g. "β=4").</summary>
+    public string Name { get; }
+
+    public VariationalAutoencoder Model { get; }
+
+    public VaeConfig Config => Model.Config;
+
+    public TrainingOptions Options { get; }
+
+    /// <summary>One entry per epoch.</summary>
+    public IReadOnlyList<EpochMetrics> History { get; }
+
+    /// <summary>ELBO components on the test set after training; null when no test set was given.</summary>
+    public ElboEvaluation? Test { get; }
+
+    /// <summary>Mean σ of q(z|x) on the test set (<see cref="Evaluator.MeanPosteriorSigma"/>); null without a test set.</summary>
+    public double? MeanPosteriorSigma { get; }
+
+    /// <summary>The final KL weight β (the schedule's end value); NaN for capacity annealing, which has no β.</summary>
+    public double Beta => Config.ResolveKlPenalty() switch
+    {
+        WeightedKl { Schedule: var schedule } => schedule.FinalWeight,
+        FreeBits { Schedule: var schedule } => schedule.FinalWeight,
+        _ => double.NaN,
+    };
+
+    /// <summary>How the KL entered the loss, e.g. "linear warm-up to β=1 over 30 %".</summary>
+    public string KlPenalty => ExperimentRunner.Describe(Config.ResolveKlPenalty());
+
+    public static implicit operator VariationalAutoencoder(LabRun run) => run.Model;
+
+    /// <summary>The per-epoch reconstruction, KL and −ELBO, train and test.</summary>
+    public Figure ElboFigure() => RunArtifacts.ElboFigure(History, $"{Name}: negative ELBO and its terms");
+
+    /// <summary>The history as a table.</summary>
+    public MetricsTable Metrics() => new(History, $"{Name}: training history (nats per image)");
+
+    public string ToHtml()
+    {
+        var html = new StringBuilder(ElboFigure().ToHtml());
+        html.Append(Metrics().ToHtml());
+        return html.ToString();
+    }
+
+    public override string ToString() =>
+        Test is { } t
+            ? $"{Name}: {Config.Objective}, latent {Config.LatentSize}, {History.Count} epochs; test −ELBO {t.NegativeElbo:F2} (rec {t.Reconstruction:F2}, KL {t.Kl:F2})"
+            : $"{Name}: {Config.Objective}, latent {Config.LatentSize}, {History.Count} epochs";
+}

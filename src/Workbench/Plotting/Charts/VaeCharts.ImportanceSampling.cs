@@ -1,0 +1,47 @@
+namespace Workbench.Plotting.Charts;
+
+public static partial class VaeCharts
+{
+    /// <summary>
+    /// The importance-weighted bound −L_k (Burda et al. 2016) against the number of samples k on a log
+    /// axis, with the ELBO (k = 1, one sample per image) as a dashed reference. −L_k decreases
+    /// monotonically toward −log p(x) as k grows; the gap at k = 1 is what the ELBO gives away.
+    /// </summary>
+    /// <param name="samples">k per point (positive).</param>
+    /// <param name="negativeBounds">−L_k per point, nats per image.</param>
+    /// <param name="negativeElbo">The −ELBO of the same images, nats per image; null to leave out the reference line.</param>
+    public static Figure ImportanceWeightedBound(IReadOnlyList<int> samples, DataArray negativeBounds, double? negativeElbo = null,
+        string? title = "Importance-weighted bound against k")
+    {
+        ArgumentNullException.ThrowIfNull(samples);
+        if (samples.Count == 0) throw new ArgumentException("The bound chart needs at least one k.", nameof(samples));
+        if (samples.Any(k => k < 1)) throw new ArgumentException("Every k must be at least 1.", nameof(samples));
+        RequireLength(negativeBounds, samples.Count, nameof(negativeBounds));
+        var ks = samples.Select(k => (double)k).ToArray();
+        var figure = new Figure(new Scatter
+        {
+            Name = "−L_k",
+            Mode = ScatterMode.LinesAndMarkers,
+            X = ks,
+            Y = negativeBounds,
+            HoverTemplate = "k = %{x}<br>−L_k = %{y:.3f} nats<extra></extra>",
+            Marker = new Marker { Color = ColorAt(0), Size = 8 },
+            Line = new Line { Color = ColorAt(0), Width = 2 },
+        });
+        if (negativeElbo is { } elbo)
+        {
+            figure.Add(new Scatter
+            {
+                Name = "−ELBO",
+                Mode = ScatterMode.Lines,
+                X = new[] { ks.Min(), ks.Max() },
+                Y = new[] { elbo, elbo },
+                Line = new Line { Color = ColorAt(3), Width = 1.5, Dash = LineDash.Dash },
+            });
+        }
+        figure.Layout.XAxis().Title = "k (importance samples per image)";
+        figure.Layout.XAxis().Type = "log";
+        figure.Layout.YAxis().Title = "nats per image";
+        return Finish(figure, title, 700, 450);
+    }
+}
