@@ -1,5 +1,5 @@
 using Workbench.Models;
-using Workbench.Notebooks;
+using Workbench.Display;
 using Workbench.Tensors;
 
 namespace Workbench.Evaluation;

@@ -1,6 +1,6 @@
 using Workbench.Data;
 using Workbench.Models;
-using Workbench.Notebooks;
+using Workbench.Display;
 using Workbench.Tensors;
 
 namespace Workbench.Evaluation;

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Workbench.Models;
+using Workbench.Training;
 
 namespace Workbench.Experiments;
 
@@ -21,7 +22,9 @@ public sealed record ExperimentDefinition
     /// <summary>The model configuration; <c>"variant"</c> picks vae, beta-vae or cvae.</summary>
     public VaeConfig Model { get; init; } = new();
 
-    public TrainingSpec Training { get; init; } = new();
+    /// <summary>Epochs, batch size, learning rate, seed, clipping, binarization, checkpoint interval
+    /// (the run folder decides where checkpoints go).</summary>
+    public TrainingOptions Training { get; init; } = new() { ShowProgress = false };
 
     public EvaluationSpec Evaluation { get; init; } = new();
 
@@ -48,18 +51,6 @@ public sealed record DataSpec
     public int? TestLimit { get; init; }
 
     public static readonly string[] Known = ["fashion-mnist-subset", "fashion-mnist", "mnist", "sprites"];
-}
-
-/// <summary>The training settings an experiment may set (see <see cref="Training.TrainingOptions"/>).</summary>
-public sealed record TrainingSpec
-{
-    public int Epochs { get; init; } = 10;
-    public int BatchSize { get; init; } = 128;
-    public float LearningRate { get; init; } = 1e-3f;
-    public ulong Seed { get; init; } = 1;
-    public float? ClipGradientNorm { get; init; }
-    public bool DynamicBinarization { get; init; }
-    public int CheckpointEvery { get; init; } = 1;
 }
 
 /// <summary>What to measure once a run has trained.</summary>

@@ -81,12 +81,15 @@ public static partial class ExperimentLoader
             var (field, problem) = SplitFieldMessage(e.Message);
             Fail("model." + field, problem);
         }
-        var t = d.Training;
-        if (t.Epochs < 1) Fail("training.epochs", "must be at least 1");
-        if (t.BatchSize < 1) Fail("training.batchSize", "must be at least 1");
-        if (!(t.LearningRate > 0)) Fail("training.learningRate", "must be positive");
-        if (t.ClipGradientNorm is { } c && !(c > 0)) Fail("training.clipGradientNorm", "must be positive");
-        if (t.CheckpointEvery < 0) Fail("training.checkpointEvery", "must be 0 (never) or positive");
+        try
+        {
+            d.Training.Validate();
+        }
+        catch (ArgumentException e)
+        {
+            var (field, problem) = SplitFieldMessage(e.Message);
+            Fail("training." + field, problem);
+        }
         if (d.Evaluation.ImportanceSamples < 0) Fail("evaluation.importanceSamples", "must be 0 (skip) or positive");
         foreach (var (field, values) in d.Grid)
             if (values.Length == 0) Fail($"grid.{field}", "needs at least one value");

@@ -71,14 +71,8 @@ public sealed class ExperimentRunner(RunnerOptions options)
 
         var (train, test) = LoadData(d.Data);
         var model = VariationalAutoencoder.Create(d.Model, new Rng(d.Training.Seed));
-        var trainingOptions = new TrainingOptions
+        var trainingOptions = d.Training with
         {
-            Epochs = d.Training.Epochs,
-            BatchSize = d.Training.BatchSize,
-            LearningRate = d.Training.LearningRate,
-            Seed = d.Training.Seed,
-            ClipGradientNorm = d.Training.ClipGradientNorm,
-            DynamicBinarization = d.Training.DynamicBinarization,
             CheckpointEvery = Math.Max(1, d.Training.CheckpointEvery),
             CheckpointDirectory = folder.CheckpointDirectory,
             ShowProgress = options.ShowProgress,

@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using Workbench.Notebooks;
+using Workbench.Display;
 
 namespace Workbench.Experiments;
 

@@ -1,4 +1,4 @@
-using Workbench.Notebooks;
+using Workbench.Display;
 
 namespace Workbench.Experiments;
 

@@ -1,3 +1,4 @@
+using Workbench.Display;
 using Workbench.Data;
 using Workbench.Evaluation;
 using Workbench.Experiments;

@@ -1,3 +1,4 @@
+using Workbench.Display;
 using System.Globalization;
 using Workbench.Data;
 using Workbench.Evaluation;

@@ -1,3 +1,4 @@
+using Workbench.Display;
 using System.Text;
 using Workbench.Evaluation;
 using Workbench.Experiments;

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using Workbench.Notebooks;
+using Workbench.Display;
 using Workbench.Plotting.Json;
 using Workbench.Plotting.Rendering;
 

@@ -1,6 +1,8 @@
+using System.Text.Json.Serialization;
+
 namespace Workbench.Training;
 
-/// <summary>How to train: the classic PyTorch example's settings by default (Adam 1e-3, batch 128, 10 epochs, seed 1).</summary>
+/// <summary>How to train (experiment files set the fields that are not JSON-ignored): the classic PyTorch example's settings by default (Adam 1e-3, batch 128, 10 epochs, seed 1).</summary>
 public sealed record TrainingOptions
 {
     /// <summary>Passes over the training set.</summary>
@@ -25,15 +27,19 @@ public sealed record TrainingOptions
     public int CheckpointEvery { get; init; } = 1;
 
     /// <summary>Where checkpoints go; null keeps none (and there is nothing to resume from).</summary>
+    [JsonIgnore]
     public string? CheckpointDirectory { get; init; }
 
     /// <summary>Continue from the last checkpoint in <see cref="CheckpointDirectory"/> when there is one.</summary>
+    [JsonIgnore]
     public bool Resume { get; init; } = true;
 
     /// <summary>Evaluate the test set (when given) after every epoch.</summary>
+    [JsonIgnore]
     public bool EvaluateEachEpoch { get; init; } = true;
 
     /// <summary>Show a progress bar (console) with live loss, reconstruction and KL.</summary>
+    [JsonIgnore]
     public bool ShowProgress { get; init; } = true;
 
     /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid field.</summary>

@@ -1,3 +1,4 @@
+using Workbench.Display;
 using Workbench.Notebooks;
 using Workbench.Tensors;
 

@@ -3,25 +3,26 @@ using System.Text.RegularExpressions;
 namespace Workbench.Tests.Structure;
 
 /// <summary>
-/// Dependencies point one way: Kernels → Tensors → NN/Optim/IO → Models/Data → Evaluation → Training
+/// Dependencies point one way (Display, the notebook-formatting convention, sits under everything): Kernels → Tensors → NN/Optim/IO → Models/Data → Evaluation → Training
 /// → Experiments/Plotting → Notebooks. Each library folder may use only the folders listed for it.
 /// </summary>
 public partial class LayeringTests
 {
     private static readonly Dictionary<string, string[]> Allowed = new()
     {
+        ["Display"] = [],
         ["Kernels"] = [],
-        ["Tensors"] = ["Kernels"],
-        ["NN"] = ["Tensors", "Kernels"],
-        ["Optim"] = ["Tensors", "Kernels"],
-        ["IO"] = ["Tensors", "NN"],
-        ["Data"] = ["Tensors", "IO"],
-        ["Plotting"] = ["IO"],
-        ["Models"] = ["Tensors", "NN"],
-        ["Evaluation"] = ["Models", "Data", "Tensors", "NN"],
-        ["Training"] = ["Evaluation", "Models", "Data", "Optim", "IO", "Tensors", "NN"],
-        ["Experiments"] = ["Training", "Evaluation", "Models", "Data", "Optim", "IO", "Tensors", "NN", "Plotting"],
-        ["Notebooks"] = ["Experiments", "Training", "Evaluation", "Models", "Data", "Optim", "IO", "Tensors", "NN", "Plotting"],
+        ["Tensors"] = ["Display", "Kernels"],
+        ["NN"] = ["Display", "Tensors", "Kernels"],
+        ["Optim"] = ["Display", "Tensors", "Kernels"],
+        ["IO"] = ["Display", "Tensors", "NN"],
+        ["Data"] = ["Display", "Tensors", "IO"],
+        ["Plotting"] = ["Display", "IO"],
+        ["Models"] = ["Display", "Tensors", "NN"],
+        ["Evaluation"] = ["Display", "Models", "Data", "Optim", "Tensors", "NN"],
+        ["Training"] = ["Display", "Evaluation", "Models", "Data", "Optim", "IO", "Tensors", "NN"],
+        ["Experiments"] = ["Display", "Training", "Evaluation", "Models", "Data", "Optim", "IO", "Tensors", "NN", "Plotting"],
+        ["Notebooks"] = ["Display", "Experiments", "Training", "Evaluation", "Models", "Data", "Optim", "IO", "Tensors", "NN", "Plotting"],
     };
 
     [GeneratedRegex(@"\bWorkbench\.(\w+)")]

@@ -1,5 +1,5 @@
 using System.Net;
-using Workbench.Notebooks;
+using Workbench.Display;
 
 namespace Workbench.Plotting.Imaging;
 

@@ -1,4 +1,4 @@
-namespace Workbench.Notebooks;
+namespace Workbench.Display;
 
 /// <summary>
 /// Names the formatter source that renders a type in a notebook. .NET Interactive (and the

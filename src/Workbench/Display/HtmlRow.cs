@@ -1,7 +1,7 @@
 using System.Net;
 using System.Text;
 
-namespace Workbench.Notebooks;
+namespace Workbench.Display;
 
 /// <summary>
 /// Several displayable items side by side (wrapping onto new lines when the page is narrow), each

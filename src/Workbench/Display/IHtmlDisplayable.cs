@@ -1,4 +1,4 @@
-namespace Workbench.Notebooks;
+namespace Workbench.Display;
 
 /// <summary>
 /// A value that renders itself as an HTML fragment in a notebook (a figure, an image grid, a

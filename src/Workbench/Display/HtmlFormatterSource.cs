@@ -1,4 +1,4 @@
-namespace Workbench.Notebooks;
+namespace Workbench.Display;
 
 /// <summary>
 /// Formatter source for any <see cref="IHtmlDisplayable"/>: one text/html formatter that writes

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Text;
 
-namespace Workbench.Notebooks;
+namespace Workbench.Display;
 
 /// <summary>
 /// A small table shown as HTML in a notebook: a header row, rows of cells, an optional caption.
