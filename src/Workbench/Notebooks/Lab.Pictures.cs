@@ -11,6 +11,13 @@ namespace Workbench.Notebooks;
 // Pictures of a trained model, as image grids and figures that display in the notebook.
 public static partial class Lab
 {
+    /// <summary>The first <paramref name="count"/> images of a dataset as they are, before any model sees them.</summary>
+    public static ImageGrid Images(ImageDataset data, int count = 32, int columns = 8)
+    {
+        count = Math.Min(count, data.Count);
+        return ImageGrid.FromBatch(data.Pixels[..(count * data.PixelCount)].ToArray(), count, 1, data.Height, data.Width, columns: columns, scale: 2);
+    }
+
     /// <summary>Rows of test images, each followed by a row of their reconstructions E[x | z = μ(x)].</summary>
     public static ImageGrid Reconstructions(VariationalAutoencoder model, ImageDataset data, int count = 16, int columns = 8) =>
         RunArtifacts.Grid(model, Pictures.ReconstructionPairs(model, data, count, columns), columns);
@@ -45,6 +52,10 @@ public static partial class Lab
         foreach (var (heading, item) in items) row.Add(heading, item);
         return row;
     }
+
+    /// <summary>One picture per run side by side under the run's name, e.g. <c>Lab.SideBySide(runs, r =&gt; Lab.Samples(r, 16))</c>.</summary>
+    public static HtmlRow SideBySide(IEnumerable<LabRun> runs, Func<LabRun, IHtmlDisplayable> picture) =>
+        SideBySide(runs.Select(r => (r.Name, picture(r))));
 
     private static ConditionalVae RequireConditional(VariationalAutoencoder model) =>
         model as ConditionalVae ?? throw new ArgumentException($"This needs a conditional VAE (ConditionalVaeConfig); the model is a {model.GetType().Name}.", nameof(model));
