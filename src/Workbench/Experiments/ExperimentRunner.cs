@@ -65,11 +65,11 @@ public sealed class ExperimentRunner(RunnerOptions options)
             return null;
         }
         var d = run.Definition;
+        // Data first: a run that cannot start leaves no files behind.
+        var (train, test) = LoadData(d.Data);
         var environment = RunEnvironment.Capture(d.Training.Seed, Environment.ProcessorCount);
         folder.WriteConfig(run.ResolvedJson);
         folder.WriteJson("environment.json", environment);
-
-        var (train, test) = LoadData(d.Data);
         var model = VariationalAutoencoder.Create(d.Model, new Rng(d.Training.Seed));
         var trainingOptions = d.Training with
         {

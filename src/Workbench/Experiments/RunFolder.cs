@@ -84,7 +84,11 @@ public sealed class RunFolder : IDisposable
 
     public void Dispose()
     {
-        _lock?.Dispose();
+        if (_lock is null) return;
+        _lock.Dispose();
         _lock = null;
+        // A run that stopped before writing anything leaves no empty folder behind.
+        if (Directory.Exists(Path) && !Directory.EnumerateFileSystemEntries(Path).Any())
+            Directory.Delete(Path);
     }
 }
