@@ -1,3 +1,5 @@
+using Workbench.Models;
+using Workbench.Models.Kl;
 using Workbench.Plotting;
 using Workbench.Plotting.Charts;
 using Workbench.Training;
@@ -58,15 +60,48 @@ public static class ComparisonFigures
     public static Figure PerDimensionKl(IReadOnlyList<ReportRun> runs) =>
         VaeCharts.PerDimensionKl(runs.Select(r => new KlPerDimension(r.Id, r.Summary.KlPerDimension)).ToArray(), "KL per latent dimension (test set)");
 
-    /// <summary>KL weight and training KL per epoch, one series per run (over the epochs all runs have).</summary>
+    /// <summary>
+    /// KL weight and training KL per epoch, one series per run (over the epochs all runs have). The
+    /// weight is drawn from each run's schedule at 50 points an epoch, so cyclical and warm-up shapes
+    /// show; capacity annealing has no β: its panel line is the target C, drawn dashed under its KL.
+    /// </summary>
     public static Figure KlSchedules(IReadOnlyList<ReportRun> runs)
     {
         var withHistory = runs.Where(r => r.History.Count > 0).ToArray();
         int epochs = withHistory.Length == 0 ? 0 : withHistory.Min(r => r.History.Count);
-        var series = withHistory.Select(r => new KlScheduleSeries($"{r.Id}: {r.Summary.KlPenalty}",
-            r.History.Take(epochs).Select(m => m.KlWeight).ToArray(),
-            r.History.Take(epochs).Select(m => m.TrainKl).ToArray())).ToArray();
-        return VaeCharts.KlScheduleComparison(Enumerable.Range(1, epochs).ToArray(), series, "KL schedules: weight and KL per epoch");
+        var series = withHistory.Select(r =>
+        {
+            var penalty = r.Definition.Model.ResolveKlPenalty();
+            var history = r.History.Take(epochs).ToArray();
+            double stepsPerEpoch = history[0].Step;
+            var schedule = penalty switch
+            {
+                WeightedKl w => w.Schedule,
+                FreeBits f => f.Schedule,
+                _ => null,
+            };
+            (DataArray, DataArray)? weightAt = null;
+            if (schedule is not null && stepsPerEpoch > 0)
+            {
+                long total = (long)(stepsPerEpoch * r.Definition.Training.Epochs);
+                int points = 50 * epochs;
+                var x = new double[points + 1];
+                var y = new double[points + 1];
+                for (int i = 0; i <= points; i++)
+                {
+                    long step = (long)Math.Min(total - 1, Math.Round(i * stepsPerEpoch * epochs / points));
+                    x[i] = step / stepsPerEpoch;
+                    y[i] = schedule.Weight(new TrainingProgress(step, total));
+                }
+                weightAt = (x, y);
+            }
+            DataArray? target = penalty is CapacityAnnealing ? DataArray.Of(history.Select(m => m.KlTarget ?? double.NaN)) : null;
+            return new KlScheduleSeries($"{r.Id}: {r.Summary.KlPenalty}",
+                history.Select(m => penalty is CapacityAnnealing ? double.NaN : m.KlWeight).ToArray(),
+                history.Select(m => m.TrainKl).ToArray(), weightAt, target);
+        }).ToArray();
+        return VaeCharts.KlScheduleComparison(Enumerable.Range(1, epochs).ToArray(), series,
+            "KL schedules: weight per step and KL per epoch (capacity annealing: target C dashed)");
     }
 
     /// <summary>The first two coordinates of μ(x) of test images per run, one panel per run, coloured by class.</summary>

@@ -114,4 +114,24 @@ public class VaeChartsTests
         Assert.True(layout.GetProperty("yaxis").GetProperty("domain")[0].GetDouble() > layout.GetProperty("yaxis2").GetProperty("domain")[1].GetDouble());
         Assert.Equal(data[0].GetProperty("line").GetProperty("color").GetString(), data[1].GetProperty("line").GetProperty("color").GetString());
     }
+
+    [Fact]
+    public void KlScheduleComparison_FineWeightCurveAndCapacityTarget_AreDrawn()
+    {
+        var epochs = new[] { 1, 2 };
+        var figure = VaeCharts.KlScheduleComparison(epochs,
+        [
+            new("cyclical", new[] { 1.0, 1 }, new[] { 9.0, 8 }, WeightAt: (new[] { 0.0, 0.5, 1, 1.5, 2 }, new[] { 0.0, 1, 0, 1, 1 })),
+            new("capacity", new[] { double.NaN, double.NaN }, new[] { 3.0, 6 }, KlTarget: new[] { 2.5, 5 }),
+        ]);
+
+        var data = Parse(figure).GetProperty("data");
+        Assert.Equal(5, data.GetArrayLength()); // two weight lines, two KL lines, one target line
+        Assert.Equal([0.0, 0.5, 1, 1.5, 2], data[0].GetProperty("x").EnumerateArray().Select(v => v.GetDouble()));
+        Assert.Equal("linear", data[0].GetProperty("line").GetProperty("shape").GetString());
+        var target = data.EnumerateArray().Single(t => t.GetProperty("name").GetString() == "capacity target C");
+        Assert.Equal("y2", target.GetProperty("yaxis").GetString());
+        Assert.Equal("dash", target.GetProperty("line").GetProperty("dash").GetString());
+        Assert.Equal([2.5, 5], target.GetProperty("y").EnumerateArray().Select(v => v.GetDouble()));
+    }
 }

@@ -2,7 +2,11 @@ namespace Workbench.Plotting.Charts;
 
 /// <summary>One training run under a KL weight schedule (constant β, linear warm-up, cyclical
 /// annealing of Fu et al. 2019 …): the weight and the resulting KL term per epoch.</summary>
-public sealed record KlScheduleSeries(string Name, DataArray KlWeight, DataArray Kl);
+/// <param name="WeightAt">Optional: (fractional epoch, weight) at many points, so schedules that change
+/// within an epoch show their shape; when null the per-epoch <paramref name="KlWeight"/> is drawn.</param>
+/// <param name="KlTarget">Optional per-epoch target of the KL term (capacity annealing's C), drawn dashed under the KL.</param>
+public sealed record KlScheduleSeries(string Name, DataArray KlWeight, DataArray Kl,
+    (DataArray Epochs, DataArray Weight)? WeightAt = null, DataArray? KlTarget = null);
 
 public static partial class VaeCharts
 {
@@ -25,8 +29,18 @@ public static partial class VaeCharts
             grid.Add(new Scatter
             {
                 Name = s.Name, LegendGroup = s.Name, Mode = ScatterMode.Lines,
-                X = epochs, Y = s.KlWeight, Line = new Line { Color = color, Width = 2, Shape = "hv" },
+                X = s.WeightAt?.Epochs ?? epochs, Y = s.WeightAt?.Weight ?? s.KlWeight,
+                Line = new Line { Color = color, Width = 2, Shape = s.WeightAt is null ? "hv" : "linear" },
             }, 1, 1);
+            if (s.KlTarget is { } target)
+            {
+                RequireLength(target, epochs.Count, $"{s.Name} KL target");
+                grid.Add(new Scatter
+                {
+                    Name = s.Name + " target C", LegendGroup = s.Name, ShowLegend = false, Mode = ScatterMode.Lines,
+                    X = epochs, Y = target, Line = new Line { Color = color, Width = 1, Dash = LineDash.Dash },
+                }, 2, 1);
+            }
             grid.Add(new Scatter
             {
                 Name = s.Name, LegendGroup = s.Name, ShowLegend = false, Mode = ScatterMode.LinesAndMarkers,
