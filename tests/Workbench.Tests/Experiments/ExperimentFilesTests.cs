@@ -6,12 +6,7 @@ namespace Workbench.Tests.Experiments;
 
 public class ExperimentFilesTests
 {
-    private static string ExperimentsFolder()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "Workbench.sln"))) return Path.Combine(dir.FullName, "experiments");
-        throw new InvalidOperationException("Workbench.sln not found above the test assembly.");
-    }
+    private static string ExperimentsFolder() => Path.Combine(Support.Repository.Root(), "experiments");
 
     public static TheoryData<string, int> CommittedExperiments => new()
     {

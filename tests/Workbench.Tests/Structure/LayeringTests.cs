@@ -49,10 +49,5 @@ public partial class LayeringTests
         Assert.True(violations.Count == 0, "Dependencies against the layering:\n" + string.Join("\n", violations.Distinct()));
     }
 
-    internal static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "Workbench.sln"))) return dir.FullName;
-        throw new InvalidOperationException("Workbench.sln not found above the test assembly.");
-    }
+    internal static string RepositoryRoot() => Support.Repository.Root();
 }
