@@ -38,9 +38,9 @@ internal static class SampleCommand
                 samples = c switch
                 {
                     null => Pictures.PriorSamples(trained.Model, n, s),
-                    { } k when trained.Model is ConditionalVae cvae => k >= 0 && k < cvae.Classes
-                        ? cvae.SampleClass(k, n, new Rng(s))
-                        : throw new UsageException($"--class {k} is out of range: the model has classes 0 to {cvae.Classes - 1}."),
+                    { } k when trained.Model.Conditioning.IsConditional => k >= 0 && k < trained.Model.Conditioning.Classes
+                        ? trained.Model.SampleClass(k, n, new Rng(s))
+                        : throw new UsageException($"--class {k} is out of range: the model has classes 0 to {trained.Model.Conditioning.Classes - 1}."),
                     _ => throw new UsageException($"--class needs a class-conditional (cvae) run; {trained.Id} is a {trained.Variant}."),
                 };
             }
@@ -55,8 +55,7 @@ internal static class SampleCommand
     /// <summary>Tiles <paramref name="count"/> images of a (count, D) batch, scaled ×2, into a PNG at <paramref name="path"/>.</summary>
     internal static void WriteGrid(TrainedRun trained, Tensor images, int count, int columns, string path)
     {
-        var config = trained.Model.Config;
-        var grid = ImageGrid.FromBatch(images.ToArray(), count, 1, config.ImageHeight, config.ImageWidth, columns: columns, scale: 2);
+        var grid = ImageGrid.FromBatch(images.ToArray(), count, 1, trained.Model.ImageHeight, trained.Model.ImageWidth, columns: columns, scale: 2);
         AtomicFile.WriteAllBytes(path, grid.ToPng());
     }
 }

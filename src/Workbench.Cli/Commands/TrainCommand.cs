@@ -1,7 +1,9 @@
 using System.CommandLine;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using Workbench.Experiments;
 using Workbench.IO;
+using Workbench.Models;
 
 namespace Workbench.Cli.Commands;
 
@@ -18,7 +20,7 @@ internal static class TrainCommand
     public static Command Create()
     {
         var variant = Choice("--variant", "vae", "Model variant: vae (Kingma & Welling 2014), beta-vae (Higgins et al. 2017) or cvae (class-conditional, Sohn et al. 2015).",
-            "vae", "beta-vae", "cvae");
+            [.. VaeConfig.VariantNames]);
         var beta = new Option<float?>("--beta") { Description = "KL weight β (default 1; 4 for beta-vae). With a schedule, the weight it reaches." };
         var latent = CommonOptions.AtLeast("--latent", 1, 20, "Latent dimensions.");
         var hidden = new Option<int[]>("--hidden")
@@ -29,8 +31,13 @@ internal static class TrainCommand
         };
         var architecture = Choice("--architecture", "mlp", "Encoder/decoder family: mlp or conv (strided convolutions).", "mlp", "conv");
         var likelihood = Choice("--likelihood", "bernoulli", "Decoder likelihood p(x|z).", "bernoulli", "gaussian-fixed-variance", "gaussian-learned-variance");
-        var objective = Choice("--objective", "elbo", "What is optimised: the ELBO, or an ablation (reconstruction-only, kl-only, deterministic-autoencoder).",
-            "elbo", "reconstruction-only", "kl-only", "deterministic-autoencoder");
+        var objective = Choice("--objective", "elbo",
+            "What is optimised: the ELBO, an ablation (reconstruction-only, kl-only, deterministic-autoencoder), or the importance-weighted bound (Burda et al. 2016; k from --samples).",
+            [.. Enum.GetNames<Objective>().Select(JsonNamingPolicy.KebabCaseLower.ConvertName)]);
+        var samples = CommonOptions.AtLeast("--samples", 1, 1, "importance-weighted: k, samples of z per image.");
+        var prior = Choice("--prior", "standard-normal", "Prior p(z): standard-normal, or vamp (Tomczak & Welling 2018; --prior-components pseudo-inputs).",
+            "standard-normal", "vamp");
+        var priorComponents = CommonOptions.AtLeast("--prior-components", 1, 500, "vamp: number of pseudo-inputs K.");
         var schedule = Choice("--kl-schedule", "constant",
             "KL weight over training: constant β, linear-warmup (Bowman et al. 2016), cyclical (Fu et al. 2019), or capacity annealing (Burgess et al. 2018).",
             "constant", "linear-warmup", "cyclical", "capacity");
@@ -58,7 +65,7 @@ internal static class TrainCommand
 
         var command = new Command("train", "Train one model from flags; writes a run folder (config, metrics, model, pictures, figures, summary) and a report.")
         {
-            variant, beta, latent, hidden, architecture, likelihood, objective, schedule, warmup, cycles, ratio, gamma, maxCapacity, ramp, freeBits,
+            variant, beta, latent, hidden, architecture, likelihood, objective, samples, prior, priorComponents, schedule, warmup, cycles, ratio, gamma, maxCapacity, ramp, freeBits,
             dataset, dataDir, trainLimit, testLimit, epochs, batchSize, learningRate, seed, iwae, output, noPng,
         };
         command.SetAction((parse, cancellation) =>
@@ -73,11 +80,22 @@ internal static class TrainCommand
                 ["likelihood"] = parse.GetValue(likelihood),
                 ["objective"] = parse.GetValue(objective),
             };
+            if (parse.GetValue(objective) == "importance-weighted") model["samples"] = parse.GetValue(samples);
+            else if (parse.GetValue(samples) != 1) throw new UsageException("--samples is k of --objective importance-weighted; give that objective or drop --samples.");
+            if (parse.GetValue(prior) == "vamp") model["prior"] = new JsonObject { ["kind"] = "vamp", ["components"] = parse.GetValue(priorComponents) };
             float betaValue = parse.GetValue(beta) ?? (variantName == "beta-vae" ? 4f : 1f);
-            if (variantName == "beta-vae") model["beta"] = betaValue;
-            if (KlPenalty(parse.GetValue(schedule)!, betaValue, parse.GetValue(warmup), parse.GetValue(cycles), parse.GetValue(ratio),
-                    parse.GetValue(gamma), parse.GetValue(maxCapacity), parse.GetValue(ramp), parse.GetValue(freeBits)) is { } penalty)
-                model["klPenalty"] = penalty;
+            if (variantName == "beta-vae")
+            {
+                // β-VAE's β is model.beta alone; schedules and free bits carry their own β and go with variant vae.
+                if (parse.GetValue(schedule) != "constant" || parse.GetValue(freeBits) is not null)
+                    throw new UsageException("--kl-schedule and --free-bits carry β themselves: use them with --variant vae (β from --beta).");
+                model["beta"] = betaValue;
+            }
+            else if (parse.GetValue(objective) != "importance-weighted")
+            {
+                model["klPenalty"] = KlPenalty(parse.GetValue(schedule)!, betaValue, parse.GetValue(warmup), parse.GetValue(cycles), parse.GetValue(ratio),
+                    parse.GetValue(gamma), parse.GetValue(maxCapacity), parse.GetValue(ramp), parse.GetValue(freeBits));
+            }
             var data = new JsonObject { ["dataset"] = parse.GetValue(dataset) };
             if (parse.GetValue(dataDir) is { } directory) data["directory"] = Path.GetFullPath(directory);
             if (parse.GetValue(trainLimit) is { } train) data["trainLimit"] = train;
@@ -115,8 +133,8 @@ internal static class TrainCommand
         return RunCommand.RunExperiment(file, Path.GetDirectoryName(folder)!, noPng, output, cancellation);
     }
 
-    /// <summary>The model's klPenalty JSON for the chosen schedule, or null for the variant's default (constant β).</summary>
-    internal static JsonObject? KlPenalty(string schedule, float beta, double warmup, int cycles, double ratio,
+    /// <summary>The model's klPenalty JSON for the chosen schedule.</summary>
+    internal static JsonObject KlPenalty(string schedule, float beta, double warmup, int cycles, double ratio,
         float gamma, float maxCapacity, double ramp, float? freeBits)
     {
         if (schedule == "capacity")

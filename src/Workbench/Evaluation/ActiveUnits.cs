@@ -29,7 +29,7 @@ public static class ActiveUnits
     public static ActiveUnitsEvaluation Evaluate(VariationalAutoencoder model, ImageDataset data, double threshold = 0.01, int batchSize = 500)
     {
         if (data.Count < 2) throw new ArgumentException("Active units need at least two images.");
-        int latent = model.Config.LatentSize;
+        int latent = model.LatentSize;
         var sum = new double[latent];
         var sumOfSquares = new double[latent];
         var pool = new BufferPool();

@@ -10,12 +10,8 @@ public static class Batching
     public static (Tensor Images, Tensor? Condition) Make(VariationalAutoencoder model, ImageDataset data, ReadOnlySpan<int> rows)
     {
         var (images, labels) = data.Batch(rows);
-        return (images, Condition(model, labels));
+        return (images, model.Conditioning.FromLabels(labels));
     }
-
-    /// <summary>The one-hot labels (B, classes) a conditional model needs; null for other models.</summary>
-    public static Tensor? Condition(VariationalAutoencoder model, ReadOnlySpan<int> labels) =>
-        model is ConditionalVae cvae ? ImageDataset.OneHot(labels, cvae.Classes) : null;
 
     /// <summary>Rows start..start+count−1 (evaluation order).</summary>
     public static int[] Sequential(int start, int count) => Enumerable.Range(start, count).ToArray();

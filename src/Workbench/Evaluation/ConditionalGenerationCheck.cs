@@ -33,20 +33,23 @@ public sealed record ConditionalGenerationResult(IReadOnlyList<string> ClassName
 /// </summary>
 public static class ConditionalGenerationCheck
 {
-    public static ConditionalGenerationResult Evaluate(ConditionalVae model, ImageClassifier classifier, int samplesPerClass = 100,
+    public static ConditionalGenerationResult Evaluate(VariationalAutoencoder model, ImageClassifier classifier, int samplesPerClass = 100,
         ulong seed = 0, double? classifierTestAccuracy = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(classifier);
         if (samplesPerClass < 1) throw new ArgumentOutOfRangeException(nameof(samplesPerClass), samplesPerClass, "Draw at least one sample per class.");
-        if (classifier.Classes != model.Classes)
-            throw new ArgumentException($"The classifier knows {classifier.Classes} classes but the model is conditioned on {model.Classes}.", nameof(classifier));
-        if (classifier.PixelCount != model.Config.Pixels)
-            throw new ArgumentException($"The classifier expects {classifier.PixelCount} pixels but the model draws {model.Config.Pixels}.", nameof(classifier));
+        int classes = model.Conditioning.Classes;
+        if (!model.Conditioning.IsConditional)
+            throw new ArgumentException("The conditional-generation check needs a model conditioned on classes (variant \"cvae\").", nameof(model));
+        if (classifier.Classes != classes)
+            throw new ArgumentException($"The classifier knows {classifier.Classes} classes but the model is conditioned on {classes}.", nameof(classifier));
+        if (classifier.PixelCount != model.Pixels)
+            throw new ArgumentException($"The classifier expects {classifier.PixelCount} pixels but the model draws {model.Pixels}.", nameof(classifier));
 
         var rng = new Rng(seed);
-        var accuracy = new double[model.Classes];
-        for (int c = 0; c < model.Classes; c++)
+        var accuracy = new double[classes];
+        for (int c = 0; c < classes; c++)
         {
             var samples = model.SampleClass(c, samplesPerClass, rng); // (n, D)
             accuracy[c] = (double)classifier.Predict(samples).Count(p => p == c) / samplesPerClass;

@@ -8,8 +8,8 @@ namespace Workbench.Evaluation;
 /// <summary>ELBO components of a model on a whole dataset, in nats per image.</summary>
 /// <param name="Loss">The training objective with the final KL weight.</param>
 /// <param name="Reconstruction">E_q[−log p(x|z)] with one z per image.</param>
-/// <param name="Kl">KL(q(z|x) ‖ p(z)).</param>
-/// <param name="KlPerDimension">KL of each latent dimension. (latent)</param>
+/// <param name="Kl">KL(q(z|x) ‖ p(z)): closed form where the prior has one, else a one-sample Monte-Carlo estimate.</param>
+/// <param name="KlPerDimension">KL of each latent dimension, (latent); empty when the KL has no per-dimension closed form.</param>
 /// <param name="Images">Number of images evaluated.</param>
 [TypeFormatterSource(typeof(HtmlFormatterSource<ElboEvaluation>), PreferredMimeTypes = ["text/html"])]
 public sealed record ElboEvaluation(double Loss, double Reconstruction, double Kl, float[] KlPerDimension, int Images) : IHtmlDisplayable
@@ -35,7 +35,7 @@ public static class Evaluator
         if (data.Count == 0) throw new ArgumentException("Cannot evaluate on an empty dataset.");
         var rng = new Rng(seed);
         double loss = 0, reconstruction = 0, kl = 0;
-        var klPerDimension = new double[model.Config.LatentSize];
+        double[]? klPerDimension = null;
         bool wasTraining = model.Training;
         model.Eval();
         using (GradMode.NoGrad())
@@ -48,13 +48,17 @@ public static class Evaluator
                 loss += output.Loss.Item() * count;
                 reconstruction += output.ReconstructionTerm.Item() * count;
                 kl += output.KlTerm.Item() * count;
-                var perDimension = output.KlPerDimension.Span;
-                for (int d = 0; d < perDimension.Length; d++) klPerDimension[d] += perDimension[d] * count;
+                if (output.KlPerDimension is { } perDimensionTensor)
+                {
+                    var perDimension = perDimensionTensor.Span;
+                    klPerDimension ??= new double[perDimension.Length];
+                    for (int d = 0; d < perDimension.Length; d++) klPerDimension[d] += perDimension[d] * count;
+                }
             }
         }
         model.Train(wasTraining);
         int n = data.Count;
-        return new ElboEvaluation(loss / n, reconstruction / n, kl / n, klPerDimension.Select(v => (float)(v / n)).ToArray(), n);
+        return new ElboEvaluation(loss / n, reconstruction / n, kl / n, klPerDimension?.Select(v => (float)(v / n)).ToArray() ?? [], n);
     }
 
     /// <summary>
@@ -68,8 +72,7 @@ public static class Evaluator
         using var _ = GradMode.NoGrad();
         int count = Math.Min(data.Count, maxImages);
         var (images, condition) = Batching.Make(model, data, Batching.Sequential(0, count));
-        var logVariance = model.Encode(images, condition).LogVariance; // (count, latent)
-        return (logVariance * 0.5f).Exp().Mean().Item();
+        return model.Encode(images, condition).StandardDeviation.Mean().Item(); // mean over (count, latent)
     }
 
     /// <summary>
@@ -83,7 +86,7 @@ public static class Evaluator
         using var _ = GradMode.NoGrad();
         int count = Math.Min(data.Count, maxImages);
         var (images, condition) = Batching.Make(model, data, Batching.Sequential(0, count));
-        var reconstructions = model.DecodeMean(model.Encode(images, condition).Mean, condition); // (count, D)
+        var reconstructions = model.Reconstruct(images, condition);                               // (count, D)
         var mean = meanImage.Reshape(1, meanImage.Size);                                          // (1, D)
         return Math.Sqrt((reconstructions - mean).Square().Mean().Item());
     }

@@ -12,9 +12,9 @@ namespace Workbench.Evaluation;
 /// </summary>
 public sealed class ImageClassifier
 {
-    private readonly Module _network;
+    private readonly Module<Tensor, Tensor> _network;
 
-    private ImageClassifier(Module network, int pixels, IReadOnlyList<string> classNames)
+    private ImageClassifier(Module<Tensor, Tensor> network, int pixels, IReadOnlyList<string> classNames)
     {
         _network = network;
         PixelCount = pixels;
@@ -45,7 +45,7 @@ public sealed class ImageClassifier
 
         var rng = new Rng(seed);
         int classes = data.ClassNames.Count;
-        Module network = hiddenSize == 0
+        Module<Tensor, Tensor> network = hiddenSize == 0
             ? new Linear(data.PixelCount, classes, rng)
             : new Sequential(new Linear(data.PixelCount, hiddenSize, rng), new ReLU(), new Linear(hiddenSize, classes, rng));
         var classifier = new ImageClassifier(network, data.PixelCount, data.ClassNames);

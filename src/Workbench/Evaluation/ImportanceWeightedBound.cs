@@ -21,10 +21,10 @@ public sealed record ImportanceWeightedEvaluation(double NegativeLogLikelihoodBo
 /// L_k = E[log (1/k) Σ_{i=1..k} p(x|z_i) p(z_i) / q(z_i|x)], z_i ~ q(z|x). k = 1 is the ELBO.
 /// </summary>
 /// <remarks>
+/// The weights come from the model's own log-densities (<see cref="VariationalAutoencoder.ImportanceSample"/>:
+/// its likelihood, prior and posterior), so the bound is right for any prior or posterior family.
 /// Samples are processed in chunks of at most <c>maxRows</c> decoder rows, so memory stays bounded
 /// for any k (k = 5000 included). Log-weights are combined with a log-sum-exp in double precision.
-/// log p(z) and log q(z|x) share the ½ log 2π constant, which cancels: with z = μ + σε,
-/// log p(z) − log q(z|x) = Σ_d [−½ z_d² + ½ ε_d² + ½ log σ_d²].
 /// </remarks>
 public static class ImportanceWeightedBound
 {
@@ -67,19 +67,10 @@ public static class ImportanceWeightedBound
     /// <summary>log w for <paramref name="samplesPerImage"/> samples of each image: (images · samples), image-major.</summary>
     internal static Tensor LogWeights(VariationalAutoencoder model, ImageDataset data, int[] rows, int samplesPerImage, Rng rng)
     {
-        var (unique, uniqueCondition) = Batching.Make(model, data, rows);             // (B, D)
-        var (uniqueMean, uniqueLogVariance) = model.Encode(unique, uniqueCondition);   // (B, latent): encode each image once
-        var repeat = new int[rows.Length * samplesPerImage];
-        for (int i = 0; i < repeat.Length; i++) repeat[i] = i / samplesPerImage;      // image-major
-        var images = unique.GatherRows(repeat);                                       // (R, D), R = B · samples
-        var condition = uniqueCondition?.GatherRows(repeat);
-        var mean = uniqueMean.GatherRows(repeat);                                     // (R, latent)
-        var logVariance = uniqueLogVariance.GatherRows(repeat);
-        var noise = Tensor.Randn(rng, repeat.Length, model.Config.LatentSize);        // ε, (R, latent)
-        var z = mean + (logVariance * 0.5f).Exp() * noise;
-        var logLikelihood = -model.Likelihood.NegativeLogLikelihood(model.Decode(z, condition), images); // (R)
-        var logPriorOverPosterior = (noise.Square() - z.Square() + logVariance).Sum(1) * 0.5f;        // (R)
-        return logLikelihood + logPriorOverPosterior;
+        var (images, condition) = Batching.Make(model, data, rows);                    // (B, D)
+        var posterior = model.Encode(images, condition);                                // encode each image once
+        var noise = Tensor.Randn(rng, rows.Length * samplesPerImage, model.LatentSize); // ε, (B · samples, latent)
+        return model.ImportanceSample(posterior, images, condition, noise, samplesPerImage).LogWeights;
     }
 
     /// <summary>log((1/n) Σ exp(v_i)), stable.</summary>

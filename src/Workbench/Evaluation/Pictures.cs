@@ -17,7 +17,7 @@ public static class Pictures
         count = Math.Min(count, data.Count);
         using var _ = GradMode.NoGrad();
         var (images, condition) = Batching.Make(model, data, Batching.Sequential(0, count));
-        var reconstructions = model.DecodeMean(model.Encode(images, condition).Mean, condition);
+        var reconstructions = model.Reconstruct(images, condition);
         int pixels = images.Dim(1);
         var pairs = Tensor.Zeros(2 * count, pixels);
         for (int i = 0; i < count; i++)
@@ -30,17 +30,9 @@ public static class Pictures
         return pairs;
     }
 
-    /// <summary><paramref name="count"/> images decoded from z ~ N(0, I). (count, D)</summary>
-    public static Tensor PriorSamples(VariationalAutoencoder model, int count, ulong seed)
-    {
-        if (model is ConditionalVae cvae)
-        {
-            // Cycle through the classes so every class shows.
-            var labels = Enumerable.Range(0, count).Select(i => i % cvae.Classes).ToArray();
-            return model.SamplePrior(count, new Rng(seed), ImageDataset.OneHot(labels, cvae.Classes));
-        }
-        return model.SamplePrior(count, new Rng(seed));
-    }
+    /// <summary><paramref name="count"/> images decoded from z ~ p(z); a conditional model cycles through the classes so every class shows. (count, D)</summary>
+    public static Tensor PriorSamples(VariationalAutoencoder model, int count, ulong seed) =>
+        model.SamplePrior(count, new Rng(seed), model.Conditioning.Cycling(count));
 
     /// <summary>
     /// Latent traversals: starting from z = μ of image <paramref name="imageIndex"/>, each of the first
@@ -49,11 +41,11 @@ public static class Pictures
     /// </summary>
     public static Tensor Traversals(VariationalAutoencoder model, ImageDataset data, int dimensions = 10, int steps = 9, float range = 3f, int imageIndex = 0)
     {
-        dimensions = Math.Min(dimensions, model.Config.LatentSize);
+        dimensions = Math.Min(dimensions, model.LatentSize);
         using var _ = GradMode.NoGrad();
         var (image, condition) = Batching.Make(model, data, [imageIndex]);
         var mean = model.Encode(image, condition).Mean.Span;
-        int latent = model.Config.LatentSize;
+        int latent = model.LatentSize;
         var z = Tensor.Zeros(dimensions * steps, latent);
         for (int d = 0; d < dimensions; d++)
             for (int s = 0; s < steps; s++)
@@ -71,8 +63,8 @@ public static class Pictures
     /// </summary>
     public static Tensor Manifold(VariationalAutoencoder model, int side = 15)
     {
-        if (model.Config.LatentSize != 2) throw new InvalidOperationException($"The latent manifold needs a 2-D latent space; this model has {model.Config.LatentSize} dimensions.");
-        if (model is ConditionalVae) throw new InvalidOperationException("The latent manifold is drawn for unconditional models.");
+        if (model.LatentSize != 2) throw new InvalidOperationException($"The latent manifold needs a 2-D latent space; this model has {model.LatentSize} dimensions.");
+        if (model.Conditioning.IsConditional) throw new InvalidOperationException("The latent manifold is drawn for unconditional models.");
         var z = Tensor.Zeros(side * side, 2);
         for (int row = 0; row < side; row++)
             for (int column = 0; column < side; column++)
@@ -86,10 +78,12 @@ public static class Pictures
     }
 
     /// <summary>For a conditional model: <paramref name="perClass"/> samples of every class, one class per row. (classes·perClass, D)</summary>
-    public static Tensor ClassGrid(ConditionalVae model, int perClass, ulong seed)
+    public static Tensor ClassGrid(VariationalAutoencoder model, int perClass, ulong seed)
     {
-        var labels = Enumerable.Range(0, model.Classes * perClass).Select(i => i / perClass).ToArray();
-        return model.SamplePrior(labels.Length, new Rng(seed), ImageDataset.OneHot(labels, model.Classes));
+        int classes = model.Conditioning.Classes;
+        if (!model.Conditioning.IsConditional) throw new ArgumentException("A class grid needs a model conditioned on classes (variant \"cvae\").", nameof(model));
+        var labels = Enumerable.Range(0, classes * perClass).Select(i => i / perClass).ToArray();
+        return model.SamplePrior(labels.Length, new Rng(seed), model.Conditioning.FromLabels(labels));
     }
 
     /// <summary>μ(x) of the first <paramref name="count"/> images with their labels: for latent scatter plots. (count, latent)</summary>

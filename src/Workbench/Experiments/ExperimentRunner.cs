@@ -70,7 +70,7 @@ public sealed class ExperimentRunner(RunnerOptions options)
         var environment = RunEnvironment.Capture(d.Training.Seed, Environment.ProcessorCount);
         folder.WriteConfig(run.ResolvedJson);
         folder.WriteJson("environment.json", environment);
-        var model = VariationalAutoencoder.Create(d.Model, new Rng(d.Training.Seed));
+        var model = d.Model.Build(new Rng(d.Training.Seed));
         var trainingOptions = d.Training with
         {
             CheckpointEvery = Math.Max(1, d.Training.CheckpointEvery),
@@ -118,11 +118,11 @@ public sealed class ExperimentRunner(RunnerOptions options)
             iwae = ImportanceWeightedBound.Evaluate(model, images, d.Evaluation.ImportanceSamples, seed: d.Training.Seed);
         }
         ConditionalGenerationResult? conditional = null;
-        if (model is ConditionalVae cvae)
+        if (model.Conditioning.IsConditional)
         {
             // A classifier trained on the real training images judges which class each generated sample shows.
             var classifier = ImageClassifier.Train(train, seed: d.Training.Seed);
-            conditional = ConditionalGenerationCheck.Evaluate(cvae, classifier, samplesPerClass: 100, seed: d.Training.Seed,
+            conditional = ConditionalGenerationCheck.Evaluate(model, classifier, samplesPerClass: 100, seed: d.Training.Seed,
                 classifierTestAccuracy: classifier.Accuracy(test));
             folder.WriteJson("conditional-generation.json", conditional);
         }
@@ -134,10 +134,10 @@ public sealed class ExperimentRunner(RunnerOptions options)
             Experiment = experiment,
             Run = run.Id,
             Overrides = run.Overrides.ToDictionary(kv => kv.Key, kv => kv.Value?.DeepClone()),
-            Variant = TrainedRun.VariantName(d.Model),
+            Variant = d.Model.VariantName,
             Objective = JsonNamingPolicy.KebabCaseLower.ConvertName(d.Model.Objective.ToString()),
-            Beta = d.Model.ResolveKlPenalty() is WeightedKl { Schedule: var s } ? s.FinalWeight : double.NaN,
-            KlPenalty = Describe(d.Model.ResolveKlPenalty()),
+            Beta = model.Objective.Beta ?? double.NaN,
+            KlPenalty = d.Model.ResolveKlPenalty().Describe(),
             LatentSize = d.Model.LatentSize,
             Dataset = d.Data.Dataset,
             TrainImages = train.Count,
@@ -169,15 +169,5 @@ public sealed class ExperimentRunner(RunnerOptions options)
     }
 
     private static string Describe(ExperimentDefinition d) =>
-        $"{d.Model.GetType().Name.Replace("Config", "")} ({d.Model.Architecture.ToString().ToLowerInvariant()}, latent {d.Model.LatentSize}, {d.Model.Objective})";
-
-    internal static string Describe(KlPenalty penalty) => penalty switch
-    {
-        WeightedKl { Schedule: ConstantKlWeight c } => $"constant β={c.Beta:G3}",
-        WeightedKl { Schedule: LinearWarmup l } => $"linear warm-up to β={l.Beta:G3} over {l.WarmupFraction:P0}",
-        WeightedKl { Schedule: CyclicalAnnealing c } => $"cyclical β={c.Beta:G3}, {c.Cycles} cycles, ratio {c.Ratio:G2}",
-        FreeBits f => $"free bits λ={f.Lambda:G3}",
-        CapacityAnnealing c => $"capacity γ={c.Gamma:G3}, C→{c.MaxCapacity:G3} nats",
-        _ => penalty.GetType().Name,
-    };
+        $"{d.Model.VariantName} ({d.Model.Architecture.ToString().ToLowerInvariant()}, latent {d.Model.LatentSize}, {d.Model.BuildObjective().Describe()})";
 }

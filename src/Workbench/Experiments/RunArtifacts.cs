@@ -27,7 +27,7 @@ public static class RunArtifacts
 
     /// <summary>A batch of images (N, H·W) from <paramref name="model"/> tiled into a grid, each image enlarged <paramref name="scale"/>×.</summary>
     public static ImageGrid Grid(VariationalAutoencoder model, Tensor batch, int columns, int scale = 2) =>
-        ImageGrid.FromBatch(batch.ToArray(), batch.Dim(0), 1, model.Config.ImageHeight, model.Config.ImageWidth, columns: columns, scale: scale);
+        ImageGrid.FromBatch(batch.ToArray(), batch.Dim(0), 1, model.ImageHeight, model.ImageWidth, columns: columns, scale: scale);
 
     /// <summary>
     /// μ(x) of the first <paramref name="count"/> images of <paramref name="data"/> on the first two latent
@@ -35,7 +35,7 @@ public static class RunArtifacts
     /// </summary>
     public static Figure LatentScatter(VariationalAutoencoder model, ImageDataset data, int count = 2000, string? title = null)
     {
-        int latent = model.Config.LatentSize;
+        int latent = model.LatentSize;
         if (latent < 2) throw new InvalidOperationException($"A latent scatter needs at least two latent dimensions; this model has {latent}.");
         var (means, labels) = Pictures.LatentMeans(model, data, count); // (count, latent)
         var z1 = new float[labels.Length];
@@ -58,11 +58,11 @@ public static class RunArtifacts
         FigureFiles.Save(Grid(Pictures.PriorSamples(model, 64, seed), 8), folder.ImagesDirectory, "samples");
         int steps = 9;
         FigureFiles.Save(Grid(Pictures.Traversals(model, test, dimensions: 10, steps: steps), steps), folder.ImagesDirectory, "traversals");
-        if (model is ConditionalVae cvae)
-            FigureFiles.Save(Grid(Pictures.ClassGrid(cvae, perClass: 10, seed), 10), folder.ImagesDirectory, "class-conditional");
-        if (model.Config.LatentSize == 2 && model is not ConditionalVae)
+        if (model.Conditioning.IsConditional)
+            FigureFiles.Save(Grid(Pictures.ClassGrid(model, perClass: 10, seed), 10), folder.ImagesDirectory, "class-conditional");
+        else if (model.LatentSize == 2)
             FigureFiles.Save(Grid(Pictures.Manifold(model, side: 15), 15), folder.ImagesDirectory, "manifold");
-        if (model.Config.LatentSize >= 2)
+        if (model.LatentSize >= 2)
             figures.Save(LatentScatter(model, test), folder.FiguresDirectory, "latent-scatter", 700, 600);
     }
 }

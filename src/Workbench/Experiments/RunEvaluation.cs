@@ -58,7 +58,7 @@ public sealed record RunEvaluation
             ImportanceSamples = iwae?.Samples ?? 0,
             ImportanceImages = iwae?.Images ?? 0,
             ActiveUnits = active.Count,
-            LatentSize = run.Model.Config.LatentSize,
+            LatentSize = run.Model.LatentSize,
             Activity = active.Activity,
             KlPerDimension = elbo.KlPerDimension,
             Evaluated = DateTimeOffset.UtcNow,

@@ -16,16 +16,8 @@ public sealed record TrainedRun(string Folder, ExperimentDefinition Definition, 
     /// <summary>The run id: the folder's name.</summary>
     public string Id => Path.GetFileName(Folder);
 
-    /// <summary>vae, beta-vae or cvae, as in experiment files.</summary>
-    public string Variant => VariantName(Definition.Model);
-
-    /// <summary>The <c>"variant"</c> name of a model configuration.</summary>
-    public static string VariantName(VaeConfig config) => config switch
-    {
-        ConditionalVaeConfig => "cvae",
-        BetaVaeConfig => "beta-vae",
-        _ => "vae",
-    };
+    /// <summary>The model's <c>"variant"</c> name, as in experiment files.</summary>
+    public string Variant => Definition.Model.VariantName;
 
     /// <summary>
     /// Loads the run in <paramref name="folder"/>. An experiment folder holding exactly one run
@@ -45,7 +37,7 @@ public sealed record TrainedRun(string Folder, ExperimentDefinition Definition, 
             throw new FileNotFoundException($"{modelPath} is missing: the run has not finished (run its experiment again to complete it).", modelPath);
 
         var definition = ReadDefinition(configPath);
-        var model = VariationalAutoencoder.Create(definition.Model, new Rng(definition.Training.Seed));
+        var model = definition.Model.Build(new Rng(definition.Training.Seed));
         model.LoadParameters(modelPath);
         model.Eval();
         return new TrainedRun(path, definition, model);

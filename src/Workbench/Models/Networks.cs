@@ -7,7 +7,7 @@ internal static class Networks
 {
     public static bool IsKnownActivation(string name) => name is "relu" or "leaky-relu" or "tanh" or "sigmoid";
 
-    public static Module Activation(string name) => name switch
+    public static Module<Tensors.Tensor, Tensors.Tensor> Activation(string name) => name switch
     {
         "relu" => new ReLU(),
         "leaky-relu" => new LeakyReLU(0.01f),
@@ -19,9 +19,9 @@ internal static class Networks
     /// <summary>
     /// The encoder up to the Gaussian heads: (B, D + extra) → (B, features). For the conv architecture
     /// the extra (conditioning) inputs are not supported at the image level, so conditional models join
-    /// them after this body (see <see cref="VariationalAutoencoder.Encode"/>).
+    /// them after this body (see <see cref="Parts.GaussianEncoder"/>).
     /// </summary>
-    public static (Module Body, int Features) EncoderBody(VaeConfig config, int inputSize, Tensors.Rng rng)
+    public static (Sequential Body, int Features) EncoderBody(VaeConfig config, int inputSize, Tensors.Rng rng)
     {
         var body = new Sequential();
         if (config.Architecture == Architecture.Mlp)
@@ -52,7 +52,7 @@ internal static class Networks
     }
 
     /// <summary>The decoder: (B, latent + extra) → (B, D) decoder output (logits or mean pre-activation).</summary>
-    public static Module Decoder(VaeConfig config, int inputSize, Tensors.Rng rng)
+    public static Sequential Decoder(VaeConfig config, int inputSize, Tensors.Rng rng)
     {
         var decoder = new Sequential();
         if (config.Architecture == Architecture.Mlp)

@@ -1,8 +1,9 @@
 namespace Workbench.Models;
 
 /// <summary>
-/// Which terms of the ELBO a model optimises: the full objective and the seed ablations that show
-/// why both terms are needed.
+/// Which objective a configured model trains with, as experiment files name it: the ELBO, the
+/// ablations that show why both of its terms are needed, or the importance-weighted bound. Each maps
+/// onto a <see cref="Objectives.TrainingObjective"/> (<see cref="VaeConfig.BuildObjective"/>).
 /// </summary>
 public enum Objective
 {
@@ -22,6 +23,9 @@ public enum Objective
 
     /// <summary>A plain autoencoder: z = μ (no sampling) and no KL in the loss (KL is still reported).</summary>
     DeterministicAutoencoder,
+
+    /// <summary>The importance-weighted bound with <see cref="VaeConfig.Samples"/> samples per image (Burda et al. 2016).</summary>
+    ImportanceWeighted,
 }
 
 /// <summary>Encoder/decoder network family.</summary>

@@ -1,12 +1,21 @@
+using System.Reflection;
+using System.Text.Json;
 using System.Text.Json.Serialization;
 using Workbench.Models.Kl;
+using Workbench.Models.Likelihoods;
+using Workbench.Models.Objectives;
+using Workbench.Models.Parts;
+using Workbench.Models.Priors;
+using Workbench.Tensors;
 
 namespace Workbench.Models;
 
 /// <summary>
-/// Configuration of a vanilla VAE (Kingma &amp; Welling 2014). Variants inherit and add only what
-/// differs: <see cref="BetaVaeConfig"/> (β and KL schedules), <see cref="ConditionalVaeConfig"/>
-/// (class conditioning). The defaults are the classic PyTorch example: 784-400-20, ReLU, Bernoulli.
+/// Configuration of a vanilla VAE (Kingma &amp; Welling 2014): the declarative way to build the shipped
+/// variants, mapped onto composed parts by <see cref="Build"/>. Variants inherit and add only what
+/// differs: <see cref="BetaVaeConfig"/> (β), <see cref="ConditionalVaeConfig"/> (class conditioning).
+/// The defaults are the classic PyTorch example: 784-400-20, ReLU, Bernoulli, N(0, I) prior.
+/// The <c>"variant"</c> names below are the only list of variants.
 /// </summary>
 [JsonPolymorphic(TypeDiscriminatorPropertyName = "variant")]
 [JsonDerivedType(typeof(VaeConfig), "vae")]
@@ -47,8 +56,62 @@ public record VaeConfig
     /// <summary>How the KL enters the loss; null means weight 1 (the plain ELBO).</summary>
     public KlPenalty? KlPenalty { get; init; }
 
+    /// <summary>k, the samples per image of the importance-weighted objective (1 for every other objective).</summary>
+    public int Samples { get; init; } = 1;
+
+    /// <summary>The prior p(z); null means N(0, I).</summary>
+    public PriorConfig? Prior { get; init; }
+
     /// <summary>Number of pixels per image.</summary>
     [JsonIgnore] public int Pixels => ImageHeight * ImageWidth;
+
+    /// <summary>What the model is conditioned on besides the image.</summary>
+    [JsonIgnore] public virtual Conditioning Conditioning => Conditioning.None;
+
+    /// <summary>The most latent dimensions, hidden units or channels a configuration may ask for.</summary>
+    public const int MaxWidth = 1 << 16;
+
+    /// <summary>Options that serialize a configuration the same way every time (checkpoints compare them).</summary>
+    public static readonly JsonSerializerOptions JsonOptions = new() { NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals };
+
+    /// <summary>The <c>"variant"</c> names experiment files use, in declaration order.</summary>
+    public static IReadOnlyList<string> VariantNames { get; } =
+        typeof(VaeConfig).GetCustomAttributes<JsonDerivedTypeAttribute>().Select(a => (string)a.TypeDiscriminator!).ToArray();
+
+    /// <summary>This configuration's <c>"variant"</c> name.</summary>
+    [JsonIgnore]
+    public string VariantName =>
+        (string)typeof(VaeConfig).GetCustomAttributes<JsonDerivedTypeAttribute>().First(a => a.DerivedType == GetType()).TypeDiscriminator!;
+
+    /// <summary>
+    /// Composes the model this configuration describes: a <see cref="GaussianEncoder"/> and a
+    /// <see cref="ConcatDecoder"/> over the MLP or conv networks, the likelihood, the prior and the
+    /// objective. Parameters are drawn from <paramref name="rng"/> in the order encoder, μ and log σ²
+    /// heads, decoder, prior.
+    /// </summary>
+    public virtual VariationalAutoencoder Build(Rng rng)
+    {
+        Validate();
+        int conditionSize = Conditioning.Size;
+        bool mlp = Architecture == Architecture.Mlp;
+        var (body, features) = Networks.EncoderBody(this, mlp ? Pixels + conditionSize : Pixels, rng);
+        var encoder = new GaussianEncoder(body, features, LatentSize, conditionSize, rng, conditionAfterBody: !mlp);
+        var decoder = new ConcatDecoder(Networks.Decoder(this, LatentSize + conditionSize, rng));
+        var likelihood = Likelihoods.Likelihood.Create(Likelihood, Pixels, GaussianSigma);
+        var prior = (Prior ?? new StandardNormalPriorConfig()).Build(LatentSize, Pixels, rng);
+        return new VariationalAutoencoder(encoder, decoder, LatentSize, ImageHeight, ImageWidth, prior, likelihood, BuildObjective(), Conditioning, this);
+    }
+
+    /// <summary>The training objective <see cref="Objective"/> names, with the KL penalty in force.</summary>
+    public TrainingObjective BuildObjective() => Objective switch
+    {
+        Objective.Elbo => new ElboObjective(ResolveKlPenalty()),
+        Objective.ReconstructionOnly => new ReconstructionOnlyObjective(),
+        Objective.KlOnly => new KlOnlyObjective(ResolveKlPenalty()),
+        Objective.DeterministicAutoencoder => new AutoencoderObjective(),
+        Objective.ImportanceWeighted => new ImportanceWeightedObjective(Samples),
+        _ => throw new ArgumentOutOfRangeException(nameof(Objective), Objective, "unknown objective"),
+    };
 
     /// <summary>The KL penalty in force, after the objective's overrides.</summary>
     public virtual KlPenalty ResolveKlPenalty() => Objective switch
@@ -60,9 +123,9 @@ public record VaeConfig
     /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid field.</summary>
     public virtual void Validate()
     {
-        Require(ImageHeight > 0 && ImageWidth > 0, nameof(ImageHeight), "image size must be positive");
-        Require(LatentSize > 0, nameof(LatentSize), "must be positive");
-        Require(HiddenSizes.All(h => h > 0), nameof(HiddenSizes), "every width must be positive");
+        Require(ImageHeight > 0 && ImageWidth > 0 && ImageHeight <= 4096 && ImageWidth <= 4096, nameof(ImageHeight), "image sides must be in [1, 4096]");
+        Require(LatentSize > 0 && LatentSize <= MaxWidth, nameof(LatentSize), $"must be in [1, {MaxWidth}]; got {LatentSize}");
+        Require(HiddenSizes.All(h => h > 0 && h <= MaxWidth), nameof(HiddenSizes), $"every width must be in [1, {MaxWidth}]");
         Require(Architecture != Architecture.Mlp || HiddenSizes.Length > 0, nameof(HiddenSizes), "an MLP needs at least one hidden layer");
         Require(Architecture != Architecture.Conv || (ConvChannels.Length > 0 && ConvChannels.All(c => c > 0)),
             nameof(ConvChannels), "the conv architecture needs at least one convolution, each with a positive channel count");
@@ -70,6 +133,13 @@ public record VaeConfig
             nameof(ConvChannels), $"{ConvChannels.Length} stride-2 convolutions need image sides divisible by {1 << ConvChannels.Length}");
         Require(GaussianSigma > 0, nameof(GaussianSigma), "must be positive");
         Require(Networks.IsKnownActivation(Activation), nameof(Activation), $"'{Activation}' is not one of relu, leaky-relu, tanh, sigmoid");
+        Require(Samples >= 1 && Samples <= 100_000, nameof(Samples), $"must be in [1, 100000]; got {Samples}");
+        Require(Objective == Objective.ImportanceWeighted || Samples == 1, nameof(Samples),
+            "is k of the importance-weighted objective; set \"objective\": \"importance-weighted\" or leave samples at 1");
+        Require(Objective != Objective.ImportanceWeighted || KlPenalty is null, nameof(KlPenalty),
+            "the importance-weighted objective has no KL weighting; remove klPenalty");
+        Prior?.Validate();
+        Require(Prior is not VampPriorConfig || !Conditioning.IsConditional, nameof(Prior), "the VampPrior is defined for unconditional models");
     }
 
     protected static void Require(bool condition, string field, string problem)
@@ -84,16 +154,18 @@ public record VaeConfig
 /// </summary>
 public record BetaVaeConfig : VaeConfig
 {
-    /// <summary>The KL weight β (the schedule's final weight).</summary>
+    /// <summary>The KL weight β: the only source of β for this variant (a KL schedule carries its own β, so it goes with variant "vae").</summary>
     public float Beta { get; init; } = 4f;
 
     public override KlPenalty ResolveKlPenalty() =>
-        Objective == Objective.Elbo && KlPenalty is null ? new WeightedKl(new ConstantKlWeight(Beta)) : base.ResolveKlPenalty();
+        Objective == Objective.Elbo ? new WeightedKl(new ConstantKlWeight(Beta)) : base.ResolveKlPenalty();
 
     public override void Validate()
     {
         base.Validate();
-        Require(Beta >= 0, nameof(Beta), "must be non-negative");
+        Require(float.IsFinite(Beta) && Beta >= 0, nameof(Beta), $"must be a finite number ≥ 0; got {Beta}");
+        Require(KlPenalty is null, nameof(KlPenalty),
+            "beta-vae takes β from \"beta\" alone; for a KL schedule, free bits or capacity annealing use variant \"vae\" with klPenalty (whose schedule carries β)");
     }
 }
 
@@ -106,9 +178,11 @@ public record ConditionalVaeConfig : VaeConfig
     /// <summary>Number of classes (length of the one-hot condition).</summary>
     public int Classes { get; init; } = 10;
 
+    public override Conditioning Conditioning => new(Classes);
+
     public override void Validate()
     {
         base.Validate();
-        Require(Classes > 1, nameof(Classes), "needs at least two classes");
+        Require(Classes > 1 && Classes <= MaxWidth, nameof(Classes), $"must be in [2, {MaxWidth}]; got {Classes}");
     }
 }

@@ -1,39 +1,51 @@
+using Workbench.Models.Posteriors;
 using Workbench.Tensors;
 
 namespace Workbench.Models;
 
+/// <summary>One minibatch for a VAE's forward pass.</summary>
+/// <param name="Images">x, flattened images in [0, 1]. (B, D)</param>
+/// <param name="Noise">ε ~ N(0, I) for the latent samples: (B·k, latent) for an objective that draws k samples per image
+/// (<see cref="Objectives.TrainingObjective.SamplesPerImage"/>), image-major. Passing it makes a pass exactly reproducible.</param>
+/// <param name="Condition">What the model is conditioned on, e.g. one-hot labels (B, classes); null for an unconditional model.</param>
+/// <param name="Progress">Where training is (KL schedules read it); null outside training, where the final weight applies.</param>
+public sealed record VaeBatch(Tensor Images, Tensor Noise, Tensor? Condition = null, TrainingProgress? Progress = null);
+
 /// <summary>
-/// Everything one forward pass of a VAE variant computes. Scalar terms are batch means in nats per
-/// image; <see cref="Loss"/> is what the optimizer minimises.
+/// Everything one forward pass of a VAE computes. Scalar terms are batch means in nats per image;
+/// <see cref="Loss"/> is what the optimizer minimises.
 /// </summary>
-/// <param name="Loss">The objective: reconstruction weight · <see cref="ReconstructionTerm"/> + the KL penalty. Scalar.</param>
-/// <param name="ReconstructionTerm">E_q[−log p(x|z)], one sample of z per image. Scalar, nats/image.</param>
-/// <param name="KlTerm">KL(q(z|x) ‖ N(0, I)) in closed form. Scalar, nats/image.</param>
-/// <param name="KlPerDimension">The KL of each latent dimension, averaged over the batch. (latent)</param>
+/// <param name="Loss">The objective's value: for the ELBO, reconstruction + the KL penalty; for the importance-weighted objective, −L_k. Scalar.</param>
+/// <param name="ReconstructionTerm">E_q[−log p(x|z)] over the pass's samples of z. Scalar, nats/image.</param>
+/// <param name="KlTerm">KL(q(z|x) ‖ p(z)): in closed form when <see cref="KlIsAnalytic"/>, else the Monte-Carlo estimate log q(z|x) − log p(z) at the sampled z. Scalar, nats/image.</param>
+/// <param name="KlPerDimension">The KL of each latent dimension averaged over the batch, (latent); null when the KL has no per-dimension closed form.</param>
+/// <param name="KlIsAnalytic">Whether the KL was computed in closed form (true) or estimated by Monte Carlo (false).</param>
 /// <param name="KlWeight">The weight applied to the KL this step (β times the schedule; for capacity annealing, γ).</param>
 /// <param name="KlTarget">Capacity annealing's target C for this step, in nats; null for other objectives.</param>
-/// <param name="Z">The latent sample fed to the decoder. (B, latent)</param>
-/// <param name="Mean">μ of q(z|x). (B, latent)</param>
-/// <param name="LogVariance">log σ² of q(z|x). (B, latent)</param>
-/// <param name="Reconstruction">The decoder output: Bernoulli logits, or the Gaussian mean pre-activation. (B, D)</param>
-/// <param name="ReconstructionPerImage">−log p(x|z) per image. (B)</param>
+/// <param name="Posterior">q(z|x) of each image.</param>
+/// <param name="Z">The latent samples fed to the decoder. (B·k, latent)</param>
+/// <param name="Reconstruction">The decoder output: Bernoulli logits, or the Gaussian mean pre-activation. (B·k, D)</param>
+/// <param name="ReconstructionPerImage">−log p(x|z) per sample. (B·k)</param>
 /// <param name="KlPerImage">KL per image. (B)</param>
 public sealed record VaeOutput(
     Tensor Loss,
     Tensor ReconstructionTerm,
     Tensor KlTerm,
-    Tensor KlPerDimension,
+    Tensor? KlPerDimension,
+    bool KlIsAnalytic,
     float KlWeight,
     float? KlTarget,
+    Posterior Posterior,
     Tensor Z,
-    Tensor Mean,
-    Tensor LogVariance,
     Tensor Reconstruction,
     Tensor ReconstructionPerImage,
     Tensor KlPerImage)
 {
     /// <summary>The negative ELBO per image (reconstruction + KL with weight 1), whatever the training objective.</summary>
     public float NegativeElbo => ReconstructionTerm.Item() + KlTerm.Item();
+
+    /// <summary>μ of q(z|x). (B, latent)</summary>
+    public Tensor Mean => Posterior.Mean;
 }
 
 /// <summary>Where training is: schedules read it to pick this step's KL weight.</summary>

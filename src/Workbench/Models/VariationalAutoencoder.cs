@@ -1,156 +1,197 @@
-using Workbench.Models.Kl;
 using Workbench.Models.Likelihoods;
+using Workbench.Models.Objectives;
+using Workbench.Models.Parts;
+using Workbench.Models.Posteriors;
+using Workbench.Models.Priors;
 using Workbench.NN;
 using Workbench.Tensors;
 
 namespace Workbench.Models;
 
 /// <summary>
-/// The VAE of Kingma &amp; Welling (2014): a Gaussian encoder q(z|x) = N(μ(x), diag σ²(x)), the
-/// reparameterization z = μ + σ ⊙ ε with ε ~ N(0, I), a decoder p(x|z) and the prior N(0, I).
-/// Variants override only where their maths differs: the KL penalty (<see cref="VaeConfig.ResolveKlPenalty"/>),
-/// the conditioning inputs (<see cref="ConditionalVae"/>), or the latent sample (the deterministic autoencoder).
+/// A variational autoencoder composed from replaceable parts (Kingma &amp; Welling 2014): an encoder
+/// producing q(z|x[, y]), a prior p(z), a decoder and a likelihood p(x|z[, y]), trained with a
+/// <see cref="TrainingObjective"/>. Every evaluator goes through the parts' log-densities
+/// (<see cref="Kl"/>, <see cref="ImportanceSample"/>), so a new prior or posterior family is right
+/// everywhere at once. <see cref="VaeConfig.Build"/> composes the shipped variants; a notebook can
+/// pass its own parts, or subclass and override <see cref="Encode"/>, <see cref="Decode"/> or
+/// <see cref="Forward(VaeBatch)"/>.
 /// </summary>
-public class VariationalAutoencoder : Module
+/// <remarks>State-dict names: "encoder.…", "decoder.…", "likelihood.…", "prior.…".</remarks>
+public class VariationalAutoencoder : Module<VaeBatch, VaeOutput>
 {
-    private readonly Module _encoderBody;
-    private readonly Linear _meanHead, _logVarianceHead;
-    private readonly Module _decoder;
-    private readonly KlPenalty _klPenalty;
-
-    public VariationalAutoencoder(VaeConfig config, Rng rng)
+    /// <param name="encoder">x (B, D) [and condition (B, C)] → q(z|x), one distribution per image over <paramref name="latentSize"/> dimensions.</param>
+    /// <param name="decoder">z (B, latent) [and condition] → the decoder output the likelihood reads, (B, D).</param>
+    /// <param name="prior">p(z); null for N(0, I).</param>
+    /// <param name="likelihood">p(x|z); null for independent Bernoulli pixels.</param>
+    /// <param name="objective">What training minimises; null for the ELBO with weight 1.</param>
+    /// <param name="conditioning">What the model is conditioned on besides x; null for nothing.</param>
+    /// <param name="config">The configuration the parts were built from, when they were (saved with checkpoints).</param>
+    public VariationalAutoencoder(
+        Module<EncoderInput, Posterior> encoder,
+        Module<DecoderInput, Tensor> decoder,
+        int latentSize,
+        int imageHeight = 28,
+        int imageWidth = 28,
+        Prior? prior = null,
+        Likelihood? likelihood = null,
+        TrainingObjective? objective = null,
+        Conditioning? conditioning = null,
+        VaeConfig? config = null)
     {
-        config.Validate();
+        ArgumentNullException.ThrowIfNull(encoder);
+        ArgumentNullException.ThrowIfNull(decoder);
+        if (latentSize < 1) throw new ArgumentOutOfRangeException(nameof(latentSize), latentSize, "The latent space needs at least one dimension.");
+        if (imageHeight < 1 || imageWidth < 1) throw new ArgumentOutOfRangeException(nameof(imageHeight), $"Image sides must be positive; got {imageHeight}×{imageWidth}.");
+        LatentSize = latentSize;
+        ImageHeight = imageHeight;
+        ImageWidth = imageWidth;
+        Conditioning = conditioning ?? Conditioning.None;
+        Objective = objective ?? new ElboObjective();
         Config = config;
-        _klPenalty = config.ResolveKlPenalty();
-        int conditionSize = ConditionSize;
-        int encoderInput = config.Architecture == Architecture.Mlp ? config.Pixels + conditionSize : config.Pixels;
-        (_encoderBody, int features) = Networks.EncoderBody(config, encoderInput, rng);
-        int headInput = config.Architecture == Architecture.Mlp ? features : features + conditionSize;
-        _meanHead = new Linear(headInput, config.LatentSize, rng);
-        _logVarianceHead = new Linear(headInput, config.LatentSize, rng);
-        _decoder = Networks.Decoder(config, config.LatentSize + conditionSize, rng);
-        Likelihood = Likelihoods.Likelihood.Create(config.Likelihood, config.Pixels, config.GaussianSigma);
-
-        RegisterModule("encoder", _encoderBody);
-        RegisterModule("fc_mu", _meanHead);
-        RegisterModule("fc_logvar", _logVarianceHead);
-        RegisterModule("decoder", _decoder);
-        RegisterModule("likelihood", Likelihood);
+        Encoder = RegisterModule("encoder", encoder);
+        Decoder = RegisterModule("decoder", decoder);
+        Likelihood = RegisterModule("likelihood", likelihood ?? new BernoulliLikelihood());
+        Prior = RegisterModule("prior", prior ?? new StandardNormalPrior(latentSize));
+        Prior.Attach(this);
     }
 
-    /// <summary>The configuration this model was built from.</summary>
-    public VaeConfig Config { get; }
+    /// <summary>Creates the model a configuration describes (<see cref="VaeConfig.Build"/>).</summary>
+    public static VariationalAutoencoder Create(VaeConfig config, Rng rng) => config.Build(rng);
+
+    public Module<EncoderInput, Posterior> Encoder { get; }
+    public Module<DecoderInput, Tensor> Decoder { get; }
 
     /// <summary>p(x|z).</summary>
     public Likelihood Likelihood { get; }
 
-    /// <summary>Length of the conditioning vector joined to encoder and decoder inputs (0 when unconditional).</summary>
-    protected virtual int ConditionSize => 0;
+    /// <summary>p(z).</summary>
+    public Prior Prior { get; }
 
-    /// <summary>q(z|x): (B, D) images (and optional (B, classes) condition) → μ, log σ², each (B, latent).</summary>
-    public (Tensor Mean, Tensor LogVariance) Encode(Tensor images, Tensor? condition = null)
+    /// <summary>What training minimises.</summary>
+    public TrainingObjective Objective { get; }
+
+    /// <summary>What the model is conditioned on besides the image.</summary>
+    public Conditioning Conditioning { get; }
+
+    /// <summary>The configuration the model was built from; null for a model composed by hand.</summary>
+    public VaeConfig? Config { get; }
+
+    public int LatentSize { get; }
+    public int ImageHeight { get; }
+    public int ImageWidth { get; }
+
+    /// <summary>D = height · width.</summary>
+    public int Pixels => ImageHeight * ImageWidth;
+
+    /// <summary>q(z|x[, y]) for images (B, D) and the optional condition (B, C).</summary>
+    public virtual Posterior Encode(Tensor images, Tensor? condition = null)
     {
-        if (images.Rank != 2 || images.Dim(1) != Config.Pixels)
-            throw new ArgumentException($"This model takes images of shape (B, {Config.Pixels}) ({Config.ImageHeight}×{Config.ImageWidth} pixels, flattened); got {Tensor.ShapeText(images.Dims)}.");
-        RequireCondition(condition);
-        var input = Config.Architecture == Architecture.Mlp && condition is not null ? Tensor.Concat([images, condition], 1) : images;
-        var features = _encoderBody.Forward(input);
-        if (Config.Architecture == Architecture.Conv && condition is not null) features = Tensor.Concat([features, condition], 1);
-        return (_meanHead.Forward(features), _logVarianceHead.Forward(features));
+        if (images.Rank != 2 || images.Dim(1) != Pixels)
+            throw new ArgumentException($"This model takes images of shape (B, {Pixels}) ({ImageHeight}×{ImageWidth} pixels, flattened); got {Tensor.ShapeText(images.Dims)}.");
+        Conditioning.Check(condition, images.Dim(0));
+        return Encoder.Forward(new EncoderInput(images, condition));
     }
 
     /// <summary>The decoder output for latents (B, latent): logits or the Gaussian mean pre-activation, (B, D).</summary>
-    public Tensor Decode(Tensor z, Tensor? condition = null)
+    public virtual Tensor Decode(Tensor z, Tensor? condition = null)
     {
-        RequireCondition(condition);
-        return _decoder.Forward(condition is null ? z : Tensor.Concat([z, condition], 1));
+        if (z.Rank != 2 || z.Dim(1) != LatentSize)
+            throw new ArgumentException($"Latents must have shape (B, {LatentSize}); got {Tensor.ShapeText(z.Dims)}.");
+        Conditioning.Check(condition, z.Dim(0));
+        return Decoder.Forward(new DecoderInput(z, condition));
     }
 
     /// <summary>E[x|z] in pixel units, (B, D): what samples and reconstructions look like.</summary>
     public Tensor DecodeMean(Tensor z, Tensor? condition = null) => Likelihood.Mean(Decode(z, condition));
 
-    /// <summary>z = μ + exp(½ log σ²) ⊙ ε; the deterministic autoencoder uses z = μ.</summary>
-    protected virtual Tensor SampleLatent(Tensor mean, Tensor logVariance, Tensor noise) =>
-        Config.Objective == Objective.DeterministicAutoencoder ? mean : mean + (logVariance * 0.5f).Exp() * noise;
+    /// <summary>Reconstructions E[x | z = E_q[z]] of images (B, D) → (B, D), without sampling.</summary>
+    public Tensor Reconstruct(Tensor images, Tensor? condition = null) => DecodeMean(Encode(images, condition).Mean, condition);
 
     /// <summary>
-    /// One forward pass with its loss. <paramref name="noise"/> is ε ~ N(0, I) of shape (B, latent);
-    /// pass it to reproduce a pass exactly, or use the overload that draws it from an <see cref="Rng"/>.
+    /// KL(q(z|x) ‖ p(z)) per image: in closed form when the prior has one for this posterior family
+    /// (<see cref="Prior.AnalyticKl"/>), else the one-sample Monte-Carlo estimate log q(z|x) − log p(z)
+    /// at <paramref name="z"/> (B, latent).
     /// </summary>
-    public VaeOutput Forward(Tensor images, Tensor noise, Tensor? condition = null, TrainingProgress? progress = null)
+    public KlEstimate Kl(Posterior posterior, Tensor z)
     {
-        var (mean, logVariance) = Encode(images, condition);                       // (B, latent) each
-        if (noise.Rank != 2 || noise.Dim(0) != mean.Dim(0) || noise.Dim(1) != mean.Dim(1))
-            throw new ArgumentException($"The noise ε must have shape {Tensor.ShapeText(mean.Dims)} (B, latent); got {Tensor.ShapeText(noise.Dims)}.");
-        var z = SampleLatent(mean, logVariance, noise);                          // (B, latent)
-        // KL-only: the reconstruction term must not reach the encoder, so the decoder sees z cut from the graph.
-        var decoded = Decode(Config.Objective == Objective.KlOnly ? z.Detach() : z, condition); // (B, D)
-
-        var reconstructionPerImage = Likelihood.NegativeLogLikelihood(decoded, images); // (B)
-        var klElements = Losses.GaussianKlToStandardNormal(mean, logVariance, Reduction.None); // (B, latent)
-        var klPerImage = klElements.Sum(1);                                       // (B)
-        var klPerDimension = klElements.Mean(0);                                  // (latent)
-        var reconstructionTerm = reconstructionPerImage.Mean();
-        var klTerm = klPerImage.Mean();
-
-        var (penalty, weight, target) = _klPenalty.Apply(klPerDimension, klTerm, progress);
-        var loss = reconstructionTerm + penalty;
-        return new VaeOutput(loss, reconstructionTerm, klTerm, klPerDimension, weight, target,
-            z, mean, logVariance, decoded, reconstructionPerImage, klPerImage);
+        if (Prior.AnalyticKl(posterior) is { } elements)                                      // (B, latent)
+            return new KlEstimate(elements.Sum(1), elements.Mean(0), IsAnalytic: true);
+        return new KlEstimate(posterior.LogDensity(z) - Prior.LogDensity(z), null, IsAnalytic: false);
     }
 
-    /// <summary>One forward pass drawing ε from <paramref name="rng"/>.</summary>
+    /// <summary>
+    /// k importance samples per image and their log-weights log p(x|z) + log p(z) − log q(z|x): the
+    /// quantity behind the importance-weighted bound and objective (Burda et al. 2016), written once.
+    /// </summary>
+    /// <param name="posterior">q(z|x) of the B images.</param>
+    /// <param name="images">(B, D).</param>
+    /// <param name="noise">ε, (B·k, latent), image-major: rows b·k … b·k + k − 1 belong to image b.</param>
+    public virtual ImportanceSamples ImportanceSample(Posterior posterior, Tensor images, Tensor? condition, Tensor noise, int samplesPerImage)
+    {
+        int count = images.Dim(0);
+        if (noise.Rank != 2 || noise.Dim(0) != count * samplesPerImage || noise.Dim(1) != LatentSize)
+            throw new ArgumentException($"The noise ε must have shape ({count * samplesPerImage}, {LatentSize}) (B·k, latent); got {Tensor.ShapeText(noise.Dims)}.");
+        var repeat = new int[count * samplesPerImage];
+        for (int i = 0; i < repeat.Length; i++) repeat[i] = i / samplesPerImage;            // image-major
+        var repeated = samplesPerImage == 1 ? posterior : posterior.GatherRows(repeat);
+        var repeatedImages = samplesPerImage == 1 ? images : images.GatherRows(repeat);      // (R, D), R = B·k
+        var repeatedCondition = samplesPerImage == 1 ? condition : condition?.GatherRows(repeat);
+        var z = repeated.Sample(noise);                                                      // (R, latent)
+        var decoded = Decode(z, repeatedCondition);                                          // (R, D)
+        var logLikelihood = Likelihood.LogDensity(decoded, repeatedImages);                  // (R)
+        var logPrior = Prior.LogDensity(z);
+        var logPosterior = repeated.LogDensity(z);
+        return new ImportanceSamples(logLikelihood + logPrior - logPosterior, logLikelihood, logPrior, logPosterior, z, decoded);
+    }
+
+    /// <summary>A forward pass with the model's <see cref="Objective"/>.</summary>
+    public override VaeOutput Forward(VaeBatch batch) => Objective.Forward(this, batch);
+
+    /// <summary>A forward pass with the given ε ((B·k, latent)).</summary>
+    public VaeOutput Forward(Tensor images, Tensor noise, Tensor? condition = null, TrainingProgress? progress = null) =>
+        Forward(new VaeBatch(images, noise, condition, progress));
+
+    /// <summary>A forward pass drawing ε from <paramref name="rng"/>.</summary>
     public VaeOutput Forward(Tensor images, Rng rng, Tensor? condition = null, TrainingProgress? progress = null) =>
-        Forward(images, Tensor.Randn(rng, images.Dim(0), Config.LatentSize), condition, progress);
+        Forward(images, Noise(images.Dim(0), rng), condition, progress);
 
-    /// <summary>The reconstruction mean from z = μ (no sampling): (B, D) → (B, D).</summary>
-    public override Tensor Forward(Tensor input)
-    {
-        if (ConditionSize != 0) throw new InvalidOperationException("A conditional model needs its condition: call Encode/Decode with one.");
-        return DecodeMean(Encode(input).Mean);
-    }
+    /// <summary>ε ~ N(0, I) for a batch of <paramref name="images"/>: (images · k, latent), k = the objective's samples per image.</summary>
+    public Tensor Noise(int images, Rng rng) => Tensor.Randn(rng, images * Objective.SamplesPerImage, LatentSize);
 
-    /// <summary>Images drawn from the prior: z ~ N(0, I), decoded to the likelihood mean. (count, D)</summary>
+    /// <summary>Images drawn from the prior: z ~ p(z), decoded to the likelihood mean. (count, D)</summary>
     public Tensor SamplePrior(int count, Rng rng, Tensor? condition = null)
     {
         using var _ = GradMode.NoGrad();
-        return DecodeMean(Tensor.Randn(rng, count, Config.LatentSize), condition);
+        return DecodeMean(Prior.Sample(count, rng), condition);
     }
 
-    private void RequireCondition(Tensor? condition)
-    {
-        if (ConditionSize == 0 && condition is not null)
-            throw new ArgumentException("This model is not conditional; pass no condition.");
-        if (ConditionSize != 0 && (condition is null || condition.Rank != 2 || condition.Dim(1) != ConditionSize))
-            throw new ArgumentException($"This conditional model needs a (B, {ConditionSize}) one-hot condition.");
-    }
-
-    /// <summary>Creates the model a configuration describes (the conditional one for <see cref="ConditionalVaeConfig"/>).</summary>
-    public static VariationalAutoencoder Create(VaeConfig config, Rng rng) => config switch
-    {
-        ConditionalVaeConfig c => new ConditionalVae(c, rng),
-        _ => new VariationalAutoencoder(config, rng),
-    };
-}
-
-/// <summary>
-/// Conditional VAE (Sohn et al. 2015) on class labels: q(z|x, y) and p(x|z, y) see the one-hot label;
-/// the prior stays N(0, I). Only the conditioning size differs from the VAE.
-/// </summary>
-public sealed class ConditionalVae(ConditionalVaeConfig config, Rng rng) : VariationalAutoencoder(config, rng)
-{
-    /// <summary>Number of classes.</summary>
-    public int Classes => ((ConditionalVaeConfig)Config).Classes;
-
-    protected override int ConditionSize => ((ConditionalVaeConfig)Config).Classes;
-
-    /// <summary><paramref name="count"/> samples of class <paramref name="label"/>. (count, D)</summary>
+    /// <summary>For a model conditioned on classes: <paramref name="count"/> samples of class <paramref name="label"/>. (count, D)</summary>
     public Tensor SampleClass(int label, int count, Rng rng)
     {
-        if (label < 0 || label >= Classes) throw new ArgumentOutOfRangeException(nameof(label), label, $"Class must be in [0, {Classes}).");
-        var condition = Tensor.Zeros(count, Classes);
-        for (int i = 0; i < count; i++) condition.Span[i * Classes + label] = 1f;
-        return SamplePrior(count, rng, condition);
+        if (!Conditioning.IsConditional) throw new InvalidOperationException("This model is not conditioned on classes; use SamplePrior.");
+        if (label < 0 || label >= Conditioning.Classes) throw new ArgumentOutOfRangeException(nameof(label), label, $"Class must be in [0, {Conditioning.Classes}).");
+        return SamplePrior(count, rng, Conditioning.FromLabels(Enumerable.Repeat(label, count).ToArray()));
     }
+
+    /// <summary>What the model is, for checkpoints: its configuration as JSON when it was built from one, else its module tree.</summary>
+    public string Description => Config is { } c ? System.Text.Json.JsonSerializer.Serialize(c, VaeConfig.JsonOptions) : ToString();
+
+    protected override string ExtraRepr() =>
+        $"latent={LatentSize}, image={ImageHeight}x{ImageWidth}, objective={Objective.Describe()}" + (Conditioning.IsConditional ? $", classes={Conditioning.Classes}" : "");
 }
+
+/// <summary>KL(q(z|x) ‖ p(z)) of a batch.</summary>
+/// <param name="PerImage">(B), nats.</param>
+/// <param name="PerDimension">Averaged over the batch, (latent); null for a Monte-Carlo estimate.</param>
+/// <param name="IsAnalytic">Closed form (true) or Monte Carlo (false).</param>
+public sealed record KlEstimate(Tensor PerImage, Tensor? PerDimension, bool IsAnalytic);
+
+/// <summary>Importance samples of a batch, B·k rows, image-major.</summary>
+/// <param name="LogWeights">log p(x|z) + log p(z) − log q(z|x). (B·k)</param>
+/// <param name="LogLikelihood">log p(x|z). (B·k)</param>
+/// <param name="LogPrior">log p(z). (B·k)</param>
+/// <param name="LogPosterior">log q(z|x). (B·k)</param>
+/// <param name="Z">The samples. (B·k, latent)</param>
+/// <param name="Decoded">The decoder output for each sample. (B·k, D)</param>
+public sealed record ImportanceSamples(Tensor LogWeights, Tensor LogLikelihood, Tensor LogPrior, Tensor LogPosterior, Tensor Z, Tensor Decoded);

@@ -6,13 +6,13 @@ namespace Workbench.NN;
 // Parameter-free elementwise activations as modules, so they can sit inside a Sequential.
 
 /// <summary>max(x, 0).</summary>
-public sealed class ReLU : Module
+public sealed class ReLU : Module<Tensor, Tensor>
 {
     public override Tensor Forward(Tensor input) => input.Relu();
 }
 
 /// <summary>x for x &gt; 0, slope·x otherwise (PyTorch's default slope 0.01).</summary>
-public sealed class LeakyReLU(float slope = 0.01f) : Module
+public sealed class LeakyReLU(float slope = 0.01f) : Module<Tensor, Tensor>
 {
     public float Slope { get; } = slope;
 
@@ -22,13 +22,13 @@ public sealed class LeakyReLU(float slope = 0.01f) : Module
 }
 
 /// <summary>1 / (1 + e⁻ˣ).</summary>
-public sealed class Sigmoid : Module
+public sealed class Sigmoid : Module<Tensor, Tensor>
 {
     public override Tensor Forward(Tensor input) => input.Sigmoid();
 }
 
 /// <summary>tanh x.</summary>
-public sealed class Tanh : Module
+public sealed class Tanh : Module<Tensor, Tensor>
 {
     public override Tensor Forward(Tensor input) => input.Tanh();
 }

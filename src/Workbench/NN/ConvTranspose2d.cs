@@ -8,7 +8,7 @@ namespace Workbench.NN;
 /// The weight is (in, out, k, k) as in PyTorch, and so is PyTorch's initialisation, which takes
 /// fan_in = out·k² from that layout: W ~ U(±1/√fan_in), b ~ U(±1/√fan_in).
 /// </summary>
-public sealed class ConvTranspose2d : Module
+public sealed class ConvTranspose2d : Module<Tensor, Tensor>
 {
     /// <summary>Creates the layer, drawing its initial weights from <paramref name="rng"/> (weight first, then bias).</summary>
     public ConvTranspose2d(int inChannels, int outChannels, int kernelSize, Rng rng, int stride = 1, int padding = 0, int outputPadding = 0, bool bias = true)

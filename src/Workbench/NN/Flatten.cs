@@ -6,7 +6,7 @@ namespace Workbench.NN;
 /// Merges every axis from <see cref="StartAxis"/> on into one, as PyTorch's <c>nn.Flatten</c>:
 /// (N, C, H, W) → (N, C·H·W) with the default start axis 1. A view: no copy.
 /// </summary>
-public sealed class Flatten(int startAxis = 1) : Module
+public sealed class Flatten(int startAxis = 1) : Module<Tensor, Tensor>
 {
     public int StartAxis { get; } = startAxis;
 

@@ -6,7 +6,7 @@ namespace Workbench.NN;
 /// A fully connected layer as PyTorch's <c>nn.Linear</c>: y = x·Wᵀ + b, x (B, in) → (B, out).
 /// Initialised like PyTorch: W ~ U(±1/√in), b ~ U(±1/√in).
 /// </summary>
-public sealed class Linear : Module
+public sealed class Linear : Module<Tensor, Tensor>
 {
     /// <summary>Creates the layer, drawing its initial weights from <paramref name="rng"/> (weight first, then bias).</summary>
     public Linear(int inFeatures, int outFeatures, Rng rng, bool bias = true)

@@ -4,20 +4,20 @@ using Workbench.Tensors;
 namespace Workbench.NN;
 
 /// <summary>
-/// A layer or a model: owns named parameters and named sub-modules, in registration order, and maps
-/// one tensor to another in <see cref="Forward"/>. Names compose with dots exactly as PyTorch's
-/// <c>state_dict</c> keys do ("encoder.0.weight"), so checkpoints line up with PyTorch models.
+/// A layer or a model: owns named parameters, buffers and sub-modules, in registration order. Names
+/// compose with dots exactly as PyTorch's <c>state_dict</c> keys do ("encoder.0.weight"), so
+/// checkpoints line up with PyTorch models. What a module computes is typed by
+/// <see cref="Module{TInput, TOutput}"/>: a layer maps a tensor to a tensor, a VAE maps a batch to its
+/// output record.
 /// </summary>
 public abstract class Module
 {
     private readonly List<(string Name, Tensor Parameter)> _parameters = [];
+    private readonly List<(string Name, Tensor Buffer)> _buffers = [];
     private readonly List<(string Name, Module Module)> _children = [];
 
     /// <summary>True in training mode (the default), false after <see cref="Eval"/>.</summary>
     public bool Training { get; private set; } = true;
-
-    /// <summary>The output for <paramref name="input"/>.</summary>
-    public abstract Tensor Forward(Tensor input);
 
     /// <summary>
     /// Adds a parameter under <paramref name="name"/> and returns it. A parameter must outlive every
@@ -32,6 +32,19 @@ public abstract class Module
         parameter.RequiresGrad = true;
         _parameters.Add((name, parameter));
         return parameter;
+    }
+
+    /// <summary>
+    /// Adds a buffer under <paramref name="name"/> and returns it: a tensor that belongs to the module's
+    /// state (saved and loaded with the parameters, e.g. a fixed σ) but is not trained.
+    /// </summary>
+    public Tensor RegisterBuffer(string name, Tensor tensor)
+    {
+        RequireFreshName(name);
+        var buffer = tensor.Owner is null && tensor.IsLeaf && !tensor.RequiresGrad ? tensor : new Tensor((int[])tensor.Dims.Clone(), tensor.ToArray(), null);
+        buffer.Name ??= name;
+        _buffers.Add((name, buffer));
+        return buffer;
     }
 
     /// <summary>Adds a sub-module under <paramref name="name"/> and returns it.</summary>
@@ -70,6 +83,68 @@ public abstract class Module
         foreach (var (name, child) in _children)
             foreach (var (subName, parameter) in child.NamedParameters())
                 yield return ($"{name}.{subName}", parameter);
+    }
+
+    /// <summary>Every buffer with its dotted name, this module's own first, then each child's.</summary>
+    public IEnumerable<(string Name, Tensor Buffer)> NamedBuffers()
+    {
+        foreach (var b in _buffers) yield return b;
+        foreach (var (name, child) in _children)
+            foreach (var (subName, buffer) in child.NamedBuffers())
+                yield return ($"{name}.{subName}", buffer);
+    }
+
+    /// <summary>
+    /// The module's whole state by dotted name: per module, its parameters, then its buffers, then
+    /// each child's state — PyTorch's <c>state_dict()</c> order. The tensors are the live ones.
+    /// </summary>
+    public IEnumerable<(string Name, Tensor Tensor)> NamedState()
+    {
+        foreach (var p in _parameters) yield return p;
+        foreach (var b in _buffers) yield return b;
+        foreach (var (name, child) in _children)
+            foreach (var (subName, tensor) in child.NamedState())
+                yield return ($"{name}.{subName}", tensor);
+    }
+
+    /// <summary>A copy of <see cref="NamedState"/> in memory: keep it to restore the module later with <see cref="LoadStateDict"/>.</summary>
+    public Dictionary<string, Tensor> StateDict()
+    {
+        var state = new Dictionary<string, Tensor>(StringComparer.Ordinal);
+        foreach (var (name, tensor) in NamedState())
+            state.TryAdd(name, new Tensor((int[])tensor.Dims.Clone(), tensor.ToArray(), null));
+        return state;
+    }
+
+    /// <summary>
+    /// Copies <paramref name="state"/> into this module's parameters and buffers. Every entry must be
+    /// present with its exact shape and nothing else may be given; otherwise nothing is changed and an
+    /// <see cref="InvalidDataException"/> lists the missing, unexpected and mis-shaped names.
+    /// </summary>
+    /// <param name="source">Where the state came from, for the message (a file path, "state dict").</param>
+    public void LoadStateDict(IReadOnlyDictionary<string, Tensor> state, string source = "the state dict")
+    {
+        var expected = NamedState().ToList();
+        var missing = new List<string>();
+        var mismatched = new List<string>();
+        var expectedNames = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var (name, tensor) in expected)
+        {
+            expectedNames.Add(name);
+            if (!state.TryGetValue(name, out var stored)) missing.Add(name);
+            else if (!stored.Shape.SequenceEqual(tensor.Shape))
+                mismatched.Add($"{name} (given {Tensor.ShapeText(stored.Dims)}, module {Tensor.ShapeText(tensor.Dims)})");
+        }
+        var unexpected = state.Keys.Where(n => !expectedNames.Contains(n)).ToList();
+        if (missing.Count + unexpected.Count + mismatched.Count > 0)
+        {
+            var parts = new List<string>();
+            if (missing.Count > 0) parts.Add($"missing: {string.Join(", ", missing)}");
+            if (unexpected.Count > 0) parts.Add($"unexpected: {string.Join(", ", unexpected)}");
+            if (mismatched.Count > 0) parts.Add($"shape mismatch: {string.Join(", ", mismatched)}");
+            throw new InvalidDataException($"{source} does not match the module's state; {string.Join("; ", parts)}.");
+        }
+        foreach (var (name, tensor) in expected) tensor.CopyFrom(state[name]);
     }
 
     /// <summary>Every distinct parameter tensor once (what an optimizer should update), in <see cref="NamedParameters"/> order.</summary>
@@ -117,7 +192,17 @@ public abstract class Module
     {
         if (string.IsNullOrEmpty(name) || name.Contains('.'))
             throw new ArgumentException($"Invalid name '{name}' in {GetType().Name}: names must be non-empty and contain no '.'.", nameof(name));
-        if (_parameters.Exists(p => p.Name == name) || _children.Exists(c => c.Name == name))
-            throw new ArgumentException($"{GetType().Name} already has a parameter or module named '{name}'.", nameof(name));
+        if (_parameters.Exists(p => p.Name == name) || _buffers.Exists(b => b.Name == name) || _children.Exists(c => c.Name == name))
+            throw new ArgumentException($"{GetType().Name} already has a parameter, buffer or module named '{name}'.", nameof(name));
     }
+}
+
+/// <summary>
+/// A module with a typed forward pass, as TorchSharp's <c>Module&lt;T, TResult&gt;</c>: layers are
+/// <c>Module&lt;Tensor, Tensor&gt;</c>; a model's forward returns its own record.
+/// </summary>
+public abstract class Module<TInput, TOutput> : Module
+{
+    /// <summary>The output for <paramref name="input"/>.</summary>
+    public abstract TOutput Forward(TInput input);
 }

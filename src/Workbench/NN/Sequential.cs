@@ -8,17 +8,17 @@ namespace Workbench.NN;
 /// Modules applied one after another, as PyTorch's <c>nn.Sequential</c>: children are named "0", "1", …
 /// so parameter names read "0.weight", "2.bias", exactly like PyTorch's state_dict keys.
 /// </summary>
-public sealed class Sequential : Module, IEnumerable<Module>
+public sealed class Sequential : Module<Tensor, Tensor>, IEnumerable<Module<Tensor, Tensor>>
 {
-    private readonly List<Module> _layers = [];
+    private readonly List<Module<Tensor, Tensor>> _layers = [];
 
-    public Sequential(params Module[] layers)
+    public Sequential(params Module<Tensor, Tensor>[] layers)
     {
         foreach (var layer in layers) Add(layer);
     }
 
     /// <summary>Appends <paramref name="layer"/> under the next index; returns this container.</summary>
-    public Sequential Add(Module layer)
+    public Sequential Add(Module<Tensor, Tensor> layer)
     {
         RegisterModule(_layers.Count.ToString(CultureInfo.InvariantCulture), layer);
         _layers.Add(layer);
@@ -29,7 +29,7 @@ public sealed class Sequential : Module, IEnumerable<Module>
     public int Count => _layers.Count;
 
     /// <summary>The layer at <paramref name="index"/> (negative counts from the end, as in Python).</summary>
-    public Module this[int index]
+    public Module<Tensor, Tensor> this[int index]
     {
         get
         {
@@ -48,7 +48,7 @@ public sealed class Sequential : Module, IEnumerable<Module>
         return x;
     }
 
-    public IEnumerator<Module> GetEnumerator() => _layers.GetEnumerator();
+    public IEnumerator<Module<Tensor, Tensor>> GetEnumerator() => _layers.GetEnumerator();
 
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 }

@@ -6,7 +6,7 @@ namespace Workbench.NN;
 /// Splits every axis after the batch axis into <see cref="Shape"/>: (N, F) → (N, shape…), the inverse of
 /// <see cref="Flatten"/> (PyTorch's <c>nn.Unflatten(1, shape)</c>). One entry may be −1 (inferred). A view: no copy.
 /// </summary>
-public sealed class Unflatten : Module
+public sealed class Unflatten : Module<Tensor, Tensor>
 {
     private readonly int[] _shape;
 

@@ -56,11 +56,11 @@ public static partial class Lab
     /// <summary>The runs' test-set numbers in one table: reconstruction, KL, −ELBO, mean posterior σ and active units.</summary>
     public static HtmlTable Compare(IEnumerable<LabRun> runs, ImageDataset test, string? caption = "Test set, nats per image")
     {
-        var table = new HtmlTable(["run", "objective", "KL penalty", "latent", "reconstruction", "KL", "−ELBO", "mean posterior σ", "active units"], caption);
+        var table = new HtmlTable(["run", "objective", "latent", "reconstruction", "KL", "−ELBO", "mean posterior σ", "active units"], caption);
         foreach (var r in runs)
         {
             var t = RequireTest(r);
-            table.AddRow(r.Name, r.Config.Objective, r.KlPenalty, r.Config.LatentSize, t.Reconstruction, t.Kl, t.NegativeElbo,
+            table.AddRow(r.Name, r.Objective, r.Model.LatentSize, t.Reconstruction, t.Kl, t.NegativeElbo,
                 r.MeanPosteriorSigma, Evaluation.ActiveUnits.Evaluate(r.Model, test).Count);
         }
         return table;
@@ -73,9 +73,8 @@ public static partial class Lab
     public static ConditionalGenerationResult ConditionalAccuracy(VariationalAutoencoder model, ImageDataset train, ImageDataset test,
         int samplesPerClass = 100, int classifierHidden = 128, int classifierEpochs = 3, ulong seed = 0)
     {
-        var cvae = RequireConditional(model);
         var classifier = ImageClassifier.Train(train, classifierHidden, classifierEpochs, seed: seed + 1);
-        return ConditionalGenerationCheck.Evaluate(cvae, classifier, samplesPerClass, seed, classifier.Accuracy(test));
+        return ConditionalGenerationCheck.Evaluate(model, classifier, samplesPerClass, seed, classifier.Accuracy(test));
     }
 
     private static ElboEvaluation RequireTest(LabRun run) =>

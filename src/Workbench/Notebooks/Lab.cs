@@ -47,10 +47,23 @@ public static partial class Lab
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(train);
-        name ??= DefaultName(config);
+        return Train(config.Build(new Rng(options.Seed)), options, train, test, name ?? DefaultName(config));
+    }
+
+    /// <summary>
+    /// Trains a model composed by hand (your own encoder, decoder, prior, likelihood or objective) exactly
+    /// as a configured one: same trainer, same measurements, same displays.
+    /// </summary>
+    /// <param name="optimizer">Null for Adam at <c>options.LearningRate</c>.</param>
+    public static LabRun Train(VariationalAutoencoder model, TrainingOptions options, ImageDataset train, ImageDataset? test = null,
+        string? name = null, Optim.Optimizer? optimizer = null)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(train);
+        name ??= model.Objective.Describe();
         options = options with { ShowProgress = false };
-        var model = VariationalAutoencoder.Create(config, new Rng(options.Seed));
-        var trainer = new Trainer(model, options);
+        var trainer = new Trainer(model, options, optimizer);
         trainer.EpochCompleted += m => Console.WriteLine(EpochLine(name, m, options.Epochs));
         var result = trainer.Fit(train, test);
         model.Eval();

@@ -10,7 +10,7 @@ using Workbench.Training;
 namespace Workbench.Notebooks;
 
 /// <summary>
-/// A model trained in a notebook by <see cref="Lab.Train"/>: the model, how it was trained, its
+/// A model trained in a notebook by <c>Lab.Train</c>: the model, how it was trained, its
 /// per-epoch history and its final test-set ELBO. Displays as the ELBO-component figure followed by
 /// the table of epochs. Converts implicitly to its model, so <c>Lab.Samples(run)</c> works.
 /// </summary>
@@ -33,7 +33,8 @@ public sealed class LabRun : IHtmlDisplayable
 
     public VariationalAutoencoder Model { get; }
 
-    public VaeConfig Config => Model.Config;
+    /// <summary>The configuration the model was built from; null for a model composed by hand.</summary>
+    public VaeConfig? Config => Model.Config;
 
     public TrainingOptions Options { get; }
 
@@ -46,16 +47,11 @@ public sealed class LabRun : IHtmlDisplayable
     /// <summary>Mean σ of q(z|x) on the test set (<see cref="Evaluator.MeanPosteriorSigma"/>); null without a test set.</summary>
     public double? MeanPosteriorSigma { get; }
 
-    /// <summary>The final KL weight β (the schedule's end value); NaN for capacity annealing, which has no β.</summary>
-    public double Beta => Config.ResolveKlPenalty() switch
-    {
-        WeightedKl { Schedule: var schedule } => schedule.FinalWeight,
-        FreeBits { Schedule: var schedule } => schedule.FinalWeight,
-        _ => double.NaN,
-    };
+    /// <summary>The final KL weight β (<see cref="Models.Objectives.TrainingObjective.Beta"/>); NaN where there is none (capacity annealing).</summary>
+    public double Beta => Model.Objective.Beta ?? double.NaN;
 
-    /// <summary>How the KL entered the loss, e.g. "linear warm-up to β=1 over 30 %".</summary>
-    public string KlPenalty => ExperimentRunner.Describe(Config.ResolveKlPenalty());
+    /// <summary>What the model was trained to minimise, e.g. "ELBO, linear warm-up to β=1 over 30 %".</summary>
+    public string Objective => Model.Objective.Describe();
 
     public static implicit operator VariationalAutoencoder(LabRun run) => run.Model;
 
@@ -74,6 +70,6 @@ public sealed class LabRun : IHtmlDisplayable
 
     public override string ToString() =>
         Test is { } t
-            ? $"{Name}: {Config.Objective}, latent {Config.LatentSize}, {History.Count} epochs; test −ELBO {t.NegativeElbo:F2} (rec {t.Reconstruction:F2}, KL {t.Kl:F2})"
-            : $"{Name}: {Config.Objective}, latent {Config.LatentSize}, {History.Count} epochs";
+            ? $"{Name}: {Objective}, latent {Model.LatentSize}, {History.Count} epochs; test −ELBO {t.NegativeElbo:F2} (rec {t.Reconstruction:F2}, KL {t.Kl:F2})"
+            : $"{Name}: {Objective}, latent {Model.LatentSize}, {History.Count} epochs";
 }

@@ -2,13 +2,23 @@ using Workbench.Models;
 
 namespace Workbench.Training;
 
-/// <summary>Running, image-weighted sums of an epoch's training metrics (saved in mid-epoch checkpoints).</summary>
+/// <summary>
+/// Running, image-weighted sums of an epoch's training metrics (saved in mid-epoch checkpoints). The
+/// per-dimension KL has <c>latentSize</c> entries when the model's KL has a per-dimension closed form
+/// and none otherwise.
+/// </summary>
 internal sealed class EpochSums(int latentSize)
 {
     public double Loss, Reconstruction, Kl, Images;
     public double LastKlWeight;
     public double? LastKlTarget;
     public readonly double[] KlPerDimension = new double[latentSize];
+
+    /// <summary>Whether any batch reported a per-dimension KL.</summary>
+    public bool HasPerDimension { get; private set; }
+
+    /// <summary>The epoch's mean KL per dimension; empty when the KL had no per-dimension form.</summary>
+    public float[] MeanKlPerDimension() => HasPerDimension ? KlPerDimension.Select(v => (float)(v / Images)).ToArray() : [];
 
     public void Add(VaeOutput output, int images)
     {
@@ -18,7 +28,9 @@ internal sealed class EpochSums(int latentSize)
         Images += images;
         LastKlWeight = output.KlWeight;
         LastKlTarget = output.KlTarget;
-        var perDimension = output.KlPerDimension.Span;
+        if (output.KlPerDimension is not { } perDimensionTensor) return;
+        HasPerDimension = true;
+        var perDimension = perDimensionTensor.Span;
         for (int d = 0; d < KlPerDimension.Length; d++) KlPerDimension[d] += perDimension[d] * images;
     }
 

@@ -8,7 +8,8 @@ using Workbench.Tensors;
 namespace Workbench.Training;
 
 /// <summary>
-/// Trains a VAE variant with Adam on minibatches, seeded and reproducible: the same seed and thread
+/// Trains any <see cref="VariationalAutoencoder"/> (configured or composed by hand) with its own
+/// objective on minibatches, by Adam unless another optimizer is given; seeded and reproducible: the same seed and thread
 /// count give identical metrics, and a run resumed from a checkpoint (at an epoch boundary or
 /// mid-epoch after a cancellation) continues exactly as an uninterrupted one.
 /// </summary>
@@ -24,15 +25,19 @@ public sealed class Trainer
     private readonly TrainingOptions _options;
     private readonly BufferPool _pool = new();
 
-    public Trainer(VariationalAutoencoder model, TrainingOptions options)
+    /// <param name="optimizer">Updates the model's parameters; null for Adam at <c>options.LearningRate</c>.
+    /// Its state is saved in checkpoints and restored on resume.</param>
+    public Trainer(VariationalAutoencoder model, TrainingOptions options, Optimizer? optimizer = null)
     {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         _model = model;
         _options = options;
-        Optimizer = new Adam(model.Parameters(), options.LearningRate);
+        Optimizer = optimizer ?? new Adam(model.Parameters(), options.LearningRate);
     }
 
-    /// <summary>The Adam optimizer over the model's parameters.</summary>
+    /// <summary>The optimizer over the model's parameters.</summary>
     public Optimizer Optimizer { get; }
 
     /// <summary>Raised after every optimizer step.</summary>
@@ -49,8 +54,8 @@ public sealed class Trainer
     public TrainingResult Fit(ImageDataset train, ImageDataset? test = null, CancellationToken cancellation = default)
     {
         if (train.Count == 0) throw new ArgumentException("The training set is empty.");
-        if (train.PixelCount != _model.Config.Pixels)
-            throw new ArgumentException($"The training images have {train.PixelCount} pixels but the model expects {_model.Config.Pixels} ({_model.Config.ImageHeight}×{_model.Config.ImageWidth}).");
+        if (train.PixelCount != _model.Pixels)
+            throw new ArgumentException($"The training images have {train.PixelCount} pixels but the model expects {_model.Pixels} ({_model.ImageHeight}×{_model.ImageWidth}).");
 
         var state = ResumeOrStart();
         int resumedFrom = state.Epoch;
@@ -65,12 +70,12 @@ public sealed class Trainer
         {
             var clock = Stopwatch.StartNew();
             var noise = new Rng(NoiseSeed(_options.Seed, epoch));
-            var sums = new EpochSums(_model.Config.LatentSize);
+            var sums = new EpochSums(_model.LatentSize);
             int firstBatch = 0;
             if (state.BatchInEpoch > 0 && epoch == state.Epoch + 1)
             {
                 noise.Restore(state.NoiseRngState!);
-                sums = EpochSums.FromArray(state.PartialSums!, _model.Config.LatentSize);
+                sums = EpochSums.FromArray(state.PartialSums!, _model.LatentSize);
                 firstBatch = state.BatchInEpoch;
             }
 
@@ -105,8 +110,8 @@ public sealed class Trainer
     private (double Loss, double Reconstruction, double Kl, double KlWeight) Step(Batch batch, Rng noise, TrainingProgress progress, EpochSums sums)
     {
         using var scope = TensorScope.Begin(_pool);
-        var condition = Batching.Condition(_model, batch.Labels);
-        var output = _model.Forward(batch.Images, noise, condition, progress);
+        var condition = _model.Conditioning.FromLabels(batch.Labels);
+        var output = _model.Forward(new VaeBatch(batch.Images, _model.Noise(batch.Size, noise), condition, progress));
         float loss = output.Loss.Item();
         if (!float.IsFinite(loss))
             throw Diverged($"The loss became {loss} at epoch {batch.Epoch}, step {progress.Step + 1} (reconstruction {output.ReconstructionTerm.Item()}, KL {output.KlTerm.Item()}).");
@@ -135,7 +140,7 @@ public sealed class Trainer
             TestLoss = testResult?.Loss,
             TestReconstruction = testResult?.Reconstruction,
             TestKl = testResult?.Kl,
-            KlPerDimension = testResult?.KlPerDimension ?? sums.KlPerDimension.Select(v => (float)(v / sums.Images)).ToArray(),
+            KlPerDimension = testResult?.KlPerDimension ?? sums.MeanKlPerDimension(),
             Seconds = clock.Elapsed.TotalSeconds,
         };
     }

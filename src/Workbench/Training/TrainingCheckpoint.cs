@@ -34,12 +34,12 @@ internal sealed record TrainingCheckpoint(
     public void Save(string path, VariationalAutoencoder model, Optimizer optimizer)
     {
         var tensors = new List<KeyValuePair<string, Tensor>>();
-        foreach (var (name, parameter) in model.NamedParameters()) tensors.Add(new("model." + name, parameter));
+        foreach (var (name, tensor) in model.NamedState().DistinctBy(s => s.Name)) tensors.Add(new("model." + name, tensor));
         foreach (var (name, state) in optimizer.StateTensors()) tensors.Add(new("optimizer." + name, state));
         var metadata = new Dictionary<string, string>
         {
             ["format"] = "workbench-training-checkpoint/1",
-            ["config"] = JsonSerializer.Serialize(model.Config, Json),
+            ["config"] = model.Description,
             ["progress"] = JsonSerializer.Serialize(this with { History = [] }, Json),
             ["history"] = JsonSerializer.Serialize(History, Json),
         };
@@ -52,12 +52,12 @@ internal sealed record TrainingCheckpoint(
         var file = SafeTensors.Load(path);
         if (!file.Metadata.TryGetValue("format", out var format) || format != "workbench-training-checkpoint/1")
             throw new InvalidDataException($"{path}: not a Workbench training checkpoint (metadata 'format' missing or unknown).");
-        var savedConfig = JsonSerializer.Serialize(JsonSerializer.Deserialize<VaeConfig>(file.Metadata["config"], Json), Json);
-        var currentConfig = JsonSerializer.Serialize(model.Config, Json);
+        var savedConfig = file.Metadata.GetValueOrDefault("config");
+        var currentConfig = model.Description;
         if (savedConfig != currentConfig)
             throw new InvalidDataException($"{path}: the checkpoint was trained with another model configuration:\n  saved:   {savedConfig}\n  current: {currentConfig}");
 
-        var parameters = model.NamedParameters().ToList();
+        var parameters = model.NamedState().DistinctBy(s => s.Name).ToList();
         foreach (var (name, parameter) in parameters)
         {
             if (!file.Tensors.TryGetValue("model." + name, out var saved))

@@ -1,5 +1,6 @@
 using Workbench.Evaluation;
 using Workbench.Models;
+using Workbench.Models.Posteriors;
 using Workbench.Tensors;
 using Workbench.Tests.Support;
 
@@ -10,9 +11,9 @@ public class ActiveUnitsTests
 {
     private static VariationalAutoencoder ModelWithDeadDimensions(params int[] dead)
     {
-        var model = new VariationalAutoencoder(TestData.SmallMlp(hidden: 16, latent: 5), new Rng(4));
-        var weight = model.Parameter("fc_mu.weight").Span;   // (latent 5, hidden 16)
-        var bias = model.Parameter("fc_mu.bias").Span;
+        var model = VariationalAutoencoder.Create(TestData.SmallMlp(hidden: 16, latent: 5), new Rng(4));
+        var weight = model.Parameter("encoder.fc_mu.weight").Span;   // (latent 5, hidden 16)
+        var bias = model.Parameter("encoder.fc_mu.bias").Span;
         foreach (int d in dead)
         {
             weight.Slice(d * 16, 16).Clear();

@@ -1,5 +1,6 @@
 using Workbench.Evaluation;
 using Workbench.Models;
+using Workbench.Models.Posteriors;
 using Workbench.Tensors;
 using Workbench.Tests.Support;
 
@@ -11,7 +12,7 @@ public class EvaluatorTests
     [Fact]
     public void Elbo_SameSeed_IsDeterministicAndOtherSeedDiffers()
     {
-        var model = new VariationalAutoencoder(TestData.SmallMlp(), new Rng(1));
+        var model = VariationalAutoencoder.Create(TestData.SmallMlp(), new Rng(1));
         var data = TestData.Fashion(40);
         var first = Evaluator.Elbo(model, data, batchSize: 16, seed: 3);
         var second = Evaluator.Elbo(model, data, batchSize: 16, seed: 3);
@@ -26,7 +27,7 @@ public class EvaluatorTests
     public void Elbo_UnevenBatches_EqualsImageWeightedMeanOfPerBatchForwardPasses()
     {
         var config = new BetaVaeConfig { HiddenSizes = [16], LatentSize = 4, Beta = 2f };
-        var model = new VariationalAutoencoder(config, new Rng(2));
+        var model = VariationalAutoencoder.Create(config, new Rng(2));
         var data = TestData.Fashion(50);
         var result = Evaluator.Elbo(model, data, batchSize: 16, seed: 7);
 
@@ -54,7 +55,7 @@ public class EvaluatorTests
     [Fact]
     public void Elbo_TrainingModel_RestoresTrainingModeAndLeavesNoGradients()
     {
-        var model = new VariationalAutoencoder(TestData.SmallMlp(), new Rng(1));
+        var model = VariationalAutoencoder.Create(TestData.SmallMlp(), new Rng(1));
         Evaluator.Elbo(model, TestData.Fashion(10));
         Assert.True(model.Training);
         Assert.All(model.Parameters(), p => Assert.Null(p.Grad));
@@ -67,7 +68,7 @@ public class EvaluatorTests
     public void Elbo_ConditionalModel_FeedsOneHotLabels()
     {
         var config = new ConditionalVaeConfig { HiddenSizes = [8], LatentSize = 2 };
-        var model = (ConditionalVae)VariationalAutoencoder.Create(config, new Rng(1));
+        var model = VariationalAutoencoder.Create(config, new Rng(1));
         var data = TestData.Fashion(12);
         var result = Evaluator.Elbo(model, data, seed: 5);
         var (images, labels) = data.Batch(Enumerable.Range(0, 12).ToArray());
@@ -78,7 +79,7 @@ public class EvaluatorTests
     [Fact]
     public void Elbo_ZeroBatchSize_ThrowsInsteadOfLooping()
     {
-        var model = new VariationalAutoencoder(TestData.Tiny(), new Rng(1));
+        var model = VariationalAutoencoder.Create(TestData.Tiny(), new Rng(1));
         var data = TestData.Synthetic(1, 4, 2, 3);
         Assert.Throws<ArgumentOutOfRangeException>(() => Evaluator.Elbo(model, data, batchSize: 0));
         Assert.Throws<ArgumentOutOfRangeException>(() => ActiveUnits.Evaluate(model, data, batchSize: 0));
@@ -87,7 +88,7 @@ public class EvaluatorTests
     [Fact]
     public void Elbo_WrongPixelCount_ThrowsNamingTheShape()
     {
-        var model = new VariationalAutoencoder(TestData.SmallMlp(), new Rng(1));
+        var model = VariationalAutoencoder.Create(TestData.SmallMlp(), new Rng(1));
         var error = Assert.Throws<ArgumentException>(() => Evaluator.Elbo(model, TestData.Synthetic(1, 4, 2, 3)));
         Assert.Contains("(B, 784)", error.Message);
     }
@@ -95,7 +96,7 @@ public class EvaluatorTests
     [Fact]
     public void Elbo_EmptyDataset_Throws()
     {
-        var model = new VariationalAutoencoder(TestData.Tiny(), new Rng(1));
+        var model = VariationalAutoencoder.Create(TestData.Tiny(), new Rng(1));
         var empty = TestData.Synthetic(1, 0, 2, 3);
         Assert.Throws<ArgumentException>(() => Evaluator.Elbo(model, empty));
     }

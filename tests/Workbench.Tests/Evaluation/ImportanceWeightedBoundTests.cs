@@ -1,6 +1,7 @@
 using Workbench.Data;
 using Workbench.Evaluation;
 using Workbench.Models;
+using Workbench.Models.Posteriors;
 using Workbench.Tensors;
 using Workbench.Tests.Support;
 
@@ -17,7 +18,7 @@ public class ImportanceWeightedBoundTests
 
     /// <summary>A tiny Bernoulli VAE on 2×3 images with a 2-D latent, whose marginal likelihood can be integrated.</summary>
     private static VariationalAutoencoder TwoDimensionalModel() =>
-        new(TestData.Tiny() with { LatentSize = 2, HiddenSizes = [6] }, new Rng(12));
+        VariationalAutoencoder.Create(TestData.Tiny() with { LatentSize = 2, HiddenSizes = [6] }, new Rng(12));
 
     /// <summary>Binary 2×3 images: their exact log p(x) is a probability, not a density.</summary>
     private static ImageDataset BinaryImages()
@@ -64,14 +65,15 @@ public class ImportanceWeightedBoundTests
     [Fact]
     public void LogWeights_OneImage_MatchHandComputedLogJointMinusLogPosterior()
     {
-        var model = new VariationalAutoencoder(TestData.SmallMlp(hidden: 16, latent: 4), new Rng(3));
+        var model = VariationalAutoencoder.Create(TestData.SmallMlp(hidden: 16, latent: 4), new Rng(3));
         var data = TestData.Fashion(5);
         Tensor logWeights;
         using (GradMode.NoGrad()) logWeights = ImportanceWeightedBound.LogWeights(model, data, [3], 6, new Rng(11));
         Assert.Equal(new[] { 6 }, logWeights.Shape);
 
         var (image, _) = data.Batch([3]);
-        var (meanTensor, logVarianceTensor) = model.Encode(image);
+        var posterior = (DiagonalGaussian)model.Encode(image);
+        var (meanTensor, logVarianceTensor) = (posterior.Mean, posterior.LogVariance);
         var noise = Tensor.Randn(new Rng(11), 6, 4).ToArray();
         var x = data.Image(3).ToArray();
         for (int s = 0; s < 6; s++)
@@ -102,7 +104,7 @@ public class ImportanceWeightedBoundTests
     [Fact]
     public void Evaluate_OneChunk_IsMinusMeanLogMeanExpOfLogWeights()
     {
-        var model = new VariationalAutoencoder(TestData.SmallMlp(), new Rng(3));
+        var model = VariationalAutoencoder.Create(TestData.SmallMlp(), new Rng(3));
         var data = TestData.Fashion(3);
         var result = ImportanceWeightedBound.Evaluate(model, data, samples: 5, seed: 21);
         Tensor logWeights;
@@ -119,7 +121,7 @@ public class ImportanceWeightedBoundTests
     {
         // k = 1 draws ε exactly as Evaluator.Elbo does (one batch), so the reconstruction parts cancel
         // and the rest is the single-sample KL estimate Σ_d ½(z² − ε² − log σ²).
-        var model = new VariationalAutoencoder(TestData.SmallMlp(), new Rng(6));
+        var model = VariationalAutoencoder.Create(TestData.SmallMlp(), new Rng(6));
         var data = TestData.Fashion(30);
         var bound = ImportanceWeightedBound.Evaluate(model, data, samples: 1, seed: 8);
         var elbo = Evaluator.Elbo(model, data, seed: 8);
@@ -129,7 +131,7 @@ public class ImportanceWeightedBoundTests
         var noise = Tensor.Randn(new Rng(8), 30, 4).Span;
         double sampledKl = 0;
         for (int i = 0; i < 30 * 4; i++)
-            sampledKl += 0.5 * ((double)output.Z.Span[i] * output.Z.Span[i] - (double)noise[i] * noise[i] - output.LogVariance.Span[i]) / 30;
+            sampledKl += 0.5 * ((double)output.Z.Span[i] * output.Z.Span[i] - (double)noise[i] * noise[i] - ((DiagonalGaussian)output.Posterior).LogVariance.Span[i]) / 30;
         Assert.Equal(elbo.Reconstruction + sampledKl, bound.NegativeLogLikelihoodBound, 2);
     }
 

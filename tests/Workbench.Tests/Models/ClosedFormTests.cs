@@ -1,4 +1,5 @@
 using Workbench.Models;
+using Workbench.Models.Posteriors;
 using Workbench.Models.Likelihoods;
 using Workbench.Tensors;
 using Workbench.Tests.Support;
@@ -13,17 +14,17 @@ public class ClosedFormTests
     [Fact]
     public void Forward_KlTerm_EqualsHalfSumOfMeanSquaredPlusVarianceMinusOneMinusLogVariance()
     {
-        var model = new VariationalAutoencoder(TestData.SmallMlp(hidden: 8, latent: 5), new Rng(3));
+        var model = VariationalAutoencoder.Create(TestData.SmallMlp(hidden: 8, latent: 5), new Rng(3));
         // Scale the log-variance head so σ² is far from 1 and the log σ² terms matter.
-        model.Parameter("fc_logvar.weight").Span.Clear();
-        var bias = model.Parameter("fc_logvar.bias").Span;
+        model.Parameter("encoder.fc_logvar.weight").Span.Clear();
+        var bias = model.Parameter("encoder.fc_logvar.bias").Span;
         for (int d = 0; d < bias.Length; d++) bias[d] = -2f + d;
         var images = TestData.Pixels(4, 6, 784);
         var output = model.Forward(images, new Rng(5));
 
         int batch = 6, latent = 5;
         var mean = output.Mean.Span;
-        var logVariance = output.LogVariance.Span;
+        var logVariance = ((DiagonalGaussian)output.Posterior).LogVariance.Span;
         var perImage = new double[batch];
         var perDimension = new double[latent];
         for (int b = 0; b < batch; b++)
@@ -42,8 +43,8 @@ public class ClosedFormTests
     [Fact]
     public void KlTerm_StandardNormalPosterior_IsZero()
     {
-        var model = new VariationalAutoencoder(TestData.Tiny(), new Rng(1));
-        foreach (var name in new[] { "fc_mu.weight", "fc_mu.bias", "fc_logvar.weight", "fc_logvar.bias" })
+        var model = VariationalAutoencoder.Create(TestData.Tiny(), new Rng(1));
+        foreach (var name in new[] { "encoder.fc_mu.weight", "encoder.fc_mu.bias", "encoder.fc_logvar.weight", "encoder.fc_logvar.bias" })
             model.Parameter(name).Span.Clear();
         var output = model.Forward(TestData.Pixels(2, 3, 6), new Rng(2));
         Assert.Equal(0f, output.KlTerm.Item());
@@ -133,7 +134,7 @@ public class ClosedFormTests
     public void Forward_GaussianLikelihood_ReconstructionTermIsMeanOfPerImageNll()
     {
         var config = TestData.Tiny() with { Likelihood = LikelihoodKind.GaussianFixedVariance, GaussianSigma = 0.3f };
-        var model = new VariationalAutoencoder(config, new Rng(8));
+        var model = VariationalAutoencoder.Create(config, new Rng(8));
         var images = TestData.Pixels(9, 5, 6);
         var output = model.Forward(images, new Rng(10));
         var direct = model.Likelihood.NegativeLogLikelihood(output.Reconstruction, images);
@@ -145,12 +146,12 @@ public class ClosedFormTests
     [Fact]
     public void Forward_GivenNoise_LatentIsMeanPlusStandardDeviationTimesNoise()
     {
-        var model = new VariationalAutoencoder(TestData.Tiny(), new Rng(4));
+        var model = VariationalAutoencoder.Create(TestData.Tiny(), new Rng(4));
         var noise = GradCheck.Random(5, 4, 3);
         var output = model.Forward(TestData.Pixels(6, 4, 6), noise);
         var expected = new float[12];
         for (int i = 0; i < 12; i++)
-            expected[i] = (float)(output.Mean.Span[i] + Math.Exp(0.5 * output.LogVariance.Span[i]) * noise.Span[i]);
+            expected[i] = (float)(output.Mean.Span[i] + Math.Exp(0.5 * ((DiagonalGaussian)output.Posterior).LogVariance.Span[i]) * noise.Span[i]);
         Close.Assert(expected, output.Z.Span, 1e-6, 1e-6, "z");
         // The decoder output is the decoder applied to that z.
         Close.Assert(model.Decode(output.Z).Span, output.Reconstruction.Span, 0, 0, "decoder output");
@@ -159,7 +160,7 @@ public class ClosedFormTests
     [Fact]
     public void Forward_SameRngSeed_IsReproducible()
     {
-        var model = new VariationalAutoencoder(TestData.Tiny(), new Rng(4));
+        var model = VariationalAutoencoder.Create(TestData.Tiny(), new Rng(4));
         var images = TestData.Pixels(6, 4, 6);
         var first = model.Forward(images, new Rng(99));
         var second = model.Forward(images, new Rng(99));

@@ -1,5 +1,6 @@
 using Workbench.Data;
 using Workbench.Models;
+using Workbench.Models.Posteriors;
 using Workbench.Tensors;
 using Workbench.Tests.Support;
 
@@ -13,16 +14,16 @@ public class ConditionalVaeTests
         ImageHeight = 2, ImageWidth = 3, HiddenSizes = [5], LatentSize = 2, Classes = 3, Activation = "tanh",
     };
 
-    private static ConditionalVae Model() => (ConditionalVae)VariationalAutoencoder.Create(Config(), new Rng(7));
+    private static VariationalAutoencoder Model() => VariationalAutoencoder.Create(Config(), new Rng(7));
 
     [Fact]
     public void Create_ConditionalConfig_BuildsConditionalVaeWithWiderInputs()
     {
         var model = Model();
-        Assert.Equal(3, model.Classes);
+        Assert.Equal(3, model.Conditioning.Classes);
         Assert.Equal(new[] { 5, 6 + 3 }, model.Parameter("encoder.0.weight").Shape);  // image + one-hot
         Assert.Equal(new[] { 5, 2 + 3 }, model.Parameter("decoder.0.weight").Shape);  // z + one-hot
-        Assert.Equal(new[] { 5, 6 }, new VariationalAutoencoder(TestData.Tiny() with { HiddenSizes = [5] }, new Rng(1)).Parameter("encoder.0.weight").Shape);
+        Assert.Equal(new[] { 5, 6 }, VariationalAutoencoder.Create(TestData.Tiny() with { HiddenSizes = [5] }, new Rng(1)).Parameter("encoder.0.weight").Shape);
     }
 
     [Fact]
@@ -84,15 +85,15 @@ public class ConditionalVaeTests
     {
         var model = Model();
         var images = TestData.Pixels(1, 2, 6);
-        Assert.Contains("(B, 3) one-hot condition", Assert.Throws<ArgumentException>(() => model.Forward(images, new Rng(1))).Message);
-        Assert.Contains("condition", Assert.Throws<InvalidOperationException>(() => model.Forward(images)).Message);
+        Assert.Contains("(2, 3) one-hot condition", Assert.Throws<ArgumentException>(() => model.Forward(images, new Rng(1))).Message);
+        Assert.Contains("condition", Assert.Throws<ArgumentException>(() => model.Reconstruct(images)).Message);
         Assert.Throws<ArgumentException>(() => model.Forward(images, new Rng(1), ImageDataset.OneHot([0, 1], 4)));
     }
 
     [Fact]
     public void Forward_UnconditionalGivenCondition_Throws()
     {
-        var model = new VariationalAutoencoder(TestData.Tiny(), new Rng(1));
+        var model = VariationalAutoencoder.Create(TestData.Tiny(), new Rng(1));
         var error = Assert.Throws<ArgumentException>(() => model.Forward(TestData.Pixels(1, 2, 6), new Rng(1), ImageDataset.OneHot([0, 1], 3)));
         Assert.Contains("not conditional", error.Message);
     }

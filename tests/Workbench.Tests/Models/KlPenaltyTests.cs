@@ -1,4 +1,5 @@
 using Workbench.Models;
+using Workbench.Models.Posteriors;
 using Workbench.Models.Kl;
 using Workbench.Tensors;
 using Workbench.Tests.Support;
@@ -85,7 +86,7 @@ public class KlPenaltyTests
     public void CapacityAnnealing_ThroughModel_LossIsReconstructionPlusGammaTimesDistance()
     {
         var config = TestData.Tiny() with { KlPenalty = new CapacityAnnealing(Gamma: 10f, MaxCapacity: 3f) };
-        var model = new VariationalAutoencoder(config, new Rng(2));
+        var model = VariationalAutoencoder.Create(config, new Rng(2));
         var output = model.Forward(TestData.Pixels(3, 4, 6), new Rng(4), progress: new TrainingProgress(1, 4));
         Assert.Equal(0.75f, output.KlTarget!.Value, 5);
         Assert.Equal(10f, output.KlWeight);
@@ -97,14 +98,14 @@ public class KlPenaltyTests
     private static VariationalAutoencoder FreeBitsModel(Objective objective, float lambda)
     {
         var config = TestData.Tiny(objective) with { KlPenalty = new FreeBits(lambda, new ConstantKlWeight(1.5f)) };
-        var model = new VariationalAutoencoder(config, new Rng(17));
-        var meanBias = model.Parameter("fc_mu.bias").Span;
+        var model = VariationalAutoencoder.Create(config, new Rng(17));
+        var meanBias = model.Parameter("encoder.fc_mu.bias").Span;
         meanBias[0] = 2f;
         meanBias[1] = -2f;
         meanBias[2] = 0f;
-        model.Parameter("fc_mu.weight").Span.Slice(2 * 4, 4).Fill(0.01f);      // μ_2 ≈ 0
-        model.Parameter("fc_logvar.weight").Span.Slice(2 * 4, 4).Fill(0.01f);  // σ_2² ≈ 1
-        model.Parameter("fc_logvar.bias").Span[2] = 0f;
+        model.Parameter("encoder.fc_mu.weight").Span.Slice(2 * 4, 4).Fill(0.01f);      // μ_2 ≈ 0
+        model.Parameter("encoder.fc_logvar.weight").Span.Slice(2 * 4, 4).Fill(0.01f);  // σ_2² ≈ 1
+        model.Parameter("encoder.fc_logvar.bias").Span[2] = 0f;
         return model;
     }
 
@@ -118,8 +119,8 @@ public class KlPenaltyTests
         Assert.Equal(output.ReconstructionTerm.Item() + 1.5 * kl.Sum(v => Math.Max(0.5, v)), output.Loss.Item(), 3);
         output.Loss.Backward();
 
-        var meanWeightGrad = model.Parameter("fc_mu.weight").Grad!.ToArray();     // (latent 3, hidden 4)
-        var logVarBiasGrad = model.Parameter("fc_logvar.bias").Grad!.ToArray();   // (3)
+        var meanWeightGrad = model.Parameter("encoder.fc_mu.weight").Grad!.ToArray();     // (latent 3, hidden 4)
+        var logVarBiasGrad = model.Parameter("encoder.fc_logvar.bias").Grad!.ToArray();   // (3)
         Assert.All(meanWeightGrad[8..12], g => Assert.Equal(0f, g));
         Assert.Equal(0f, logVarBiasGrad[2]);
         Assert.Contains(meanWeightGrad[..8], g => g != 0f);
@@ -140,7 +141,7 @@ public class KlPenaltyTests
     [Fact]
     public void Elbo_FullModel_GradientsMatchFiniteDifferences()
     {
-        var model = new VariationalAutoencoder(TestData.Tiny(), new Rng(19));
+        var model = VariationalAutoencoder.Create(TestData.Tiny(), new Rng(19));
         var images = TestData.Pixels(20, 4, 6);
         var noise = GradCheck.Random(21, 4, 3);
         GradCheck.AssertGradients(_ => model.Forward(images, noise).Loss, model.Parameters().ToArray());

@@ -1,4 +1,5 @@
 using Workbench.Models;
+using Workbench.Models.Posteriors;
 using Workbench.Models.Kl;
 using Workbench.Tensors;
 using Workbench.Tests.Support;
@@ -10,7 +11,7 @@ public class ObjectiveTests
 {
     private static (VariationalAutoencoder Model, VaeOutput Output) Run(VaeConfig config, ulong seed = 3)
     {
-        var model = new VariationalAutoencoder(config, new Rng(seed));
+        var model = VariationalAutoencoder.Create(config, new Rng(seed));
         var output = model.Forward(TestData.Pixels(seed + 1, 5, config.Pixels), new Rng(seed + 2));
         return (model, output);
     }
@@ -78,7 +79,7 @@ public class ObjectiveTests
         var expected = new float[3];
         for (int b = 0; b < 5; b++)
             for (int d = 0; d < 3; d++) expected[d] += output.Mean.Span[b * 3 + d] / 5f;
-        Close.Assert(expected, model.Parameter("fc_mu.bias").Grad!.Span, 1e-5, 1e-6, "∂KL/∂bias_μ");
+        Close.Assert(expected, model.Parameter("encoder.fc_mu.bias").Grad!.Span, 1e-5, 1e-6, "∂KL/∂bias_μ");
     }
 
     [Fact]
@@ -98,7 +99,7 @@ public class ObjectiveTests
     {
         var (model, output) = Run(TestData.Tiny(Objective.DeterministicAutoencoder));
         output.Loss.Backward();
-        var grad = model.Parameter("fc_logvar.weight").Grad;
+        var grad = model.Parameter("encoder.fc_logvar.weight").Grad;
         Assert.True(grad is null || grad.ToArray().All(v => v == 0f));
     }
 
@@ -115,14 +116,27 @@ public class ObjectiveTests
     }
 
     [Fact]
-    public void BetaVae_WithSchedule_UsesScheduleWeightDuringTraining()
+    public void BetaVae_WithSchedule_IsRefusedBecauseBetaWouldHaveTwoSources()
     {
         var config = new BetaVaeConfig
         {
             ImageHeight = 2, ImageWidth = 3, HiddenSizes = [4], LatentSize = 3, Beta = 4f,
+            KlPenalty = new WeightedKl(new LinearWarmup(Beta: 2f, WarmupFraction: 0.5)),
+        };
+        var error = Assert.Throws<ArgumentException>(config.Validate);
+        Assert.Contains("KlPenalty", error.Message);
+        Assert.Contains("variant \"vae\"", error.Message);
+    }
+
+    [Fact]
+    public void Schedule_DuringTraining_UsesScheduleWeightAndFinalWeightOutside()
+    {
+        var config = new VaeConfig
+        {
+            ImageHeight = 2, ImageWidth = 3, HiddenSizes = [4], LatentSize = 3,
             KlPenalty = new WeightedKl(new LinearWarmup(Beta: 4f, WarmupFraction: 0.5)),
         };
-        var model = new VariationalAutoencoder(config, new Rng(1));
+        var model = VariationalAutoencoder.Create(config, new Rng(1));
         var images = TestData.Pixels(2, 3, 6);
         var during = model.Forward(images, new Rng(3), progress: new TrainingProgress(10, 100));
         Assert.Equal(0.8f, during.KlWeight, 5);
@@ -133,7 +147,7 @@ public class ObjectiveTests
     [Fact]
     public void VaeConfig_InvalidFields_ThrowNamingTheField()
     {
-        Assert.Contains("LatentSize", Assert.Throws<ArgumentException>(() => new VariationalAutoencoder(TestData.Tiny() with { LatentSize = 0 }, new Rng(1))).Message);
+        Assert.Contains("LatentSize", Assert.Throws<ArgumentException>(() => VariationalAutoencoder.Create(TestData.Tiny() with { LatentSize = 0 }, new Rng(1))).Message);
         Assert.Contains("Activation", Assert.Throws<ArgumentException>(() => (TestData.Tiny() with { Activation = "gelu" }).Validate()).Message);
         Assert.Contains("Beta", Assert.Throws<ArgumentException>(() => new BetaVaeConfig { Beta = -1f }.Validate()).Message);
         Assert.Contains("Classes", Assert.Throws<ArgumentException>(() => new ConditionalVaeConfig { Classes = 1 }.Validate()).Message);

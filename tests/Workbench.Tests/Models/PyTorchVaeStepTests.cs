@@ -1,5 +1,6 @@
 using Workbench.IO;
 using Workbench.Models;
+using Workbench.Models.Posteriors;
 using Workbench.Tensors;
 using Workbench.Tests.Support;
 
@@ -18,8 +19,8 @@ public class PyTorchVaeStepTests
     private static readonly Dictionary<string, string> PyTorchName = new()
     {
         ["encoder.0.weight"] = "fc1.weight", ["encoder.0.bias"] = "fc1.bias",
-        ["fc_mu.weight"] = "fc21.weight", ["fc_mu.bias"] = "fc21.bias",
-        ["fc_logvar.weight"] = "fc22.weight", ["fc_logvar.bias"] = "fc22.bias",
+        ["encoder.fc_mu.weight"] = "fc21.weight", ["encoder.fc_mu.bias"] = "fc21.bias",
+        ["encoder.fc_logvar.weight"] = "fc22.weight", ["encoder.fc_logvar.bias"] = "fc22.bias",
         ["decoder.0.weight"] = "fc3.weight", ["decoder.0.bias"] = "fc3.bias",
         ["decoder.2.weight"] = "fc4.weight", ["decoder.2.bias"] = "fc4.bias",
     };
@@ -27,7 +28,7 @@ public class PyTorchVaeStepTests
     private static (IReadOnlyDictionary<string, Tensor> Fixture, VariationalAutoencoder Model, VaeOutput Output) RunStep()
     {
         var fixture = SafeTensors.Load(Path.Combine(AppContext.BaseDirectory, "Fixtures", "vae_step.safetensors")).Tensors;
-        var model = new VariationalAutoencoder(new VaeConfig(), new Rng(123));
+        var model = VariationalAutoencoder.Create(new VaeConfig(), new Rng(123));
         foreach (var (name, parameter) in model.NamedParameters())
         {
             var source = fixture[PyTorchName[name]];
@@ -50,7 +51,7 @@ public class PyTorchVaeStepTests
     [Fact]
     public void NamedParameters_DefaultConfig_MapOneToOneOntoPyTorchKeys()
     {
-        var model = new VariationalAutoencoder(new VaeConfig(), new Rng(1));
+        var model = VariationalAutoencoder.Create(new VaeConfig(), new Rng(1));
         Assert.Equal(PyTorchName.Keys.Order(), model.NamedParameters().Select(p => p.Name).Order());
     }
 
@@ -59,7 +60,7 @@ public class PyTorchVaeStepTests
     {
         var (fixture, _, output) = RunStep();
         AssertClose(fixture["mu"].Span, output.Mean.Span, "mu");
-        AssertClose(fixture["logvar"].Span, output.LogVariance.Span, "logvar");
+        AssertClose(fixture["logvar"].Span, ((DiagonalGaussian)output.Posterior).LogVariance.Span, "logvar");
         AssertClose(fixture["z"].Span, output.Z.Span, "z");
         AssertClose(fixture["logits"].Span, output.Reconstruction.Span, "logits");
     }

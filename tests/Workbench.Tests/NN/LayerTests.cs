@@ -57,7 +57,7 @@ public class LayerTests
     [Fact]
     public void Activations_Gradients_MatchFiniteDifferences()
     {
-        foreach (Module activation in new Module[] { new LeakyReLU(0.1f), new Sigmoid(), new Tanh() })
+        foreach (var activation in new Module<Tensor, Tensor>[] { new LeakyReLU(0.1f), new Sigmoid(), new Tanh() })
             GradCheck.AssertGradients(t => activation.Forward(t[0]), [GradCheck.Random(8, 3, 7)]);
     }
 

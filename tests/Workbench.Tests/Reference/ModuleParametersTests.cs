@@ -35,6 +35,6 @@ public class ModuleParametersTests
         Mlp(1, hidden: 5).SaveParameters(path);
         var ex = Assert.Throws<InvalidDataException>(() => Mlp(2).LoadParameters(path));
         Assert.Contains("shape mismatch", ex.Message);
-        Assert.Contains("0.weight (file (5, 3), module (4, 3))", ex.Message);
+        Assert.Contains("0.weight (given (5, 3), module (4, 3))", ex.Message);
     }
 }

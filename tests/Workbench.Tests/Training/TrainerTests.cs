@@ -143,7 +143,7 @@ public sealed class TrainerTests : IDisposable
 
     private static VaeConfig Variant(string name) => name switch
     {
-        "beta-capacity" => new BetaVaeConfig { HiddenSizes = [16], LatentSize = 4, KlPenalty = new CapacityAnnealing(Gamma: 20f, MaxCapacity: 5f) },
+        "beta-capacity" => new VaeConfig { HiddenSizes = [16], LatentSize = 4, KlPenalty = new CapacityAnnealing(Gamma: 20f, MaxCapacity: 5f) },
         "cvae-free-bits" => new ConditionalVaeConfig
         {
             HiddenSizes = [16], LatentSize = 4, KlPenalty = new FreeBits(0.25f, new CyclicalAnnealing(Beta: 1f, Cycles: 2, Ratio: 0.5)),
@@ -213,7 +213,7 @@ public sealed class TrainerTests : IDisposable
     {
         var model = NewModel();
         var trainer = new Trainer(model, Options(epochs: 3, directory: _directory));
-        trainer.EpochCompleted += m => { if (m.Epoch == 1) model.Parameter("fc_mu.bias").Span[0] = float.NaN; };
+        trainer.EpochCompleted += m => { if (m.Epoch == 1) model.Parameter("encoder.fc_mu.bias").Span[0] = float.NaN; };
         var error = Assert.Throws<TrainingDivergedException>(() => trainer.Fit(Train));
         string checkpoint = Path.Combine(_directory, "epoch-0001-batch-000000.safetensors");
         Assert.Contains("NaN", error.Message);

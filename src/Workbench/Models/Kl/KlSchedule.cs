@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json.Serialization;
 
 namespace Workbench.Models.Kl;
@@ -14,6 +15,9 @@ public abstract record KlSchedule
 
     /// <summary>The weight once training is done (used for evaluation of the training objective).</summary>
     public abstract float FinalWeight { get; }
+
+    /// <summary>The schedule in a few words, e.g. "constant β=4".</summary>
+    public abstract string Describe();
 }
 
 /// <summary>A constant weight β: β = 1 is the VAE (Kingma &amp; Welling 2014), β &gt; 1 the β-VAE (Higgins et al. 2017).</summary>
@@ -21,6 +25,7 @@ public sealed record ConstantKlWeight(float Beta = 1f) : KlSchedule
 {
     public override float Weight(TrainingProgress progress) => Beta;
     public override float FinalWeight => Beta;
+    public override string Describe() => string.Create(CultureInfo.InvariantCulture, $"constant β={Beta:G3}");
 }
 
 /// <summary>
@@ -33,6 +38,8 @@ public sealed record LinearWarmup(float Beta = 1f, double WarmupFraction = 0.3) 
         WarmupFraction <= 0 ? Beta : (float)(Beta * Math.Min(1.0, progress.Fraction / WarmupFraction));
 
     public override float FinalWeight => Beta;
+
+    public override string Describe() => string.Create(CultureInfo.InvariantCulture, $"linear warm-up to β={Beta:G3} over {WarmupFraction:P0}");
 }
 
 /// <summary>
@@ -61,4 +68,6 @@ public sealed record CyclicalAnnealing(float Beta = 1f, int Cycles = 4, double R
     }
 
     public override float FinalWeight => Beta;
+
+    public override string Describe() => string.Create(CultureInfo.InvariantCulture, $"cyclical β={Beta:G3}, {Cycles} cycles, ratio {Ratio:G2}");
 }

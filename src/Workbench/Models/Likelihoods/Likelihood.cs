@@ -5,18 +5,18 @@ namespace Workbench.Models.Likelihoods;
 
 /// <summary>
 /// The decoder's observation model p(x|z), given the decoder output for a batch. A module because
-/// some likelihoods carry parameters (a learned variance).
+/// some likelihoods carry parameters (a learned variance) or buffers (a fixed one).
 /// </summary>
 public abstract class Likelihood : Module
 {
     /// <summary>−log p(x | decoder output) summed over pixels: (B, D), (B, D) → (B), nats per image.</summary>
     public abstract Tensor NegativeLogLikelihood(Tensor decoderOutput, Tensor x);
 
+    /// <summary>log p(x | decoder output) summed over pixels: (B, D), (B, D) → (B), nats per image.</summary>
+    public Tensor LogDensity(Tensor decoderOutput, Tensor x) => -NegativeLogLikelihood(decoderOutput, x);
+
     /// <summary>E[x | z]: what reconstructions and samples show, in pixel units. (B, D)</summary>
     public abstract Tensor Mean(Tensor decoderOutput);
-
-    /// <inheritdoc/>
-    public override Tensor Forward(Tensor input) => Mean(input);
 
     /// <summary>Creates the likelihood a configuration names.</summary>
     public static Likelihood Create(LikelihoodKind kind, int pixels, float fixedSigma) => kind switch
@@ -59,8 +59,10 @@ public sealed class GaussianLikelihood : Likelihood
         if (!(sigma > 0)) throw new ArgumentOutOfRangeException(nameof(sigma), sigma, "The Gaussian likelihood's σ must be positive.");
         LearnsVariance = learnVariance;
         float logVariance = 2f * MathF.Log(sigma);
-        _logVariance = learnVariance ? Tensor.Full(logVariance, pixels) : Tensor.Full(logVariance, 1);
-        if (learnVariance) RegisterParameter("log_variance", _logVariance);
+        // Learned: a parameter per pixel. Fixed: a buffer, so checkpoints still say which σ the model used.
+        _logVariance = learnVariance
+            ? RegisterParameter("log_variance", Tensor.Full(logVariance, pixels))
+            : RegisterBuffer("log_variance", Tensor.Full(logVariance, 1));
     }
 
     /// <summary>Whether log σ² is a trained parameter.</summary>
