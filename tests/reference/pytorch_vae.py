@@ -99,7 +99,7 @@ def read_safetensors(path):
 
 # Workbench parameter names of the 784-400-20 MLP VAE → the PyTorch example's names.
 NAME_MAP = {
-    "encoder.0": "fc1", "fc_mu": "fc21", "fc_logvar": "fc22", "decoder.0": "fc3", "decoder.2": "fc4",
+    "encoder.0": "fc1", "encoder.fc_mu": "fc21", "encoder.fc_logvar": "fc22", "decoder.0": "fc3", "decoder.2": "fc4",
 }
 
 

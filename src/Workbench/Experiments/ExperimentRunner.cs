@@ -3,7 +3,7 @@ using Workbench.Data;
 using Workbench.Evaluation;
 using Workbench.IO;
 using Workbench.Models;
-using Workbench.Models.Kl;
+using Workbench.Models.Priors;
 using Workbench.Plotting;
 using Workbench.Tensors;
 using Workbench.Training;
@@ -169,5 +169,6 @@ public sealed class ExperimentRunner(RunnerOptions options)
     }
 
     private static string Describe(ExperimentDefinition d) =>
-        $"{d.Model.VariantName} ({d.Model.Architecture.ToString().ToLowerInvariant()}, latent {d.Model.LatentSize}, {d.Model.BuildObjective().Describe()})";
+        $"{d.Model.VariantName} ({d.Model.Architecture.ToString().ToLowerInvariant()}, latent {d.Model.LatentSize}, " +
+        $"{(d.Model.Prior ?? new StandardNormalPriorConfig()).Describe()}, {d.Model.BuildObjective().Describe()})";
 }

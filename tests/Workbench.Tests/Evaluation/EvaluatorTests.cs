@@ -41,7 +41,7 @@ public class EvaluatorTests
             loss += output.Loss.Item() * count;
             reconstruction += output.ReconstructionTerm.Item() * count;
             kl += output.KlTerm.Item() * count;
-            for (int d = 0; d < 4; d++) perDimension[d] += output.KlPerDimension.Span[d] * count;
+            for (int d = 0; d < 4; d++) perDimension[d] += output.KlPerDimension!.Span[d] * count;
         }
         Assert.Equal(50, result.Images);
         Assert.Equal(loss / 50, result.Loss, 9);

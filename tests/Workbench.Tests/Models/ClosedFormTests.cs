@@ -36,7 +36,7 @@ public class ClosedFormTests
                 perDimension[d] += kl / batch;
             }
         Close.Assert(perImage.Select(v => (float)v).ToArray(), output.KlPerImage.Span, 1e-5, 1e-6, "KL per image");
-        Close.Assert(perDimension.Select(v => (float)v).ToArray(), output.KlPerDimension.Span, 1e-5, 1e-6, "KL per dimension");
+        Close.Assert(perDimension.Select(v => (float)v).ToArray(), output.KlPerDimension!.Span, 1e-5, 1e-6, "KL per dimension");
         Close.Assert([(float)perImage.Average()], [output.KlTerm.Item()], 1e-5, 1e-6, "KL term");
     }
 

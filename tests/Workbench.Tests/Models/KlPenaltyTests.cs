@@ -114,7 +114,7 @@ public class KlPenaltyTests
     {
         var model = FreeBitsModel(Objective.KlOnly, lambda: 0.5f);
         var output = model.Forward(TestData.Pixels(5, 6, 6), new Rng(6));
-        var kl = output.KlPerDimension.ToArray();
+        var kl = output.KlPerDimension!.ToArray();
         Assert.True(kl[0] > 0.5f && kl[1] > 0.5f && kl[2] < 0.5f, $"KL per dimension {string.Join(", ", kl)}");
         Assert.Equal(output.ReconstructionTerm.Item() + 1.5 * kl.Sum(v => Math.Max(0.5, v)), output.Loss.Item(), 3);
         output.Loss.Backward();

@@ -14,12 +14,17 @@ public abstract record PriorConfig
 
     /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid field.</summary>
     public virtual void Validate() { }
+
+    /// <summary>The prior in a few words, e.g. "VampPrior, K=500".</summary>
+    public abstract string Describe();
 }
 
 /// <summary>N(0, I), the default.</summary>
 public sealed record StandardNormalPriorConfig : PriorConfig
 {
     public override Prior Build(int latentSize, int pixels, Rng rng) => new StandardNormalPrior(latentSize);
+
+    public override string Describe() => "N(0, I) prior";
 }
 
 /// <summary>The VampPrior (Tomczak &amp; Welling 2018) with <see cref="Components"/> pseudo-inputs.</summary>
@@ -29,6 +34,8 @@ public sealed record VampPriorConfig(int Components = 500) : PriorConfig
     public const int MaxComponents = 100_000;
 
     public override Prior Build(int latentSize, int pixels, Rng rng) => new VampPrior(Components, pixels, rng);
+
+    public override string Describe() => $"VampPrior, K={Components}";
 
     public override void Validate()
     {
