@@ -44,8 +44,6 @@ public class LayeringTests(ITestOutputHelper output)
         [("Data", "Display")] = DisplayUnderEverything,
         [("Models", "Display")] = DisplayUnderEverything,
         [("NN", "Kernels")] = "modules are composed from Tensor operations; a fused kernel for a layer may call Kernels directly",
-        [("Experiments", "Optim")] = "the Trainer builds and owns the optimiser; an experiment sets only training options such as the learning rate",
-        [("Notebooks", "Optim")] = "notebook helpers train through Training and Experiments; the Trainer owns the optimiser",
         [("Notebooks", "IO")] = "notebook helpers load and save through Experiments and Data, which own the file formats",
     };
 
