@@ -29,10 +29,18 @@ internal readonly record struct ConvGeometry(int Channels, int Height, int Width
 /// The column matrix is (C·kh·kw, OutH·OutW), row-major, row index (c·kh + i)·kw + j, column index
 /// oy·OutW + ox, holding image[c, oy·s − p + i, ox·s − p + j] (zero outside the image).
 /// </remarks>
-internal static class Im2Col
+internal static partial class Im2Col
 {
     /// <summary>Writes the column matrix of <paramref name="image"/> (C, H, W) into <paramref name="columns"/>.</summary>
     public static void Unfold(in ConvGeometry g, ReadOnlySpan<float> image, Span<float> columns)
+        => Unfold(g, image, columns, g.Positions, 0);
+
+    /// <summary>
+    /// As <see cref="Unfold(in ConvGeometry, ReadOnlySpan{float}, Span{float})"/>, into the
+    /// <paramref name="offset"/>-th column onward of a wider matrix with row stride <paramref name="ld"/>
+    /// (one image's block of a batch's column matrix).
+    /// </summary>
+    public static void Unfold(in ConvGeometry g, ReadOnlySpan<float> image, Span<float> columns, int ld, int offset)
     {
         int positions = g.Positions;
         int row = 0;
@@ -43,7 +51,7 @@ internal static class Im2Col
             {
                 for (int j = 0; j < g.KernelW; j++, row++)
                 {
-                    var dst = columns.Slice(row * positions, positions);
+                    var dst = columns.Slice(row * ld + offset, positions);
                     var (oxLo, oxHi) = ValidRange(j, g.Width, g.OutW, g.Stride, g.Padding);
                     for (int oy = 0; oy < g.OutH; oy++)
                     {
@@ -77,6 +85,10 @@ internal static class Im2Col
     /// read from (<paramref name="image"/> += col2im(<paramref name="columns"/>)); overlapping windows sum.
     /// </summary>
     public static void FoldAdd(in ConvGeometry g, ReadOnlySpan<float> columns, Span<float> image)
+        => FoldAdd(g, columns, g.Positions, 0, image);
+
+    /// <summary>As <see cref="FoldAdd(in ConvGeometry, ReadOnlySpan{float}, Span{float})"/>, from one image's block of a wider column matrix.</summary>
+    public static void FoldAdd(in ConvGeometry g, ReadOnlySpan<float> columns, int ld, int offset, Span<float> image)
     {
         int positions = g.Positions;
         int row = 0;
@@ -87,7 +99,7 @@ internal static class Im2Col
             {
                 for (int j = 0; j < g.KernelW; j++, row++)
                 {
-                    var src = columns.Slice(row * positions, positions);
+                    var src = columns.Slice(row * ld + offset, positions);
                     var (oxLo, oxHi) = ValidRange(j, g.Width, g.OutW, g.Stride, g.Padding);
                     if (oxLo >= oxHi) continue;
                     for (int oy = 0; oy < g.OutH; oy++)
