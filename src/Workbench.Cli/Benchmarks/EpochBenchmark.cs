@@ -23,7 +23,7 @@ internal static class EpochBenchmark
     /// <summary>Target for the epoch time as a fraction of PyTorch's best in the same run.</summary>
     private const double RatioTarget = 0.6;
 
-    public static int Run(Architecture architecture, int epochs, IReadOnlyList<int> pyTorchThreads, int? images, string? dataDirectory, TextWriter output)
+    public static int Run(Architecture architecture, int epochs, IReadOnlyList<int> pyTorchBlasThreads, int? images, string? dataDirectory, TextWriter output)
     {
         var train = FashionMnist.Load(dataDirectory, DatasetSplit.Train);
         var test = FashionMnist.Load(dataDirectory, DatasetSplit.Test);
@@ -35,14 +35,14 @@ internal static class EpochBenchmark
 
         var ours = TimeOurs(config, train, test, epochs, output);
         var theirs = new List<(int Threads, double Seconds)>();
-        foreach (int threads in pyTorchThreads)
+        foreach (int threads in pyTorchBlasThreads)
             if (PyTorchPeer.TimeEpoch(architecture, epochs, threads, images, output) is { } seconds) theirs.Add((threads, seconds));
 
         output.WriteLine();
         output.WriteLine($"{"",-34}{"s/epoch",10}");
         output.WriteLine($"{"Workbench (C#)",-34}{ours.SecondsPerEpoch,10:F2}");
         foreach (var (threads, seconds) in theirs)
-            output.WriteLine($"{$"PyTorch 1.13 (OMP_NUM_THREADS={threads})",-34}{seconds,10:F2}");
+            output.WriteLine($"{$"PyTorch 1.13 (OMP 1, BLAS {threads})",-34}{seconds,10:F2}");
         if (theirs.Count > 0)
         {
             double best = theirs.Min(t => t.Seconds);

@@ -11,10 +11,12 @@ internal static class PyTorchPeer
 
     /// <summary>
     /// Median seconds per training epoch of the peer of <paramref name="architecture"/>, with
-    /// <paramref name="ompThreads"/> OpenMP threads (PyTorch's convolutions and elementwise ops) and as many
-    /// OpenBLAS threads (its linear layers); null, with the reason printed, when the peer cannot run.
+    /// one OpenMP thread (PyTorch's convolutions and elementwise ops: two OpenMP threads oversubscribe this
+    /// 2-core machine, measured 30× slower on the conv VAE) and <paramref name="blasThreads"/> OpenBLAS threads
+    /// (its linear layers; Debian's PyTorch uses the system BLAS, so libopenblas0-pthread must be installed
+    /// or it runs on the reference BLAS); null, with the reason printed, when the peer cannot run.
     /// </summary>
-    public static double? TimeEpoch(Architecture architecture, int epochs, int ompThreads, int? images, TextWriter output)
+    public static double? TimeEpoch(Architecture architecture, int epochs, int blasThreads, int? images, TextWriter output)
     {
         var script = FindScript();
         if (script is null || !File.Exists(Python))
@@ -30,8 +32,8 @@ internal static class PyTorchPeer
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        start.Environment["OMP_NUM_THREADS"] = ompThreads.ToString();
-        start.Environment["OPENBLAS_NUM_THREADS"] = ompThreads.ToString();
+        start.Environment["OMP_NUM_THREADS"] = "1";
+        start.Environment["OPENBLAS_NUM_THREADS"] = blasThreads.ToString();
         using var process = Process.Start(start)!;
         var stderr = process.StandardError.ReadToEndAsync();
         string stdout = process.StandardOutput.ReadToEnd();
@@ -43,7 +45,7 @@ internal static class PyTorchPeer
             return null;
         }
         double seconds = JsonDocument.Parse(line).RootElement.GetProperty("seconds_per_epoch").GetDouble();
-        output.WriteLine($"  PyTorch (OMP_NUM_THREADS={ompThreads}, OPENBLAS_NUM_THREADS={ompThreads}): {seconds:F2} s per epoch (median of {epochs})");
+        output.WriteLine($"  PyTorch (OMP_NUM_THREADS=1, OPENBLAS_NUM_THREADS={blasThreads}): {seconds:F2} s per epoch (median of {epochs})");
         return seconds;
     }
 

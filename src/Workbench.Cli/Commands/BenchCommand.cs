@@ -25,10 +25,10 @@ internal static class BenchCommand
         };
         architecture.AcceptOnlyFromAmong("mlp", "conv");
         var noPyTorch = new Option<bool>("--no-pytorch") { Description = "Do not run the PyTorch peer." };
-        var pyTorchThreads = new Option<int[]>("--pytorch-threads")
+        var pyTorchThreads = new Option<int[]>("--pytorch-blas-threads")
         {
-            Description = "OpenMP/OpenBLAS thread counts to run the PyTorch peer with; the best is compared (default 1, its fastest here).",
-            DefaultValueFactory = _ => [1],
+            Description = "OpenBLAS thread counts to run the PyTorch peer with (one OpenMP thread each); the best is compared (default 2, its fastest here).",
+            DefaultValueFactory = _ => [2],
             AllowMultipleArgumentsPerToken = true,
         };
         var images = new Option<int?>("--images") { Description = "Train on the first N training images only (default: all 60,000)." };
@@ -42,8 +42,8 @@ internal static class BenchCommand
         {
             int n = result.GetValue(epochs);
             if (n < 1) return Fail("bench epoch: --epochs must be at least 1.");
-            var threads = result.GetValue(noPyTorch) ? [] : result.GetValue(pyTorchThreads) ?? [1];
-            if (threads.Any(t => t < 1)) return Fail("bench epoch: --pytorch-threads values must be at least 1.");
+            var threads = result.GetValue(noPyTorch) ? [] : result.GetValue(pyTorchThreads) ?? [2];
+            if (threads.Any(t => t < 1)) return Fail("bench epoch: --pytorch-blas-threads values must be at least 1.");
             if (result.GetValue(images) is < 129) return Fail("bench epoch: --images must be at least 129 (two steps of batch 128).");
             var arch = result.GetValue(architecture) == "conv" ? Workbench.Models.Architecture.Conv : Workbench.Models.Architecture.Mlp;
             return EpochBenchmark.Run(arch, n, threads, result.GetValue(images), result.GetValue(dataDirectory), Console.Out);

@@ -40,14 +40,63 @@ internal static unsafe partial class Im2Col
             throw new ArgumentException($"Im2Col: {count} images need {count * g.ImageSize} pixels and {count * g.PatchSize * g.Positions} column entries, got {imagesLength} and {columnsLength}.");
     }
 
+    /// <summary>Largest window table (kh·kw·OutH·OutW ints) built on the stack; larger geometries use the row-by-row forms.</summary>
+    private const int MaxTableEntries = 8192;
+
+    /// <summary>
+    /// table[(i·kw + j)·P + q] = the offset within a channel plane of the pixel that window position q reads
+    /// through kernel tap (i, j), or −1 where it falls in the padding. With it a tap's P entries are one
+    /// loop, where the row-by-row form pays its set-up for every output row (7 wide in the conv VAE).
+    /// </summary>
+    private static void BuildTable(in ConvGeometry g, Span<int> table)
+    {
+        int q0 = 0;
+        for (int i = 0; i < g.KernelH; i++)
+            for (int j = 0; j < g.KernelW; j++, q0 += g.Positions)
+                for (int oy = 0, q = q0; oy < g.OutH; oy++)
+                {
+                    int iy = oy * g.Stride - g.Padding + i;
+                    for (int ox = 0; ox < g.OutW; ox++, q++)
+                    {
+                        int ix = ox * g.Stride - g.Padding + j;
+                        table[q] = (uint)iy < (uint)g.Height && (uint)ix < (uint)g.Width ? iy * g.Width + ix : -1;
+                    }
+                }
+    }
+
+    private static bool UsesTable(in ConvGeometry g) => (long)g.KernelH * g.KernelW * g.Positions <= MaxTableEntries;
+
     private readonly struct UnfoldImages(ConvGeometry g, float* images, float* columns, int count) : IChunkKernel
     {
         public void Run(int start, int length)
         {
             int ld = count * g.Positions;
-            var all = new Span<float>(columns, g.PatchSize * ld);
-            for (int n = start; n < start + length; n++)
-                Unfold(g, new ReadOnlySpan<float>(images + (long)n * g.ImageSize, g.ImageSize), all, ld, n * g.Positions);
+            if (!UsesTable(g))
+            {
+                var all = new Span<float>(columns, g.PatchSize * ld);
+                for (int n = start; n < start + length; n++)
+                    Unfold(g, new ReadOnlySpan<float>(images + (long)n * g.ImageSize, g.ImageSize), all, ld, n * g.Positions);
+                return;
+            }
+            Span<int> table = stackalloc int[g.KernelH * g.KernelW * g.Positions];
+            BuildTable(g, table);
+            int taps = g.KernelH * g.KernelW, positions = g.Positions, planeSize = g.Height * g.Width;
+            fixed (int* t = table)
+                for (int n = start; n < start + length; n++)
+                    for (int c = 0; c < g.Channels; c++)
+                    {
+                        float* plane = images + (long)n * g.ImageSize + c * planeSize;
+                        for (int tap = 0; tap < taps; tap++)
+                        {
+                            float* dst = columns + (long)(c * taps + tap) * ld + (long)n * positions;
+                            int* index = t + tap * positions;
+                            for (int q = 0; q < positions; q++)
+                            {
+                                int k = index[q];
+                                dst[q] = k >= 0 ? plane[k] : 0f;
+                            }
+                        }
+                    }
         }
     }
 
@@ -65,8 +114,29 @@ internal static unsafe partial class Im2Col
                     if (channelStart is null) image.Clear();
                     else for (int c = 0; c < g.Channels; c++) image.Slice(c * plane, plane).Fill(channelStart[c]);
                 }
-                FoldAdd(g, all, ld, n * g.Positions, image);
+                if (!UsesTable(g)) FoldAdd(g, all, ld, n * g.Positions, image);
             }
+            if (!UsesTable(g)) return;
+            // Tap by tap in the same order as FoldAdd, so every pixel receives its terms in the same order.
+            Span<int> table = stackalloc int[g.KernelH * g.KernelW * g.Positions];
+            BuildTable(g, table);
+            int taps = g.KernelH * g.KernelW, positions = g.Positions;
+            fixed (int* t = table)
+                for (int n = start; n < start + length; n++)
+                    for (int c = 0; c < g.Channels; c++)
+                    {
+                        float* target = images + (long)n * g.ImageSize + c * plane;
+                        for (int tap = 0; tap < taps; tap++)
+                        {
+                            float* src = columns + (long)(c * taps + tap) * ld + (long)n * positions;
+                            int* index = t + tap * positions;
+                            for (int q = 0; q < positions; q++)
+                            {
+                                int k = index[q];
+                                if (k >= 0) target[k] += src[q];
+                            }
+                        }
+                    }
         }
     }
 }
