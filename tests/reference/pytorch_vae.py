@@ -1,7 +1,11 @@
 #!/usr/bin/python3
 """PyTorch peer of the workbench's reference configuration (the classic PyTorch VAE example).
 
-Run with Debian's PyTorch 1.13 (/usr/bin/python3, package python3-torch). Three modes:
+Run with Debian's PyTorch 1.13 (/usr/bin/python3, package python3-torch). With --architecture conv,
+the peer of the workbench's convolutional VAE instead: conv 4x4 stride 2 padding 1, 1->32->64 (ReLU),
+flatten to 64*7*7, linear heads to latent 20; the decoder mirrors it (linear to 64*7*7, ReLU, transposed
+convolutions 64->32 (ReLU) ->1); Bernoulli likelihood, loss = mean over the batch of per-image
+reconstruction + KL, as the workbench trains it. Three modes:
 
   train      train 784-400-20 (ReLU, Bernoulli, Adam 1e-3, batch 128, seed 1) on full Fashion-MNIST
              and print the test loss after every epoch (nats per image) and the seconds per epoch
@@ -53,6 +57,28 @@ class VAE(nn.Module):
         return self.fc4(F.relu(self.fc3(z))), mu, logvar
 
 
+class ConvVAE(nn.Module):
+    """The workbench's conv architecture with PyTorch's default initialisation (the scheme Init.cs copies)."""
+
+    def __init__(self, latent=20):
+        super().__init__()
+        self.encoder = nn.Sequential(
+            nn.Conv2d(1, 32, 4, stride=2, padding=1), nn.ReLU(),
+            nn.Conv2d(32, 64, 4, stride=2, padding=1), nn.ReLU(), nn.Flatten())
+        self.fc_mu = nn.Linear(64 * 7 * 7, latent)
+        self.fc_logvar = nn.Linear(64 * 7 * 7, latent)
+        self.decoder = nn.Sequential(
+            nn.Linear(latent, 64 * 7 * 7), nn.ReLU(), nn.Unflatten(1, (64, 7, 7)),
+            nn.ConvTranspose2d(64, 32, 4, stride=2, padding=1), nn.ReLU(),
+            nn.ConvTranspose2d(32, 1, 4, stride=2, padding=1), nn.Flatten())
+
+    def forward(self, x):
+        h = self.encoder(x.view(-1, 1, 28, 28))
+        mu, logvar = self.fc_mu(h), self.fc_logvar(h)
+        z = mu + torch.randn_like(mu) * torch.exp(0.5 * logvar)
+        return self.decoder(z), mu, logvar
+
+
 def loss_function(logits, x, mu, logvar):
     # The example's sigmoid + binary_cross_entropy, fused (same value, stable).
     bce = F.binary_cross_entropy_with_logits(logits, x, reduction="sum")
@@ -60,7 +86,7 @@ def loss_function(logits, x, mu, logvar):
     return bce + kld
 
 
-def train_epoch(model, optimizer, data, batch_size, generator):
+def train_epoch(model, optimizer, data, batch_size, generator, per_image=False):
     model.train()
     order = torch.randperm(len(data), generator=generator)
     for start in range(0, len(data), batch_size):
@@ -68,6 +94,8 @@ def train_epoch(model, optimizer, data, batch_size, generator):
         optimizer.zero_grad()
         logits, mu, logvar = model(x)
         loss = loss_function(logits, x, mu, logvar)
+        if per_image:
+            loss = loss / len(x)
         loss.backward()
         optimizer.step()
 
@@ -107,12 +135,17 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("mode", choices=["train", "bench", "crosscheck"])
     parser.add_argument("--epochs", type=int, default=10)
+    parser.add_argument("--architecture", choices=["mlp", "conv"], default="mlp")
+    parser.add_argument("--limit", type=int, help="train on the first LIMIT training images only")
     parser.add_argument("--batch-size", type=int, default=128)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--checkpoint", help="crosscheck: a workbench checkpoint or parameters file")
     args = parser.parse_args()
     torch.manual_seed(args.seed)
-    model = VAE()
+    conv = args.architecture == "conv"
+    if conv and args.mode == "crosscheck":
+        parser.error("crosscheck maps the 784-400-20 MLP's parameter names; use --architecture mlp")
+    model = ConvVAE() if conv else VAE()
 
     if args.mode == "crosscheck":
         tensors = read_safetensors(args.checkpoint)
@@ -127,18 +160,20 @@ def main():
         return
 
     train = load("train")
+    if args.limit:
+        train = train[:args.limit]
     test = load("test") if args.mode == "train" else None
     optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
     generator = torch.Generator().manual_seed(args.seed)
     times = []
     for epoch in range(1, args.epochs + 1):
         start = time.perf_counter()
-        train_epoch(model, optimizer, train, args.batch_size, generator)
+        train_epoch(model, optimizer, train, args.batch_size, generator, per_image=conv)
         times.append(time.perf_counter() - start)
         if test is not None:
             print(f"epoch {epoch}: test loss {test_loss(model, test):.3f} nats/image, {times[-1]:.2f} s", flush=True)
     print(json.dumps({"seconds_per_epoch": sorted(times)[len(times) // 2], "epochs": args.epochs,
-                      "threads": torch.get_num_threads()}))
+                      "threads": torch.get_num_threads(), "architecture": args.architecture}))
 
 
 if __name__ == "__main__":

@@ -11,30 +11,69 @@ internal static class BenchCommand
         var command = new Command("bench", "Measure the speed of a compute kernel.");
         command.Subcommands.Add(CreateGemm());
         command.Subcommands.Add(CreateEpoch());
+        command.Subcommands.Add(CreateIwae());
         return command;
     }
 
     private static Command CreateEpoch()
     {
         var epochs = new Option<int>("--epochs") { Description = "Timed epochs (after one warm-up epoch); the median is reported.", DefaultValueFactory = _ => 3 };
+        var architecture = new Option<string>("--architecture")
+        {
+            Description = "mlp: the reference configuration 784-400-20; conv: the convolutional VAE (conv 1→32→64, latent 20).",
+            DefaultValueFactory = _ => "mlp",
+        };
+        architecture.AcceptOnlyFromAmong("mlp", "conv");
         var noPyTorch = new Option<bool>("--no-pytorch") { Description = "Do not run the PyTorch peer." };
+        var pyTorchThreads = new Option<int[]>("--pytorch-blas-threads")
+        {
+            Description = "OpenBLAS thread counts to run the PyTorch peer with (one OpenMP thread each); the best is compared (default 2, its fastest here).",
+            DefaultValueFactory = _ => [2],
+            AllowMultipleArgumentsPerToken = true,
+        };
+        var images = new Option<int?>("--images") { Description = "Train on the first N training images only (default: all 60,000)." };
         var dataDirectory = new Option<string?>("--data-dir") { Description = "Folder with the Fashion-MNIST IDX files (default: the usual search)." };
         var command = new Command("epoch",
-            "Seconds per training epoch of the reference configuration on full Fashion-MNIST, beside PyTorch 1.13 run in the same command, and allocations per step.")
+            "Seconds per training epoch on full Fashion-MNIST beside the PyTorch peer of the same model run in the same command, allocations per step and peak working set.")
         {
-            epochs, noPyTorch, dataDirectory,
+            epochs, architecture, noPyTorch, pyTorchThreads, images, dataDirectory,
         };
         command.SetAction(result =>
         {
             int n = result.GetValue(epochs);
-            if (n < 1)
-            {
-                Console.Error.WriteLine("bench epoch: --epochs must be at least 1.");
-                return 2;
-            }
-            return EpochBenchmark.Run(n, !result.GetValue(noPyTorch), result.GetValue(dataDirectory), Console.Out);
+            if (n < 1) return Fail("bench epoch: --epochs must be at least 1.");
+            var threads = result.GetValue(noPyTorch) ? [] : result.GetValue(pyTorchThreads) ?? [2];
+            if (threads.Any(t => t < 1)) return Fail("bench epoch: --pytorch-blas-threads values must be at least 1.");
+            if (result.GetValue(images) is < 129) return Fail("bench epoch: --images must be at least 129 (two steps of batch 128).");
+            var arch = result.GetValue(architecture) == "conv" ? Workbench.Models.Architecture.Conv : Workbench.Models.Architecture.Mlp;
+            return EpochBenchmark.Run(arch, n, threads, result.GetValue(images), result.GetValue(dataDirectory), Console.Out);
         });
         return command;
+    }
+
+    private static Command CreateIwae()
+    {
+        var samples = new Option<int>("--samples", "-k") { Description = "Importance samples k per image.", DefaultValueFactory = _ => 5000 };
+        var images = new Option<int?>("--images") { Description = "Evaluate the first N test images only (default: all 10,000)." };
+        var dataDirectory = new Option<string?>("--data-dir") { Description = "Folder with the Fashion-MNIST IDX files (default: the usual search)." };
+        var command = new Command("iwae",
+            "Seconds for the importance-weighted bound of the reference configuration on the test images, beside the GEMM floor of its decoder FLOPs.")
+        {
+            samples, images, dataDirectory,
+        };
+        command.SetAction(result =>
+        {
+            if (result.GetValue(samples) < 1) return Fail("bench iwae: --samples must be at least 1.");
+            if (result.GetValue(images) is < 1) return Fail("bench iwae: --images must be at least 1.");
+            return IwaeBenchmark.Run(result.GetValue(samples), result.GetValue(images), result.GetValue(dataDirectory), Console.Out);
+        });
+        return command;
+    }
+
+    private static int Fail(string message)
+    {
+        Console.Error.WriteLine(message);
+        return 2;
     }
 
     private static Command CreateGemm()

@@ -1,5 +1,3 @@
-using System.Numerics.Tensors;
-
 namespace Workbench.Kernels;
 
 /// <summary>
@@ -29,42 +27,50 @@ internal readonly record struct ConvGeometry(int Channels, int Height, int Width
 /// The column matrix is (C·kh·kw, OutH·OutW), row-major, row index (c·kh + i)·kw + j, column index
 /// oy·OutW + ox, holding image[c, oy·s − p + i, ox·s − p + j] (zero outside the image).
 /// </remarks>
-internal static class Im2Col
+internal static partial class Im2Col
 {
     /// <summary>Writes the column matrix of <paramref name="image"/> (C, H, W) into <paramref name="columns"/>.</summary>
     public static void Unfold(in ConvGeometry g, ReadOnlySpan<float> image, Span<float> columns)
+        => Unfold(g, image, columns, g.Positions, 0);
+
+    /// <summary>
+    /// As <see cref="Unfold(in ConvGeometry, ReadOnlySpan{float}, Span{float})"/>, into the
+    /// <paramref name="offset"/>-th column onward of a wider matrix with row stride <paramref name="ld"/>
+    /// (one image's block of a batch's column matrix).
+    /// </summary>
+    public static unsafe void Unfold(in ConvGeometry g, ReadOnlySpan<float> image, Span<float> columns, int ld, int offset)
     {
-        int positions = g.Positions;
-        int row = 0;
-        for (int c = 0; c < g.Channels; c++)
+        if (image.Length < g.ImageSize || (g.PatchSize > 0 && columns.Length < (long)(g.PatchSize - 1) * ld + offset + g.Positions))
+            throw new ArgumentException("Im2Col.Unfold: image or column matrix too small for the geometry.");
+        int outW = g.OutW, stride = g.Stride, planeSize = g.Height * g.Width;
+        fixed (float* imagePtr = image, columnsPtr = columns)
         {
-            var plane = image.Slice(c * g.Height * g.Width, g.Height * g.Width);
-            for (int i = 0; i < g.KernelH; i++)
+            int row = 0;
+            for (int c = 0; c < g.Channels; c++)
             {
-                for (int j = 0; j < g.KernelW; j++, row++)
+                float* plane = imagePtr + c * planeSize;
+                for (int i = 0; i < g.KernelH; i++)
                 {
-                    var dst = columns.Slice(row * positions, positions);
-                    var (oxLo, oxHi) = ValidRange(j, g.Width, g.OutW, g.Stride, g.Padding);
-                    for (int oy = 0; oy < g.OutH; oy++)
+                    for (int j = 0; j < g.KernelW; j++, row++)
                     {
-                        var line = dst.Slice(oy * g.OutW, g.OutW);
-                        int iy = oy * g.Stride - g.Padding + i;
-                        if ((uint)iy >= (uint)g.Height || oxLo >= oxHi)
+                        float* dst = columnsPtr + (long)row * ld + offset;
+                        var (oxLo, oxHi) = ValidRange(j, g.Width, outW, stride, g.Padding);
+                        for (int oy = 0; oy < g.OutH; oy++)
                         {
-                            line.Clear();
-                            continue;
-                        }
-                        line[..oxLo].Clear();
-                        line[oxHi..].Clear();
-                        var src = plane.Slice(iy * g.Width, g.Width);
-                        int ix = oxLo * g.Stride - g.Padding + j;
-                        if (g.Stride == 1)
-                        {
-                            src.Slice(ix, oxHi - oxLo).CopyTo(line[oxLo..oxHi]);
-                        }
-                        else
-                        {
-                            for (int ox = oxLo; ox < oxHi; ox++, ix += g.Stride) line[ox] = src[ix];
+                            float* line = dst + oy * outW;
+                            int iy = oy * stride - g.Padding + i;
+                            if ((uint)iy >= (uint)g.Height || oxLo >= oxHi)
+                            {
+                                for (int ox = 0; ox < outW; ox++) line[ox] = 0f;
+                                continue;
+                            }
+                            for (int ox = 0; ox < oxLo; ox++) line[ox] = 0f;
+                            for (int ox = oxHi; ox < outW; ox++) line[ox] = 0f;
+                            float* src = plane + iy * g.Width + (oxLo * stride - g.Padding + j);
+                            if (stride == 1)
+                                Buffer.MemoryCopy(src, line + oxLo, (oxHi - oxLo) * sizeof(float), (oxHi - oxLo) * sizeof(float));
+                            else
+                                for (int ox = oxLo; ox < oxHi; ox++, src += stride) line[ox] = *src;
                         }
                     }
                 }
@@ -73,38 +79,39 @@ internal static class Im2Col
     }
 
     /// <summary>
-    /// The adjoint of <see cref="Unfold"/>: adds every column entry back onto the image pixel it was
+    /// The adjoint of <see cref="Unfold(in ConvGeometry, ReadOnlySpan{float}, Span{float})"/>: adds every column entry back onto the image pixel it was
     /// read from (<paramref name="image"/> += col2im(<paramref name="columns"/>)); overlapping windows sum.
     /// </summary>
     public static void FoldAdd(in ConvGeometry g, ReadOnlySpan<float> columns, Span<float> image)
+        => FoldAdd(g, columns, g.Positions, 0, image);
+
+    /// <summary>As <see cref="FoldAdd(in ConvGeometry, ReadOnlySpan{float}, Span{float})"/>, from one image's block of a wider column matrix.</summary>
+    public static unsafe void FoldAdd(in ConvGeometry g, ReadOnlySpan<float> columns, int ld, int offset, Span<float> image)
     {
-        int positions = g.Positions;
-        int row = 0;
-        for (int c = 0; c < g.Channels; c++)
+        if (image.Length < g.ImageSize || (g.PatchSize > 0 && columns.Length < (long)(g.PatchSize - 1) * ld + offset + g.Positions))
+            throw new ArgumentException("Im2Col.FoldAdd: image or column matrix too small for the geometry.");
+        int outW = g.OutW, stride = g.Stride, planeSize = g.Height * g.Width;
+        fixed (float* imagePtr = image, columnsPtr = columns)
         {
-            var plane = image.Slice(c * g.Height * g.Width, g.Height * g.Width);
-            for (int i = 0; i < g.KernelH; i++)
+            int row = 0;
+            for (int c = 0; c < g.Channels; c++)
             {
-                for (int j = 0; j < g.KernelW; j++, row++)
+                float* plane = imagePtr + c * planeSize;
+                for (int i = 0; i < g.KernelH; i++)
                 {
-                    var src = columns.Slice(row * positions, positions);
-                    var (oxLo, oxHi) = ValidRange(j, g.Width, g.OutW, g.Stride, g.Padding);
-                    if (oxLo >= oxHi) continue;
-                    for (int oy = 0; oy < g.OutH; oy++)
+                    for (int j = 0; j < g.KernelW; j++, row++)
                     {
-                        int iy = oy * g.Stride - g.Padding + i;
-                        if ((uint)iy >= (uint)g.Height) continue;
-                        var line = src.Slice(oy * g.OutW, g.OutW);
-                        var dst = plane.Slice(iy * g.Width, g.Width);
-                        int ix = oxLo * g.Stride - g.Padding + j;
-                        if (g.Stride == 1)
+                        float* src = columnsPtr + (long)row * ld + offset;
+                        var (oxLo, oxHi) = ValidRange(j, g.Width, outW, stride, g.Padding);
+                        if (oxLo >= oxHi) continue;
+                        for (int oy = 0; oy < g.OutH; oy++)
                         {
-                            var target = dst.Slice(ix, oxHi - oxLo);
-                            TensorPrimitives.Add(target, line[oxLo..oxHi], target);
-                        }
-                        else
-                        {
-                            for (int ox = oxLo; ox < oxHi; ox++, ix += g.Stride) dst[ix] += line[ox];
+                            int iy = oy * stride - g.Padding + i;
+                            if ((uint)iy >= (uint)g.Height) continue;
+                            float* line = src + oy * outW;
+                            float* dst = plane + iy * g.Width + (oxLo * stride - g.Padding + j);
+                            // Pixel by pixel in ox order, as the adds of a vectorised stride-1 row would be: the sum order per pixel is fixed.
+                            for (int ox = oxLo; ox < oxHi; ox++, dst += stride) *dst += line[ox];
                         }
                     }
                 }

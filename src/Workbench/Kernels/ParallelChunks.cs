@@ -20,15 +20,28 @@ internal static class ParallelChunks
 
     /// <summary>Runs <paramref name="kernel"/> over [0, <paramref name="length"/>), in parallel when it is large.</summary>
     public static void Run<TKernel>(TKernel kernel, int length) where TKernel : struct, IChunkKernel
+        => Run(kernel, length, Math.Clamp(length / MinElementsPerPart, 1, Gemm.MaxThreads), Alignment);
+
+    /// <summary>
+    /// Runs <paramref name="kernel"/> over items [0, <paramref name="items"/>) (images of a batch, say), each
+    /// touching about <paramref name="elementsPerItem"/> elements, in contiguous runs of whole items. The
+    /// split depends only on the sizes and the thread bound, never on timing.
+    /// </summary>
+    public static void RunItems<TKernel>(TKernel kernel, int items, long elementsPerItem) where TKernel : struct, IChunkKernel
     {
-        int parts = Math.Clamp(length / MinElementsPerPart, 1, Gemm.MaxThreads);
+        long parts = Math.Clamp(items * Math.Max(1, elementsPerItem) / MinElementsPerPart, 1, Math.Min(Gemm.MaxThreads, Math.Max(1, items)));
+        Run(kernel, items, (int)parts, alignment: 1);
+    }
+
+    private static void Run<TKernel>(TKernel kernel, int length, int parts, int alignment) where TKernel : struct, IChunkKernel
+    {
         if (parts == 1)
         {
             if (length > 0) kernel.Run(0, length);
             return;
         }
         var work = Work<TKernel>.Cached ??= new Work<TKernel>();
-        (work.Kernel, work.Length, work.Parts) = (kernel, length, parts);
+        (work.Kernel, work.Length, work.Parts, work.Alignment) = (kernel, length, parts, alignment);
         try
         {
             WorkerPool.Run(work, parts, parts);
@@ -40,11 +53,11 @@ internal static class ParallelChunks
     }
 
     /// <summary>Part <paramref name="part"/> of <paramref name="parts"/> near-equal aligned chunks of [0, <paramref name="length"/>).</summary>
-    internal static (int Start, int Length) Chunk(int length, int parts, int part)
+    internal static (int Start, int Length) Chunk(int length, int parts, int part, int alignment = Alignment)
     {
-        int units = (length + Alignment - 1) / Alignment;
-        int start = Math.Min(length, (int)((long)units * part / parts) * Alignment);
-        int end = Math.Min(length, (int)((long)units * (part + 1) / parts) * Alignment);
+        int units = (length + alignment - 1) / alignment;
+        int start = Math.Min(length, (int)((long)units * part / parts) * alignment);
+        int end = Math.Min(length, (int)((long)units * (part + 1) / parts) * alignment);
         return (start, end - start);
     }
 
@@ -53,11 +66,11 @@ internal static class ParallelChunks
         [ThreadStatic] public static Work<TKernel>? Cached;
 
         public TKernel Kernel;
-        public int Length, Parts;
+        public int Length, Parts, Alignment;
 
         public override void RunPart(int part)
         {
-            var (start, length) = Chunk(Length, Parts, part);
+            var (start, length) = Chunk(Length, Parts, part, Alignment);
             if (length > 0) Kernel.Run(start, length);
         }
     }

@@ -1,12 +1,15 @@
-using System.Buffers;
 using System.Numerics.Tensors;
 using Workbench.Kernels;
 
 namespace Workbench.Tensors;
 
-// 2-D convolution and its transpose, as one GEMM per image over an im2col matrix. The column
-// matrix is scratch rented from ArrayPool for the duration of the call (forward) or of the backward
-// rule, never kept: backward unfolds the input again rather than holding N column matrices alive.
+// 2-D convolution and its transpose over a whole minibatch: the batch's im2col matrix
+// (C·kh·kw, N·Ho·Wo) makes each pass of a layer one large GEMM, and the unrolling, its adjoint and
+// the (N, C, P) ↔ (C, N·P) reorders run on the kernel worker threads (Kernels/Im2Col.Batch.cs). The
+// bias is added in the reorder that writes the output, so it costs no pass of its own. Column matrices
+// are scratch from the step's buffer pool for the duration of the call (forward) or of the backward rule,
+// never kept: backward unfolds the input again rather than holding them alive. A batch whose column
+// matrix would exceed ColumnBudget is convolved in groups of images.
 public sealed partial class Tensor
 {
     /// <summary>
@@ -30,47 +33,68 @@ public sealed partial class Tensor
             (height + 2 * padding - kh) / stride + 1, (width + 2 * padding - kw) / stride + 1);
         int patch = geo.PatchSize, positions = geo.Positions, imageSize = geo.ImageSize, outSize = outC * positions;
 
+        int group = GroupSize(batch, patch * positions);
+
         var y = Uninitialized([batch, outC, geo.OutH, geo.OutW]);
-        float[] scratch = ArrayPool<float>.Shared.Rent(patch * positions);
+        float[] columns = TensorScope.RentScratch(group * patch * positions), product = TensorScope.RentScratch(group * outSize);
         try
         {
-            var cols = scratch.AsSpan(0, patch * positions);
-            for (int n = 0; n < batch; n++)
+            for (int first = 0; first < batch; first += group)
             {
-                var yn = y.Storage.AsSpan(n * outSize, outSize);
-                float beta = FillBias(yn, bias, positions);
-                Im2Col.Unfold(geo, input.Storage.AsSpan(n * imageSize, imageSize), cols);
-                // (O, C·kh·kw) · (C·kh·kw, Ho·Wo) → (O, Ho·Wo)
-                Gemm.Multiply(false, false, outC, positions, patch, 1f, weight.Storage, patch, cols, positions, beta, yn, positions);
+                int count = Math.Min(group, batch - first), columnCount = count * positions;
+                var cols = columns.AsSpan(0, patch * columnCount);
+                var result = product.AsSpan(0, outC * columnCount);
+                Im2Col.UnfoldBatch(geo, input.Storage.AsSpan(first * imageSize, count * imageSize), count, cols);
+                // (O, C·kh·kw) · (C·kh·kw, count·Ho·Wo) → (O, count·Ho·Wo), then (count, O, Ho·Wo) + b
+                Gemm.Multiply(false, false, outC, columnCount, patch, 1f, weight.Storage, patch, cols, columnCount, 0f, result, columnCount);
+                ChannelMajor.Scatter(result, count, outC, positions, y.Storage.AsSpan(first * outSize, count * outSize), BiasSpan(bias), accumulate: false);
             }
         }
-        finally { ArrayPool<float>.Shared.Return(scratch); }
+        finally
+        {
+            TensorScope.ReturnScratch(product);
+            TensorScope.ReturnScratch(columns);
+        }
 
         Tensor[] inputs = bias is null ? [input, weight] : [input, weight, bias];
         if (!Tracks(inputs)) return y;
         return y.Record(op, inputs, g =>
         {
-            float[] colsBuffer = ArrayPool<float>.Shared.Rent(patch * positions);
+            var (dw, weightBeta) = weight.RequiresGrad ? weight.GradForUpdate() : ([], 0f);
+            var (dx, inputBeta) = input.RequiresGrad ? input.GradForUpdate() : ([], 0f);
+            var (db, biasBeta) = bias is not null && bias.RequiresGrad ? bias.GradForUpdate() : ([], 0f);
+            float[] columns = TensorScope.RentScratch(group * patch * positions), gradient = TensorScope.RentScratch(group * outSize);
             try
             {
-                var cols = colsBuffer.AsSpan(0, patch * positions);
-                for (int n = 0; n < batch; n++)
+                for (int first = 0; first < batch; first += group)
                 {
-                    var gn = g.Storage.AsSpan(n * outSize, outSize);
-                    if (weight.RequiresGrad) // dW += dYₙ · colsₙᵀ: (O, Ho·Wo)·(Ho·Wo, C·kh·kw)
+                    int count = Math.Min(group, batch - first), columnCount = count * positions;
+                    var cols = columns.AsSpan(0, patch * columnCount);
+                    var gcm = gradient.AsSpan(0, outC * columnCount); // dY as (O, count·Ho·Wo)
+                    ChannelMajor.Gather(g.Storage.AsSpan(first * outSize, count * outSize), count, outC, positions, gcm);
+                    if (db.Length > 0) // db += Σ over images and positions of dY
                     {
-                        Im2Col.Unfold(geo, input.Storage.AsSpan(n * imageSize, imageSize), cols);
-                        Gemm.Multiply(false, true, outC, patch, positions, 1f, gn, positions, cols, positions, 1f, weight.GradStorage(), patch);
+                        AddRowSums(gcm, outC, columnCount, db, biasBeta);
+                        biasBeta = 1f;
                     }
-                    if (input.RequiresGrad) // dXₙ += col2im(Wᵀ · dYₙ): (C·kh·kw, O)·(O, Ho·Wo)
+                    if (dw.Length > 0) // dW += dY · colsᵀ: (O, count·Ho·Wo)·(count·Ho·Wo, C·kh·kw)
                     {
-                        Gemm.Multiply(true, false, patch, positions, outC, 1f, weight.Storage, patch, gn, positions, 0f, cols, positions);
-                        Im2Col.FoldAdd(geo, cols, input.GradStorage().AsSpan(n * imageSize, imageSize));
+                        Im2Col.UnfoldBatch(geo, input.Storage.AsSpan(first * imageSize, count * imageSize), count, cols);
+                        Gemm.Multiply(false, true, outC, patch, columnCount, 1f, gcm, columnCount, cols, columnCount, weightBeta, dw, patch);
+                        weightBeta = 1f;
+                    }
+                    if (dx.Length > 0) // dX += col2im(Wᵀ · dY): (C·kh·kw, O)·(O, count·Ho·Wo)
+                    {
+                        Gemm.Multiply(true, false, patch, columnCount, outC, 1f, weight.Storage, patch, gcm, columnCount, 0f, cols, columnCount);
+                        Im2Col.FoldBatch(geo, cols, count, dx.AsSpan(first * imageSize, count * imageSize), default, accumulate: inputBeta != 0f);
                     }
                 }
             }
-            finally { ArrayPool<float>.Shared.Return(colsBuffer); }
-            if (bias is not null && bias.RequiresGrad) AccumulateBiasGrad(g.Storage, bias.GradStorage(), batch, outC, positions);
+            finally
+            {
+                TensorScope.ReturnScratch(gradient);
+                TensorScope.ReturnScratch(columns);
+            }
         });
     }
 
@@ -104,21 +128,28 @@ public sealed partial class Tensor
         var geo = new ConvGeometry(outC, outH, outW, kh, kw, stride, padding, height, width);
         int patch = geo.PatchSize, positions = geo.Positions, inSize = inC * positions, outSize = geo.ImageSize;
 
+        int group = GroupSize(batch, patch * positions);
+
         var y = Uninitialized([batch, outC, outH, outW]);
-        float[] scratch = ArrayPool<float>.Shared.Rent(patch * positions);
+        float[] columns = TensorScope.RentScratch(group * patch * positions), inputColumns = TensorScope.RentScratch(group * inSize);
         try
         {
-            var cols = scratch.AsSpan(0, patch * positions);
-            for (int n = 0; n < batch; n++)
+            for (int first = 0; first < batch; first += group)
             {
-                var yn = y.Storage.AsSpan(n * outSize, outSize);
-                if (FillBias(yn, bias, outH * outW) == 0f) yn.Clear();
-                // (Cout·kh·kw, Cin) · (Cin, H·W) → (Cout·kh·kw, H·W), then scatter-add onto the output.
-                Gemm.Multiply(true, false, patch, positions, inC, 1f, weight.Storage, patch, input.Storage.AsSpan(n * inSize, inSize), positions, 0f, cols, positions);
-                Im2Col.FoldAdd(geo, cols, yn);
+                int count = Math.Min(group, batch - first), columnCount = count * positions;
+                var cols = columns.AsSpan(0, patch * columnCount);
+                var xcm = inputColumns.AsSpan(0, inC * columnCount); // X as (Cin, count·H·W)
+                ChannelMajor.Gather(input.Storage.AsSpan(first * inSize, count * inSize), count, inC, positions, xcm);
+                // (Cout·kh·kw, Cin) · (Cin, count·H·W) → (Cout·kh·kw, count·H·W), then scattered onto b.
+                Gemm.Multiply(true, false, patch, columnCount, inC, 1f, weight.Storage, patch, xcm, columnCount, 0f, cols, columnCount);
+                Im2Col.FoldBatch(geo, cols, count, y.Storage.AsSpan(first * outSize, count * outSize), BiasSpan(bias), accumulate: false);
             }
         }
-        finally { ArrayPool<float>.Shared.Return(scratch); }
+        finally
+        {
+            TensorScope.ReturnScratch(inputColumns);
+            TensorScope.ReturnScratch(columns);
+        }
 
         Tensor[] inputs = bias is null ? [input, weight] : [input, weight, bias];
         if (!Tracks(inputs)) return y;
@@ -126,22 +157,42 @@ public sealed partial class Tensor
         {
             if (input.RequiresGrad || weight.RequiresGrad)
             {
-                float[] colsBuffer = ArrayPool<float>.Shared.Rent(patch * positions);
+                var (dw, weightBeta) = weight.RequiresGrad ? weight.GradForUpdate() : ([], 0f);
+                var (dx, inputBeta) = input.RequiresGrad ? input.GradForUpdate() : ([], 0f);
+                float[] columns = TensorScope.RentScratch(group * patch * positions), channelMajor = TensorScope.RentScratch(group * inSize);
                 try
                 {
-                    var cols = colsBuffer.AsSpan(0, patch * positions);
-                    for (int n = 0; n < batch; n++)
+                    for (int first = 0; first < batch; first += group)
                     {
-                        Im2Col.Unfold(geo, g.Storage.AsSpan(n * outSize, outSize), cols); // (Cout·kh·kw, H·W)
-                        if (input.RequiresGrad) // dXₙ += W · cols: (Cin, Cout·kh·kw)·(Cout·kh·kw, H·W)
-                            Gemm.Multiply(false, false, inC, positions, patch, 1f, weight.Storage, patch, cols, positions, 1f, input.GradStorage().AsSpan(n * inSize, inSize), positions);
-                        if (weight.RequiresGrad) // dW += Xₙ · colsᵀ: (Cin, H·W)·(H·W, Cout·kh·kw)
-                            Gemm.Multiply(false, true, inC, patch, positions, 1f, input.Storage.AsSpan(n * inSize, inSize), positions, cols, positions, 1f, weight.GradStorage(), patch);
+                        int count = Math.Min(group, batch - first), columnCount = count * positions;
+                        var cols = columns.AsSpan(0, patch * columnCount);
+                        var cm = channelMajor.AsSpan(0, inC * columnCount);
+                        Im2Col.UnfoldBatch(geo, g.Storage.AsSpan(first * outSize, count * outSize), count, cols); // (Cout·kh·kw, count·H·W)
+                        if (dx.Length > 0) // dX += W · cols: (Cin, Cout·kh·kw)·(Cout·kh·kw, count·H·W)
+                        {
+                            Gemm.Multiply(false, false, inC, columnCount, patch, 1f, weight.Storage, patch, cols, columnCount, 0f, cm, columnCount);
+                            ChannelMajor.Scatter(cm, count, inC, positions, dx.AsSpan(first * inSize, count * inSize), default, accumulate: inputBeta != 0f);
+                        }
+                        if (dw.Length > 0) // dW += X · colsᵀ: (Cin, count·H·W)·(count·H·W, Cout·kh·kw)
+                        {
+                            ChannelMajor.Gather(input.Storage.AsSpan(first * inSize, count * inSize), count, inC, positions, cm);
+                            Gemm.Multiply(false, true, inC, patch, columnCount, 1f, cm, columnCount, cols, columnCount, weightBeta, dw, patch);
+                            weightBeta = 1f;
+                        }
                     }
                 }
-                finally { ArrayPool<float>.Shared.Return(colsBuffer); }
+                finally
+                {
+                    TensorScope.ReturnScratch(channelMajor);
+                    TensorScope.ReturnScratch(columns);
+                }
             }
-            if (bias is not null && bias.RequiresGrad) AccumulateBiasGrad(g.Storage, bias.GradStorage(), batch, outC, outH * outW);
+            if (bias is not null && bias.RequiresGrad)
+            {
+                var (db, beta) = bias.GradForUpdate();
+                if (beta == 0f) db.AsSpan().Clear();
+                AccumulateBiasGrad(g.Storage, db, batch, outC, outH * outW);
+            }
         });
     }
 
@@ -163,13 +214,24 @@ public sealed partial class Tensor
             throw new ArgumentException($"{op}: bias shape {ShapeText(bias.Dims)} should be ({channels}).");
     }
 
-    /// <summary>Writes bias[c] over each channel's <paramref name="positions"/> outputs; returns the GEMM β to use (1 if written, else 0).</summary>
-    private static float FillBias(Span<float> output, Tensor? bias, int positions)
+    /// <summary>Column matrices of one group of images hold at most this many floats (16 MB): a larger
+    /// batch is convolved a group at a time, so scratch memory does not grow with the batch.</summary>
+    internal const int ColumnBudget = 4 * 1024 * 1024;
+
+    /// <summary>Images per group when one image's column matrix holds <paramref name="columnsPerImage"/> floats.</summary>
+    internal static int GroupSize(int batch, int columnsPerImage) =>
+        Math.Clamp(ColumnBudget / Math.Max(1, columnsPerImage), 1, Math.Max(1, batch));
+
+    private static ReadOnlySpan<float> BiasSpan(Tensor? bias) => bias is null ? default : bias.Span;
+
+    /// <summary>sums[r] = β·sums[r] + Σ_j matrix[r, j] for a (rows, cols) matrix (β is 0 or 1).</summary>
+    private static void AddRowSums(ReadOnlySpan<float> matrix, int rows, int cols, Span<float> sums, float beta)
     {
-        if (bias is null) return 0f;
-        var b = bias.Span;
-        for (int c = 0; c < b.Length; c++) output.Slice(c * positions, positions).Fill(b[c]);
-        return 1f;
+        for (int r = 0; r < rows; r++)
+        {
+            float sum = TensorPrimitives.Sum(matrix.Slice(r * cols, cols));
+            sums[r] = beta == 0f ? sum : sums[r] + sum;
+        }
     }
 
     /// <summary>db[c] += Σ over batch and positions of g[n, c, ·].</summary>

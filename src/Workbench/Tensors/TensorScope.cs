@@ -53,6 +53,16 @@ public sealed class TensorScope : IDisposable
     internal void Track(Tensor view) => _owned.Add(view);
 
     /// <summary>
+    /// A scratch buffer of exactly <paramref name="length"/> floats for the duration of one op (its contents
+    /// are unspecified), from the innermost scope's pool, or this thread's shared pool outside any scope.
+    /// Give it back with <see cref="ReturnScratch"/> before the op returns.
+    /// </summary>
+    internal static float[] RentScratch(int length) => (_current?._pool ?? BufferPool.Shared).Rent(length);
+
+    /// <summary>Gives back a buffer from <see cref="RentScratch"/>.</summary>
+    internal static void ReturnScratch(float[] buffer) => (_current?._pool ?? BufferPool.Shared).Return(buffer);
+
+    /// <summary>
     /// Lets <paramref name="tensor"/> outlive this scope: it moves to the enclosing scope, or to the
     /// garbage collector when there is none. Returns the same tensor.
     /// </summary>

@@ -1,0 +1,207 @@
+using System.Numerics.Tensors;
+
+namespace Workbench.Kernels;
+
+// The batched forms: a whole group of images shares one column matrix, so a convolution layer is one
+// large GEMM per pass instead of one small GEMM per image. The column matrix of `count` images is
+// (C·kh·kw, count·OutH·OutW), row-major: image n owns columns [n·P, (n+1)·P), P = OutH·OutW.
+// Images are independent, so the work is split over the kernel worker threads by whole images with a
+// split fixed by the sizes (ParallelChunks.RunItems); every pixel is summed in the same order as the
+// one-image forms, whichever thread runs it.
+internal static unsafe partial class Im2Col
+{
+    /// <summary>Writes the column matrix of <paramref name="count"/> images (count, C, H, W) into <paramref name="columns"/> (C·kh·kw, count·P).</summary>
+    public static void UnfoldBatch(in ConvGeometry g, ReadOnlySpan<float> images, int count, Span<float> columns)
+    {
+        RequireBatch(g, images.Length, columns.Length, count);
+        fixed (float* x = images, c = columns)
+            ParallelChunks.RunItems(new UnfoldImages(g, x, c, count), count, (long)g.PatchSize * g.Positions);
+    }
+
+    /// <summary>
+    /// The adjoint of <see cref="UnfoldBatch"/>: adds the column matrix (C·kh·kw, count·P) back onto
+    /// <paramref name="count"/> images (count, C, H, W). Unless <paramref name="accumulate"/>, each image is first
+    /// set to <paramref name="channelStart"/>[c] over channel c (zero when it is empty), so the result is
+    /// written rather than added to.
+    /// </summary>
+    public static void FoldBatch(in ConvGeometry g, ReadOnlySpan<float> columns, int count, Span<float> images,
+        ReadOnlySpan<float> channelStart, bool accumulate)
+    {
+        RequireBatch(g, images.Length, columns.Length, count);
+        if (!channelStart.IsEmpty && channelStart.Length != g.Channels)
+            throw new ArgumentException($"FoldBatch: {channelStart.Length} channel start values for {g.Channels} channels.");
+        fixed (float* x = images, c = columns, s = channelStart)
+            ParallelChunks.RunItems(new FoldImages(g, c, x, count, channelStart.IsEmpty ? null : s, accumulate), count, (long)g.PatchSize * g.Positions);
+    }
+
+    private static void RequireBatch(in ConvGeometry g, int imagesLength, int columnsLength, int count)
+    {
+        if (imagesLength != count * g.ImageSize || columnsLength != count * g.PatchSize * g.Positions)
+            throw new ArgumentException($"Im2Col: {count} images need {count * g.ImageSize} pixels and {count * g.PatchSize * g.Positions} column entries, got {imagesLength} and {columnsLength}.");
+    }
+
+    /// <summary>Largest window table (kh·kw·OutH·OutW ints) built on the stack; larger geometries use the row-by-row forms.</summary>
+    private const int MaxTableEntries = 8192;
+
+    /// <summary>
+    /// table[(i·kw + j)·P + q] = the offset within a channel plane of the pixel that window position q reads
+    /// through kernel tap (i, j), or −1 where it falls in the padding. With it a tap's P entries are one
+    /// loop, where the row-by-row form pays its set-up for every output row (7 wide in the conv VAE).
+    /// </summary>
+    private static void BuildTable(in ConvGeometry g, Span<int> table)
+    {
+        int q0 = 0;
+        for (int i = 0; i < g.KernelH; i++)
+            for (int j = 0; j < g.KernelW; j++, q0 += g.Positions)
+                for (int oy = 0, q = q0; oy < g.OutH; oy++)
+                {
+                    int iy = oy * g.Stride - g.Padding + i;
+                    for (int ox = 0; ox < g.OutW; ox++, q++)
+                    {
+                        int ix = ox * g.Stride - g.Padding + j;
+                        table[q] = (uint)iy < (uint)g.Height && (uint)ix < (uint)g.Width ? iy * g.Width + ix : -1;
+                    }
+                }
+    }
+
+    private static bool UsesTable(in ConvGeometry g) => (long)g.KernelH * g.KernelW * g.Positions <= MaxTableEntries;
+
+    private readonly struct UnfoldImages(ConvGeometry g, float* images, float* columns, int count) : IChunkKernel
+    {
+        public void Run(int start, int length)
+        {
+            int ld = count * g.Positions;
+            if (!UsesTable(g))
+            {
+                var all = new Span<float>(columns, g.PatchSize * ld);
+                for (int n = start; n < start + length; n++)
+                    Unfold(g, new ReadOnlySpan<float>(images + (long)n * g.ImageSize, g.ImageSize), all, ld, n * g.Positions);
+                return;
+            }
+            Span<int> table = stackalloc int[g.KernelH * g.KernelW * g.Positions];
+            BuildTable(g, table);
+            int taps = g.KernelH * g.KernelW, positions = g.Positions, planeSize = g.Height * g.Width;
+            fixed (int* t = table)
+                for (int n = start; n < start + length; n++)
+                    for (int c = 0; c < g.Channels; c++)
+                    {
+                        float* plane = images + (long)n * g.ImageSize + c * planeSize;
+                        for (int tap = 0; tap < taps; tap++)
+                        {
+                            float* dst = columns + (long)(c * taps + tap) * ld + (long)n * positions;
+                            int* index = t + tap * positions;
+                            for (int q = 0; q < positions; q++)
+                            {
+                                int k = index[q];
+                                dst[q] = k >= 0 ? plane[k] : 0f;
+                            }
+                        }
+                    }
+        }
+    }
+
+    private readonly struct FoldImages(ConvGeometry g, float* columns, float* images, int count, float* channelStart, bool accumulate) : IChunkKernel
+    {
+        public void Run(int start, int length)
+        {
+            int ld = count * g.Positions, plane = g.Height * g.Width;
+            var all = new ReadOnlySpan<float>(columns, g.PatchSize * ld);
+            for (int n = start; n < start + length; n++)
+            {
+                var image = new Span<float>(images + (long)n * g.ImageSize, g.ImageSize);
+                if (!accumulate)
+                {
+                    if (channelStart is null) image.Clear();
+                    else for (int c = 0; c < g.Channels; c++) image.Slice(c * plane, plane).Fill(channelStart[c]);
+                }
+                if (!UsesTable(g)) FoldAdd(g, all, ld, n * g.Positions, image);
+            }
+            if (!UsesTable(g)) return;
+            // Tap by tap in the same order as FoldAdd, so every pixel receives its terms in the same order.
+            Span<int> table = stackalloc int[g.KernelH * g.KernelW * g.Positions];
+            BuildTable(g, table);
+            int taps = g.KernelH * g.KernelW, positions = g.Positions;
+            fixed (int* t = table)
+                for (int n = start; n < start + length; n++)
+                    for (int c = 0; c < g.Channels; c++)
+                    {
+                        float* target = images + (long)n * g.ImageSize + c * plane;
+                        for (int tap = 0; tap < taps; tap++)
+                        {
+                            float* src = columns + (long)(c * taps + tap) * ld + (long)n * positions;
+                            int* index = t + tap * positions;
+                            for (int q = 0; q < positions; q++)
+                            {
+                                int k = index[q];
+                                if (k >= 0) target[k] += src[q];
+                            }
+                        }
+                    }
+        }
+    }
+}
+
+/// <summary>
+/// Moves a batch between the image-major layout of tensors, (N, C, P), and the channel-major layout of a
+/// batched GEMM operand or result, (C, N·P), where P is the pixels of one channel plane.
+/// </summary>
+internal static unsafe class ChannelMajor
+{
+    /// <summary>Effectively destination[c, n·P + p] = source[n, c, p].</summary>
+    public static void Gather(ReadOnlySpan<float> source, int count, int channels, int positions, Span<float> destination)
+    {
+        Require(source.Length, destination.Length, count, channels, positions);
+        fixed (float* s = source, d = destination)
+            ParallelChunks.RunItems(new GatherImages(s, d, count, channels, positions), count, (long)channels * positions);
+    }
+
+    /// <summary>
+    /// Effectively destination[n, c, p] = source[c, n·P + p] + bias[c] (no bias when it is empty), or
+    /// destination[n, c, p] += source[c, n·P + p] when <paramref name="accumulate"/>.
+    /// </summary>
+    public static void Scatter(ReadOnlySpan<float> source, int count, int channels, int positions, Span<float> destination,
+        ReadOnlySpan<float> bias, bool accumulate)
+    {
+        Require(destination.Length, source.Length, count, channels, positions);
+        if (!bias.IsEmpty && (bias.Length != channels || accumulate))
+            throw new ArgumentException($"ChannelMajor.Scatter: bias needs {channels} values and a written (not accumulated) destination.");
+        fixed (float* s = source, d = destination, b = bias)
+            ParallelChunks.RunItems(new ScatterImages(s, d, count, channels, positions, bias.IsEmpty ? null : b, accumulate), count, (long)channels * positions);
+    }
+
+    private static void Require(int imageMajorLength, int channelMajorLength, int count, int channels, int positions)
+    {
+        long needed = (long)count * channels * positions;
+        if (imageMajorLength != needed || channelMajorLength != needed)
+            throw new ArgumentException($"ChannelMajor: {count} images of {channels} × {positions} need {needed} values on both sides, got {imageMajorLength} and {channelMajorLength}.");
+    }
+
+    private readonly struct GatherImages(float* source, float* destination, int count, int channels, int positions) : IChunkKernel
+    {
+        public void Run(int start, int length)
+        {
+            long ld = (long)count * positions;
+            for (int n = start; n < start + length; n++)
+                for (int c = 0; c < channels; c++)
+                    new ReadOnlySpan<float>(source + ((long)n * channels + c) * positions, positions)
+                        .CopyTo(new Span<float>(destination + c * ld + (long)n * positions, positions));
+        }
+    }
+
+    private readonly struct ScatterImages(float* source, float* destination, int count, int channels, int positions, float* bias, bool accumulate) : IChunkKernel
+    {
+        public void Run(int start, int length)
+        {
+            long ld = (long)count * positions;
+            for (int n = start; n < start + length; n++)
+                for (int c = 0; c < channels; c++)
+                {
+                    var from = new ReadOnlySpan<float>(source + c * ld + (long)n * positions, positions);
+                    var to = new Span<float>(destination + ((long)n * channels + c) * positions, positions);
+                    if (accumulate) TensorPrimitives.Add(to, from, to);
+                    else if (bias is not null) TensorPrimitives.Add(from, bias[c], to);
+                    else from.CopyTo(to);
+                }
+        }
+    }
+}

@@ -1,0 +1,135 @@
+using Workbench.Kernels;
+using Workbench.Tensors;
+
+namespace Workbench.Tests.Kernels;
+
+/// <summary>The batched im2col/col2im and the channel-major reorders against the one-image forms and index arithmetic.</summary>
+public class Im2ColBatchTests
+{
+    // channels, height, width, kernel, stride, padding
+    public static TheoryData<int, int, int, int, int, int> Geometries => new()
+    {
+        { 1, 28, 28, 4, 2, 1 },
+        { 32, 14, 14, 4, 2, 1 },
+        { 3, 7, 5, 3, 1, 1 },
+        { 2, 9, 9, 5, 2, 2 },
+        { 1, 4, 4, 4, 1, 0 },
+    };
+
+    private static ConvGeometry Geometry(int c, int h, int w, int k, int s, int p) =>
+        new(c, h, w, k, k, s, p, (h + 2 * p - k) / s + 1, (w + 2 * p - k) / s + 1);
+
+    private static float[] Random(int length, ulong seed)
+    {
+        var values = new float[length];
+        new Rng(seed).FillUniform(values, -1f, 1f);
+        return values;
+    }
+
+    [Theory]
+    [MemberData(nameof(Geometries))]
+    public void UnfoldBatch_EachImageBlock_EqualsThatImagesOwnColumnMatrix(int c, int h, int w, int k, int s, int p)
+    {
+        var g = Geometry(c, h, w, k, s, p);
+        const int count = 5;
+        var images = Random(count * g.ImageSize, 1);
+        var batch = Enumerable.Repeat(float.NaN, g.PatchSize * count * g.Positions).ToArray();
+
+        Im2Col.UnfoldBatch(g, images, count, batch);
+
+        var single = new float[g.PatchSize * g.Positions];
+        for (int n = 0; n < count; n++)
+        {
+            Im2Col.Unfold(g, images.AsSpan(n * g.ImageSize, g.ImageSize), single);
+            for (int row = 0; row < g.PatchSize; row++)
+                Assert.Equal(single.AsSpan(row * g.Positions, g.Positions).ToArray(),
+                    batch.AsSpan(row * count * g.Positions + n * g.Positions, g.Positions).ToArray());
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Geometries))]
+    public void FoldBatch_MatchesOneImageFoldAdd_WrittenFromChannelStartOrAccumulated(int c, int h, int w, int k, int s, int p)
+    {
+        var g = Geometry(c, h, w, k, s, p);
+        const int count = 4;
+        var columns = Random(g.PatchSize * count * g.Positions, 2);
+        var start = Random(c, 3);
+        var existing = Random(count * g.ImageSize, 4);
+
+        var written = Enumerable.Repeat(float.NaN, count * g.ImageSize).ToArray();
+        Im2Col.FoldBatch(g, columns, count, written, start, accumulate: false);
+        var cleared = Enumerable.Repeat(float.NaN, count * g.ImageSize).ToArray();
+        Im2Col.FoldBatch(g, columns, count, cleared, default, accumulate: false);
+        var accumulated = (float[])existing.Clone();
+        Im2Col.FoldBatch(g, columns, count, accumulated, default, accumulate: true);
+
+        var block = new float[g.PatchSize * g.Positions];
+        for (int n = 0; n < count; n++)
+        {
+            for (int row = 0; row < g.PatchSize; row++)
+                columns.AsSpan(row * count * g.Positions + n * g.Positions, g.Positions).CopyTo(block.AsSpan(row * g.Positions));
+            var fromStart = new float[g.ImageSize];
+            for (int ch = 0; ch < c; ch++) fromStart.AsSpan(ch * h * w, h * w).Fill(start[ch]);
+            var fromZero = new float[g.ImageSize];
+            var onExisting = existing.AsSpan(n * g.ImageSize, g.ImageSize).ToArray();
+            Im2Col.FoldAdd(g, block, fromStart);
+            Im2Col.FoldAdd(g, block, fromZero);
+            Im2Col.FoldAdd(g, block, onExisting);
+            Assert.Equal(fromStart, written.AsSpan(n * g.ImageSize, g.ImageSize).ToArray());
+            Assert.Equal(fromZero, cleared.AsSpan(n * g.ImageSize, g.ImageSize).ToArray());
+            Assert.Equal(onExisting, accumulated.AsSpan(n * g.ImageSize, g.ImageSize).ToArray());
+        }
+    }
+
+    [Fact]
+    public void ChannelMajor_GatherAndScatter_MoveEveryValueToItsIndex()
+    {
+        const int count = 3, channels = 4, positions = 7;
+        var imageMajor = Random(count * channels * positions, 5);
+        var bias = Random(channels, 6);
+        var gathered = new float[imageMajor.Length];
+        ChannelMajor.Gather(imageMajor, count, channels, positions, gathered);
+        var scattered = Enumerable.Repeat(float.NaN, imageMajor.Length).ToArray();
+        ChannelMajor.Scatter(gathered, count, channels, positions, scattered, bias, accumulate: false);
+        var accumulated = Enumerable.Repeat(1f, imageMajor.Length).ToArray();
+        ChannelMajor.Scatter(gathered, count, channels, positions, accumulated, default, accumulate: true);
+
+        for (int n = 0; n < count; n++)
+            for (int c = 0; c < channels; c++)
+                for (int q = 0; q < positions; q++)
+                {
+                    float x = imageMajor[(n * channels + c) * positions + q];
+                    Assert.Equal(x, gathered[c * count * positions + n * positions + q]);
+                    Assert.Equal(x + bias[c], scattered[(n * channels + c) * positions + q]);
+                    Assert.Equal(1f + x, accumulated[(n * channels + c) * positions + q]);
+                }
+    }
+
+    [Fact]
+    public void RunItems_SplitsWholeItemsOnlyAndCoversEveryItemOnce()
+    {
+        foreach (int items in new[] { 0, 1, 2, 3, 128, 1000 })
+            for (int parts = 1; parts <= 4; parts++)
+            {
+                int next = 0;
+                for (int part = 0; part < parts; part++)
+                {
+                    var (start, length) = ParallelChunks.Chunk(items, parts, part, alignment: 1);
+                    Assert.Equal(next, start);
+                    next = start + length;
+                }
+                Assert.Equal(items, next);
+            }
+    }
+
+    [Fact]
+    public void BatchKernels_WrongLengths_Throw()
+    {
+        var g = Geometry(1, 4, 4, 2, 2, 0);
+        Assert.Throws<ArgumentException>(() => Im2Col.UnfoldBatch(g, new float[2 * g.ImageSize], 2, new float[g.PatchSize * g.Positions]));
+        Assert.Throws<ArgumentException>(() => Im2Col.FoldBatch(g, new float[g.PatchSize * g.Positions], 1, new float[g.ImageSize], new float[2], accumulate: false));
+        Assert.Throws<ArgumentException>(() => ChannelMajor.Gather(new float[6], 1, 2, 3, new float[5]));
+        Assert.Throws<ArgumentException>(() => ChannelMajor.Scatter(new float[6], 1, 2, 3, new float[6], new float[2], accumulate: true));
+    }
+}
