@@ -60,9 +60,15 @@ public record VaeConfig
     /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid field.</summary>
     public virtual void Validate()
     {
-        Require(ImageHeight > 0 && ImageWidth > 0, nameof(ImageHeight), "image size must be positive");
-        Require(LatentSize > 0, nameof(LatentSize), "must be positive");
-        Require(HiddenSizes.All(h => h > 0), nameof(HiddenSizes), "every width must be positive");
+        Require(ImageHeight is > 0 and <= MaxImageSide, nameof(ImageHeight), $"must be between 1 and {MaxImageSide} pixels (got {ImageHeight})");
+        Require(ImageWidth is > 0 and <= MaxImageSide, nameof(ImageWidth), $"must be between 1 and {MaxImageSide} pixels (got {ImageWidth})");
+        Require(LatentSize is > 0 and <= MaxWidth, nameof(LatentSize), $"must be between 1 and {MaxWidth} (got {LatentSize})");
+        Require(HiddenSizes.All(h => h is > 0 and <= MaxWidth), nameof(HiddenSizes), $"every width must be between 1 and {MaxWidth} (got [{string.Join(", ", HiddenSizes)}])");
+        Require(ConvChannels.All(c => c is > 0 and <= MaxWidth), nameof(ConvChannels), $"every channel count must be between 1 and {MaxWidth} (got [{string.Join(", ", ConvChannels)}])");
+        Require(LargestWeightMatrix() <= int.MaxValue, nameof(HiddenSizes),
+            $"the layers {Pixels}-{string.Join("-", HiddenSizes)}-{LatentSize} need a weight matrix of {LargestWeightMatrix()} elements; at most {int.MaxValue} fit");
+        Require(float.IsFinite(GaussianSigma), nameof(GaussianSigma), $"must be a finite number > 0 (got {GaussianSigma})");
+        KlPenalty?.Validate("klPenalty");
         Require(Architecture != Architecture.Mlp || HiddenSizes.Length > 0, nameof(HiddenSizes), "an MLP needs at least one hidden layer");
         Require(Architecture != Architecture.Conv || (ConvChannels.Length > 0 && ConvChannels.All(c => c > 0)),
             nameof(ConvChannels), "the conv architecture needs at least one convolution, each with a positive channel count");
@@ -70,6 +76,19 @@ public record VaeConfig
             nameof(ConvChannels), $"{ConvChannels.Length} stride-2 convolutions need image sides divisible by {1 << ConvChannels.Length}");
         Require(GaussianSigma > 0, nameof(GaussianSigma), "must be positive");
         Require(Networks.IsKnownActivation(Activation), nameof(Activation), $"'{Activation}' is not one of relu, leaky-relu, tanh, sigmoid");
+    }
+
+    /// <summary>Largest latent size, hidden width or channel count; larger ones are typos (1e9) rather than models.</summary>
+    public const int MaxWidth = 65_536;
+
+    /// <summary>Largest image side in pixels.</summary>
+    public const int MaxImageSide = 4096;
+
+    /// <summary>Elements of the MLP's largest weight matrix (pixels × first width, …, last width × 2·latent).</summary>
+    private long LargestWeightMatrix()
+    {
+        long[] widths = [(long)ImageHeight * ImageWidth, .. HiddenSizes.Select(h => (long)h), 2L * LatentSize];
+        return widths.Zip(widths.Skip(1), (a, b) => a * b).DefaultIfEmpty(0).Max();
     }
 
     protected static void Require(bool condition, string field, string problem)
@@ -93,7 +112,7 @@ public record BetaVaeConfig : VaeConfig
     public override void Validate()
     {
         base.Validate();
-        Require(Beta >= 0, nameof(Beta), "must be non-negative");
+        Require(float.IsFinite(Beta) && Beta >= 0, nameof(Beta), $"must be a finite number ≥ 0 (got {Beta})");
     }
 }
 
@@ -109,6 +128,6 @@ public record ConditionalVaeConfig : VaeConfig
     public override void Validate()
     {
         base.Validate();
-        Require(Classes > 1, nameof(Classes), "needs at least two classes");
+        Require(Classes is > 1 and <= MaxWidth, nameof(Classes), $"must be between 2 and {MaxWidth} (got {Classes})");
     }
 }

@@ -17,6 +17,9 @@ public abstract record KlPenalty
     /// <param name="klTerm">Σ of <paramref name="klPerDimension"/>: the KL per image, scalar, nats.</param>
     /// <param name="progress">Where training is; null outside training (the final weight applies).</param>
     public abstract (Tensor Penalty, float Weight, float? Target) Apply(Tensor klPerDimension, Tensor klTerm, TrainingProgress? progress);
+
+    /// <summary>Throws <see cref="ArgumentException"/> naming the first field (under <paramref name="field"/>) out of its range.</summary>
+    public virtual void Validate(string field) { }
 }
 
 /// <summary>weight(t) · KL, with the weight from a <see cref="KlSchedule"/>.</summary>
@@ -27,6 +30,8 @@ public sealed record WeightedKl(KlSchedule Schedule) : KlPenalty
         float weight = progress is { } p ? Schedule.Weight(p) : Schedule.FinalWeight;
         return (klTerm * weight, weight, null);
     }
+
+    public override void Validate(string field) => Schedule.Validate(field + ".schedule");
 }
 
 /// <summary>
@@ -42,6 +47,12 @@ public sealed record FreeBits(float Lambda, KlSchedule Schedule) : KlPenalty
         // max(λ, KL_d) = KL_d clamped from below; its gradient is 0 for dimensions under λ.
         var floored = klPerDimension.Clamp(Lambda, float.MaxValue).Sum();
         return (floored * weight, weight, null);
+    }
+
+    public override void Validate(string field)
+    {
+        KlChecks.NonNegative(field + ".lambda", Lambda);
+        Schedule.Validate(field + ".schedule");
     }
 }
 
@@ -59,5 +70,12 @@ public sealed record CapacityAnnealing(float Gamma = 1000f, float MaxCapacity = 
     {
         float capacity = Capacity(progress);
         return ((klTerm - capacity).Abs() * Gamma, Gamma, capacity);
+    }
+
+    public override void Validate(string field)
+    {
+        KlChecks.NonNegative(field + ".gamma", Gamma);
+        KlChecks.NonNegative(field + ".maxCapacity", MaxCapacity);
+        KlChecks.InRange(field + ".rampFraction", RampFraction, 0, 1);
     }
 }

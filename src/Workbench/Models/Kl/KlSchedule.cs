@@ -14,6 +14,9 @@ public abstract record KlSchedule
 
     /// <summary>The weight once training is done (used for evaluation of the training objective).</summary>
     public abstract float FinalWeight { get; }
+
+    /// <summary>Throws <see cref="ArgumentException"/> naming the first field (under <paramref name="field"/>) out of its range.</summary>
+    public virtual void Validate(string field) { }
 }
 
 /// <summary>A constant weight β: β = 1 is the VAE (Kingma &amp; Welling 2014), β &gt; 1 the β-VAE (Higgins et al. 2017).</summary>
@@ -21,6 +24,7 @@ public sealed record ConstantKlWeight(float Beta = 1f) : KlSchedule
 {
     public override float Weight(TrainingProgress progress) => Beta;
     public override float FinalWeight => Beta;
+    public override void Validate(string field) => KlChecks.NonNegative(field + ".beta", Beta);
 }
 
 /// <summary>
@@ -33,6 +37,12 @@ public sealed record LinearWarmup(float Beta = 1f, double WarmupFraction = 0.3) 
         WarmupFraction <= 0 ? Beta : (float)(Beta * Math.Min(1.0, progress.Fraction / WarmupFraction));
 
     public override float FinalWeight => Beta;
+
+    public override void Validate(string field)
+    {
+        KlChecks.NonNegative(field + ".beta", Beta);
+        KlChecks.InRange(field + ".warmupFraction", WarmupFraction, 0, 1);
+    }
 }
 
 /// <summary>
@@ -61,4 +71,11 @@ public sealed record CyclicalAnnealing(float Beta = 1f, int Cycles = 4, double R
     }
 
     public override float FinalWeight => Beta;
+
+    public override void Validate(string field)
+    {
+        KlChecks.NonNegative(field + ".beta", Beta);
+        KlChecks.InRange(field + ".cycles", Cycles, 1, 1_000_000);
+        KlChecks.InRange(field + ".ratio", Ratio, 0, 1);
+    }
 }
