@@ -109,7 +109,8 @@ public static partial class ExperimentLoader
         }
         if (d.Evaluation.Problem() is var (evaluationField, evaluationProblem)) Fail("evaluation." + evaluationField, evaluationProblem);
         foreach (var (field, values) in d.Grid)
-            if (values is null || values.Length == 0) Fail($"grid.{field}", "needs a list of at least one value");
+            if (values is null) Fail($"grid.{field}", "must be a list of values, not null");
+            else if (values.Length == 0) Fail($"grid.{field}", "needs at least one value");
     }
 
     private static (string Field, string Problem) SplitFieldMessage(string message)
@@ -125,7 +126,7 @@ public static partial class ExperimentLoader
         var result = new List<Dictionary<string, JsonNode?>> { new() };
         foreach (var (field, values) in grid)
         {
-            if (values is null) throw new ExperimentFileException(path, $"grid.{field}", "needs a list of at least one value");
+            if (values is null) throw new ExperimentFileException(path, $"grid.{field}", "must be a list of values, not null");
             if (field.Split('.') is not [var section, ..] || section is not ("data" or "model" or "training" or "evaluation"))
                 throw new ExperimentFileException(path, $"grid.{field}", "a grid key is a dotted path under data, model, training or evaluation (e.g. \"model.beta\")");
             result = result.SelectMany(partial => values.Select(v =>
