@@ -110,7 +110,9 @@ public sealed class ExperimentRunner(RunnerOptions options)
         };
         var trainer = new Trainer(model, trainingOptions);
         options.Log.WriteLine($"  {run.Id}: training {Describe(d)} on {train.Count} images for {d.Training.Epochs} epochs");
-        // Every finished epoch, including those before a resume (the trainer's history holds them).
+        // Every finished epoch, those before a resume included: rewritten from the checkpoint's history at a
+        // resume (a kill may have come between the checkpoint and the metrics), then after every epoch.
+        trainer.Resumed += history => folder.WriteMetrics(history);
         trainer.EpochCompleted += _ => folder.WriteMetrics(trainer.History);
         var result = trainer.Fit(train, test, cancellation);
         folder.WriteMetrics(result.History);

@@ -42,6 +42,9 @@ public sealed class Trainer
     public IReadOnlyList<EpochMetrics> History => _history;
     private List<EpochMetrics> _history = [];
 
+    /// <summary>Raised when <see cref="Fit"/> continues from a checkpoint, with the epochs it had finished.</summary>
+    public event Action<IReadOnlyList<EpochMetrics>>? Resumed;
+
     /// <summary>Raised after every epoch (after the test evaluation and the checkpoint).</summary>
     public event Action<EpochMetrics>? EpochCompleted;
 
@@ -58,6 +61,7 @@ public sealed class Trainer
 
         var state = ResumeOrStart();
         _history = state.History; // the same list the loop appends to
+        if (state.Step > 0) Resumed?.Invoke(_history);
         int resumedFrom = state.Epoch;
         var loader = new DataLoader(train, _options.BatchSize, _options.Seed,
             transform: _options.DynamicBinarization ? new DynamicBinarization(BinarizationSeed(_options.Seed)) : null);

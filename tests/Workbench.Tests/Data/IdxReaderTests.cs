@@ -144,6 +144,16 @@ public class IdxReaderTests
     }
 
     [Fact]
+    public void Read_GzipWithDamagedHeader_SaysNotAValidGzipStream()
+    {
+        using var dir = new TempDirectory();
+        byte[] gz = IdxBytes.Gzip(IdxBytes.Images(2, 8, 8));
+        gz[2] = 0x07; // the compression-method byte: .NET reports "unsupported compression method"
+        var e = ReadFails(dir, "damaged.gz", gz);
+        Assert.StartsWith(dir.Combine("damaged.gz") + ": not a valid gzip stream (or truncated)", e.Message);
+    }
+
+    [Fact]
     public void Read_CutGzipStream_IsReportedAsTruncated()
     {
         using var dir = new TempDirectory();
