@@ -39,10 +39,9 @@ public static partial class ExperimentLoader
         return Expand(path, root);
     }
 
-    /// <summary>Validates an experiment already in memory (<paramref name="source"/> names it in messages) and expands its grid.</summary>
-    public static (ExperimentDefinition Definition, IReadOnlyList<RunSpec> Runs) Expand(string source, JsonObject experiment)
+    /// <summary>Validates an experiment already in memory (<paramref name="path"/> names it in messages) and expands its grid.</summary>
+    public static (ExperimentDefinition Definition, IReadOnlyList<RunSpec> Runs) Expand(string path, JsonObject experiment)
     {
-        var path = source;
         var root = (JsonObject)experiment.DeepClone();
         root.Remove("$schema");
         var definition = Bind(path, root);
