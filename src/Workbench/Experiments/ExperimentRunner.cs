@@ -95,8 +95,7 @@ public sealed class ExperimentRunner(RunnerOptions options)
         if (!CheckIdentity(folder, run, identity)) return null;
         StaleTempFiles.Remove(folder.Path);
         var d = run.Definition;
-        // Data first: a run that cannot start leaves no files behind.
-        var (train, test) = LoadData(d.Data);
+        var (train, test) = LoadData(d.Data); // loaded and checked by Check before any folder was made
         var environment = RunEnvironment.Capture(d.Training.Seed, Environment.ProcessorCount);
         folder.WriteConfig(run.ResolvedJson);
         identity.Write(folder.Path);
@@ -151,7 +150,7 @@ public sealed class ExperimentRunner(RunnerOptions options)
             stored = null;
             unreadable = e.Message;
         }
-        bool changed = unreadable is not null || (stored is not null && stored.Hash != requested.Hash);
+        bool changed = unreadable is not null || (stored is not null && !stored.SameRunAs(requested));
         if (changed)
         {
             var differences = unreadable is not null ? [$"the recorded configuration is unreadable: {unreadable}"] : stored!.Differences(requested);

@@ -18,17 +18,23 @@ public sealed record RunIdentity(JsonObject Configuration, string Hash)
 {
     public const string FileName = "identity.json";
 
-    private static readonly JsonSerializerOptions Compact = new(ExperimentJson.Options) { WriteIndented = false };
+    // Nulls written out: "klPenalty": null is a value to compare, while a key on one side only is a field
+    // that another version of Workbench did not have.
+    private static readonly JsonSerializerOptions Compact = new(ExperimentJson.Options)
+    {
+        WriteIndented = false,
+        DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.Never,
+    };
 
     /// <summary>The identity of a run with this resolved definition.</summary>
     public static RunIdentity Of(ExperimentDefinition definition)
     {
         var configuration = new JsonObject
         {
-            ["data"] = JsonSerializer.SerializeToNode(definition.Data, ExperimentJson.Options),
-            ["model"] = JsonSerializer.SerializeToNode<VaeConfig>(definition.Model, ExperimentJson.Options),
-            ["training"] = JsonSerializer.SerializeToNode(definition.Training, ExperimentJson.Options),
-            ["evaluation"] = JsonSerializer.SerializeToNode(definition.Evaluation, ExperimentJson.Options),
+            ["data"] = JsonSerializer.SerializeToNode(definition.Data, Compact),
+            ["model"] = JsonSerializer.SerializeToNode<VaeConfig>(definition.Model, Compact),
+            ["training"] = JsonSerializer.SerializeToNode(definition.Training, Compact),
+            ["evaluation"] = JsonSerializer.SerializeToNode(definition.Evaluation, Compact),
         };
         string hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(configuration.ToJsonString(Compact))));
         return new RunIdentity(configuration, hash);
@@ -62,7 +68,14 @@ public sealed record RunIdentity(JsonObject Configuration, string Hash)
         IO.AtomicFile.WriteAllText(Path.Combine(runFolder, FileName),
             new JsonObject { ["hash"] = Hash, ["configuration"] = Configuration.DeepClone() }.ToJsonString(ExperimentJson.Options) + "\n");
 
-    /// <summary>Each field that differs, as <c>model.latentSize: 2 → 3</c> (this identity's value first).</summary>
+    /// <summary>
+    /// True when both describe the same run: no field that both record has another value. A field only one
+    /// side records comes from another version of Workbench (one that added or dropped a setting, which then
+    /// holds its default) and is not a change.
+    /// </summary>
+    public bool SameRunAs(RunIdentity other) => Hash == other.Hash || Differences(other).Count == 0;
+
+    /// <summary>Each field both record with different values, as <c>model.latentSize: 2 → 3</c> (this identity's value first).</summary>
     public IReadOnlyList<string> Differences(RunIdentity other)
     {
         var lines = new List<string>();
@@ -74,15 +87,16 @@ public sealed record RunIdentity(JsonObject Configuration, string Hash)
     {
         if (a is JsonObject objectA && b is JsonObject objectB)
         {
-            foreach (var key in objectA.Select(kv => kv.Key).Union(objectB.Select(kv => kv.Key)))
-                Compare(objectA[key], objectB[key], path.Length == 0 ? key : $"{path}.{key}", lines);
+            foreach (var (key, value) in objectA)
+                if (objectB.TryGetPropertyValue(key, out var otherValue))
+                    Compare(value, otherValue, path.Length == 0 ? key : $"{path}.{key}", lines);
             return;
         }
         if (!JsonNode.DeepEquals(a, b))
             lines.Add($"{path}: {Text(a)} → {Text(b)}");
     }
 
-    private static string Text(JsonNode? value) => value?.ToJsonString(Compact) ?? "(unset)";
+    private static string Text(JsonNode? value) => value?.ToJsonString(Compact) ?? "null";
 }
 
 /// <summary>A run folder holds a run trained with another configuration than the one requested.</summary>
