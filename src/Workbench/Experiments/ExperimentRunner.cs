@@ -51,6 +51,7 @@ public sealed class ExperimentRunner(RunnerOptions options)
     public IReadOnlyList<RunSummary> Run(string source, ExperimentDefinition definition, IReadOnlyList<RunSpec> runs, CancellationToken cancellation = default)
     {
         Check(source, runs);
+        RefuseChangedRuns(definition.Name, runs);
         options.Log.WriteLine($"Experiment '{definition.Name}': {runs.Count} run(s) → {Path.Combine(options.ResultsRoot, definition.Name)}");
         var figures = new FigureFiles(options.ImageExporter);
         foreach (var run in runs)
@@ -139,30 +140,12 @@ public sealed class ExperimentRunner(RunnerOptions options)
     /// </summary>
     private bool CheckIdentity(RunFolder folder, RunSpec run, RunIdentity requested)
     {
-        RunIdentity? stored;
-        string? unreadable = null;
-        try
+        if (RunDrift.Find(folder.Path, requested) is { } differences)
         {
-            stored = RunIdentity.Read(folder.Path);
-        }
-        catch (InvalidDataException e)
-        {
-            stored = null;
-            unreadable = e.Message;
-        }
-        bool changed = unreadable is not null || (stored is not null && !stored.SameRunAs(requested));
-        if (changed)
-        {
-            var differences = unreadable is not null ? [$"the recorded configuration is unreadable: {unreadable}"] : stored!.Differences(requested);
-            string what = folder.IsFinished ? "finished" : "interrupted";
-            if (!options.RerunChanged)
-                throw new RunConfigurationChangedException(
-                    $"{folder.Path} holds a {what} run trained with another configuration than this experiment now gives (recorded → requested):\n" +
-                    string.Join("\n", differences.Select(line => "  " + line)) + "\n" +
-                    "Either write to a new results folder (workbench run --results <folder>, workbench train --output <folder>), " +
-                    "or pass --rerun-changed to move the stale run aside and train it again.");
+            if (!options.RerunChanged) throw RunDrift.Refusal([(folder.Path, differences)]);
+            string state = RunDrift.State(folder.Path);
             var moved = folder.MoveAside();
-            options.Log.WriteLine($"  {run.Id}: configuration changed ({string.Join("; ", differences)}); the {what} run was moved to {moved}");
+            options.Log.WriteLine($"  {run.Id}: configuration changed ({string.Join("; ", differences)}); the {state} run was moved to {moved}");
         }
         if (folder.IsFinished)
         {
@@ -170,6 +153,22 @@ public sealed class ExperimentRunner(RunnerOptions options)
             return false;
         }
         return true;
+    }
+
+    /// <summary>
+    /// Without <see cref="RunnerOptions.RerunChanged"/>, refuses before anything trains when any run folder
+    /// already holds another configuration, listing them all. (Advisory: each run checks again under its lock.)
+    /// </summary>
+    private void RefuseChangedRuns(string experiment, IReadOnlyList<RunSpec> runs)
+    {
+        if (options.RerunChanged) return;
+        var changed = new List<(string, IReadOnlyList<string>)>();
+        foreach (var run in runs)
+        {
+            var folder = Path.GetFullPath(Path.Combine(options.ResultsRoot, experiment, run.Id));
+            if (Directory.Exists(folder) && RunDrift.Find(folder, RunIdentity.Of(run.Definition)) is { } differences) changed.Add((folder, differences));
+        }
+        if (changed.Count > 0) throw RunDrift.Refusal(changed);
     }
 
     private RunSummary Evaluate(string experiment, RunSpec run, VariationalAutoencoder model, ImageDataset train, ImageDataset test,

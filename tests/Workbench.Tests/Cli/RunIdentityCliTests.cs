@@ -85,6 +85,32 @@ public class RunIdentityCliTests
     }
 
     [Fact]
+    public void Run_GridEditedAfterItFinished_ListsEveryChangedRunBeforeTrainingAny()
+    {
+        using var directory = new TempDirectory();
+        var results = directory.File("results");
+        JsonObject Grid() => new() { ["training.seed"] = new JsonArray(1, 2) };
+        var file = WriteTiny(directory.Path, "grid", epochs: 1, edit: e => e["grid"] = Grid());
+        Assert.Equal(0, CliRunner.Invoke("run", file, "--results", results, "--no-png").ExitCode);
+        // A third grid point is new; the two finished ones now differ in their hidden width.
+        WriteTiny(directory.Path, "grid", epochs: 1, edit: e =>
+        {
+            e["model"]!["hiddenSizes"] = new JsonArray(16);
+            e["grid"] = new JsonObject { ["training.seed"] = new JsonArray(1, 2, 3) };
+        });
+
+        var (exitCode, output, error) = CliRunner.Invoke("run", file, "--results", results, "--no-png");
+
+        Assert.Equal(1, exitCode);
+        Assert.Contains(Path.Combine(results, "grid", "seed=1") + " holds a finished run", error);
+        Assert.Contains(Path.Combine(results, "grid", "seed=2") + " holds a finished run", error);
+        Assert.Contains("model.hiddenSizes: [32] → [16]", error);
+        Assert.Contains("move the stale runs aside and train them again", error);
+        Assert.DoesNotContain("training", output);
+        Assert.False(Directory.Exists(Path.Combine(results, "grid", "seed=3")));
+    }
+
+    [Fact]
     public void Run_InterruptedThenLearningRateChanged_DoesNotResume()
     {
         using var directory = new TempDirectory();
