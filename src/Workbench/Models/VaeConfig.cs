@@ -65,7 +65,7 @@ public record VaeConfig
         Require(LatentSize is > 0 and <= MaxWidth, nameof(LatentSize), $"must be between 1 and {MaxWidth} (got {LatentSize})");
         Require(HiddenSizes.All(h => h is > 0 and <= MaxWidth), nameof(HiddenSizes), $"every width must be between 1 and {MaxWidth} (got [{string.Join(", ", HiddenSizes)}])");
         Require(ConvChannels.All(c => c is > 0 and <= MaxWidth), nameof(ConvChannels), $"every channel count must be between 1 and {MaxWidth} (got [{string.Join(", ", ConvChannels)}])");
-        Require(LargestWeightMatrix() <= int.MaxValue, nameof(HiddenSizes),
+        Require(Architecture != Architecture.Mlp || LargestWeightMatrix() <= int.MaxValue, nameof(HiddenSizes),
             $"the layers {Pixels}-{string.Join("-", HiddenSizes)}-{LatentSize} need a weight matrix of {LargestWeightMatrix()} elements; at most {int.MaxValue} fit");
         Require(float.IsFinite(GaussianSigma), nameof(GaussianSigma), $"must be a finite number > 0 (got {GaussianSigma})");
         KlPenalty?.Validate("klPenalty");
