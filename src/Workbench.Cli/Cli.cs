@@ -9,11 +9,11 @@ namespace Workbench.Cli;
 /// <summary>
 /// The <c>workbench</c> command line: the root command with every subcommand, and the one place
 /// where expected failures become a one-line message on stderr and an exit code (no stack trace),
-/// and Ctrl+C becomes a cancellation that training honours by checkpointing and stopping.
+/// and Ctrl+C or SIGTERM becomes a cancellation that training honours by checkpointing and stopping.
 /// </summary>
 internal static class Cli
 {
-    public const int Success = 0, Failure = 1, Diverged = 3, Interrupted = 130;
+    public const int Success = 0, Failure = 1, Diverged = 3, Interrupted = 130, Terminated = 143;
 
     /// <summary>The root command with every subcommand registered.</summary>
     public static RootCommand Build()
@@ -35,22 +35,15 @@ internal static class Cli
     /// <summary>
     /// Parses and runs <paramref name="args"/>, writing to <paramref name="output"/> and
     /// <paramref name="error"/> (the console by default). Exit codes: 0 success, 1 bad input or
-    /// unusable files, 2 a notebook cell failed, 3 training diverged, 130 interrupted.
+    /// unusable files (or a full or read-only disk), 2 a notebook cell failed, 3 training diverged,
+    /// 130 interrupted (Ctrl+C), 143 terminated (SIGTERM).
     /// </summary>
     public static int Invoke(string[] args, TextWriter? output = null, TextWriter? error = null, CancellationToken cancellation = default)
     {
         output ??= Console.Out;
         error ??= Console.Error;
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
-        void OnCancelKeyPress(object? sender, ConsoleCancelEventArgs e)
-        {
-            if (stop.IsCancellationRequested) return; // a second Ctrl+C ends the process at once
-            e.Cancel = true;
-            error.WriteLine("Stopping: finishing the current step and writing a checkpoint (Ctrl+C again to quit at once)...");
-            stop.Cancel();
-        }
-
-        Console.CancelKeyPress += OnCancelKeyPress;
+        using var signals = new StopSignals(stop, error);
         try
         {
             var configuration = new InvocationConfiguration
@@ -58,15 +51,15 @@ internal static class Cli
                 Output = output,
                 Error = error,
                 EnableDefaultExceptionHandler = false,
-                ProcessTerminationTimeout = null, // Ctrl+C is handled above
+                ProcessTerminationTimeout = null, // Ctrl+C and SIGTERM are handled by StopSignals
             };
             int exitCode = Build().Parse(args).InvokeAsync(configuration, stop.Token).GetAwaiter().GetResult();
-            if (stop.IsCancellationRequested && exitCode is Success or Interrupted) return ReportInterrupted(error);
+            if (stop.IsCancellationRequested && exitCode is Success or Interrupted) return ReportInterrupted(error, signals.ExitCode);
             return exitCode;
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
         {
-            return ReportInterrupted(error);
+            return ReportInterrupted(error, signals.ExitCode);
         }
         catch (TrainingDivergedException e)
         {
@@ -78,22 +71,26 @@ internal static class Cli
             error.WriteLine($"error: {e.Message}");
             return Failure;
         }
-        finally
+        catch (IOException e)
         {
-            Console.CancelKeyPress -= OnCancelKeyPress;
+            // A full or read-only disk: the message names the file; what was written before is intact.
+            error.WriteLine($"error: {e.Message}");
+            error.WriteLine("Files written before the failure are intact (the last checkpoint included); " +
+                            "free space or make the folder writable, then run the same command again to resume.");
+            return Failure;
         }
     }
 
-    private static int ReportInterrupted(TextWriter error)
+    private static int ReportInterrupted(TextWriter error, int exitCode)
     {
         error.WriteLine("Interrupted. Finished runs are kept; an interrupted run resumes from its checkpoint when started again.");
-        return Interrupted;
+        return exitCode;
     }
 
     /// <summary>Failures caused by the input (files, flags, data), reported without a stack trace.</summary>
     private static bool IsExpected(Exception e) => e is ExperimentFileException or InvalidDataException or DatasetUnavailableException
         or DataFileException or FileNotFoundException or DirectoryNotFoundException or UsageException or ArgumentException
-        or UnauthorizedAccessException;
+        or UnauthorizedAccessException or RunConfigurationChangedException;
 }
 
 /// <summary>A command-line argument that cannot be used, with what to do instead.</summary>

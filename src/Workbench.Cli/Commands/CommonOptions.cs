@@ -12,6 +12,11 @@ internal static class CommonOptions
         Description = "Write figures as HTML only; skip PNG export through headless Chromium (/usr/bin/chromium).",
     };
 
+    public static Option<bool> RerunChanged() => new("--rerun-changed")
+    {
+        Description = "A run folder trained with another configuration than the one requested is moved to <experiment>/.stale/ and the run trains again (without it, such a folder is an error).",
+    };
+
     /// <summary>A Chromium exporter, or none with --no-png; the caller disposes it.</summary>
     public static ChromiumFigureExporter? Exporter(bool noPng) => noPng ? null : new ChromiumFigureExporter();
 

@@ -18,19 +18,41 @@ internal static class RunCommand
             DefaultValueFactory = _ => "results",
         };
         var noPng = CommonOptions.NoPng();
-        var command = new Command("run", "Run an experiment file: train and evaluate every run of its grid, then write report.html.") { file, results, noPng };
-        command.SetAction((parse, cancellation) => Task.FromResult(
-            RunExperiment(parse.GetValue(file)!, parse.GetValue(results)!, parse.GetValue(noPng), CommonOptions.Out(parse), cancellation)));
+        var rerunChanged = CommonOptions.RerunChanged();
+        var command = new Command("run", "Run an experiment file: train and evaluate every run of its grid, then write report.html.")
+        {
+            file, results, noPng, rerunChanged,
+        };
+        command.SetAction((parse, cancellation) =>
+        {
+            var experimentFile = parse.GetValue(file)!;
+            var (definition, runs) = ExperimentLoader.Expand(experimentFile);
+            return Task.FromResult(RunExperiment(experimentFile, definition, runs, parse.GetValue(results)!, parse.GetValue(noPng),
+                parse.GetValue(rerunChanged), CommonOptions.Out(parse), cancellation));
+        });
         return command;
     }
 
-    /// <summary>Runs the experiment and writes its report; returns the exit code.</summary>
-    internal static int RunExperiment(string experimentFile, string resultsRoot, bool noPng, TextWriter output, CancellationToken cancellation)
+    /// <summary>
+    /// Runs an experiment loaded from <paramref name="experimentFile"/> and writes its report; returns the exit code.
+    /// Once the data are checked, <paramref name="hold"/> (e.g. a folder lock) is taken for the runs and
+    /// <paramref name="afterRuns"/> called under it when they return.
+    /// </summary>
+    internal static int RunExperiment(string experimentFile, ExperimentDefinition definition, IReadOnlyList<RunSpec> runs, string resultsRoot,
+        bool noPng, bool rerunChanged, TextWriter output, CancellationToken cancellation, Func<IDisposable>? hold = null, Action? afterRuns = null)
     {
-        var definition = ExperimentLoader.Load(experimentFile);
         using var exporter = CommonOptions.Exporter(noPng);
-        var runner = new ExperimentRunner(new RunnerOptions { ResultsRoot = resultsRoot, ImageExporter = exporter, Log = output });
-        var summaries = runner.Run(experimentFile, cancellation);
+        var runner = new ExperimentRunner(new RunnerOptions
+        {
+            ResultsRoot = resultsRoot, ImageExporter = exporter, Log = output, RerunChanged = rerunChanged,
+        });
+        runner.Check(experimentFile, runs);
+        IReadOnlyList<RunSummary> summaries;
+        using (hold?.Invoke())
+        {
+            summaries = runner.Run(experimentFile, definition, runs, cancellation);
+            afterRuns?.Invoke();
+        }
         if (cancellation.IsCancellationRequested) return Cli.Interrupted;
         if (summaries.Count == 0)
         {

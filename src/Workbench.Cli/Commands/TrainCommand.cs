@@ -8,8 +8,8 @@ using Workbench.Models;
 namespace Workbench.Cli.Commands;
 
 /// <summary>
-/// <c>workbench train [flags]</c>: one run from flags. The flags become an experiment file,
-/// <c>&lt;output&gt;/experiment.json</c>, run by the same <see cref="ExperimentRunner"/> as
+/// <c>workbench train [flags]</c>: one run from flags. The flags become an experiment,
+/// saved as <c>&lt;output&gt;/experiment.json</c> and run by the same <see cref="ExperimentRunner"/> as
 /// <c>workbench run</c>, so the run lands in <c>&lt;output&gt;/default/</c> with the same layout and
 /// can be repeated with <c>workbench run &lt;output&gt;/experiment.json</c>.
 /// </summary>
@@ -62,11 +62,12 @@ internal static class TrainCommand
             Description = "Experiment folder to write, results/<name>; the run goes to <output>/default/. Default: results/train-<variant>.",
         };
         var noPng = CommonOptions.NoPng();
+        var rerunChanged = CommonOptions.RerunChanged();
 
         var command = new Command("train", "Train one model from flags; writes a run folder (config, metrics, model, pictures, figures, summary) and a report.")
         {
             variant, beta, latent, hidden, architecture, likelihood, objective, samples, prior, priorComponents, schedule, warmup, cycles, ratio, gamma, maxCapacity, ramp, freeBits,
-            dataset, dataDir, trainLimit, testLimit, epochs, batchSize, learningRate, seed, iwae, output, noPng,
+            dataset, dataDir, trainLimit, testLimit, epochs, batchSize, learningRate, seed, iwae, output, noPng, rerunChanged,
         };
         command.SetAction((parse, cancellation) =>
         {
@@ -117,20 +118,25 @@ internal static class TrainCommand
                 },
                 ["evaluation"] = new JsonObject { ["importanceSamples"] = parse.GetValue(iwae) },
             };
-            return Task.FromResult(Run(experiment, folder, parse.GetValue(noPng), CommonOptions.Out(parse), cancellation));
+            return Task.FromResult(Run(experiment, folder, parse.GetValue(noPng), parse.GetValue(rerunChanged), CommonOptions.Out(parse), cancellation));
         });
         return command;
     }
 
-    private static int Run(JsonObject experiment, string folder, bool noPng, TextWriter output, CancellationToken cancellation)
+    /// <summary>
+    /// Validates the settings and checks the data in memory, then, holding the folder's lock (so two
+    /// trains into one folder never mix settings), runs the experiment; the run compares what the folder
+    /// holds with these settings under its own lock. experiment.json is written once the run has
+    /// finished or stopped, so a train that fails leaves none behind.
+    /// </summary>
+    private static int Run(JsonObject experiment, string folder, bool noPng, bool rerunChanged, TextWriter output, CancellationToken cancellation)
     {
         var file = Path.Combine(folder, ExperimentFile);
-        if (File.Exists(file) && !JsonNode.DeepEquals(JsonNode.Parse(File.ReadAllText(file)), experiment)
-            && Directory.EnumerateFiles(folder, RunFolder.SummaryFile, SearchOption.AllDirectories).Any())
-            throw new UsageException($"{folder} already holds a run trained with other settings ({file}); choose another --output or delete the folder.");
-        Directory.CreateDirectory(folder);
-        AtomicFile.WriteAllText(file, experiment.ToJsonString(ExperimentJson.Options) + "\n");
-        return RunCommand.RunExperiment(file, Path.GetDirectoryName(folder)!, noPng, output, cancellation);
+        var (definition, runs) = ExperimentLoader.Expand(file, experiment);
+        return RunCommand.RunExperiment(file, definition, runs, Path.GetDirectoryName(folder)!, noPng, rerunChanged, output, cancellation,
+            hold: () => FolderLock.TryAcquire(folder, ".train.lock")
+                        ?? throw new UsageException($"another workbench process is training into {folder}; wait for it to finish or choose another --output."),
+            afterRuns: () => AtomicFile.WriteAllText(file, experiment.ToJsonString(ExperimentJson.Options) + "\n"));
     }
 
     /// <summary>The model's klPenalty JSON for the chosen schedule.</summary>

@@ -55,7 +55,8 @@ public static class IdxReader
         }
         catch (InvalidDataException e)
         {
-            throw new DataFileException(source, $"corrupt gzip data: {e.Message}", e);
+            // .NET says e.g. "unsupported compression method" for any damaged header or block.
+            throw new DataFileException(source, $"not a valid gzip stream (or truncated): it cannot be decompressed ({e.Message})", e);
         }
     }
 

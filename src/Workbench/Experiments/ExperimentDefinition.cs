@@ -67,6 +67,20 @@ public sealed record EvaluationSpec
 
     /// <summary>Write image grids (reconstructions, samples, traversals, latent scatter).</summary>
     public bool Images { get; init; } = true;
+
+    /// <summary>Largest k of the importance-weighted bound (k decoder passes per image).</summary>
+    public const int MaxImportanceSamples = 100_000;
+
+    /// <summary>The first field out of its range and why, or null when all are valid.</summary>
+    public (string Field, string Problem)? Problem()
+    {
+        if (ImportanceSamples is < 0 or > MaxImportanceSamples)
+            return ("importanceSamples", $"must be 0 (skip) or between 1 and {MaxImportanceSamples} (got {ImportanceSamples})");
+        if (ImportanceImages is < 1) return ("importanceImages", $"must be at least 1, or null for all (got {ImportanceImages})");
+        if (!double.IsFinite(ActiveUnitThreshold) || ActiveUnitThreshold < 0)
+            return ("activeUnitThreshold", $"must be a finite number ≥ 0 (got {ActiveUnitThreshold})");
+        return null;
+    }
 }
 
 /// <summary>One point of an experiment's grid: its id, the overrides that made it, and the resolved definition.</summary>

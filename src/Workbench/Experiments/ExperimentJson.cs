@@ -20,6 +20,9 @@ public static class ExperimentJson
             AllowTrailingCommas = true,
             AllowOutOfOrderMetadataProperties = true,
             NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+            // A null where the type has no null ("model": null) is an error naming the field, not a crash later.
+            RespectNullableAnnotations = true,
+            AllowDuplicateProperties = false,
             DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
             WriteIndented = indented,
             // Keep β, σ, − readable in summaries and configs.

@@ -8,8 +8,12 @@ namespace Workbench.Experiments;
 /// <summary>Reads and validates experiment files and expands their grids into runs.</summary>
 public static partial class ExperimentLoader
 {
-    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]*$")]
+    // \z, not $: "$" also matches before a final newline, which would let "name\n" through.
+    [GeneratedRegex(@"\A[A-Za-z0-9][A-Za-z0-9._-]*\z")]
     private static partial Regex SafeName();
+
+    /// <summary>Longest experiment name: it is a folder name, and run ids and file names go below it.</summary>
+    public const int MaxNameLength = 100;
 
     /// <summary>Loads <paramref name="path"/>; every problem is an <see cref="ExperimentFileException"/> naming the field.</summary>
     public static ExperimentDefinition Load(string path) => Expand(path).Definition;
@@ -25,12 +29,20 @@ public static partial class ExperimentLoader
             {
                 CommentHandling = JsonCommentHandling.Skip,
                 AllowTrailingCommas = true,
+                AllowDuplicateProperties = false, // {"name": "a", "name": "b"} is a mistake, not a choice
             }) as JsonObject ?? throw new ExperimentFileException(path, null, "the top level must be a JSON object");
         }
         catch (JsonException e)
         {
             throw new ExperimentFileException(path, null, $"not valid JSON ({e.Message})");
         }
+        return Expand(path, root);
+    }
+
+    /// <summary>Validates an experiment already in memory (<paramref name="path"/> names it in messages) and expands its grid.</summary>
+    public static (ExperimentDefinition Definition, IReadOnlyList<RunSpec> Runs) Expand(string path, JsonObject experiment)
+    {
+        var root = (JsonObject)experiment.DeepClone();
         root.Remove("$schema");
         var definition = Bind(path, root);
         var runs = new List<RunSpec>();
@@ -42,6 +54,7 @@ public static partial class ExperimentLoader
             var runDefinition = Bind(path, resolved, overrides.Count == 0 ? null : $"grid point {RunId(overrides)}");
             runs.Add(new RunSpec(RunId(overrides), overrides, runDefinition, resolved));
         }
+        RunIds.RequireUnique(path, runs);
         return (definition, runs);
     }
 
@@ -57,6 +70,8 @@ public static partial class ExperimentLoader
         {
             string field = e.Path is { Length: > 2 } p ? p[2..] : "(top level)";
             string message = e.Message.Split(" Path:")[0];
+            // RespectNullableAnnotations: `"model": null` and the like name the field instead of failing later.
+            if (message.Contains("allow setting null", StringComparison.Ordinal)) message = "must not be null (leave the field out for its default)";
             throw new ExperimentFileException(path, field, (context is null ? "" : context + ": ") + message);
         }
         Validate(path, definition, context);
@@ -67,11 +82,12 @@ public static partial class ExperimentLoader
     {
         void Fail(string field, string problem) => throw new ExperimentFileException(path, field, (context is null ? "" : context + ": ") + problem);
         if (string.IsNullOrWhiteSpace(d.Name) || !SafeName().IsMatch(d.Name))
-            Fail("name", $"'{d.Name}' must start with a letter or digit and hold only letters, digits, '.', '-' and '_'");
+            Fail("name", $"{JsonSerializer.Serialize(d.Name)} must start with a letter or digit and hold only letters, digits, '.', '-' and '_'");
+        if (d.Name.Length > MaxNameLength) Fail("name", $"is {d.Name.Length} characters long; at most {MaxNameLength} are allowed");
         if (!DataSpec.Known.Contains(d.Data.Dataset))
             Fail("data.dataset", $"'{d.Data.Dataset}' is not one of {string.Join(", ", DataSpec.Known)}");
-        if (d.Data.TrainLimit is < 1) Fail("data.trainLimit", "must be at least 1");
-        if (d.Data.TestLimit is < 1) Fail("data.testLimit", "must be at least 1");
+        if (d.Data.TrainLimit is < 1) Fail("data.trainLimit", $"must be at least 1 (got {d.Data.TrainLimit})");
+        if (d.Data.TestLimit is < 1) Fail("data.testLimit", $"must be at least 1 (got {d.Data.TestLimit})");
         try
         {
             d.Model.Validate();
@@ -90,9 +106,10 @@ public static partial class ExperimentLoader
             var (field, problem) = SplitFieldMessage(e.Message);
             Fail("training." + field, problem);
         }
-        if (d.Evaluation.ImportanceSamples < 0) Fail("evaluation.importanceSamples", "must be 0 (skip) or positive");
+        if (d.Evaluation.Problem() is var (evaluationField, evaluationProblem)) Fail("evaluation." + evaluationField, evaluationProblem);
         foreach (var (field, values) in d.Grid)
-            if (values.Length == 0) Fail($"grid.{field}", "needs at least one value");
+            if (values is null) Fail($"grid.{field}", "must be a list of values, not null");
+            else if (values.Length == 0) Fail($"grid.{field}", "needs at least one value");
     }
 
     private static (string Field, string Problem) SplitFieldMessage(string message)
@@ -108,6 +125,7 @@ public static partial class ExperimentLoader
         var result = new List<Dictionary<string, JsonNode?>> { new() };
         foreach (var (field, values) in grid)
         {
+            if (values is null) throw new ExperimentFileException(path, $"grid.{field}", "must be a list of values, not null");
             if (field.Split('.') is not [var section, ..] || section is not ("data" or "model" or "training" or "evaluation"))
                 throw new ExperimentFileException(path, $"grid.{field}", "a grid key is a dotted path under data, model, training or evaluation (e.g. \"model.beta\")");
             result = result.SelectMany(partial => values.Select(v =>
@@ -156,6 +174,6 @@ public static partial class ExperimentLoader
             return $"{key}={value}";
         });
         var id = string.Join("_", parts);
-        return Regex.Replace(id, "[^A-Za-z0-9._=-]", "-");
+        return RunIds.Shorten(id, Regex.Replace(id, "[^A-Za-z0-9._=-]", "-"));
     }
 }

@@ -23,6 +23,12 @@ public sealed record RunnerOptions
 
     /// <summary>Where progress lines go (the console by default).</summary>
     public TextWriter Log { get; init; } = Console.Out;
+
+    /// <summary>
+    /// A run folder holding another configuration than the one requested is moved aside (to
+    /// <c>&lt;experiment&gt;/.stale/</c>) and the run trains again; off, such a folder is an error.
+    /// </summary>
+    public bool RerunChanged { get; init; }
 }
 
 /// <summary>
@@ -38,6 +44,14 @@ public sealed class ExperimentRunner(RunnerOptions options)
     public IReadOnlyList<RunSummary> Run(string experimentFile, CancellationToken cancellation = default)
     {
         var (definition, runs) = ExperimentLoader.Expand(experimentFile);
+        return Run(experimentFile, definition, runs, cancellation);
+    }
+
+    /// <summary>Runs an experiment already loaded from <paramref name="source"/> (named in messages).</summary>
+    public IReadOnlyList<RunSummary> Run(string source, ExperimentDefinition definition, IReadOnlyList<RunSpec> runs, CancellationToken cancellation = default)
+    {
+        Check(source, runs);
+        RefuseChangedRuns(definition.Name, runs);
         options.Log.WriteLine($"Experiment '{definition.Name}': {runs.Count} run(s) → {Path.Combine(options.ResultsRoot, definition.Name)}");
         var figures = new FigureFiles(options.ImageExporter);
         foreach (var run in runs)
@@ -45,30 +59,47 @@ public sealed class ExperimentRunner(RunnerOptions options)
             if (cancellation.IsCancellationRequested) break;
             RunOne(definition.Name, run, figures, cancellation);
         }
-        ResultsIndex.Rebuild(options.ResultsRoot);
+        ResultsIndex.Rebuild(options.ResultsRoot, warning => options.Log.WriteLine($"warning: {warning}"));
         foreach (var note in figures.Notes) options.Log.WriteLine($"note: {note}");
-        return ResultsIndex.Read(options.ResultsRoot, definition.Name);
+        return ResultsIndex.Read(options.ResultsRoot, definition.Name, warn: _ => { }); // warned about above
     }
 
-    /// <summary>Trains and evaluates one run unless it is finished or another process holds it.</summary>
+    /// <summary>
+    /// Loads every run's data and checks it against the run's model (image size, classes), so that a run
+    /// that cannot work fails before any folder is created. <see cref="Run(string, ExperimentDefinition, IReadOnlyList{RunSpec}, CancellationToken)"/>
+    /// calls it; the data stay cached for the runs.
+    /// </summary>
+    public void Check(string source, IReadOnlyList<RunSpec> runs)
+    {
+        foreach (var run in runs)
+        {
+            var (train, test) = LoadData(run.Definition.Data);
+            DataFit.Require(source, run, train, test);
+        }
+    }
+
+    /// <summary>
+    /// Trains and evaluates one run unless it is finished or another process holds it. The lock comes
+    /// first: what the folder holds is only compared with <paramref name="run"/> while no one else can change it.
+    /// </summary>
+    /// <exception cref="RunConfigurationChangedException">The folder holds a run of another configuration
+    /// (and <see cref="RunnerOptions.RerunChanged"/> is off).</exception>
     public RunSummary? RunOne(string experiment, RunSpec run, FigureFiles figures, CancellationToken cancellation = default)
     {
         using var folder = new RunFolder(Path.Combine(options.ResultsRoot, experiment, run.Id));
-        if (folder.IsFinished)
-        {
-            options.Log.WriteLine($"  {run.Id}: finished earlier, skipped");
-            return null;
-        }
         if (!folder.TryLock())
         {
             options.Log.WriteLine($"  {run.Id}: another process is running it, skipped");
             return null;
         }
+        var identity = RunIdentity.Of(run.Definition);
+        if (!CheckIdentity(folder, run, identity)) return null;
+        StaleTempFiles.Remove(folder.Path);
         var d = run.Definition;
-        // Data first: a run that cannot start leaves no files behind.
-        var (train, test) = LoadData(d.Data);
+        var (train, test) = LoadData(d.Data); // loaded and checked by Check before any folder was made
         var environment = RunEnvironment.Capture(d.Training.Seed, Environment.ProcessorCount);
         folder.WriteConfig(run.ResolvedJson);
+        identity.Write(folder.Path);
         folder.WriteJson("environment.json", environment);
         var model = d.Model.Build(new Rng(d.Training.Seed));
         var trainingOptions = d.Training with
@@ -79,12 +110,10 @@ public sealed class ExperimentRunner(RunnerOptions options)
         };
         var trainer = new Trainer(model, trainingOptions);
         options.Log.WriteLine($"  {run.Id}: training {Describe(d)} on {train.Count} images for {d.Training.Epochs} epochs");
-        var history = new List<EpochMetrics>();
-        trainer.EpochCompleted += m =>
-        {
-            history.Add(m);
-            folder.WriteMetrics(history);
-        };
+        // Every finished epoch, those before a resume included: rewritten from the checkpoint's history at a
+        // resume (a kill may have come between the checkpoint and the metrics), then after every epoch.
+        trainer.Resumed += history => folder.WriteMetrics(history);
+        trainer.EpochCompleted += _ => folder.WriteMetrics(trainer.History);
         var result = trainer.Fit(train, test, cancellation);
         folder.WriteMetrics(result.History);
         if (result.Stopped)
@@ -92,7 +121,6 @@ public sealed class ExperimentRunner(RunnerOptions options)
             options.Log.WriteLine($"  {run.Id}: stopped; a checkpoint was written and the next run of this experiment resumes it");
             return null;
         }
-
         var summary = Evaluate(experiment, run, model, train, test, result, folder, figures);
         model.SaveParameters(Path.Combine(folder.Path, "model.safetensors"), new Dictionary<string, string>
         {
@@ -103,6 +131,44 @@ public sealed class ExperimentRunner(RunnerOptions options)
         options.Log.WriteLine($"  {run.Id}: test −ELBO {summary.TestNegativeElbo:F2} (rec {summary.TestReconstruction:F2}, KL {summary.TestKl:F2}), " +
                               $"{summary.ActiveUnits} active units");
         return summary;
+    }
+
+    /// <summary>
+    /// True when the run should train (new, or interrupted with the same configuration); false when it
+    /// finished earlier with the same configuration. A folder holding another configuration is refused,
+    /// or with <see cref="RunnerOptions.RerunChanged"/> moved aside so the run trains afresh.
+    /// </summary>
+    private bool CheckIdentity(RunFolder folder, RunSpec run, RunIdentity requested)
+    {
+        if (RunDrift.Find(folder.Path, requested) is { } differences)
+        {
+            if (!options.RerunChanged) throw RunDrift.Refusal([(folder.Path, differences)]);
+            string state = RunDrift.State(folder.Path);
+            var moved = folder.MoveAside();
+            options.Log.WriteLine($"  {run.Id}: configuration changed ({string.Join("; ", differences)}); the {state} run was moved to {moved}");
+        }
+        if (folder.IsFinished)
+        {
+            options.Log.WriteLine($"  {run.Id}: finished earlier, skipped");
+            return false;
+        }
+        return true;
+    }
+
+    /// <summary>
+    /// Without <see cref="RunnerOptions.RerunChanged"/>, refuses before anything trains when any run folder
+    /// already holds another configuration, listing them all. (Advisory: each run checks again under its lock.)
+    /// </summary>
+    private void RefuseChangedRuns(string experiment, IReadOnlyList<RunSpec> runs)
+    {
+        if (options.RerunChanged) return;
+        var changed = new List<(string, IReadOnlyList<string>)>();
+        foreach (var run in runs)
+        {
+            var folder = Path.GetFullPath(Path.Combine(options.ResultsRoot, experiment, run.Id));
+            if (Directory.Exists(folder) && RunDrift.Find(folder, RunIdentity.Of(run.Definition)) is { } differences) changed.Add((folder, differences));
+        }
+        if (changed.Count > 0) throw RunDrift.Refusal(changed);
     }
 
     private RunSummary Evaluate(string experiment, RunSpec run, VariationalAutoencoder model, ImageDataset train, ImageDataset test,

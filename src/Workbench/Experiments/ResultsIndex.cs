@@ -12,18 +12,25 @@ public static class ResultsIndex
 {
     public const string FileName = "index.json";
 
-    /// <summary>Rewrites the index from every <c>*/*/summary.json</c> under <paramref name="resultsRoot"/>.</summary>
-    public static IReadOnlyList<RunSummary> Rebuild(string resultsRoot)
+    /// <summary>
+    /// Rewrites the index from every readable <c>*/*/summary.json</c> under <paramref name="resultsRoot"/>;
+    /// an unreadable one is left out and reported to <paramref name="warn"/> (one broken run elsewhere
+    /// must not stop every experiment sharing the folder from being indexed).
+    /// </summary>
+    public static IReadOnlyList<RunSummary> Rebuild(string resultsRoot, Action<string>? warn = null)
     {
         Directory.CreateDirectory(resultsRoot);
         using var _ = AcquireLock(Path.Combine(resultsRoot, ".index.lock"));
-        var summaries = Read(resultsRoot);
+        var summaries = Read(resultsRoot, null, warn ?? (_ => { }));
         AtomicFile.WriteAllText(Path.Combine(resultsRoot, FileName), JsonSerializer.Serialize(summaries, ExperimentJson.Options) + "\n");
         return summaries;
     }
 
-    /// <summary>Every finished run's summary, ordered by experiment and run.</summary>
-    public static List<RunSummary> Read(string resultsRoot, string? experiment = null)
+    /// <summary>
+    /// Every finished run's summary, ordered by experiment and run. An unreadable summary throws, or
+    /// when <paramref name="warn"/> is given, is skipped and reported to it.
+    /// </summary>
+    public static List<RunSummary> Read(string resultsRoot, string? experiment = null, Action<string>? warn = null)
     {
         var list = new List<RunSummary>();
         if (!Directory.Exists(resultsRoot)) return list;
@@ -40,7 +47,9 @@ public static class ResultsIndex
                 }
                 catch (JsonException e)
                 {
-                    throw new InvalidDataException($"{file}: not a valid run summary ({e.Message})", e);
+                    var problem = $"{file}: not a valid run summary ({e.Message})";
+                    if (warn is null) throw new InvalidDataException(problem, e);
+                    warn(problem + "; left out of the index");
                 }
             }
         }

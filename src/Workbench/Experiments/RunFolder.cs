@@ -16,6 +16,7 @@ namespace Workbench.Experiments;
 public sealed class RunFolder : IDisposable
 {
     public const string SummaryFile = "summary.json";
+    private const string LockFile = ".lock";
     private FileStream? _lock;
 
     public RunFolder(string path) => Path = System.IO.Path.GetFullPath(path);
@@ -38,13 +39,34 @@ public sealed class RunFolder : IDisposable
         Directory.CreateDirectory(Path);
         try
         {
-            _lock = new FileStream(System.IO.Path.Combine(Path, ".lock"), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.DeleteOnClose);
+            _lock = new FileStream(System.IO.Path.Combine(Path, LockFile), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.DeleteOnClose);
             return true;
         }
-        catch (IOException)
+        catch (IOException e) when (FolderLock.IsHeldByAnother(e))
         {
             return false;
         }
+    }
+
+    /// <summary>
+    /// Moves everything in the folder but its lock to <c>&lt;experiment&gt;/.stale/&lt;run-id&gt;.&lt;UTC time&gt;/</c>
+    /// (out of sight of reports and the index) and returns that folder; the run folder stays, locked and empty.
+    /// </summary>
+    public string MoveAside()
+    {
+        string experimentFolder = System.IO.Path.GetDirectoryName(Path)!;
+        string target = System.IO.Path.Combine(experimentFolder, ".stale",
+            $"{System.IO.Path.GetFileName(Path)}.{DateTime.UtcNow:yyyyMMdd'T'HHmmss.fff'Z'}");
+        Directory.CreateDirectory(target);
+        foreach (var entry in Directory.EnumerateFileSystemEntries(Path).ToList())
+        {
+            string name = System.IO.Path.GetFileName(entry);
+            if (name == LockFile) continue;
+            string destination = System.IO.Path.Combine(target, name);
+            if (Directory.Exists(entry)) Directory.Move(entry, destination);
+            else File.Move(entry, destination);
+        }
+        return target;
     }
 
     public void WriteJson<T>(string fileName, T value) =>
@@ -88,7 +110,17 @@ public sealed class RunFolder : IDisposable
         _lock.Dispose();
         _lock = null;
         // A run that stopped before writing anything leaves no empty folder behind.
-        if (Directory.Exists(Path) && !Directory.EnumerateFileSystemEntries(Path).Any())
-            Directory.Delete(Path);
+        // Nor an empty experiment folder (a run that never started was its only content).
+        try
+        {
+            if (Directory.Exists(Path) && !Directory.EnumerateFileSystemEntries(Path).Any())
+            {
+                Directory.Delete(Path);
+                string parent = System.IO.Path.GetDirectoryName(Path)!;
+                if (!Directory.EnumerateFileSystemEntries(parent).Any()) Directory.Delete(parent);
+            }
+        }
+        catch (IOException) { /* another process wrote into it meanwhile: it is not ours to remove */ }
+        catch (UnauthorizedAccessException) { }
     }
 }

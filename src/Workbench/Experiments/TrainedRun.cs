@@ -39,8 +39,22 @@ public sealed record TrainedRun(string Folder, ExperimentDefinition Definition, 
         var definition = ReadDefinition(configPath);
         var model = definition.Model.Build(new Rng(definition.Training.Seed));
         model.LoadParameters(modelPath);
+        RequireFinite(model, modelPath);
         model.Eval();
         return new TrainedRun(path, definition, model);
+    }
+
+    /// <summary>A model holding NaN or ±∞ would only write NaN results: refuse it, naming the file and the parameter.</summary>
+    private static void RequireFinite(VariationalAutoencoder model, string modelPath)
+    {
+        foreach (var (name, parameter) in model.NamedParameters())
+        {
+            var values = parameter.Span;
+            for (int i = 0; i < values.Length; i++)
+                if (!float.IsFinite(values[i]))
+                    throw new InvalidDataException(
+                        $"{modelPath}: parameter '{name}' holds {values[i]} at index {i}; the model file is corrupt or came from a diverged run. Train the run again.");
+        }
     }
 
     /// <summary>Reads a run's <c>config.json</c> (the experiment with the run's overrides applied).</summary>

@@ -44,11 +44,13 @@ public static class AtomicFile
             }
             File.Move(tempPath, fullPath, overwrite: true);
         }
-        catch
+        catch (Exception e)
         {
             try { File.Delete(tempPath); }
             catch (IOException) { /* the original exception matters more */ }
             catch (UnauthorizedAccessException) { }
+            // A full or read-only disk names the temporary file; say which file could not be written.
+            if (e.GetType() == typeof(IOException)) throw new IOException($"{fullPath} could not be written: {e.Message}", e) { HResult = e.HResult };
             throw;
         }
     }

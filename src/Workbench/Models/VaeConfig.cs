@@ -68,9 +68,6 @@ public record VaeConfig
     /// <summary>What the model is conditioned on besides the image.</summary>
     [JsonIgnore] public virtual Conditioning Conditioning => Conditioning.None;
 
-    /// <summary>The most latent dimensions, hidden units or channels a configuration may ask for.</summary>
-    public const int MaxWidth = 1 << 16;
-
     /// <summary>Options that serialize a configuration the same way every time (checkpoints compare them).</summary>
     public static readonly JsonSerializerOptions JsonOptions = new() { NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals };
 
@@ -123,9 +120,15 @@ public record VaeConfig
     /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid field.</summary>
     public virtual void Validate()
     {
-        Require(ImageHeight > 0 && ImageWidth > 0 && ImageHeight <= 4096 && ImageWidth <= 4096, nameof(ImageHeight), "image sides must be in [1, 4096]");
-        Require(LatentSize > 0 && LatentSize <= MaxWidth, nameof(LatentSize), $"must be in [1, {MaxWidth}]; got {LatentSize}");
-        Require(HiddenSizes.All(h => h > 0 && h <= MaxWidth), nameof(HiddenSizes), $"every width must be in [1, {MaxWidth}]");
+        Require(ImageHeight is > 0 and <= MaxImageSide, nameof(ImageHeight), $"must be between 1 and {MaxImageSide} pixels (got {ImageHeight})");
+        Require(ImageWidth is > 0 and <= MaxImageSide, nameof(ImageWidth), $"must be between 1 and {MaxImageSide} pixels (got {ImageWidth})");
+        Require(LatentSize is > 0 and <= MaxWidth, nameof(LatentSize), $"must be between 1 and {MaxWidth} (got {LatentSize})");
+        Require(HiddenSizes.All(h => h is > 0 and <= MaxWidth), nameof(HiddenSizes), $"every width must be between 1 and {MaxWidth} (got [{string.Join(", ", HiddenSizes)}])");
+        Require(ConvChannels.All(c => c is > 0 and <= MaxWidth), nameof(ConvChannels), $"every channel count must be between 1 and {MaxWidth} (got [{string.Join(", ", ConvChannels)}])");
+        Require(Architecture != Architecture.Mlp || LargestWeightMatrix() <= int.MaxValue, nameof(HiddenSizes),
+            $"the layers {Pixels}-{string.Join("-", HiddenSizes)}-{LatentSize} need a weight matrix of {LargestWeightMatrix()} elements; at most {int.MaxValue} fit");
+        Require(float.IsFinite(GaussianSigma), nameof(GaussianSigma), $"must be a finite number > 0 (got {GaussianSigma})");
+        KlPenalty?.Validate("klPenalty");
         Require(Architecture != Architecture.Mlp || HiddenSizes.Length > 0, nameof(HiddenSizes), "an MLP needs at least one hidden layer");
         Require(Architecture != Architecture.Conv || (ConvChannels.Length > 0 && ConvChannels.All(c => c > 0)),
             nameof(ConvChannels), "the conv architecture needs at least one convolution, each with a positive channel count");
@@ -133,13 +136,26 @@ public record VaeConfig
             nameof(ConvChannels), $"{ConvChannels.Length} stride-2 convolutions need image sides divisible by {1 << ConvChannels.Length}");
         Require(GaussianSigma > 0, nameof(GaussianSigma), "must be positive");
         Require(Networks.IsKnownActivation(Activation), nameof(Activation), $"'{Activation}' is not one of relu, leaky-relu, tanh, sigmoid");
-        Require(Samples >= 1 && Samples <= 100_000, nameof(Samples), $"must be in [1, 100000]; got {Samples}");
+        Require(Samples is >= 1 and <= 100_000, nameof(Samples), $"must be between 1 and 100000 (got {Samples})");
         Require(Objective == Objective.ImportanceWeighted || Samples == 1, nameof(Samples),
             "is k of the importance-weighted objective; set \"objective\": \"importance-weighted\" or leave samples at 1");
         Require(Objective != Objective.ImportanceWeighted || KlPenalty is null, nameof(KlPenalty),
             "the importance-weighted objective has no KL weighting; remove klPenalty");
         Prior?.Validate();
         Require(Prior is not VampPriorConfig || !Conditioning.IsConditional, nameof(Prior), "the VampPrior is defined for unconditional models");
+    }
+
+    /// <summary>Largest latent size, hidden width or channel count; larger ones are typos (1e9) rather than models.</summary>
+    public const int MaxWidth = 65_536;
+
+    /// <summary>Largest image side in pixels.</summary>
+    public const int MaxImageSide = 4096;
+
+    /// <summary>Elements of the MLP's largest weight matrix (pixels × first width, …, last width × 2·latent).</summary>
+    private long LargestWeightMatrix()
+    {
+        long[] widths = [(long)ImageHeight * ImageWidth, .. HiddenSizes.Select(h => (long)h), 2L * LatentSize];
+        return widths.Zip(widths.Skip(1), (a, b) => a * b).DefaultIfEmpty(0).Max();
     }
 
     protected static void Require(bool condition, string field, string problem)
@@ -163,7 +179,7 @@ public record BetaVaeConfig : VaeConfig
     public override void Validate()
     {
         base.Validate();
-        Require(float.IsFinite(Beta) && Beta >= 0, nameof(Beta), $"must be a finite number ≥ 0; got {Beta}");
+        Require(float.IsFinite(Beta) && Beta >= 0, nameof(Beta), $"must be a finite number ≥ 0 (got {Beta})");
         Require(KlPenalty is null, nameof(KlPenalty),
             "beta-vae takes β from \"beta\" alone; for a KL schedule, free bits or capacity annealing use variant \"vae\" with klPenalty (whose schedule carries β)");
     }
@@ -183,6 +199,6 @@ public record ConditionalVaeConfig : VaeConfig
     public override void Validate()
     {
         base.Validate();
-        Require(Classes > 1 && Classes <= MaxWidth, nameof(Classes), $"must be in [2, {MaxWidth}]; got {Classes}");
+        Require(Classes is > 1 and <= MaxWidth, nameof(Classes), $"must be between 2 and {MaxWidth} (got {Classes})");
     }
 }

@@ -43,6 +43,13 @@ public sealed class Trainer
     /// <summary>Raised after every optimizer step.</summary>
     public event Action<BatchMetrics>? BatchCompleted;
 
+    /// <summary>Every finished epoch of the run, those before a resume included (filled by <see cref="Fit"/>).</summary>
+    public IReadOnlyList<EpochMetrics> History => _history;
+    private List<EpochMetrics> _history = [];
+
+    /// <summary>Raised when <see cref="Fit"/> continues from a checkpoint, with the epochs it had finished.</summary>
+    public event Action<IReadOnlyList<EpochMetrics>>? Resumed;
+
     /// <summary>Raised after every epoch (after the test evaluation and the checkpoint).</summary>
     public event Action<EpochMetrics>? EpochCompleted;
 
@@ -58,6 +65,8 @@ public sealed class Trainer
             throw new ArgumentException($"The training images have {train.PixelCount} pixels but the model expects {_model.Pixels} ({_model.ImageHeight}×{_model.ImageWidth}).");
 
         var state = ResumeOrStart();
+        _history = state.History; // the same list the loop appends to
+        if (state.Step > 0) Resumed?.Invoke(_history);
         int resumedFrom = state.Epoch;
         var loader = new DataLoader(train, _options.BatchSize, _options.Seed,
             transform: _options.DynamicBinarization ? new DynamicBinarization(BinarizationSeed(_options.Seed)) : null);

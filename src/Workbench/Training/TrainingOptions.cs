@@ -45,10 +45,17 @@ public sealed record TrainingOptions
     /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid field.</summary>
     public void Validate()
     {
-        if (Epochs < 1) throw new ArgumentException($"{nameof(Epochs)}: must be at least 1 (got {Epochs}).");
-        if (BatchSize < 1) throw new ArgumentException($"{nameof(BatchSize)}: must be at least 1 (got {BatchSize}).");
-        if (!(LearningRate > 0)) throw new ArgumentException($"{nameof(LearningRate)}: must be positive (got {LearningRate}).");
-        if (ClipGradientNorm is { } c && !(c > 0)) throw new ArgumentException($"{nameof(ClipGradientNorm)}: must be positive (got {c}).");
-        if (CheckpointEvery < 0) throw new ArgumentException($"{nameof(CheckpointEvery)}: must be 0 (never) or positive (got {CheckpointEvery}).");
+        if (Epochs is < 1 or > MaxEpochs) throw new ArgumentException($"{nameof(Epochs)}: must be between 1 and {MaxEpochs} (got {Epochs}).");
+        if (BatchSize is < 1 or > MaxBatchSize) throw new ArgumentException($"{nameof(BatchSize)}: must be between 1 and {MaxBatchSize} (got {BatchSize}).");
+        if (!(LearningRate > 0) || !float.IsFinite(LearningRate) || LearningRate > MaxLearningRate)
+            throw new ArgumentException($"{nameof(LearningRate)}: must be > 0 and at most {MaxLearningRate} (got {LearningRate}).");
+        if (ClipGradientNorm is { } c && (!(c > 0) || !float.IsFinite(c))) throw new ArgumentException($"{nameof(ClipGradientNorm)}: must be a finite number > 0, or null for no clipping (got {c}).");
+        if (CheckpointEvery is < 0 or > MaxEpochs) throw new ArgumentException($"{nameof(CheckpointEvery)}: must be 0 (never) or between 1 and {MaxEpochs} (got {CheckpointEvery}).");
     }
+
+    /// <summary>Upper bounds of the checks in <see cref="Validate"/>.</summary>
+    public const int MaxEpochs = 1_000_000, MaxBatchSize = 1_000_000;
+
+    /// <summary>Largest accepted learning rate.</summary>
+    public const float MaxLearningRate = 10f;
 }

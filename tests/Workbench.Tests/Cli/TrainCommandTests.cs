@@ -36,7 +36,9 @@ public class TrainCommandTests(TrainedFolder trained) : IClassFixture<TrainedFol
     {
         var (exitCode, _, error) = CliRunner.Invoke(["train", .. CliRunner.TinyTrainFlags, "--seed", "7", "--output", trained.ExperimentFolder]);
         Assert.Equal(1, exitCode);
-        Assert.Contains("other settings", error);
+        Assert.Contains("another configuration", error);
+        Assert.Contains("training.seed: 1 → 7", error);
+        Assert.Contains("--rerun-changed", error);
     }
 
     [Fact]

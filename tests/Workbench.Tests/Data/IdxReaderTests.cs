@@ -134,13 +134,23 @@ public class IdxReaderTests
     }
 
     [Fact]
-    public void Read_CorruptGzip_IsReportedAsCorruptGzip()
+    public void Read_CorruptGzip_IsReportedAsNotAValidGzipStream()
     {
         using var dir = new TempDirectory();
         byte[] gz = IdxBytes.Gzip(IdxBytes.Images(2, 8, 8));
         for (int i = 12; i < gz.Length - 8; i++) gz[i] ^= 0x5A;
         var e = ReadFails(dir, "corrupt.gz", gz);
-        Assert.Contains("corrupt gzip data", e.Message);
+        Assert.Contains("not a valid gzip stream (or truncated)", e.Message);
+    }
+
+    [Fact]
+    public void Read_GzipWithDamagedHeader_SaysNotAValidGzipStream()
+    {
+        using var dir = new TempDirectory();
+        byte[] gz = IdxBytes.Gzip(IdxBytes.Images(2, 8, 8));
+        gz[2] = 0x07; // the compression-method byte: .NET reports "unsupported compression method"
+        var e = ReadFails(dir, "damaged.gz", gz);
+        Assert.StartsWith(dir.Combine("damaged.gz") + ": not a valid gzip stream (or truncated)", e.Message);
     }
 
     [Fact]

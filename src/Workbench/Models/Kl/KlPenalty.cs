@@ -28,6 +28,9 @@ public abstract record KlPenalty
 
     /// <summary>How the KL enters the loss, in a few words (e.g. "linear warm-up to β=1 over 50 %").</summary>
     public abstract string Describe();
+
+    /// <summary>Throws <see cref="ArgumentException"/> naming the first field (under <paramref name="field"/>) out of its range.</summary>
+    public virtual void Validate(string field) { }
 }
 
 /// <summary>weight(t) · KL, with the weight from a <see cref="KlSchedule"/>.</summary>
@@ -42,6 +45,8 @@ public sealed record WeightedKl(KlSchedule Schedule) : KlPenalty
     public override double? FinalWeight => Schedule.FinalWeight;
 
     public override string Describe() => Schedule.Describe();
+
+    public override void Validate(string field) => Schedule.Validate(field + ".schedule");
 }
 
 /// <summary>
@@ -64,6 +69,12 @@ public sealed record FreeBits(float Lambda, KlSchedule Schedule) : KlPenalty
     public override double? FinalWeight => Schedule.FinalWeight;
 
     public override string Describe() => string.Create(CultureInfo.InvariantCulture, $"free bits λ={Lambda:G3}, {Schedule.Describe()}");
+
+    public override void Validate(string field)
+    {
+        KlChecks.NonNegative(field + ".lambda", Lambda);
+        Schedule.Validate(field + ".schedule");
+    }
 }
 
 /// <summary>
@@ -85,4 +96,11 @@ public sealed record CapacityAnnealing(float Gamma = 1000f, float MaxCapacity = 
     public override double? FinalWeight => null;
 
     public override string Describe() => string.Create(CultureInfo.InvariantCulture, $"capacity γ={Gamma:G3}, C→{MaxCapacity:G3} nats");
+
+    public override void Validate(string field)
+    {
+        KlChecks.NonNegative(field + ".gamma", Gamma);
+        KlChecks.NonNegative(field + ".maxCapacity", MaxCapacity);
+        KlChecks.InRange(field + ".rampFraction", RampFraction, 0, 1);
+    }
 }

@@ -18,6 +18,9 @@ public abstract record KlSchedule
 
     /// <summary>The schedule in a few words, e.g. "constant β=4".</summary>
     public abstract string Describe();
+
+    /// <summary>Throws <see cref="ArgumentException"/> naming the first field (under <paramref name="field"/>) out of its range.</summary>
+    public virtual void Validate(string field) { }
 }
 
 /// <summary>A constant weight β: β = 1 is the VAE (Kingma &amp; Welling 2014), β &gt; 1 the β-VAE (Higgins et al. 2017).</summary>
@@ -26,6 +29,7 @@ public sealed record ConstantKlWeight(float Beta = 1f) : KlSchedule
     public override float Weight(TrainingProgress progress) => Beta;
     public override float FinalWeight => Beta;
     public override string Describe() => string.Create(CultureInfo.InvariantCulture, $"constant β={Beta:G3}");
+    public override void Validate(string field) => KlChecks.NonNegative(field + ".beta", Beta);
 }
 
 /// <summary>
@@ -40,6 +44,11 @@ public sealed record LinearWarmup(float Beta = 1f, double WarmupFraction = 0.3) 
     public override float FinalWeight => Beta;
 
     public override string Describe() => string.Create(CultureInfo.InvariantCulture, $"linear warm-up to β={Beta:G3} over {WarmupFraction:P0}");
+    public override void Validate(string field)
+    {
+        KlChecks.NonNegative(field + ".beta", Beta);
+        KlChecks.InRange(field + ".warmupFraction", WarmupFraction, 0, 1);
+    }
 }
 
 /// <summary>
@@ -70,4 +79,10 @@ public sealed record CyclicalAnnealing(float Beta = 1f, int Cycles = 4, double R
     public override float FinalWeight => Beta;
 
     public override string Describe() => string.Create(CultureInfo.InvariantCulture, $"cyclical β={Beta:G3}, {Cycles} cycles, ratio {Ratio:G2}");
+    public override void Validate(string field)
+    {
+        KlChecks.NonNegative(field + ".beta", Beta);
+        KlChecks.InRange(field + ".cycles", Cycles, 1, 1_000_000);
+        KlChecks.InRange(field + ".ratio", Ratio, 0, 1);
+    }
 }

@@ -1,0 +1,42 @@
+using Workbench.Data;
+using Workbench.Models;
+
+namespace Workbench.Experiments;
+
+/// <summary>
+/// Checks, before any folder is created, that a run's images fit its model: image size (train and
+/// test) and, for a conditional VAE, the number of classes. A mismatch names the data file and the field.
+/// </summary>
+internal static class DataFit
+{
+    public static void Require(string experimentFile, RunSpec run, ImageDataset train, ImageDataset test)
+    {
+        var model = run.Definition.Model;
+        var data = run.Definition.Data;
+        string point = run.Overrides.Count == 0 ? "" : $"grid point {run.Id}: ";
+        foreach (var (images, split) in new[] { (train, DatasetSplit.Train), (test, DatasetSplit.Test) })
+        {
+            if (images.Height == model.ImageHeight && images.Width == model.ImageWidth) continue;
+            throw new DataFileException(Source(data, split),
+                $"{point}the {split.ToString().ToLowerInvariant()} images are {images.Height}×{images.Width} pixels but the model expects " +
+                $"{model.ImageHeight}×{model.ImageWidth} (model.imageHeight, model.imageWidth in {experimentFile})");
+        }
+        if (model is ConditionalVaeConfig cvae && cvae.Classes != train.ClassNames.Count)
+            throw new ExperimentFileException(experimentFile, "model.classes",
+                $"{point}is {cvae.Classes} but dataset '{data.Dataset}' has {train.ClassNames.Count} classes; set it to {train.ClassNames.Count}");
+    }
+
+    /// <summary>The image file of <paramref name="split"/> when the dataset comes from IDX files, else the dataset's name.</summary>
+    private static string Source(DataSpec data, DatasetSplit split)
+    {
+        IdxDatasetSpec? spec = data.Dataset switch
+        {
+            "fashion-mnist" => FashionMnist.Spec,
+            "mnist" => Mnist.Spec,
+            _ => null,
+        };
+        if (spec is null) return $"dataset '{data.Dataset}'";
+        var options = data.Directory is { } directory ? new IdxLoadOptions { Directory = directory } : null;
+        return IdxDatasetLoader.Locate(spec, split, options)?.ImagesPath ?? $"dataset '{data.Dataset}'";
+    }
+}
