@@ -11,19 +11,22 @@ internal static class DataFit
 {
     public static void Require(string experimentFile, RunSpec run, ImageDataset train, ImageDataset test)
     {
-        var model = run.Definition.Model;
+        var config = run.Definition.Model;
+        var (height, width, conditioning) = run.Composed?.Model is { } composed
+            ? (composed.ImageHeight, composed.ImageWidth, composed.Conditioning)
+            : (config.ImageHeight, config.ImageWidth, config.Conditioning);
         var data = run.Definition.Data;
         string point = run.Overrides.Count == 0 ? "" : $"grid point {run.Id}: ";
         foreach (var (images, split) in new[] { (train, DatasetSplit.Train), (test, DatasetSplit.Test) })
         {
-            if (images.Height == model.ImageHeight && images.Width == model.ImageWidth) continue;
+            if (images.Height == height && images.Width == width) continue;
             throw new DataFileException(Source(data, split),
                 $"{point}the {split.ToString().ToLowerInvariant()} images are {images.Height}×{images.Width} pixels but the model expects " +
-                $"{model.ImageHeight}×{model.ImageWidth} (model.imageHeight, model.imageWidth in {experimentFile})");
+                $"{height}×{width} (model.imageHeight, model.imageWidth in {experimentFile})");
         }
-        if (model is ConditionalVaeConfig cvae && cvae.Classes != train.ClassNames.Count)
+        if (conditioning.IsConditional && conditioning.Classes != train.ClassNames.Count)
             throw new ExperimentFileException(experimentFile, "model.classes",
-                $"{point}is {cvae.Classes} but dataset '{data.Dataset}' has {train.ClassNames.Count} classes; set it to {train.ClassNames.Count}");
+                $"{point}is {conditioning.Classes} but dataset '{data.Dataset}' has {train.ClassNames.Count} classes; set it to {train.ClassNames.Count}");
     }
 
     /// <summary>The image file of <paramref name="split"/> when the dataset comes from IDX files, else the dataset's name.</summary>

@@ -50,6 +50,9 @@ public sealed record DataSpec
     /// <summary>Use only this many test images; null for all.</summary>
     public int? TestLimit { get; init; }
 
+    /// <summary>For images handed over in memory (a notebook's datasets): a hash of their pixels and labels, so a run knows which images it saw. Null for files.</summary>
+    public string? Fingerprint { get; init; }
+
     public static readonly string[] Known = ["fashion-mnist-subset", "fashion-mnist", "mnist", "sprites"];
 }
 
@@ -88,4 +91,29 @@ public sealed record EvaluationSpec
 /// <param name="Overrides">Dotted path → value for this run.</param>
 /// <param name="Definition">The experiment with the overrides applied (its Grid is empty).</param>
 /// <param name="ResolvedJson">The same, as JSON: what <c>config.json</c> holds.</param>
-public sealed record RunSpec(string Id, IReadOnlyDictionary<string, JsonNode?> Overrides, ExperimentDefinition Definition, JsonObject ResolvedJson);
+public sealed record RunSpec(string Id, IReadOnlyDictionary<string, JsonNode?> Overrides, ExperimentDefinition Definition, JsonObject ResolvedJson)
+{
+    /// <summary>
+    /// A model composed in code (a notebook's own encoder, prior, objective…) that this run trains
+    /// instead of building <see cref="ExperimentDefinition.Model"/>; null for configured models.
+    /// </summary>
+    public ComposedModel? Composed { get; init; }
+}
+
+/// <summary>A model composed in code, as a run knows it.</summary>
+/// <param name="Model">The model, freshly initialised; the run trains it (or loads the finished run's weights into it).</param>
+/// <param name="Optimizer">Its optimizer; null for Adam at the run's learning rate.</param>
+public sealed record ComposedModel(VariationalAutoencoder Model, Optim.Optimizer? Optimizer = null)
+{
+    /// <summary>What identifies the model in <c>config.json</c> and the run's identity: its module tree, objective, prior and the shapes of its state.</summary>
+    public JsonObject ToJson() => new()
+    {
+        ["composed"] = Model.GetType().Name,
+        ["description"] = Model.Description,
+        ["latentSize"] = Model.LatentSize,
+        ["objective"] = Model.Objective.Describe(),
+        ["optimizer"] = Optimizer?.GetType().Name ?? "Adam",
+        ["state"] = new JsonObject(Model.NamedState().DistinctBy(s => s.Name)
+            .Select(s => KeyValuePair.Create(s.Name, (JsonNode?)Tensors.Tensor.ShapeText(s.Tensor.Dims)))),
+    };
+}

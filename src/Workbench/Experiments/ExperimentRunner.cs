@@ -24,6 +24,9 @@ public sealed record RunnerOptions
     /// <summary>Where progress lines go (the console by default).</summary>
     public TextWriter Log { get; init; } = Console.Out;
 
+    /// <summary>Called after every epoch of every run (notebooks print or draw progress from it).</summary>
+    public Action<RunSpec, EpochMetrics>? EpochCompleted { get; init; }
+
     /// <summary>
     /// A run folder holding another configuration than the one requested is moved aside (to
     /// <c>&lt;experiment&gt;/.stale/</c>) and the run trains again; off, such a folder is an error.
@@ -39,6 +42,9 @@ public sealed record RunnerOptions
 public sealed class ExperimentRunner(RunnerOptions options)
 {
     private readonly Dictionary<string, (ImageDataset Train, ImageDataset Test)> _data = new();
+
+    /// <summary>Uses <paramref name="train"/> and <paramref name="test"/> for runs whose data spec is <paramref name="spec"/> (in-memory data from a notebook).</summary>
+    public void ProvideData(DataSpec spec, ImageDataset train, ImageDataset test) => _data[DataKey(spec)] = (train, test);
 
     /// <summary>Runs the experiment in <paramref name="experimentFile"/>; returns the summaries of its finished runs.</summary>
     public IReadOnlyList<RunSummary> Run(string experimentFile, CancellationToken cancellation = default)
@@ -92,7 +98,7 @@ public sealed class ExperimentRunner(RunnerOptions options)
             options.Log.WriteLine($"  {run.Id}: another process is running it, skipped");
             return null;
         }
-        var identity = RunIdentity.Of(run.Definition);
+        var identity = RunIdentity.Of(run);
         if (!CheckIdentity(folder, run, identity)) return null;
         StaleTempFiles.Remove(folder.Path);
         var d = run.Definition;
@@ -101,19 +107,20 @@ public sealed class ExperimentRunner(RunnerOptions options)
         folder.WriteConfig(run.ResolvedJson);
         identity.Write(folder.Path);
         folder.WriteJson("environment.json", environment);
-        var model = d.Model.Build(new Rng(d.Training.Seed));
+        var model = run.Composed?.Model ?? d.Model.Build(new Rng(d.Training.Seed));
         var trainingOptions = d.Training with
         {
             CheckpointEvery = Math.Max(1, d.Training.CheckpointEvery),
             CheckpointDirectory = folder.CheckpointDirectory,
             ShowProgress = options.ShowProgress,
         };
-        var trainer = new Trainer(model, trainingOptions);
-        options.Log.WriteLine($"  {run.Id}: training {Describe(d)} on {train.Count} images for {d.Training.Epochs} epochs");
+        var trainer = new Trainer(model, trainingOptions, run.Composed?.Optimizer);
+        options.Log.WriteLine($"  {run.Id}: training {Describe(run, model)} on {train.Count} images for {d.Training.Epochs} epochs");
         // Every finished epoch, those before a resume included: rewritten from the checkpoint's history at a
         // resume (a kill may have come between the checkpoint and the metrics), then after every epoch.
         trainer.Resumed += history => folder.WriteMetrics(history);
         trainer.EpochCompleted += _ => folder.WriteMetrics(trainer.History);
+        if (options.EpochCompleted is { } epochCompleted) trainer.EpochCompleted += m => epochCompleted(run, m);
         var result = trainer.Fit(train, test, cancellation);
         folder.WriteMetrics(result.History);
         if (result.Stopped)
@@ -124,7 +131,7 @@ public sealed class ExperimentRunner(RunnerOptions options)
         var summary = Evaluate(experiment, run, model, train, test, result, folder, figures);
         model.SaveParameters(Path.Combine(folder.Path, "model.safetensors"), new Dictionary<string, string>
         {
-            ["config"] = System.Text.Json.JsonSerializer.Serialize(d.Model, ExperimentJson.Options),
+            ["config"] = run.Composed?.ToJson().ToJsonString() ?? System.Text.Json.JsonSerializer.Serialize(d.Model, ExperimentJson.Options),
         });
         folder.WriteJson("environment.json", environment with { Finished = DateTimeOffset.UtcNow });
         folder.WriteJson(RunFolder.SummaryFile, summary); // last: marks the run finished
@@ -166,7 +173,7 @@ public sealed class ExperimentRunner(RunnerOptions options)
         foreach (var run in runs)
         {
             var folder = Path.GetFullPath(Path.Combine(options.ResultsRoot, experiment, run.Id));
-            if (Directory.Exists(folder) && RunDrift.Find(folder, RunIdentity.Of(run.Definition)) is { } differences) changed.Add((folder, differences));
+            if (Directory.Exists(folder) && RunDrift.Find(folder, RunIdentity.Of(run)) is { } differences) changed.Add((folder, differences));
         }
         if (changed.Count > 0) throw RunDrift.Refusal(changed);
     }
@@ -200,11 +207,11 @@ public sealed class ExperimentRunner(RunnerOptions options)
             Experiment = experiment,
             Run = run.Id,
             Overrides = run.Overrides.ToDictionary(kv => kv.Key, kv => kv.Value?.DeepClone()),
-            Variant = d.Model.VariantName,
-            Objective = JsonNamingPolicy.KebabCaseLower.ConvertName(d.Model.Objective.ToString()),
+            Variant = run.Composed is null ? d.Model.VariantName : "composed",
+            Objective = run.Composed is null ? JsonNamingPolicy.KebabCaseLower.ConvertName(d.Model.Objective.ToString()) : model.Objective.Describe(),
             Beta = model.Objective.Beta ?? double.NaN,
-            KlPenalty = d.Model.ResolveKlPenalty().Describe(),
-            LatentSize = d.Model.LatentSize,
+            KlPenalty = run.Composed is null ? d.Model.ResolveKlPenalty().Describe() : model.Objective.Describe(),
+            LatentSize = model.LatentSize,
             Dataset = d.Data.Dataset,
             TrainImages = train.Count,
             TestImages = test.Count,
@@ -229,12 +236,18 @@ public sealed class ExperimentRunner(RunnerOptions options)
 
     private (ImageDataset Train, ImageDataset Test) LoadData(DataSpec spec)
     {
-        var key = $"{spec.Dataset}|{spec.Directory}|{spec.TrainLimit}|{spec.TestLimit}";
+        var key = DataKey(spec);
         if (!_data.TryGetValue(key, out var data)) _data[key] = data = ExperimentData.Load(spec);
         return data;
     }
 
-    private static string Describe(ExperimentDefinition d) =>
-        $"{d.Model.VariantName} ({d.Model.Architecture.ToString().ToLowerInvariant()}, latent {d.Model.LatentSize}, " +
-        $"{(d.Model.Prior ?? new StandardNormalPriorConfig()).Describe()}, {d.Model.BuildObjective().Describe()})";
+    private static string DataKey(DataSpec spec) => $"{spec.Dataset}|{spec.Directory}|{spec.TrainLimit}|{spec.TestLimit}|{spec.Fingerprint}";
+
+    private static string Describe(RunSpec run, VariationalAutoencoder model)
+    {
+        if (run.Composed is not null) return $"a composed {model.GetType().Name} (latent {model.LatentSize}, {model.Prior.GetType().Name}, {model.Objective.Describe()})";
+        var d = run.Definition;
+        return $"{d.Model.VariantName} ({d.Model.Architecture.ToString().ToLowerInvariant()}, latent {d.Model.LatentSize}, " +
+               $"{(d.Model.Prior ?? new StandardNormalPriorConfig()).Describe()}, {model.Objective.Describe()})";
+    }
 }

@@ -26,13 +26,16 @@ public sealed record RunIdentity(JsonObject Configuration, string Hash)
         DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.Never,
     };
 
-    /// <summary>The identity of a run with this resolved definition.</summary>
-    public static RunIdentity Of(ExperimentDefinition definition)
+    /// <summary>The identity of a run: its resolved definition, with a composed model described by <see cref="ComposedModel.ToJson"/>.</summary>
+    public static RunIdentity Of(RunSpec run) => Of(run.Definition, run.Composed);
+
+    /// <summary>The identity of a run with this resolved definition (and, when it trains one, a model composed in code).</summary>
+    public static RunIdentity Of(ExperimentDefinition definition, ComposedModel? composed = null)
     {
         var configuration = new JsonObject
         {
             ["data"] = JsonSerializer.SerializeToNode(definition.Data, Compact),
-            ["model"] = JsonSerializer.SerializeToNode<VaeConfig>(definition.Model, Compact),
+            ["model"] = composed?.ToJson() ?? JsonSerializer.SerializeToNode<VaeConfig>(definition.Model, Compact),
             ["training"] = JsonSerializer.SerializeToNode(definition.Training, Compact),
             ["evaluation"] = JsonSerializer.SerializeToNode(definition.Evaluation, Compact),
         };

@@ -4,6 +4,7 @@ using Workbench.Data;
 using Workbench.Evaluation;
 using Workbench.Models;
 using Workbench.Tensors;
+using Workbench.Optim;
 using Workbench.Training;
 
 namespace Workbench.Notebooks;
@@ -38,38 +39,46 @@ public static partial class Lab
 
     /// <summary>
     /// Builds the model <paramref name="config"/> describes (initialised from <c>options.Seed</c>), trains it
-    /// on <paramref name="train"/> and measures it on <paramref name="test"/>. Prints one line per epoch
-    /// instead of a progress bar. The result displays as the ELBO figure and the table of epochs.
+    /// on <paramref name="train"/> and measures it on <paramref name="test"/>, printing one line per epoch. With a
+    /// test set the run is logged like a CLI run, to <c>results/&lt;Lab.Experiment&gt;/&lt;name&gt;/</c>, and a
+    /// notebook re-executed with the same settings reuses it instead of training again (unless
+    /// <paramref name="retrain"/>). The result displays as the ELBO figure and the table of epochs.
     /// </summary>
-    /// <param name="name">Label for legends and tables; by default the variant and objective.</param>
-    public static LabRun Train(VaeConfig config, TrainingOptions options, ImageDataset train, ImageDataset? test = null, string? name = null)
+    /// <param name="name">Label for legends and tables and the run's folder; by default the variant and objective.</param>
+    public static LabRun Train(VaeConfig config, TrainingOptions options, ImageDataset train, ImageDataset? test = null, string? name = null, bool retrain = false)
     {
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(train);
-        return Train(config.Build(new Rng(options.Seed)), options, train, test, name ?? DefaultName(config));
+        var model = config.Build(new Rng(options.Seed));
+        name ??= DefaultName(config);
+        return test is null ? TrainInMemory(model, options, train, name, null) : TrainAsRun(model, config, options, train, test, name, null, retrain);
     }
 
     /// <summary>
     /// Trains a model composed by hand (your own encoder, decoder, prior, likelihood or objective) exactly
-    /// as a configured one: same trainer, same measurements, same displays.
+    /// as a configured one: same trainer, same measurements, same run folder under <c>results/</c>, same displays.
     /// </summary>
     /// <param name="optimizer">Null for Adam at <c>options.LearningRate</c>.</param>
     public static LabRun Train(VariationalAutoencoder model, TrainingOptions options, ImageDataset train, ImageDataset? test = null,
-        string? name = null, Optim.Optimizer? optimizer = null)
+        string? name = null, Optimizer? optimizer = null, bool retrain = false)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(train);
         name ??= model.Objective.Describe();
+        return test is null ? TrainInMemory(model, options, train, name, optimizer) : TrainAsRun(model, null, options, train, test, name, optimizer, retrain);
+    }
+
+    /// <summary>Without a test set there is nothing to measure, so nothing is logged: the model is trained in memory.</summary>
+    private static LabRun TrainInMemory(VariationalAutoencoder model, TrainingOptions options, ImageDataset train, string name, Optimizer? optimizer)
+    {
         options = options with { ShowProgress = false };
         var trainer = new Trainer(model, options, optimizer);
         trainer.EpochCompleted += m => Console.WriteLine(EpochLine(name, m, options.Epochs));
-        var result = trainer.Fit(train, test);
+        var result = trainer.Fit(train);
         model.Eval();
-        var evaluation = test is null ? null : Evaluator.Elbo(model, test, seed: options.Seed);
-        var sigma = test is null ? (double?)null : Evaluator.MeanPosteriorSigma(model, test);
-        return new LabRun(name, model, options, result.History, evaluation, sigma);
+        return new LabRun(name, model, options, result.History, null, null, null);
     }
 
     private static string DefaultName(VaeConfig config) => config switch

@@ -18,8 +18,9 @@ namespace Workbench.Notebooks;
 public sealed class LabRun : IHtmlDisplayable
 {
     internal LabRun(string name, VariationalAutoencoder model, TrainingOptions options, IReadOnlyList<EpochMetrics> history,
-        ElboEvaluation? test, double? meanPosteriorSigma)
+        ElboEvaluation? test, double? meanPosteriorSigma, string? folder)
     {
+        Folder = folder;
         Name = name;
         Model = model;
         Options = options;
@@ -27,6 +28,9 @@ public sealed class LabRun : IHtmlDisplayable
         Test = test;
         MeanPosteriorSigma = meanPosteriorSigma;
     }
+
+    /// <summary>The run folder under results/ holding its config, metrics, model, pictures and summary; null for a model trained without a test set.</summary>
+    public string? Folder { get; }
 
     /// <summary>A short label used in legends and tables (e.g. "β=4").</summary>
     public string Name { get; }
