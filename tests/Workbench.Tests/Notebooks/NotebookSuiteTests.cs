@@ -18,6 +18,7 @@ public class NotebookSuiteTests
         { "03-ablations", "trainImages=600;testImages=200;epochs=1;hidden=64", 2, 4 },
         { "04-conditional-vae", "trainImages=600;testImages=200;epochs=1;hidden=64;latent=4;samplesPerClass=10;classifierEpochs=1", 1, 1 },
         { "05-elbo-anatomy", "trainImages=400;testImages=100;epochs=1;hidden=64;latent=6;ks=1,10;iwaeImages=10", 2, 0 },
+        { "06-your-own-variant", "", 3, 2 },
     };
 
     [Theory]
@@ -29,7 +30,7 @@ public class NotebookSuiteTests
         Assert.True(File.Exists(library), $"{library} is missing: the notebooks #r the Release build (dotnet build -c Release).");
         using var folder = new TempFolder();
         var output = folder.File(name + ".executed.ipynb");
-        var values = parameters.Split(';').Select(p => p.Split('=', 2)).ToDictionary(p => p[0], p => p[1]);
+        var values = parameters.Split(';', StringSplitOptions.RemoveEmptyEntries).Select(p => p.Split('=', 2)).ToDictionary(p => p[0], p => p[1]);
 
         // Run from the notebook's own folder so its relative #r resolves as it does in VS Code.
         var result = await new NotebookRunner(values).RunFileAsync(source, output);

@@ -44,4 +44,41 @@ public static partial class VaeCharts
         figure.Layout.YAxis().Title = "nats per image";
         return Finish(figure, title, 700, 450);
     }
+
+    /// <summary>
+    /// −L_k against k (log axis) for several models on the same images, one line each: where the lines
+    /// level off is each model's estimate of −log p(x), so the lower line is the better density model.
+    /// </summary>
+    /// <param name="samples">k per point (positive), shared by every run.</param>
+    public static Figure ImportanceWeightedBounds(IReadOnlyList<int> samples, IReadOnlyList<BoundSeries> runs,
+        string? title = "Importance-weighted bound against k, per model")
+    {
+        ArgumentNullException.ThrowIfNull(samples);
+        ArgumentNullException.ThrowIfNull(runs);
+        if (samples.Count == 0 || runs.Count == 0) throw new ArgumentException("The bound chart needs at least one k and one run.");
+        if (samples.Any(k => k < 1)) throw new ArgumentException("Every k must be at least 1.", nameof(samples));
+        var ks = samples.Select(k => (double)k).ToArray();
+        var figure = new Figure();
+        for (int i = 0; i < runs.Count; i++)
+        {
+            RequireLength(runs[i].NegativeBounds, samples.Count, $"{nameof(runs)}[{i}]");
+            figure.Add(new Scatter
+            {
+                Name = runs[i].Run,
+                Mode = ScatterMode.LinesAndMarkers,
+                X = ks,
+                Y = runs[i].NegativeBounds,
+                HoverTemplate = $"{runs[i].Run}<br>k = %{{x}}<br>−L_k = %{{y:.3f}} nats<extra></extra>",
+                Marker = new Marker { Color = ColorAt(i), Size = 8 },
+                Line = new Line { Color = ColorAt(i), Width = 2 },
+            });
+        }
+        figure.Layout.XAxis().Title = "k (importance samples per image)";
+        figure.Layout.XAxis().Type = "log";
+        figure.Layout.YAxis().Title = "−L_k, nats per image";
+        return Finish(figure, title, 700, 450);
+    }
 }
+
+/// <summary>One model's −L_k for each k of a bound comparison, nats per image.</summary>
+public sealed record BoundSeries(string Run, DataArray NegativeBounds);
