@@ -11,7 +11,7 @@ namespace Workbench.Tests.Notebooks;
 /// tables (<c>workbench-table</c> HTML), the plotly figures (their <c>data</c> JSON) and the
 /// printed text of the cell whose source contains a given snippet.
 /// </summary>
-internal sealed partial class ExecutedNotebook(Notebook notebook)
+public sealed partial class ExecutedNotebook(Notebook notebook)
 {
     public Notebook Notebook { get; } = notebook;
 
@@ -50,7 +50,7 @@ internal sealed partial class ExecutedNotebook(Notebook notebook)
     private static partial Regex FigureDataPattern();
 
     /// <summary>A <c>workbench-table</c>: caption, column headings and cell texts.</summary>
-    internal sealed partial record Table(string Caption, IReadOnlyList<string> Columns, IReadOnlyList<IReadOnlyList<string>> Rows)
+    public sealed partial record Table(string Caption, IReadOnlyList<string> Columns, IReadOnlyList<IReadOnlyList<string>> Rows)
     {
         /// <summary>The row whose first cell is <paramref name="key"/>.</summary>
         public IReadOnlyList<string> Row(string key) => Assert.Single(Rows, r => r[0] == key);
@@ -81,13 +81,13 @@ internal sealed partial class ExecutedNotebook(Notebook notebook)
         [GeneratedRegex("<caption[^>]*>(.*?)</caption>", RegexOptions.Singleline)]
         private static partial Regex CaptionPattern();
 
-        [GeneratedRegex("<th[^>]*>(.*?)</th>", RegexOptions.Singleline)]
+        [GeneratedRegex(@"<th\b[^>]*>(.*?)</th>", RegexOptions.Singleline)]
         private static partial Regex HeadingPattern();
 
         [GeneratedRegex("<tr>.*?</tr>", RegexOptions.Singleline)]
         private static partial Regex RowPattern();
 
-        [GeneratedRegex("<td[^>]*>(.*?)</td>", RegexOptions.Singleline)]
+        [GeneratedRegex(@"<td\b[^>]*>(.*?)</td>", RegexOptions.Singleline)]
         private static partial Regex CellPattern();
     }
 }

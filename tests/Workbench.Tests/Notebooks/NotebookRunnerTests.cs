@@ -174,6 +174,20 @@ public class NotebookRunnerTests
     }
 
     [Fact]
+    public async Task RunAsync_NugetReference_RestoresThePackageAndUsesIt()
+    {
+        using var folder = new TempFolder();
+        var builder = new NotebookBuilder()
+            .Code("#r \"nuget: Humanizer.Core, 2.14.1\"")
+            .Code("using Humanizer;\n\"notebook_cell_output\".Humanize()");
+
+        var result = await NotebookTestSupport.RunAsync(builder, folder.Path);
+
+        Assert.True(result.Succeeded, result.Failure);
+        Assert.Equal("Notebook cell output", result.Outputs(1).Last().Data("text/plain"));
+    }
+
+    [Fact]
     public async Task RunAsync_MissingReference_FailsTheCellNamingThePath()
     {
         using var folder = new TempFolder();
