@@ -179,7 +179,7 @@ public class NotebookRunnerTests
         using var folder = new TempFolder();
         var builder = new NotebookBuilder()
             .Code("#r \"nuget: Humanizer.Core, 2.14.1\"")
-            .Code("using Humanizer;\n\"notebook_cell_output\".Humanize()");
+            .Code("using Humanizer;\n\"NotebookCellOutput\".Humanize()");
 
         var result = await NotebookTestSupport.RunAsync(builder, folder.Path);
 
