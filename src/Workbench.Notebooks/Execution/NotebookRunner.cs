@@ -185,6 +185,8 @@ public sealed class NotebookRunner
             await exited;
         }
         await Task.WhenAll(lines, errors);
+        // Ctrl+C in a terminal reaches the host too (same process group) and may end it first.
+        if (stopReason is null && state.Finished is null && cancellationToken.IsCancellationRequested) stopReason = "interrupted";
 
         if (state.Refusal is not null || (state.Finished is not null && stopReason is null)) return state;
         var detail = errorTail.ToString().ReplaceLineEndings("\n").Split('\n', StringSplitOptions.RemoveEmptyEntries).TakeLast(40).ToArray();

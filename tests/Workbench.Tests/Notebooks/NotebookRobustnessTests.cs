@@ -50,6 +50,21 @@ public class NotebookRobustnessTests
     }
 
     [Fact]
+    public async Task RunFileAsync_Cancelled_StopsTheKernelAndRecordsTheInterruption()
+    {
+        using var folder = new TempFolder();
+        var input = new NotebookBuilder().Code("var before = 1;").Code("while (true) { }").Save(folder.File("in.ipynb"));
+        using var cancellation = new CancellationTokenSource();
+        var runner = new NotebookRunner(progress: p => { if (p.CellNumber == 2 && p.State == CellState.Running) cancellation.CancelAfter(1000); });
+
+        var result = await runner.RunFileAsync(input, folder.File("out.ipynb"), cancellation.Token);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Equal(2, result.FailedCellNumber);
+        Assert.Equal("Interrupted", Assert.Single(NotebookFile.Read(folder.File("out.ipynb")).Cells[1].Outputs)["ename"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task RunFileAsync_OutputIsTheSource_IsRefusedUnlessInPlace()
     {
         using var folder = new TempFolder();
