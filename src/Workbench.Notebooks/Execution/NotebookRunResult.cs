@@ -8,13 +8,13 @@ public sealed record NotebookRunResult(
     string? Failure,
     TimeSpan Elapsed)
 {
-    public bool Succeeded => FailedCellNumber is null;
+    public bool Succeeded => Failure is null;
 
-    /// <summary>The CLI's exit code: 0 when every cell ran, 2 when a cell failed.</summary>
+    /// <summary>The CLI's exit code: 0 when every cell ran, 2 when a cell failed (or the kernel died or timed out).</summary>
     public int ExitCode => Succeeded ? 0 : 2;
 }
 
 /// <summary>Progress of one code cell, reported before and after it runs.</summary>
 public sealed record CellProgress(int CellNumber, int CodeCellOrdinal, int CodeCellCount, string Summary, CellState State, TimeSpan Elapsed);
 
-public enum CellState { Running, Succeeded, Failed, Skipped }
+public enum CellState { Running, Ok, Failed, Skipped }

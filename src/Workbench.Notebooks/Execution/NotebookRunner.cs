@@ -1,21 +1,30 @@
 using System.Diagnostics;
-using System.Globalization;
-using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.Scripting;
+using System.Text;
+using System.Text.Json.Nodes;
 
 namespace Workbench.Notebooks;
 
 /// <summary>
-/// Runs a C# Polyglot notebook headlessly, cell by cell in one scripting session, and records
-/// outputs as the .NET Interactive kernel would: Console text as stream outputs, displayed and
-/// trailing values as display_data, a failure as an error output after which nothing else runs.
-/// Problems with the notebook itself (another kernel's cell, a missing #r target, an unknown
-/// parameter) are found before the first cell runs and thrown as <see cref="NotebookException"/>.
+/// Runs a C# Polyglot notebook headlessly in the real .NET Interactive kernel. The kernel lives in
+/// a child process (Workbench.NotebookHost) started in the notebook's folder; this class supervises
+/// it: relays progress, stops a cell that runs past <see cref="CellTimeout"/>, and when the host
+/// ends without reporting a finished run (a cell called Environment.Exit, overflowed the stack, was
+/// interrupted or timed out) records an error output on the cell that was running. A run succeeds
+/// only when the host said so and the executed notebook reached the last cell.
+/// Problems with the notebook itself (another language's cell, an unknown parameter, a file that is
+/// not a notebook) are found before any cell runs and thrown as <see cref="NotebookException"/>,
+/// with nothing written.
 /// </summary>
 public sealed class NotebookRunner
 {
     /// <summary>Tag of the cell holding parameter defaults (papermill's convention).</summary>
     public const string ParametersTag = "parameters";
+
+    /// <summary>File name of the kernel host, expected next to this assembly.</summary>
+    public const string HostAssemblyName = "Workbench.NotebookHost.dll";
+
+    /// <summary>Default for <see cref="CellTimeout"/>: generous, since one cell may train several models.</summary>
+    public static readonly TimeSpan DefaultCellTimeout = TimeSpan.FromMinutes(10);
 
     private readonly IReadOnlyDictionary<string, string> _parameters;
     private readonly Action<CellProgress>? _progress;
@@ -26,138 +35,204 @@ public sealed class NotebookRunner
         _progress = progress;
     }
 
-    /// <summary>Reads <paramref name="inputPath"/>, runs it and writes the executed notebook atomically to <paramref name="outputPath"/>.</summary>
+    /// <summary>How long one cell may run before the kernel is stopped and the cell gets an error output.</summary>
+    public TimeSpan CellTimeout { get; init; } = DefaultCellTimeout;
+
+    /// <summary>Whether the executed notebook may replace the source (<c>--in-place</c>); otherwise that is refused.</summary>
+    public bool InPlace { get; init; }
+
+    /// <summary>Runs <paramref name="inputPath"/> and writes the executed notebook to <paramref name="outputPath"/>, after every cell.</summary>
     public async Task<NotebookRunResult> RunFileAsync(string inputPath, string outputPath, CancellationToken cancellationToken = default)
     {
-        var notebook = NotebookFile.Read(inputPath);
-        var result = await RunAsync(notebook, Path.GetDirectoryName(Path.GetFullPath(inputPath))!, cancellationToken);
-        NotebookFile.Write(result.Notebook, outputPath);
-        return result;
+        var input = Path.GetFullPath(inputPath);
+        var output = Path.GetFullPath(outputPath);
+        if (output == input && !InPlace)
+            throw new NotebookException($"The output {output} is the source notebook; give another --output, or --in-place to overwrite the source.");
+        if (CellTimeout <= TimeSpan.Zero)
+            throw new NotebookException($"The cell timeout must be positive, got {CellTimeout}.");
+        var source = NotebookFile.Read(input); // a clear message for a missing or malformed file before the kernel starts
+        var host = Path.Combine(AppContext.BaseDirectory, HostAssemblyName);
+        if (!File.Exists(host))
+            throw new NotebookException($"The kernel host {host} is missing; build the solution (dotnet build -c Release).");
+
+        var clock = Stopwatch.StartNew();
+        var supervision = await SuperviseAsync(host, input, output, cancellationToken);
+        if (supervision.Refusal is { } refusal) throw new NotebookException(refusal);
+
+        var executed = File.Exists(output) && supervision.OutputWritten ? NotebookFile.Read(output) : source.Clone();
+        var failure = supervision.Failure;
+        int? failedCell = null;
+        if (supervision.Stopped is { } stopped)
+        {
+            // The host is gone mid-cell: that cell gets the error, written where the host left off.
+            failedCell = supervision.RunningCell is { } running && running < executed.Cells.Count ? running + 1 : null;
+            failure = $"cell {failedCell?.ToString() ?? "?"}: {stopped.Name}: {stopped.Message}";
+            if (failedCell is { } number)
+            {
+                var cell = executed.Cells[number - 1];
+                cell.ExecutionCount ??= executed.Cells.Max(c => c.ExecutionCount ?? 0) + 1;
+                cell.Outputs.Add(new JsonObject
+                {
+                    ["ename"] = stopped.Name,
+                    ["evalue"] = stopped.Message,
+                    ["output_type"] = "error",
+                    ["traceback"] = new JsonArray(new[] { $"{stopped.Name}: {stopped.Message}" }.Concat(stopped.Detail).Select(l => (JsonNode)l).ToArray()),
+                });
+            }
+            NotebookFile.Write(executed, output);
+        }
+        else if (failure is not null)
+        {
+            failedCell = supervision.LastEndedCell + 1;
+        }
+        else if (!ReachedLastCell(executed, out var missing))
+        {
+            failure = $"the executed notebook stops before cell {missing}: the kernel host reported success without running it";
+            failedCell = missing;
+        }
+        RemoveTemporaryFiles(output);
+        var executedCells = executed.Cells.Max(c => c.ExecutionCount) ?? 0;
+        return new NotebookRunResult(executed, executedCells, failedCell, failure, clock.Elapsed);
     }
 
-    /// <summary>
-    /// Runs a copy of <paramref name="notebook"/>; relative <c>#r</c> paths resolve against
-    /// <paramref name="notebookDirectory"/>. The input notebook is not modified.
-    /// </summary>
-    public async Task<NotebookRunResult> RunAsync(Notebook notebook, string notebookDirectory, CancellationToken cancellationToken = default)
+    // Every code cell ran except those the host skips (#!markdown cells).
+    private static bool ReachedLastCell(Notebook executed, out int missing)
     {
-        var clock = Stopwatch.StartNew();
-        var executed = notebook.Clone();
-        if (_parameters.Count > 0) executed.Cells.RemoveAll(c => c.IsCode && c.Tags.Contains(ParameterInjection.InjectedTag));
-
-        var defaultKernel = PolyglotMetadata.DefaultKernel(executed.Metadata);
-        var plans = new Dictionary<NotebookCell, CellPlan>();
         for (var i = 0; i < executed.Cells.Count; i++)
         {
             var cell = executed.Cells[i];
-            if (cell.IsCode) plans[cell] = CellPlan.For(cell, $"cell {i + 1}", defaultKernel, notebookDirectory);
-        }
-        var parametersCell = executed.Cells.FirstOrDefault(c => c.IsCode && !plans[c].Skip && c.Tags.Contains(ParametersTag));
-        ParameterInjection.CheckNames(_parameters, parametersCell);
-
-        foreach (var cell in executed.Cells.Where(c => c.IsCode))
-        {
-            cell.Outputs.Clear();
-            cell.ExecutionCount = null;
-        }
-
-        ConsoleRouter.EnsureInstalled();
-        var session = new ScriptSession(notebookDirectory);
-        var codeCells = plans.Count + (_parameters.Count > 0 ? 1 : 0);
-        var ordinal = 0;
-        var executionCount = 0;
-        for (var i = 0; i < executed.Cells.Count; i++)
-        {
-            var cell = executed.Cells[i];
-            if (!cell.IsCode) continue;
-            ordinal++;
-            var label = $"cell {i + 1}"; // numbered as in the executed notebook
-            var plan = plans.GetValueOrDefault(cell) ?? new CellPlan(false, cell.Source, false);
-            var summary = Summarize(cell.Source);
-            if (plan.Skip)
+            var markdownMagic = cell.Source.TrimStart().StartsWith("#!markdown", StringComparison.Ordinal) || cell.Source.TrimStart().StartsWith("#!md", StringComparison.Ordinal)
+                                || PolyglotMetadata.CellKernel(cell.Metadata) is "markdown" or "md";
+            if (cell.IsCode && cell.ExecutionCount is null && !markdownMagic)
             {
-                _progress?.Invoke(new CellProgress(i + 1, ordinal, codeCells, summary, CellState.Skipped, TimeSpan.Zero));
-                continue;
-            }
-
-            _progress?.Invoke(new CellProgress(i + 1, ordinal, codeCells, summary, CellState.Running, TimeSpan.Zero));
-            var cellClock = Stopwatch.StartNew();
-            var failure = await RunCellAsync(session, cell, plan, label, ++executionCount, cancellationToken);
-            _progress?.Invoke(new CellProgress(i + 1, ordinal, codeCells, summary, failure is null ? CellState.Succeeded : CellState.Failed, cellClock.Elapsed));
-            if (failure is not null)
-                return new NotebookRunResult(executed, executionCount, i + 1, $"{label}: {failure}", clock.Elapsed);
-
-            if (cell == parametersCell && _parameters.Count > 0)
-                executed.Cells.Insert(i + 1, ParameterInjection.CreateCell(_parameters, session.Variables));
-        }
-        return new NotebookRunResult(executed, executionCount, null, null, clock.Elapsed);
-    }
-
-    /// <summary>Runs one cell into its outputs; returns a one-line failure description, or null on success.</summary>
-    private static async Task<string?> RunCellAsync(ScriptSession session, NotebookCell cell, CellPlan plan, string label, int executionCount, CancellationToken cancellationToken)
-    {
-        var outputs = new CellOutputs(label);
-        cell.ExecutionCount = executionCount;
-        string? failure = null;
-        var clock = Stopwatch.StartNew();
-        var enclosing = CellOutputs.Current;
-        CellOutputs.Current = outputs;
-        try
-        {
-            var result = await session.RunAsync(plan.Code, label, cancellationToken);
-            if (result.Exception is { } exception)
-            {
-                outputs.Add(CellOutputs.Error(exception.GetType().Name, exception.Message, Traceback(exception)));
-                failure = $"{exception.GetType().Name}: {exception.Message}";
-            }
-            else if (result.HasTrailingExpression && result.ReturnValue is not null)
-            {
-                outputs.Display(result.ReturnValue, []);
+                missing = i + 1;
+                return false;
             }
         }
-        catch (CompilationErrorException exception)
-        {
-            var diagnostics = exception.Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error).Select(Describe).ToList();
-            if (diagnostics.Count == 0) diagnostics.Add(exception.Message);
-            outputs.Add(CellOutputs.Error("CompilationError", string.Join("\n", diagnostics), diagnostics));
-            failure = "compilation failed: " + diagnostics[0] + (diagnostics.Count > 1 ? $" (+{diagnostics.Count - 1} more)" : "");
-        }
-        finally
-        {
-            CellOutputs.Current = enclosing;
-        }
-        clock.Stop();
-        if (plan.Timed && failure is null)
-        {
-            // As the #!time magic: a text/plain display after the cell's own outputs.
-            var wallTime = $"Wall time: {clock.Elapsed.TotalMilliseconds.ToString(CultureInfo.InvariantCulture)}ms";
-            outputs.Add(CellOutputs.DisplayData(new Dictionary<string, string> { [ValueFormatter.PlainText] = wallTime }));
-        }
-        cell.Outputs.AddRange(outputs.ToOutputs());
-        return failure;
+        missing = 0;
+        return true;
     }
 
-    /// <summary>The exception's text down to the first frame of the scripting engine itself.</summary>
-    private static IEnumerable<string> Traceback(Exception exception)
+    private async Task<Supervision> SuperviseAsync(string host, string input, string output, CancellationToken cancellationToken)
     {
-        var lines = exception.ToString().Split('\n').Select(l => l.TrimEnd('\r')).ToList();
-        var engine = lines.FindIndex(l => l.Contains("Microsoft.CodeAnalysis.Scripting", StringComparison.Ordinal));
-        if (engine > 0) lines.RemoveRange(engine, lines.Count - engine);
-        while (lines.Count > 1 && lines[^1].StartsWith("--- End of stack trace", StringComparison.Ordinal)) lines.RemoveAt(lines.Count - 1);
-        return lines;
+        var start = new ProcessStartInfo(DotnetPath())
+        {
+            WorkingDirectory = Path.GetDirectoryName(input)!,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+            StandardOutputEncoding = Encoding.UTF8,
+            StandardErrorEncoding = Encoding.UTF8,
+        };
+        foreach (var argument in new[] { "exec", host, input, output }) start.ArgumentList.Add(argument);
+        foreach (var (name, value) in _parameters) start.ArgumentList.Add($"{name}={value}");
+
+        var state = new Supervision();
+        using var process = Process.Start(start) ?? throw new NotebookException($"Could not start the kernel host {host}.");
+        process.StandardInput.Close();
+        var errorTail = new StringBuilder();
+        var errors = Task.Run(async () =>
+        {
+            var buffer = new char[4096];
+            int read;
+            while ((read = await process.StandardError.ReadAsync(buffer)) > 0)
+                lock (errorTail)
+                {
+                    errorTail.Append(buffer, 0, read);
+                    if (errorTail.Length > 16_000) errorTail.Remove(0, errorTail.Length - 16_000);
+                }
+        });
+        var cellClock = new Stopwatch();
+        var lines = Task.Run(async () =>
+        {
+            while (await process.StandardOutput.ReadLineAsync() is { } line)
+            {
+                switch (HostProtocol.Parse(line))
+                {
+                    case HostMessage.CellStarted started:
+                        lock (state) { state.RunningCell = started.CellIndex; cellClock.Restart(); }
+                        state.Ordinal = started.Ordinal;
+                        state.Count = started.Count;
+                        state.Summary = started.Summary;
+                        _progress?.Invoke(new CellProgress(started.CellIndex + 1, started.Ordinal, started.Count, started.Summary, CellState.Running, TimeSpan.Zero));
+                        break;
+                    case HostMessage.CellEnded ended:
+                        lock (state) { state.RunningCell = null; state.LastEndedCell = ended.CellIndex; cellClock.Reset(); }
+                        _progress?.Invoke(new CellProgress(ended.CellIndex + 1, state.Ordinal, state.Count, state.Summary, ended.State, ended.Elapsed));
+                        break;
+                    case HostMessage.Written: state.OutputWritten = true; break;
+                    case HostMessage.CellFailed failed: state.Failure = failed.Description; break;
+                    case HostMessage.Refused refused: state.Refusal = refused.Message; break;
+                    case HostMessage.Finished finished: state.Finished = finished.ExitCode; break;
+                    case null: Console.Out.WriteLine(line); break; // printed outside any cell
+                }
+            }
+        });
+
+        string? stopReason = null;
+        var exited = process.WaitForExitAsync(CancellationToken.None);
+        while (!exited.IsCompleted)
+        {
+            await Task.WhenAny(exited, Task.Delay(200, CancellationToken.None));
+            if (exited.IsCompleted) break;
+            bool overdue;
+            lock (state) overdue = state.RunningCell is not null && cellClock.Elapsed > CellTimeout;
+            if (overdue) stopReason = "timeout";
+            else if (cancellationToken.IsCancellationRequested) stopReason = "interrupted";
+            if (stopReason is null) continue;
+            process.Kill(entireProcessTree: true);
+            await exited;
+        }
+        await Task.WhenAll(lines, errors);
+        // Ctrl+C in a terminal reaches the host too (same process group) and may end it first.
+        if (stopReason is null && state.Finished is null && cancellationToken.IsCancellationRequested) stopReason = "interrupted";
+
+        if (state.Refusal is not null || (state.Finished is not null && stopReason is null)) return state;
+        var detail = errorTail.ToString().ReplaceLineEndings("\n").Split('\n', StringSplitOptions.RemoveEmptyEntries).TakeLast(40).ToArray();
+        state.Stopped = stopReason switch
+        {
+            "timeout" => new StopCause("CellTimeout", $"the cell ran longer than the cell timeout ({FormatSpan(CellTimeout)}); the kernel was stopped", []),
+            "interrupted" => new StopCause("Interrupted", "the run was interrupted; the kernel was stopped", []),
+            _ => new StopCause("KernelDied", $"the kernel process ended (exit code {process.ExitCode}) while this cell ran", detail),
+        };
+        if (state.RunningCell is null && stopReason is null && state.OutputWritten is false && detail.Length > 0)
+            throw new NotebookException($"The kernel host failed before running any cell (exit code {process.ExitCode}):\n{string.Join("\n", detail)}");
+        return state;
     }
 
-    /// <summary>"(2,5): error CS0103: The name 'x' does not exist in the current context", lines counted within the cell.</summary>
-    private static string Describe(Diagnostic diagnostic)
+    private static string FormatSpan(TimeSpan span) =>
+        span.TotalMinutes >= 1 ? $"{span.TotalMinutes:0.##} min" : $"{span.TotalSeconds:0.###} s";
+
+    // The dotnet that runs us (dotnet test/run set DOTNET_HOST_PATH), else the one on PATH.
+    private static string DotnetPath()
     {
-        var position = diagnostic.Location.GetLineSpan().StartLinePosition;
-        var where = diagnostic.Location.IsInSource ? $"({position.Line + 1},{position.Character + 1}): " : "";
-        return $"{where}error {diagnostic.Id}: {diagnostic.GetMessage(CultureInfo.InvariantCulture)}";
+        if (Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } hostPath && File.Exists(hostPath)) return hostPath;
+        if (Environment.ProcessPath is { } self && Path.GetFileNameWithoutExtension(self) == "dotnet") return self;
+        return "dotnet";
     }
 
-    private static string Summarize(string source)
+    private static void RemoveTemporaryFiles(string output)
     {
-        var line = source.Split('\n').Select(l => l.Trim()).FirstOrDefault(l => l.Length > 0 && !l.StartsWith("#!", StringComparison.Ordinal)) ?? "";
-        return line.Length <= 60 ? line : line[..57] + "...";
+        var folder = Path.GetDirectoryName(output)!;
+        if (!Directory.Exists(folder)) return;
+        foreach (var temp in Directory.EnumerateFiles(folder, $".{Path.GetFileName(output)}.*.tmp"))
+            try { File.Delete(temp); } catch (IOException) { }
+    }
+
+    private sealed record StopCause(string Name, string Message, IReadOnlyList<string> Detail);
+
+    private sealed class Supervision
+    {
+        public int? RunningCell { get; set; }
+        public int LastEndedCell { get; set; } = -1;
+        public bool OutputWritten { get; set; }
+        public int Ordinal { get; set; }
+        public int Count { get; set; }
+        public string Summary { get; set; } = "";
+        public string? Failure { get; set; }
+        public string? Refusal { get; set; }
+        public int? Finished { get; set; }
+        public StopCause? Stopped { get; set; }
     }
 }

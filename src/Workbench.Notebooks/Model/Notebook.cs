@@ -4,7 +4,9 @@ namespace Workbench.Notebooks;
 
 /// <summary>
 /// An nbformat 4 notebook (.ipynb). Metadata is kept as raw JSON so that whatever a front end
-/// (VS Code, Jupyter) stored there survives a read/write round trip untouched.
+/// (VS Code, Jupyter) stored there survives a read/write round trip untouched. Kept rather than
+/// Microsoft.DotNet.Interactive.Documents' model, whose round trip (1.0.0-beta.26120.1) turns raw
+/// cells into code cells, drops markdown attachments and adds metadata to every code cell.
 /// </summary>
 public sealed class Notebook
 {

@@ -69,39 +69,49 @@ public static class ComparisonFigures
     {
         var withHistory = runs.Where(r => r.History.Count > 0).ToArray();
         int epochs = withHistory.Length == 0 ? 0 : withHistory.Min(r => r.History.Count);
-        var series = withHistory.Select(r =>
-        {
-            var penalty = r.Definition.Model.ResolveKlPenalty();
-            var history = r.History.Take(epochs).ToArray();
-            double stepsPerEpoch = history[0].Step;
-            var schedule = penalty switch
-            {
-                WeightedKl w => w.Schedule,
-                FreeBits f => f.Schedule,
-                _ => null,
-            };
-            (DataArray, DataArray)? weightAt = null;
-            if (schedule is not null && stepsPerEpoch > 0)
-            {
-                long total = (long)(stepsPerEpoch * r.Definition.Training.Epochs);
-                int points = 50 * epochs;
-                var x = new double[points + 1];
-                var y = new double[points + 1];
-                for (int i = 0; i <= points; i++)
-                {
-                    long step = (long)Math.Min(total - 1, Math.Round(i * stepsPerEpoch * epochs / points));
-                    x[i] = step / stepsPerEpoch;
-                    y[i] = schedule.Weight(new TrainingProgress(step, total));
-                }
-                weightAt = (x, y);
-            }
-            DataArray? target = penalty is CapacityAnnealing ? DataArray.Of(history.Select(m => m.KlTarget ?? double.NaN)) : null;
-            return new KlScheduleSeries($"{r.Id}: {r.Summary.KlPenalty}",
-                history.Select(m => penalty is CapacityAnnealing ? double.NaN : m.KlWeight).ToArray(),
-                history.Select(m => m.TrainKl).ToArray(), weightAt, target);
-        }).ToArray();
+        var series = withHistory.Select(r => KlScheduleSeriesOf($"{r.Id}: {r.Summary.KlPenalty}", r.Definition.Model.ResolveKlPenalty(),
+            r.History.Take(epochs).ToArray(), r.Definition.Training.Epochs, m => m.TrainKl)).ToArray();
         return VaeCharts.KlScheduleComparison(Enumerable.Range(1, epochs).ToArray(), series,
             "KL schedules: weight per step and KL per epoch (capacity annealing: target C dashed)");
+    }
+
+    /// <summary>
+    /// One run's series for <see cref="VaeCharts.KlScheduleComparison"/>: the weight drawn from the
+    /// run's schedule at 50 points an epoch (so cyclical and warm-up shapes show), the KL per epoch
+    /// (<paramref name="kl"/> picks train or test), and for capacity annealing, which has no β, no
+    /// weight line but its target C, drawn dashed under its KL.
+    /// </summary>
+    /// <param name="trainingEpochs">The epochs the run was configured for (the schedule's length).</param>
+    public static KlScheduleSeries KlScheduleSeriesOf(string name, KlPenalty penalty, IReadOnlyList<EpochMetrics> history, int trainingEpochs,
+        Func<EpochMetrics, double> kl)
+    {
+        double stepsPerEpoch = history.Count == 0 ? 0 : history[0].Step;
+        int epochs = history.Count;
+        var schedule = penalty switch
+        {
+            WeightedKl w => w.Schedule,
+            FreeBits f => f.Schedule,
+            _ => null,
+        };
+        (DataArray, DataArray)? weightAt = null;
+        if (schedule is not null && stepsPerEpoch > 0)
+        {
+            long total = (long)(stepsPerEpoch * trainingEpochs);
+            int points = 50 * epochs;
+            var x = new double[points + 1];
+            var y = new double[points + 1];
+            for (int i = 0; i <= points; i++)
+            {
+                long step = (long)Math.Min(total - 1, Math.Round(i * stepsPerEpoch * epochs / points));
+                x[i] = step / stepsPerEpoch;
+                y[i] = schedule.Weight(new TrainingProgress(step, total));
+            }
+            weightAt = (x, y);
+        }
+        DataArray? target = penalty is CapacityAnnealing ? DataArray.Of(history.Select(m => m.KlTarget ?? double.NaN)) : null;
+        return new KlScheduleSeries(name,
+            history.Select(m => penalty is CapacityAnnealing ? double.NaN : m.KlWeight).ToArray(),
+            history.Select(kl).ToArray(), weightAt, target);
     }
 
     /// <summary>The first two coordinates of μ(x) of test images per run, one panel per run, coloured by class.</summary>

@@ -2,6 +2,7 @@ using Workbench.Display;
 using System.Globalization;
 using Workbench.Data;
 using Workbench.Evaluation;
+using Workbench.Experiments;
 using Workbench.Models;
 using Workbench.Plotting;
 using Workbench.Plotting.Charts;
@@ -19,15 +20,18 @@ public static partial class Lab
     public static Figure PerDimensionKl(IEnumerable<LabRun> runs, string? title = "KL per latent dimension (test set)") =>
         VaeCharts.PerDimensionKl(runs.Select(r => new KlPerDimension(r.Name, RequireTest(r).KlPerDimension)).ToList(), title);
 
-    /// <summary>Each run's KL weight and KL term per epoch: how warm-up, cyclical and capacity schedules steer the KL.</summary>
+    /// <summary>
+    /// Each run's KL weight through training (drawn from its schedule) and test KL per epoch: how warm-up,
+    /// cyclical and capacity schedules steer the KL. Capacity annealing has no weight; its target C is drawn dashed.
+    /// </summary>
     public static Figure KlSchedules(IEnumerable<LabRun> runs, string? title = "KL weight schedules and the KL they produce")
     {
         var list = runs.ToList();
         if (list.Count == 0) throw new ArgumentException("Give at least one run.", nameof(runs));
         var epochs = list[0].History.Select(m => m.Epoch).ToArray();
         if (list.Any(r => r.History.Count != epochs.Length)) throw new ArgumentException("Every run must have trained for the same number of epochs.", nameof(runs));
-        return VaeCharts.KlScheduleComparison(epochs, list.Select(r => new KlScheduleSeries(
-            r.Name, r.History.Select(m => m.KlWeight).ToArray(), r.History.Select(m => m.TestKl ?? m.TrainKl).ToArray())).ToList(), title);
+        return VaeCharts.KlScheduleComparison(epochs, list.Select(r => ComparisonFigures.KlScheduleSeriesOf(
+            r.Name, r.Config.ResolveKlPenalty(), r.History, r.Options.Epochs, m => m.TestKl ?? m.TrainKl)).ToList(), title);
     }
 
     /// <summary>Active units (Burda et al. 2016): the latent dimensions whose μ varies across images.</summary>

@@ -56,8 +56,8 @@ public sealed class Figure : IHtmlDisplayable
     /// <summary>The whole figure as <c>{"data":[…],"layout":{…},"config":{…}}</c> (plotly's figure JSON).</summary>
     public string ToJson() => $"{{\"data\":{DataJson()},\"layout\":{LayoutJson()},\"config\":{ConfigJson()}}}";
 
-    /// <summary>Notebook HTML: a div plus a script that loads plotly.js from the CDN through require.js.</summary>
-    public string ToHtml() => NotebookHtml.Render(this);
+    /// <summary>Notebook HTML: a div plus a script drawing it; the session's first figure carries plotly.js (see <see cref="NotebookHtml"/>).</summary>
+    public string ToHtml() => NotebookHtml.RenderForNotebook(this);
 
     /// <summary>A complete HTML page with plotly.js embedded: opens offline.</summary>
     public string ToStandaloneHtml() => StandaloneHtml.Render(this);

@@ -11,7 +11,7 @@ public class NotebookCommandTests
     public async Task Run_SucceedingNotebook_WritesOutputAndReturnsZero()
     {
         using var folder = new TempFolder();
-        var input = new NotebookBuilder().Parameters("int n = 1;").Code("n * 10").Save(folder.File("a.ipynb"));
+        var input = new NotebookBuilder().Parameters("int n = 1;").Code("$\"{n * 10}\"").Save(folder.File("a.ipynb"));
 
         var exitCode = await Invoke("run", input, "--output", folder.File("out.ipynb"), "--param", "n=4");
 
@@ -53,7 +53,35 @@ public class NotebookCommandTests
     {
         Assert.Equal(Path.GetFullPath("/data/nb.executed.ipynb"), NotebookCommand.ResolveOutput("/data/nb.ipynb", null, inPlace: false));
         Assert.Equal(Path.GetFullPath("/data/nb.ipynb"), NotebookCommand.ResolveOutput("/data/nb.ipynb", null, inPlace: true));
-        Assert.Equal(Path.GetFullPath("/data/nb.ipynb"), NotebookCommand.ResolveOutput("/data/nb.ipynb", "/data/nb.ipynb", inPlace: false));
+        Assert.Equal(Path.GetFullPath("/data/nb.ipynb"), NotebookCommand.ResolveOutput("/data/nb.ipynb", "/data/nb.ipynb", inPlace: true));
+        Assert.Throws<NotebookException>(() => NotebookCommand.ResolveOutput("/data/nb.ipynb", "/data/nb.ipynb", inPlace: false));
         Assert.Throws<NotebookException>(() => NotebookCommand.ResolveOutput("/data/nb.ipynb", "/data/other.ipynb", inPlace: true));
     }
+
+    [Fact]
+    public async Task Run_OutputEqualToInput_ReturnsOneAndLeavesSourceUntouched()
+    {
+        using var folder = new TempFolder();
+        var input = new NotebookBuilder().Code("var x = 1;").Save(folder.File("a.ipynb"));
+        var before = File.ReadAllText(input);
+
+        Assert.Equal(1, await Invoke("run", input, "-o", input));
+        Assert.Equal(before, File.ReadAllText(input));
+    }
+
+    [Theory]
+    [InlineData("90", 90)]
+    [InlineData("90s", 90)]
+    [InlineData("10m", 600)]
+    [InlineData("1.5h", 5400)]
+    public void ParseTimeout_SecondsMinutesHours(string text, double seconds) =>
+        Assert.Equal(TimeSpan.FromSeconds(seconds), NotebookCommand.ParseTimeout(text));
+
+    [Theory]
+    [InlineData("0")]
+    [InlineData("-5m")]
+    [InlineData("soon")]
+    [InlineData("10d")]
+    public void ParseTimeout_NotAPositiveDuration_ThrowsWithExamples(string text) =>
+        Assert.Contains("90s, 10m", Assert.Throws<NotebookException>(() => NotebookCommand.ParseTimeout(text)).Message);
 }

@@ -22,10 +22,12 @@ internal sealed class TempFolder : IDisposable
 /// <summary>Helpers to run small notebooks and read their outputs.</summary>
 internal static class NotebookTestSupport
 {
-    public static async Task<NotebookRunResult> RunAsync(NotebookBuilder builder, string folder, IReadOnlyDictionary<string, string>? parameters = null)
+    /// <summary>Saves the notebook as in.ipynb in <paramref name="folder"/> and runs it in the kernel host into out.ipynb.</summary>
+    public static Task<NotebookRunResult> RunAsync(NotebookBuilder builder, string folder, IReadOnlyDictionary<string, string>? parameters = null, TimeSpan? cellTimeout = null)
     {
-        var result = await new NotebookRunner(parameters).RunAsync(builder.Build(), folder);
-        return result;
+        var input = builder.Save(System.IO.Path.Combine(folder, "in.ipynb"));
+        var runner = new NotebookRunner(parameters) { CellTimeout = cellTimeout ?? NotebookRunner.DefaultCellTimeout };
+        return runner.RunFileAsync(input, System.IO.Path.Combine(folder, "out.ipynb"));
     }
 
     /// <summary>The outputs of the n-th cell (0-based over all cells) of an executed notebook.</summary>
@@ -41,8 +43,11 @@ internal static class NotebookTestSupport
         _ => throw new InvalidOperationException("no such field"),
     };
 
-    /// <summary>The text of a display_data output for one MIME type.</summary>
+    /// <summary>The text of a display_data or execute_result output for one MIME type.</summary>
     public static string Data(this JsonObject output, string mimeType) => Text(output["data"]![mimeType]);
+
+    /// <summary>The MIME types of a display_data or execute_result output.</summary>
+    public static IReadOnlyList<string> MimeTypes(this JsonObject output) => output["data"]!.AsObject().Select(p => p.Key).ToList();
 }
 
 /// <summary>

@@ -58,6 +58,7 @@ public class ParameterInjectionTests
             NotebookTestSupport.RunAsync(Notebook(), folder.Path, new Dictionary<string, string> { ["epochs"] = "many" }));
 
         Assert.Contains("Parameter 'epochs': cannot read 'many' as Int32", error.Message);
+        Assert.False(File.Exists(folder.File("out.ipynb")), "bad input writes nothing");
     }
 
     [Fact]

@@ -24,7 +24,9 @@ public class HtmlRenderingTests
         // plotly.js through require.js, module path without ".js", in a private context.
         Assert.Contains($"paths:{{plotly:'https://cdn.plot.ly/plotly-{PlotlyBundle.Version}.min'}}", html);
         Assert.Contains("requirejs.config({context:", html);
-        Assert.Contains("plotlyRequire(['plotly'], function(Plotly) {", html);
+        Assert.Contains("plotlyRequire(['plotly'], draw);", html);
+        // A page that already has plotly.js (the session's inline bundle) draws without loading anything.
+        Assert.Contains("if (window.Plotly && window.Plotly.newPlot) { draw(window.Plotly); return; }", html);
         // require.js injected from its CDN when the page has no AMD loader.
         Assert.Contains("if (typeof requirejs !== 'function' || typeof requirejs.config !== 'function')", html);
         Assert.Contains("document.createElement('script')", html);
@@ -41,7 +43,7 @@ public class HtmlRenderingTests
     public void ToHtml_TwoCalls_UseDistinctDivIdsEachPlottedIntoItsOwnDiv()
     {
         var figure = Sample();
-        string Id(string html) => Regex.Match(html, "<div id=\"([^\"]+)\"").Groups[1].Value;
+        string Id(string html) => Regex.Match(html, "<div id=\"(plot-[0-9a-f]+)\"").Groups[1].Value;
 
         var first = figure.ToHtml();
         var second = figure.ToHtml();
@@ -49,6 +51,20 @@ public class HtmlRenderingTests
         Assert.NotEqual(Id(first), Id(second));
         Assert.Contains($"Plotly.newPlot('{Id(first)}'", first);
         Assert.Contains($"Plotly.newPlot('{Id(second)}'", second);
+    }
+
+    [Fact]
+    public void InlineBundle_HidesTheAmdLoaderAndCannotEndItsScriptEarly()
+    {
+        if (!PlotlyBundle.IsAvailable) return;
+
+        var html = NotebookHtml.InlineBundle();
+
+        Assert.StartsWith("<script type=\"text/javascript\" data-workbench-plotly=\"" + PlotlyBundle.Version + "\">", html);
+        Assert.Contains("(function(define, module, exports) {", html);
+        Assert.Contains("})(undefined, undefined, undefined);", html);
+        Assert.Single(Regex.Matches(html, "</script", RegexOptions.IgnoreCase));
+        Assert.True(html.Length > 3_000_000, "the whole plotly.js bundle is inlined");
     }
 
     [Fact]

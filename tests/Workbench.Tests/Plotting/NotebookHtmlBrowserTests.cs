@@ -8,7 +8,8 @@ namespace Workbench.Tests.Plotting;
 /// <summary>
 /// Runs notebook HTML in headless Chromium with the two CDN URLs served locally (plotly.js from the
 /// embedded bundle, require.js from the npm dev dependency), so the loader logic is exercised for
-/// real: with no AMD loader on the page, and with one already present as in Jupyter.
+/// real: with no AMD loader on the page, and with one already present as in Jupyter; and the
+/// offline path, where the first figure carries the bundle inline and the network is cut.
 /// Returns early (passes) when Chromium, the bundle or require.js is unavailable.
 /// </summary>
 public class NotebookHtmlBrowserTests
@@ -20,11 +21,13 @@ public class NotebookHtmlBrowserTests
         return path is not null && File.Exists(path) ? path : null;
     }
 
-    private static async Task<(int Traces, int RequireJsFetches)> DrawInBrowser(Figure figure, bool pageHasRequireJs)
+    private static Task<(int Traces, int RequireJsFetches)> DrawInBrowser(Figure figure, bool pageHasRequireJs) =>
+        DrawInBrowser(NotebookHtml.Render(figure), pageHasRequireJs, cdnReachable: true);
+
+    private static async Task<(int Traces, int RequireJsFetches)> DrawInBrowser(string html, bool pageHasRequireJs, bool cdnReachable)
     {
         var requireJs = await File.ReadAllTextAsync(RequireJsPath()!);
-        var html = figure.ToHtml();
-        var divId = System.Text.RegularExpressions.Regex.Match(html, "<div id=\"([^\"]+)\"").Groups[1].Value;
+        var divIds = System.Text.RegularExpressions.Regex.Matches(html, "<div id=\"(plot-[0-9a-f]+)\"").Select(m => m.Groups[1].Value).ToList();
         var page = "<!DOCTYPE html><html><head>" +
             (pageHasRequireJs ? $"<script src=\"{NotebookHtml.RequireJsUrl}\"></script>" : "") +
             "</head><body>" + html + "</body></html>";
@@ -40,9 +43,9 @@ public class NotebookHtmlBrowserTests
         await tab.RouteAsync("**/*", async route =>
         {
             var url = route.Request.Url;
-            if (url == NotebookHtml.PlotlyUrl)
+            if (url == NotebookHtml.PlotlyUrl && cdnReachable)
                 await route.FulfillAsync(new RouteFulfillOptions { ContentType = "application/javascript", Body = PlotlyBundle.JavaScript });
-            else if (url == NotebookHtml.RequireJsUrl)
+            else if (url == NotebookHtml.RequireJsUrl && (cdnReachable || pageHasRequireJs))
             {
                 Interlocked.Increment(ref requireJsFetches);
                 await route.FulfillAsync(new RouteFulfillOptions { ContentType = "application/javascript", Body = requireJs });
@@ -53,9 +56,13 @@ public class NotebookHtmlBrowserTests
                 await route.AbortAsync();
         });
         await tab.GotoAsync("http://workbench.test/notebook.html");
-        await tab.WaitForFunctionAsync($"() => document.querySelector('#{divId} .main-svg') !== null", null,
-            new PageWaitForFunctionOptions { Timeout = 30_000 });
-        var traces = await tab.EvaluateAsync<int>($"() => document.getElementById('{divId}').data.length");
+        var traces = 0;
+        foreach (var divId in divIds)
+        {
+            await tab.WaitForFunctionAsync($"() => document.querySelector('#{divId} .main-svg') !== null", null,
+                new PageWaitForFunctionOptions { Timeout = 30_000 });
+            traces += await tab.EvaluateAsync<int>($"() => document.getElementById('{divId}').data.length");
+        }
         return (traces, requireJsFetches);
     }
 
@@ -86,5 +93,19 @@ public class NotebookHtmlBrowserTests
 
         Assert.Equal(2, traces);
         Assert.Equal(1, requireJsFetches); // only the page's own <script src>; nothing injected
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task RenderForNotebook_Offline_FirstFigureCarriesPlotlyAndLaterFiguresReuseIt(bool pageHasRequireJs)
+    {
+        if (Unavailable) return;
+        // As a kernel session shows them: the first figure with the bundle inline, the second without.
+        var html = NotebookHtml.InlineBundle() + NotebookHtml.Render(Sample()) + NotebookHtml.Render(Sample());
+
+        var (traces, _) = await DrawInBrowser(html, pageHasRequireJs, cdnReachable: false);
+
+        Assert.Equal(4, traces);
     }
 }

@@ -1,27 +1,36 @@
 using System.Globalization;
 using System.Text;
+using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Scripting;
+using Workbench.Notebooks;
 
-namespace Workbench.Notebooks;
+namespace Workbench.NotebookHost;
 
 /// <summary>
 /// Papermill-style parameters: the first code cell tagged "parameters" holds defaults; after it
 /// runs, a generated cell (tagged "injected-parameters") assigns the command-line values, each
 /// parsed as the type of the variable it overrides (int, long, float, double, decimal, bool,
-/// string, enum, or nullable of those).
+/// string, enum, or nullable of those). Declared names are read with the kernel's own Roslyn
+/// before anything runs; types come from the kernel's script state after the parameters cell ran.
 /// </summary>
 internal static class ParameterInjection
 {
     public const string InjectedTag = "injected-parameters";
+
+    /// <summary>Tag of the cell holding parameter defaults (papermill's convention).</summary>
+    public const string ParametersTag = "parameters";
+
+    private static readonly CSharpParseOptions ScriptParseOptions = new(LanguageVersion.Latest, kind: SourceCodeKind.Script);
 
     /// <summary>Checks, before anything runs, that every parameter is declared in the parameters cell.</summary>
     public static void CheckNames(IReadOnlyDictionary<string, string> parameters, NotebookCell? parametersCell)
     {
         if (parameters.Count == 0) return;
         if (parametersCell is null)
-            throw new NotebookException($"Parameters were given ({string.Join(", ", parameters.Keys)}) but the notebook has no code cell tagged \"{NotebookRunner.ParametersTag}\".");
-        var declared = ScriptSession.DeclaredNames(parametersCell.Source);
+            throw new NotebookException($"Parameters were given ({string.Join(", ", parameters.Keys)}) but the notebook has no code cell tagged \"{ParametersTag}\".");
+        var declared = DeclaredNames(parametersCell.Source);
         foreach (var name in parameters.Keys)
             if (!declared.Contains(name))
                 throw new NotebookException($"Unknown parameter '{name}': the parameters cell declares {(declared.Count == 0 ? "nothing" : string.Join(", ", declared))}.");
@@ -73,6 +82,24 @@ internal static class ParameterInjection
             throw new NotebookException($"Parameter '{name}': cannot read '{raw}' as {target.Name}.", e);
         }
         throw new NotebookException($"Parameter '{name}' has type {type.Name}, which cannot be set from the command line (use int, long, float, double, decimal, bool, string or an enum).");
+    }
+
+    /// <summary>Names declared at the top level of a cell (fields and locals of the script).</summary>
+    internal static IReadOnlyList<string> DeclaredNames(string code)
+    {
+        var root = (CompilationUnitSyntax)CSharpSyntaxTree.ParseText(code, ScriptParseOptions).GetRoot();
+        var names = new List<string>();
+        foreach (var member in root.Members)
+        {
+            var declaration = member switch
+            {
+                FieldDeclarationSyntax field => field.Declaration,
+                GlobalStatementSyntax { Statement: LocalDeclarationStatementSyntax local } => local.Declaration,
+                _ => null,
+            };
+            if (declaration is not null) names.AddRange(declaration.Variables.Select(v => v.Identifier.ValueText));
+        }
+        return names;
     }
 
     private static string DoubleLiteral(double value) =>

@@ -1,0 +1,72 @@
+using System.Globalization;
+
+namespace Workbench.Notebooks;
+
+/// <summary>
+/// The lines the kernel host writes on its standard output for the runner, one message a line,
+/// each starting with <see cref="Prefix"/> so that anything else a cell manages to print there is
+/// told apart. Cell outputs never travel this way: they go into the executed notebook.
+/// <code>
+/// ##workbench written                                  (the executed notebook file now exists)
+/// ##workbench cell-start 4 2 5 var run = Lab.Train(…)   (cell index, code-cell ordinal, code cells, summary)
+/// ##workbench cell-end 4 ok 1234                         (cell index, ok|failed|skipped, milliseconds)
+/// ##workbench failure cell 5: InvalidOperationException: boom
+/// ##workbench refused Unknown parameter 'epoch' …        (the notebook cannot run; nothing was written)
+/// ##workbench finished 0                                 (exit code; the notebook file is complete)
+/// </code>
+/// </summary>
+internal static class HostProtocol
+{
+    public const string Prefix = "##workbench ";
+
+    public static string CellStart(int cellIndex, int ordinal, int count, string summary) =>
+        Line($"cell-start {cellIndex} {ordinal} {count} {OneLine(summary)}");
+
+    public static string CellEnd(int cellIndex, CellState state, TimeSpan elapsed) =>
+        Line($"cell-end {cellIndex} {state.ToString().ToLowerInvariant()} {(long)elapsed.TotalMilliseconds}");
+
+    public static string Written() => Line("written");
+
+    public static string Failure(string description) => Line("failure " + OneLine(description));
+
+    public static string Refused(string message) => Line("refused " + OneLine(message));
+
+    public static string Finished(int exitCode) => Line("finished " + exitCode.ToString(CultureInfo.InvariantCulture));
+
+    /// <summary>Parses one line of host output; null when it is not a protocol line.</summary>
+    public static HostMessage? Parse(string line)
+    {
+        if (!line.StartsWith(Prefix, StringComparison.Ordinal)) return null;
+        var parts = line[Prefix.Length..].Split(' ', 2);
+        var rest = parts.Length > 1 ? parts[1] : "";
+        var fields = rest.Split(' ', 4);
+        var invariant = CultureInfo.InvariantCulture;
+        return parts[0] switch
+        {
+            "cell-start" when fields.Length >= 3 => new HostMessage.CellStarted(int.Parse(fields[0], invariant), int.Parse(fields[1], invariant),
+                int.Parse(fields[2], invariant), fields.Length > 3 ? fields[3] : ""),
+            "cell-end" when fields.Length >= 3 => new HostMessage.CellEnded(int.Parse(fields[0], invariant),
+                Enum.Parse<CellState>(fields[1], ignoreCase: true), TimeSpan.FromMilliseconds(long.Parse(fields[2], invariant))),
+            "written" => new HostMessage.Written(),
+            "failure" => new HostMessage.CellFailed(rest),
+            "refused" => new HostMessage.Refused(rest),
+            "finished" => new HostMessage.Finished(int.Parse(rest, invariant)),
+            _ => null,
+        };
+    }
+
+    private static string Line(string message) => Prefix + message;
+
+    private static string OneLine(string text) => text.ReplaceLineEndings(" ⏎ ");
+}
+
+/// <summary>A message from the kernel host (see <see cref="HostProtocol"/>).</summary>
+internal abstract record HostMessage
+{
+    public sealed record Written : HostMessage;
+    public sealed record CellStarted(int CellIndex, int Ordinal, int Count, string Summary) : HostMessage;
+    public sealed record CellEnded(int CellIndex, CellState State, TimeSpan Elapsed) : HostMessage;
+    public sealed record CellFailed(string Description) : HostMessage;
+    public sealed record Refused(string Message) : HostMessage;
+    public sealed record Finished(int ExitCode) : HostMessage;
+}

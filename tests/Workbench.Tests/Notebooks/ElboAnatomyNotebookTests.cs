@@ -1,0 +1,89 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+
+namespace Workbench.Tests.Notebooks;
+
+public sealed class ElboAnatomyAtDefaults : NotebookAtDefaults
+{
+    protected override string Name => "05-elbo-anatomy";
+}
+
+/// <summary>notebooks/05-elbo-anatomy.ipynb at its defaults: it runs, and what its text says holds.</summary>
+[Collection(NotebooksAtDefaultsCollection.Name)]
+public partial class ElboAnatomyNotebookTests(ElboAnatomyAtDefaults notebook) : IClassFixture<ElboAnatomyAtDefaults>
+{
+    private static readonly string[] Schedules = ["constant", "linear warm-up", "cyclical", "capacity"];
+
+    [Fact]
+    public void Notebook_RunsCleanly_WithItsFigures() => notebook.AssertRanCleanly(minFigures: 4, minPictures: 0);
+
+    [Fact]
+    public void ImportanceWeightedBound_TightensWithKAndFlattens()
+    {
+        var printed = notebook.Executed.Stdout("Lab.IwaeVersusK(");
+        var elbo = double.Parse(ElboLine().Match(printed).Groups[1].Value, CultureInfo.InvariantCulture);
+        var bounds = BoundLine().Matches(printed)
+            .Select(m => (K: int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture), Bound: double.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture)))
+            .ToList();
+        Assert.True(bounds.Count >= 4, printed);
+
+        // −L_1 is the (one-sample) −ELBO up to Monte Carlo noise, and −L_k never increases with k.
+        Assert.Equal(1, bounds[0].K);
+        Assert.True(Math.Abs(bounds[0].Bound - elbo) < 1.0, $"−L_1 {bounds[0].Bound} vs −ELBO {elbo}");
+        for (int i = 1; i < bounds.Count; i++)
+            Assert.True(bounds[i].Bound <= bounds[i - 1].Bound + 0.05, $"−L_k: {string.Join(", ", bounds)}");
+        // "falls steeply at first and flattens": the first step gains more than the last.
+        var first = bounds[0].Bound - bounds[1].Bound;
+        var last = bounds[^2].Bound - bounds[^1].Bound;
+        Assert.True(first > 2 * last, $"first step {first} nats, last step {last} nats");
+    }
+
+    [Fact]
+    public void ActiveUnits_FewerThanTheLatentDimensions()
+    {
+        var caption = Assert.Single(notebook.Executed.Tables("Lab.ActiveUnits(")).Caption;
+        var match = ActiveCaption().Match(caption);
+
+        Assert.True(match.Success, caption);
+        Assert.True(int.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture) < int.Parse(match.Groups[2].Value, CultureInfo.InvariantCulture), caption);
+    }
+
+    [Fact]
+    public void KlSchedules_WarmUpAndCyclicalLetTheKlGrowFirst_CapacityFollowsItsTarget()
+    {
+        var figure = Assert.Single(notebook.Executed.Figures("Lab.KlSchedules("));
+        double[] Kl(string name) => ExecutedNotebook.Values(figure.Where(t => t!["name"]!.GetValue<string>() == name).Last()!, "y");
+
+        var constant = Kl("constant");
+        Assert.True(Kl("linear warm-up")[0] > constant[0], "warm-up lets the KL grow above the constant weight's in the first epoch");
+        Assert.True(Kl("cyclical")[0] > constant[0], "cyclical annealing lets the KL grow above the constant weight's in the first epoch");
+
+        var capacity = Kl("capacity");
+        var target = ExecutedNotebook.Values(NotebookAtDefaults.Trace(figure, "capacity target C"), "y");
+        Assert.True(target[^1] > target[0], "the target C rises");
+        for (int e = 0; e < capacity.Length; e++)
+            Assert.True(Math.Abs(capacity[e] - target[e]) < 2.5, $"epoch {e + 1}: KL {capacity[e]} vs target C {target[e]}");
+        // The weight panel draws no β for capacity annealing (it has none), so it cannot squash the others.
+        var weights = figure.Where(t => t!["yaxis"]?.GetValue<string>() is null or "y").SelectMany(t => ExecutedNotebook.Values(t!, "y")).Where(double.IsFinite);
+        Assert.True(weights.Max() <= 1.0 + 1e-9, "KL weights stay within [0, 1]");
+    }
+
+    [Fact]
+    public void KlSchedules_DelayingThePenaltyKeepsAtLeastAsManyDimensionsInUse()
+    {
+        var comparison = Assert.Single(notebook.Executed.Tables("Lab.Compare(scheduleRuns, test)"));
+        var constant = comparison.Number("constant", "active units");
+
+        Assert.True(comparison.Number("linear warm-up", "active units") >= constant);
+        Assert.True(comparison.Number("cyclical", "active units") >= constant);
+    }
+
+    [GeneratedRegex(@"−ELBO \(one sample\): ([0-9.]+) nats")]
+    private static partial Regex ElboLine();
+
+    [GeneratedRegex(@"k = +(\d+): −L_k = ([0-9.]+) nats")]
+    private static partial Regex BoundLine();
+
+    [GeneratedRegex(@"^(\d+) of (\d+) latent dimensions active")]
+    private static partial Regex ActiveCaption();
+}

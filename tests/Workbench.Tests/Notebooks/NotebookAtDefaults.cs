@@ -1,0 +1,76 @@
+using System.Text.Json.Nodes;
+using Workbench.Notebooks;
+
+namespace Workbench.Tests.Notebooks;
+
+/// <summary>
+/// One notebook of notebooks/ executed unchanged, at its default parameters, by the real kernel
+/// (the headless runner, exactly as `workbench notebook run` does), once per test class. The
+/// executed copy is kept under the test output folder (executed-notebooks/) for inspection.
+/// </summary>
+public abstract class NotebookAtDefaults : IAsyncLifetime
+{
+    protected abstract string Name { get; }
+
+    public NotebookRunResult Result { get; private set; } = null!;
+
+    public ExecutedNotebook Executed { get; private set; } = null!;
+
+    public string SourcePath => Path.Combine(Structure.LayeringTests.RepositoryRoot(), "notebooks", Name + ".ipynb");
+
+    public string OutputPath => Path.Combine(AppContext.BaseDirectory, "executed-notebooks", Name + ".ipynb");
+
+    public async Task InitializeAsync()
+    {
+        var library = Path.Combine(Structure.LayeringTests.RepositoryRoot(), "src", "Workbench", "bin", "Release", "net10.0", "Workbench.dll");
+        Assert.True(File.Exists(library), $"{library} is missing: the notebooks #r the Release build (dotnet build -c Release).");
+        Result = await new NotebookRunner().RunFileAsync(SourcePath, OutputPath);
+        Executed = new ExecutedNotebook(Result.Notebook);
+    }
+
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    /// <summary>Every cell ran without an error; source and executed notebook are valid nbformat; the figures and pictures are there.</summary>
+    public void AssertRanCleanly(int minFigures, int minPictures)
+    {
+        var errors = Result.Notebook.Cells.SelectMany(c => c.Outputs).Where(o => o.OutputType() == "error")
+            .Select(o => $"{o["ename"]}: {o["evalue"]}").ToList();
+        Assert.True(Result.Succeeded, $"{Name}: {Result.Failure}; {string.Join("; ", errors)}");
+        Assert.Empty(errors);
+        Assert.All(Result.Notebook.Cells.Where(c => c.IsCode), c => Assert.NotNull(c.ExecutionCount));
+
+        var html = Result.Notebook.Cells.SelectMany(c => c.Outputs)
+            .Where(o => o["data"]?["text/html"] is not null).Select(o => o.Data("text/html")).ToList();
+        Assert.True(html.Sum(h => Count(h, "Plotly.newPlot")) >= minFigures, $"{Name}: fewer than {minFigures} plotly figures");
+        Assert.True(html.Sum(h => Count(h, "<img src=\"data:image/png;base64,")) >= minPictures, $"{Name}: fewer than {minPictures} pictures");
+        if (minFigures > 0)
+        {
+            // Offline figures: plotly.js travels once, inline, before the first figure draws.
+            var bundles = html.Select(h => Count(h, "data-workbench-plotly=")).ToList();
+            Assert.Equal(1, bundles.Sum());
+            var first = html.FindIndex(h => h.Contains("Plotly.newPlot", StringComparison.Ordinal));
+            Assert.Equal(1, bundles[first]);
+        }
+
+        NbformatValidator.AssertValid(SourcePath);
+        NbformatValidator.AssertValid(OutputPath);
+    }
+
+    private static int Count(string text, string what)
+    {
+        int count = 0;
+        for (int i = text.IndexOf(what, StringComparison.Ordinal); i >= 0; i = text.IndexOf(what, i + what.Length, StringComparison.Ordinal)) count++;
+        return count;
+    }
+
+    /// <summary>Traces of a figure by name.</summary>
+    public static JsonNode Trace(JsonArray figure, string name) =>
+        Assert.Single(figure, t => t!["name"]?.GetValue<string>() == name)!;
+}
+
+/// <summary>The notebooks run one at a time: each is a kernel process training at full size.</summary>
+[CollectionDefinition(Name)]
+public sealed class NotebooksAtDefaultsCollection
+{
+    public const string Name = "Notebooks at their defaults";
+}
