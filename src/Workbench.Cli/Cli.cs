@@ -21,6 +21,7 @@ internal static class Cli
         var root = new RootCommand("Workbench: variational autoencoders in pure C# (train, run experiments, evaluate, report).");
         root.Subcommands.Add(TrainCommand.Create());
         root.Subcommands.Add(RunCommand.Create());
+        root.Subcommands.Add(StatusCommand.Create());
         root.Subcommands.Add(EvalCommand.Create());
         root.Subcommands.Add(ReportCommand.Create());
         root.Subcommands.Add(SampleCommand.Create());
@@ -35,7 +36,7 @@ internal static class Cli
     /// <summary>
     /// Parses and runs <paramref name="args"/>, writing to <paramref name="output"/> and
     /// <paramref name="error"/> (the console by default). Exit codes: 0 success, 1 bad input or
-    /// unusable files, 2 a notebook cell failed, 3 training diverged, 130 interrupted.
+    /// unusable files, 2 a notebook cell failed, 3 training diverged, 130 interrupted, 143 stopped by SIGTERM.
     /// </summary>
     public static int Invoke(string[] args, TextWriter? output = null, TextWriter? error = null, CancellationToken cancellation = default)
     {
@@ -51,6 +52,7 @@ internal static class Cli
         }
 
         Console.CancelKeyPress += OnCancelKeyPress;
+        using var termination = new TerminationSignal(stop, error);
         try
         {
             var configuration = new InvocationConfiguration
@@ -61,12 +63,12 @@ internal static class Cli
                 ProcessTerminationTimeout = null, // Ctrl+C is handled above
             };
             int exitCode = Build().Parse(args).InvokeAsync(configuration, stop.Token).GetAwaiter().GetResult();
-            if (stop.IsCancellationRequested && exitCode is Success or Interrupted) return ReportInterrupted(error);
+            if (stop.IsCancellationRequested && exitCode is Success or Interrupted) return termination.ExitCodeOr(ReportInterrupted(error));
             return exitCode;
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
         {
-            return ReportInterrupted(error);
+            return termination.ExitCodeOr(ReportInterrupted(error));
         }
         catch (TrainingDivergedException e)
         {

@@ -5,7 +5,8 @@ namespace Workbench.Cli.Commands;
 
 /// <summary>
 /// <c>workbench run &lt;experiment-file&gt; [--results results]</c>: runs every grid point of an
-/// experiment (skipping finished runs, resuming interrupted ones), then writes its report.
+/// experiment (skipping finished runs, resuming interrupted ones), then writes its report; or one point,
+/// several at once, or on Slurm (<see cref="SweepOptions"/>).
 /// </summary>
 internal static class RunCommand
 {
@@ -18,9 +19,12 @@ internal static class RunCommand
             DefaultValueFactory = _ => "results",
         };
         var noPng = CommonOptions.NoPng();
+        var sweep = new SweepOptions();
         var command = new Command("run", "Run an experiment file: train and evaluate every run of its grid, then write report.html.") { file, results, noPng };
-        command.SetAction((parse, cancellation) => Task.FromResult(
-            RunExperiment(parse.GetValue(file)!, parse.GetValue(results)!, parse.GetValue(noPng), CommonOptions.Out(parse), cancellation)));
+        foreach (var option in sweep.All) command.Options.Add(option);
+        command.SetAction((parse, cancellation) => Task.FromResult(sweep.Run(parse, parse.GetValue(file)!, parse.GetValue(results)!,
+            parse.GetValue(noPng), CommonOptions.Out(parse), cancellation,
+            () => RunExperiment(parse.GetValue(file)!, parse.GetValue(results)!, parse.GetValue(noPng), CommonOptions.Out(parse), cancellation))));
         return command;
     }
 

@@ -67,7 +67,7 @@ public sealed class ExperimentRunner(RunnerOptions options)
         var d = run.Definition;
         // Data first: a run that cannot start leaves no files behind.
         var (train, test) = LoadData(d.Data);
-        var environment = RunEnvironment.Capture(d.Training.Seed, Environment.ProcessorCount);
+        var environment = RunEnvironment.Capture(d.Training.Seed, ComputeThreads.Count);
         folder.WriteConfig(run.ResolvedJson);
         folder.WriteJson("environment.json", environment);
         var model = d.Model.Build(new Rng(d.Training.Seed));
