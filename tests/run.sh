@@ -8,6 +8,11 @@ cd "$(dirname "$0")/.."
 missing=()
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 /usr/bin/python3 -c "import nbformat" >/dev/null 2>&1 || missing+=(python3-nbformat)
+# As root, the Slurm end-to-end test runs against a one-node cluster started here (otherwise it is skipped, saying why).
+if [ "$(id -u)" -eq 0 ]; then
+  command -v slurmctld >/dev/null || missing+=(slurm-wlm)
+  command -v munged >/dev/null || missing+=(munge)
+fi
 if [ ${#missing[@]} -gt 0 ]; then
   echo "Installing test dependencies: ${missing[*]}"
   sudo_cmd=""
@@ -17,7 +22,23 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 log=$(mktemp)
-trap 'rm -f "$log"' EXIT
+cluster_started=""
+cleanup() {
+  rm -f "$log"
+  [ -z "$cluster_started" ] || bash tests/slurm/start-local-cluster.sh stop >/dev/null || true
+}
+trap cleanup EXIT
+if [ "$(id -u)" -eq 0 ] && command -v slurmctld >/dev/null; then
+  if cluster=$(bash tests/slurm/start-local-cluster.sh 2>&1); then
+    echo "$cluster" | head -n 1
+    export "$(echo "$cluster" | grep '^SLURM_CONF=')"
+    echo "$cluster" | grep -q "already running" || cluster_started=yes
+  else
+    echo "Local Slurm cluster not started (the Slurm end-to-end test will be skipped): $cluster"
+  fi
+elif [ -z "${SLURM_CONF:-}" ]; then
+  echo "Not root: no local Slurm cluster is started, so the Slurm end-to-end test is skipped unless one already answers sinfo."
+fi
 status=0
 dotnet test Workbench.sln -c Release "$@" 2>&1 | tee "$log" || status=$?
 

@@ -21,6 +21,7 @@ internal static class Cli
         var root = new RootCommand("Workbench: variational autoencoders in pure C# (train, run experiments, evaluate, report).");
         root.Subcommands.Add(TrainCommand.Create());
         root.Subcommands.Add(RunCommand.Create());
+        root.Subcommands.Add(StatusCommand.Create());
         root.Subcommands.Add(EvalCommand.Create());
         root.Subcommands.Add(ReportCommand.Create());
         root.Subcommands.Add(SampleCommand.Create());

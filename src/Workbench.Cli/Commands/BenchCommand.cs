@@ -12,6 +12,25 @@ internal static class BenchCommand
         command.Subcommands.Add(CreateGemm());
         command.Subcommands.Add(CreateEpoch());
         command.Subcommands.Add(CreateIwae());
+        command.Subcommands.Add(CreateSweep());
+        return command;
+    }
+
+    private static Command CreateSweep()
+    {
+        var epochs = CommonOptions.AtLeast("--epochs", 1, 3, "Epochs per run.");
+        var images = new Option<int?>("--images") { Description = "Train on the first N training images only (default: all 60,000)." };
+        var dataDirectory = new Option<string?>("--data-dir") { Description = "Folder with the Fashion-MNIST IDX files (default: the usual search)." };
+        var command = new Command("sweep",
+            "Wall time of a 4-point sweep of the reference configuration: sequential with all cores per run versus --parallel 2, and the ratio.")
+        {
+            epochs, images, dataDirectory,
+        };
+        command.SetAction(result =>
+        {
+            if (result.GetValue(images) is < 129) return Fail("bench sweep: --images must be at least 129 (two steps of batch 128).");
+            return SweepBenchmark.Run(result.GetValue(epochs), result.GetValue(images), result.GetValue(dataDirectory), Console.Out);
+        });
         return command;
     }
 

@@ -5,7 +5,8 @@ namespace Workbench.Cli.Commands;
 
 /// <summary>
 /// <c>workbench run &lt;experiment-file&gt; [--results results]</c>: runs every grid point of an
-/// experiment (skipping finished runs, resuming interrupted ones), then writes its report.
+/// experiment (skipping finished runs, resuming interrupted ones), then writes its report; or one point,
+/// several at once, or on Slurm (<see cref="SweepOptions"/>).
 /// </summary>
 internal static class RunCommand
 {
@@ -19,16 +20,22 @@ internal static class RunCommand
         };
         var noPng = CommonOptions.NoPng();
         var rerunChanged = CommonOptions.RerunChanged();
+        var sweep = new SweepOptions();
         var command = new Command("run", "Run an experiment file: train and evaluate every run of its grid, then write report.html.")
         {
             file, results, noPng, rerunChanged,
         };
+        foreach (var option in sweep.All) command.Options.Add(option);
         command.SetAction((parse, cancellation) =>
         {
             var experimentFile = parse.GetValue(file)!;
-            var (definition, runs) = ExperimentLoader.Expand(experimentFile);
-            return Task.FromResult(RunExperiment(experimentFile, definition, runs, parse.GetValue(results)!, parse.GetValue(noPng),
-                parse.GetValue(rerunChanged), CommonOptions.Out(parse), cancellation));
+            return Task.FromResult(sweep.Run(parse, experimentFile, parse.GetValue(results)!, parse.GetValue(noPng), CommonOptions.Out(parse), cancellation,
+                () =>
+                {
+                    var (definition, runs) = ExperimentLoader.Expand(experimentFile);
+                    return RunExperiment(experimentFile, definition, runs, parse.GetValue(results)!, parse.GetValue(noPng),
+                        parse.GetValue(rerunChanged), CommonOptions.Out(parse), cancellation);
+                }));
         });
         return command;
     }

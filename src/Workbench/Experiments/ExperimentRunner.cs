@@ -103,7 +103,7 @@ public sealed class ExperimentRunner(RunnerOptions options)
         StaleTempFiles.Remove(folder.Path);
         var d = run.Definition;
         var (train, test) = LoadData(d.Data); // loaded and checked by Check before any folder was made
-        var environment = RunEnvironment.Capture(d.Training.Seed, Environment.ProcessorCount);
+        var environment = RunEnvironment.Capture(d.Training.Seed, ComputeThreads.Count);
         folder.WriteConfig(run.ResolvedJson);
         identity.Write(folder.Path);
         folder.WriteJson("environment.json", environment);

@@ -31,7 +31,7 @@ public static partial class Lab
         var epochs = list[0].History.Select(m => m.Epoch).ToArray();
         if (list.Any(r => r.History.Count != epochs.Length)) throw new ArgumentException("Every run must have trained for the same number of epochs.", nameof(runs));
         return VaeCharts.KlScheduleComparison(epochs, list.Select(r => ComparisonFigures.KlScheduleSeriesOf(
-            r.Name, r.Config.ResolveKlPenalty(), r.History, r.Options.Epochs, m => m.TestKl ?? m.TrainKl)).ToList(), title);
+            r.Name, r.Model.Objective.KlPenalty ?? new Models.Kl.WeightedKl(new Models.Kl.ConstantKlWeight(1f)), r.History, r.Options.Epochs, m => m.TestKl ?? m.TrainKl)).ToList(), title);
     }
 
     /// <summary>Active units (Burda et al. 2016): the latent dimensions whose μ varies across images.</summary>

@@ -20,6 +20,8 @@ public class ElboObjective(KlPenalty penalty) : TrainingObjective
 
     public override double? Beta => Penalty.FinalWeight;
 
+    public override KlPenalty? KlPenalty => Penalty;
+
     public override string Describe() => "ELBO, " + Penalty.Describe();
 
     public override VaeOutput Forward(VariationalAutoencoder model, VaeBatch batch)

@@ -14,6 +14,9 @@ public abstract class TrainingObjective
     /// <summary>The KL weight β a run trained with this objective reports (the final weight); null when there is none (capacity annealing).</summary>
     public abstract double? Beta { get; }
 
+    /// <summary>How the KL enters the loss, for objectives that weigh it (the ELBO family); null for the others.</summary>
+    public virtual Kl.KlPenalty? KlPenalty => null;
+
     /// <summary>The objective in a few words, for tables and logs (e.g. "ELBO, constant β=4").</summary>
     public abstract string Describe();
 
