@@ -44,7 +44,6 @@ public class LayeringTests(ITestOutputHelper output)
         [("Data", "Display")] = DisplayUnderEverything,
         [("Models", "Display")] = DisplayUnderEverything,
         [("NN", "Kernels")] = "modules are composed from Tensor operations; a fused kernel for a layer may call Kernels directly",
-        [("Notebooks", "IO")] = "notebook helpers load and save through Experiments and Data, which own the file formats",
     };
 
     private const string DisplayUnderEverything =
