@@ -21,6 +21,9 @@ public sealed record RunnerOptions
 
     public bool ShowProgress { get; init; } = true;
 
+    /// <summary>About how many per-step points each epoch adds to a run's steps.jsonl and TensorBoard log.</summary>
+    public int StepPointsPerEpoch { get; init; } = 50;
+
     /// <summary>Where progress lines go (the console by default).</summary>
     public TextWriter Log { get; init; } = Console.Out;
 }
@@ -78,6 +81,7 @@ public sealed class ExperimentRunner(RunnerOptions options)
             ShowProgress = options.ShowProgress,
         };
         var trainer = new Trainer(model, trainingOptions);
+        using var logs = RunLogs.Attach(trainer, model, folder, run, test, options.StepPointsPerEpoch);
         options.Log.WriteLine($"  {run.Id}: training {Describe(d)} on {train.Count} images for {d.Training.Epochs} epochs");
         var history = new List<EpochMetrics>();
         trainer.EpochCompleted += m =>
@@ -87,6 +91,7 @@ public sealed class ExperimentRunner(RunnerOptions options)
         };
         var result = trainer.Fit(train, test, cancellation);
         folder.WriteMetrics(result.History);
+        logs.Save();
         if (result.Stopped)
         {
             options.Log.WriteLine($"  {run.Id}: stopped; a checkpoint was written and the next run of this experiment resumes it");
@@ -99,6 +104,7 @@ public sealed class ExperimentRunner(RunnerOptions options)
             ["config"] = System.Text.Json.JsonSerializer.Serialize(d.Model, ExperimentJson.Options),
         });
         folder.WriteJson("environment.json", environment with { Finished = DateTimeOffset.UtcNow });
+        logs.Finish(summary, result.History.Count > 0 ? result.History[^1].Step : 0);
         folder.WriteJson(RunFolder.SummaryFile, summary); // last: marks the run finished
         options.Log.WriteLine($"  {run.Id}: test −ELBO {summary.TestNegativeElbo:F2} (rec {summary.TestReconstruction:F2}, KL {summary.TestKl:F2}), " +
                               $"{summary.ActiveUnits} active units");
