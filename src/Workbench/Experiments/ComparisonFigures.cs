@@ -80,8 +80,17 @@ public static class ComparisonFigures
                 FreeBits f => f.Schedule,
                 _ => null,
             };
-            (DataArray, DataArray)? weightAt = null;
-            if (schedule is not null && stepsPerEpoch > 0)
+            (DataArray, DataArray)? weightAt = null, klAt = null, targetAt = null;
+            // Logged steps give the weight, KL and target as trained; otherwise the weight is redrawn from the schedule.
+            var steps = r.Steps.Where(p => p.Step <= history[^1].Step).ToArray();
+            if (steps.Length > 0 && stepsPerEpoch > 0)
+            {
+                var x = DataArray.Of(steps.Select(p => p.Step / stepsPerEpoch));
+                klAt = (x, steps.Select(p => p.Kl).ToArray());
+                if (schedule is not null) weightAt = (x, steps.Select(p => p.KlWeight).ToArray());
+                if (penalty is CapacityAnnealing) targetAt = (x, steps.Select(p => p.KlTarget ?? double.NaN).ToArray());
+            }
+            else if (schedule is not null && stepsPerEpoch > 0)
             {
                 long total = (long)(stepsPerEpoch * r.Definition.Training.Epochs);
                 int points = 50 * epochs;
@@ -98,10 +107,12 @@ public static class ComparisonFigures
             DataArray? target = penalty is CapacityAnnealing ? DataArray.Of(history.Select(m => m.KlTarget ?? double.NaN)) : null;
             return new KlScheduleSeries($"{r.Id}: {r.Summary.KlPenalty}",
                 history.Select(m => penalty is CapacityAnnealing ? double.NaN : m.KlWeight).ToArray(),
-                history.Select(m => m.TrainKl).ToArray(), weightAt, target);
+                history.Select(m => m.TrainKl).ToArray(), weightAt, target, klAt, targetAt);
         }).ToArray();
         return VaeCharts.KlScheduleComparison(Enumerable.Range(1, epochs).ToArray(), series,
-            "KL schedules: weight per step and KL per epoch (capacity annealing: target C dashed)");
+            withHistory.Any(r => r.Steps.Count > 0)
+                ? "KL schedules: weight and KL per step, KL per epoch as dots (capacity annealing: target C dashed)"
+                : "KL schedules: weight per step and KL per epoch (capacity annealing: target C dashed)");
     }
 
     /// <summary>The first two coordinates of μ(x) of test images per run, one panel per run, coloured by class.</summary>

@@ -132,7 +132,7 @@ public sealed class ExperimentRunner(RunnerOptions options)
                 classifierTestAccuracy: classifier.Accuracy(test));
             folder.WriteJson("conditional-generation.json", conditional);
         }
-        figures.Save(RunArtifacts.ElboFigure(result.History, $"{experiment} / {run.Id}: ELBO components"), folder.FiguresDirectory, "elbo-components");
+        figures.Save(RunArtifacts.ElboFigure(result.History, $"{experiment} / {run.Id}: ELBO components", StepLog.Read(folder.Path)), folder.FiguresDirectory, "elbo-components");
         if (d.Evaluation.Images) RunArtifacts.Write(model, test, folder, figures, d.Training.Seed);
 
         return new RunSummary

@@ -17,6 +17,10 @@ public sealed record ReportRun(string Folder, RunSummary Summary, IReadOnlyList<
     /// <summary>The importance-weighted bound from the run's summary, else from its eval.json.</summary>
     public double? ImportanceWeightedBound => Summary.ImportanceWeightedBound ?? Evaluation?.ImportanceWeightedBound;
 
+    /// <summary>The run's per-step training log (steps.jsonl); empty for runs logged per epoch only.</summary>
+    public IReadOnlyList<StepMetrics> Steps => _steps ??= StepLog.Read(Folder);
+    private IReadOnlyList<StepMetrics>? _steps;
+
     /// <summary>Path of a picture the run wrote into images/, or null when it did not write it.</summary>
     public string? Image(string name)
     {

@@ -12,8 +12,8 @@ namespace Workbench.Experiments;
 /// <summary>The pictures and figures of one run: images/ (PNG grids) and figures/ (ELBO components, latent scatter).</summary>
 public static class RunArtifacts
 {
-    /// <summary>The per-epoch ELBO components, train and test.</summary>
-    public static Figure ElboFigure(IReadOnlyList<EpochMetrics> history, string title)
+    /// <summary>The per-epoch ELBO components, train and test, with the training curves per step when <paramref name="steps"/> are given.</summary>
+    public static Figure ElboFigure(IReadOnlyList<EpochMetrics> history, string title, IReadOnlyList<StepMetrics>? steps = null)
     {
         var epochs = history.Select(m => m.Epoch).ToArray();
         var train = new ElboCurves(history.Select(m => m.TrainReconstruction).ToArray(), history.Select(m => m.TrainKl).ToArray(),
@@ -22,8 +22,21 @@ public static class RunArtifacts
             ? new ElboCurves(history.Select(m => m.TestReconstruction!.Value).ToArray(), history.Select(m => m.TestKl!.Value).ToArray(),
                 history.Select(m => m.TestNegativeElbo!.Value).ToArray())
             : null;
-        return VaeCharts.ElboComponents(epochs, train, test, title);
+        return VaeCharts.ElboComponents(epochs, train, test, title, StepCurves(history, steps));
     }
+
+    /// <summary>Per-step training curves at fractional epochs (step / steps per epoch), or null without steps.</summary>
+    internal static (DataArray Epochs, ElboCurves Curves)? StepCurves(IReadOnlyList<EpochMetrics> history, IReadOnlyList<StepMetrics>? steps)
+    {
+        if (steps is not { Count: > 0 } || StepsPerEpoch(history) is not { } perEpoch) return null;
+        return (steps.Select(p => p.Step / perEpoch).ToArray(),
+            new ElboCurves(steps.Select(p => p.Reconstruction).ToArray(), steps.Select(p => p.Kl).ToArray(),
+                steps.Select(p => p.Reconstruction + p.Kl).ToArray()));
+    }
+
+    /// <summary>Optimizer steps per epoch, from the first epoch's step count; null without history.</summary>
+    internal static double? StepsPerEpoch(IReadOnlyList<EpochMetrics> history) =>
+        history.Count > 0 && history[0].Step > 0 ? history[0].Step / (double)history[0].Epoch : null;
 
     /// <summary>A batch of images (N, H·W) from <paramref name="model"/> tiled into a grid, each image enlarged <paramref name="scale"/>×.</summary>
     public static ImageGrid Grid(VariationalAutoencoder model, Tensor batch, int columns, int scale = 2) =>
