@@ -42,7 +42,7 @@ public sealed class ExperimentRunner(RunnerOptions options)
     {
         var (definition, runs) = ExperimentLoader.Expand(experimentFile);
         options.Log.WriteLine($"Experiment '{definition.Name}': {runs.Count} run(s) → {Path.Combine(options.ResultsRoot, definition.Name)}");
-        var figures = new FigureFiles(options.ImageExporter);
+        var figures = new FigureFiles(options.ImageExporter, options.ResultsRoot);
         foreach (var run in runs)
         {
             if (cancellation.IsCancellationRequested) break;
