@@ -60,7 +60,7 @@ public static class ExperimentReport
         };
         // β is the final KL weight; capacity annealing has none (NaN) and takes no part in the comparison.
         if (Differ(runs.Where(r => !double.IsNaN(r.Summary.Beta)).ToArray(), r => r.Summary.Beta))
-            sections.Add(new ReportSection("β comparison",
+            sections.Add(new ReportSection(Differ(runs, r => r.Summary.Objective) ? "Rate and distortion" : "β comparison",
                 "Higher β buys a lower rate (KL) at the price of distortion (reconstruction), Alemi et al. (2018); the bars show how the KL spreads over latent dimensions.",
                 [new ReportChart("rate-distortion", ComparisonFigures.RateDistortion(runs)), new ReportChart("kl-per-dimension", ComparisonFigures.PerDimensionKl(runs))], []));
         if (Differ(runs, r => r.Summary.Objective))
@@ -104,7 +104,7 @@ public static class ExperimentReport
                 var key = $"{spec.Dataset}|{spec.Directory}|{spec.TrainLimit}|{spec.TestLimit}";
                 if (!data.TryGetValue(key, out var test)) data[key] = test = ExperimentData.Load(spec).Test;
                 var (means, labels) = Pictures.LatentMeans(trained.Model, test, count: 1000);
-                panels.Add(new LatentPanel($"{run.Id} ({run.Objective})", means.ToArray(), run.Summary.LatentSize, labels));
+                panels.Add(new LatentPanel(RunLabels.For(run), means.ToArray(), run.Summary.LatentSize, labels, run.Summary.KlPerDimension));
                 classNames ??= test.ClassNames;
             }
             catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException)

@@ -29,6 +29,9 @@ public static partial class VaeCharts
         figure.Layout.XAxis().Title = "latent dimension";
         figure.Layout.XAxis().Type = "category";
         figure.Layout.YAxis().Title = "KL [nats]";
-        return Finish(figure, title, Math.Clamp(200 + 30 * dimensions * runs.Count, 500, 1200), 420);
+        figure.Layout.YAxis().RangeMode = "tozero";
+        // The legend sits above the bars, so it stays in view at any width; 900 px fits a notebook cell.
+        figure.Layout.Legend = new Legend { Orientation = "h", X = 0, Y = 1.02, XAnchor = "left", YAnchor = "bottom" };
+        return Finish(figure, title, Math.Clamp(200 + 18 * dimensions * runs.Count, 500, 900), 440);
     }
 }

@@ -3,7 +3,8 @@ namespace Workbench.Plotting.Charts;
 /// <summary>One trained model on the rate–distortion plane (Alemi et al. 2018, "Fixing a Broken
 /// ELBO"): Rate = KL term, Distortion = reconstruction term, both nats per image.</summary>
 /// <param name="Series">Curve the point belongs to (e.g. the architecture); null for a single curve.</param>
-public sealed record RateDistortionPoint(double Beta, double Rate, double Distortion, string? Series = null);
+/// <param name="Label">The point's label; null labels it with its β.</param>
+public sealed record RateDistortionPoint(double Beta, double Rate, double Distortion, string? Series = null, string? Label = null);
 
 public static partial class VaeCharts
 {
@@ -26,7 +27,7 @@ public static partial class VaeCharts
                 Mode = ScatterMode.LinesMarkersAndText,
                 X = sorted.Select(p => p.Rate).ToArray(),
                 Y = sorted.Select(p => p.Distortion).ToArray(),
-                Text = sorted.Select(p => $"β={p.Beta:G3}").ToArray(),
+                Text = sorted.Select(p => p.Label ?? $"β={p.Beta:G3}").ToArray(),
                 TextPosition = "top center",
                 HoverTemplate = "%{text}<br>rate %{x:.2f} nats<br>distortion %{y:.2f} nats<extra></extra>",
                 Marker = new Marker { Color = ColorAt(index), Size = 9 },
@@ -36,6 +37,7 @@ public static partial class VaeCharts
         }
         figure.Layout.XAxis().Title = "rate: KL(q(z|x) ‖ p(z)) [nats]";
         figure.Layout.YAxis().Title = "distortion: −E[log p(x|z)] [nats]";
+        figure.Layout.XAxis().RangeMode = "tozero"; // a rate: 0 is its floor
         figure.Layout.ShowLegend = index > 1;
         return Finish(figure, title, 700, 500);
     }
