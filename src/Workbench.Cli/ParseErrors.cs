@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
+using Workbench.Experiments;
 
 namespace Workbench.Cli;
 
@@ -38,16 +39,8 @@ internal static class ParseErrors
         foreach (var sub in result.Command.Subcommands) yield return sub.Name;
     }
 
-    /// <summary>The names within a small edit distance of <paramref name="token"/>, closest first (at most three).</summary>
-    internal static IReadOnlyList<string> Closest(string token, IEnumerable<string> names)
-    {
-        var bare = token.Split('=')[0];
-        return names.Distinct()
-            .Select(name => (Name: name, Distance: Distance(bare, name)))
-            .Where(x => x.Distance <= Math.Max(2, x.Name.Length / 3) || x.Name.StartsWith(bare, StringComparison.Ordinal) && bare.Length > 3)
-            .OrderBy(x => x.Distance).ThenBy(x => x.Name, StringComparer.Ordinal)
-            .Take(3).Select(x => x.Name).ToList();
-    }
+    /// <summary>The names closest to <paramref name="token"/> (its part before any '='), at most three.</summary>
+    internal static IReadOnlyList<string> Closest(string token, IEnumerable<string> names) => DidYouMean.Closest(token.Split('=')[0], names);
 
     private static string Usage(CommandResult result)
     {
@@ -57,20 +50,5 @@ internal static class ParseErrors
         var hasOptions = result.Command.Options.Any(o => !o.Hidden);
         var hasSubcommands = result.Command.Subcommands.Count > 0;
         return string.Join(' ', path.Concat(hasSubcommands ? ["<command>"] : []).Concat(arguments).Concat(hasOptions ? ["[options]"] : []));
-    }
-
-    /// <summary>Levenshtein distance (insertions, deletions, substitutions).</summary>
-    internal static int Distance(string a, string b)
-    {
-        var previous = Enumerable.Range(0, b.Length + 1).ToArray();
-        var current = new int[b.Length + 1];
-        for (int i = 1; i <= a.Length; i++)
-        {
-            current[0] = i;
-            for (int j = 1; j <= b.Length; j++)
-                current[j] = Math.Min(Math.Min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1));
-            (previous, current) = (current, previous);
-        }
-        return previous[b.Length];
     }
 }

@@ -55,8 +55,7 @@ public static partial class ExperimentLoader
         }
         catch (JsonException e)
         {
-            string field = e.Path is { Length: > 2 } p ? p[2..] : "(top level)";
-            string message = e.Message.Split(" Path:")[0];
+            var (field, message) = ExperimentJsonErrors.Explain(e);
             throw new ExperimentFileException(path, field, (context is null ? "" : context + ": ") + message);
         }
         Validate(path, definition, context);
