@@ -49,8 +49,14 @@ public static partial class ExperimentJsonErrors
     }
 
     /// <summary>The JSON names of <paramref name="type"/>'s fields, as experiment files spell them.</summary>
-    private static List<string> JsonNames(Type type) =>
-        ExperimentJson.Options.GetTypeInfo(type).Properties.Where(p => p.Set is not null).Select(p => p.Name).Order(StringComparer.Ordinal).ToList();
+    private static List<string> JsonNames(Type type)
+    {
+        var names = ExperimentJson.Options.GetTypeInfo(type).Properties.Where(p => p.Set is not null).Select(p => p.Name).ToList();
+        // A derived type's discriminator (model.variant, klPenalty.kind) is a field too, declared on its base.
+        for (var t = type; t is not null && t != typeof(object); t = t.BaseType)
+            if (ExperimentJson.Options.GetTypeInfo(t).PolymorphismOptions is { } polymorphism) names.Add(polymorphism.TypeDiscriminatorPropertyName);
+        return names.Distinct().Order(StringComparer.Ordinal).ToList();
+    }
 
     /// <summary>The declared type of the field at a dotted path from the experiment's top level (array indices skipped).</summary>
     private static Type? TypeAt(string path)
