@@ -12,7 +12,7 @@ namespace Workbench.Experiments;
 /// <summary>
 /// What a run logs while it trains, besides its per-epoch metrics: per-step curves (<c>steps.jsonl</c>,
 /// <c>steps.csv</c>) and TensorBoard event files in <c>tb/</c> — per-step scalars, per-epoch train and
-/// test ELBO terms, KL per latent dimension, reconstructions and prior samples per epoch, and the run's
+/// test ELBO terms, KL per latent dimension, 8 reconstructions and 16 prior samples per epoch, and the run's
 /// hyperparameters for the HParams dashboard, so <c>tensorboard --logdir results/&lt;experiment&gt;</c>
 /// compares the runs of a grid.
 /// </summary>
@@ -46,12 +46,13 @@ public sealed class RunLogs : IDisposable
         trainer.BatchCompleted += Steps.Add;
         Steps.PointLogged += point =>
         {
-            _events.Scalar("train/loss", point.Step, point.Loss);
-            _events.Scalar("train/reconstruction", point.Step, point.Reconstruction);
-            _events.Scalar("train/kl", point.Step, point.Kl);
-            _events.Scalar("train/kl_weight", point.Step, point.KlWeight);
-            if (point.KlTarget is { } target) _events.Scalar("train/kl_target", point.Step, target);
-            _events.Scalar("train/learning_rate", point.Step, point.LearningRate);
+            var scalars = new List<(string, double)>
+            {
+                ("train/loss", point.Loss), ("train/reconstruction", point.Reconstruction), ("train/kl", point.Kl),
+                ("train/kl_weight", point.KlWeight), ("train/learning_rate", point.LearningRate),
+            };
+            if (point.KlTarget is { } target) scalars.Add(("train/kl_target", target));
+            _events.Scalars(point.Step, scalars);
         };
         trainer.EpochCompleted += EpochDone;
     }
@@ -67,11 +68,13 @@ public sealed class RunLogs : IDisposable
     /// <summary>The run's final test results, then the HParams session end.</summary>
     public void Finish(RunSummary summary, long step)
     {
-        _events.Scalar("final/test_negative_elbo", step, summary.TestNegativeElbo);
-        _events.Scalar("final/test_reconstruction", step, summary.TestReconstruction);
-        _events.Scalar("final/test_kl", step, summary.TestKl);
-        _events.Scalar("final/active_units", step, summary.ActiveUnits);
-        if (summary.ImportanceWeightedBound is { } bound) _events.Scalar("final/importance_weighted_bound", step, bound);
+        var scalars = new List<(string, double)>
+        {
+            ("final/test_negative_elbo", summary.TestNegativeElbo), ("final/test_reconstruction", summary.TestReconstruction),
+            ("final/test_kl", summary.TestKl), ("final/active_units", summary.ActiveUnits),
+        };
+        if (summary.ImportanceWeightedBound is { } bound) scalars.Add(("final/importance_weighted_bound", bound));
+        _events.Scalars(step, scalars);
         _events.SessionEnd(succeeded: true);
         _events.Flush();
     }
@@ -85,19 +88,16 @@ public sealed class RunLogs : IDisposable
     {
         Save();
         long step = m.Step;
-        _events.Scalar("epoch/train_loss", step, m.TrainLoss);
-        _events.Scalar("epoch/train_reconstruction", step, m.TrainReconstruction);
-        _events.Scalar("epoch/train_kl", step, m.TrainKl);
-        if (m.TestNegativeElbo is { } elbo)
+        var scalars = new List<(string, double)>
         {
-            _events.Scalar("epoch/test_reconstruction", step, m.TestReconstruction!.Value);
-            _events.Scalar("epoch/test_kl", step, m.TestKl!.Value);
-            _events.Scalar("epoch/test_negative_elbo", step, elbo);
-        }
-        for (int d = 0; d < m.KlPerDimension.Length; d++)
-            _events.Scalar($"kl_per_dimension/z{d.ToString(CultureInfo.InvariantCulture)}", step, m.KlPerDimension[d]);
-        Image("images/reconstructions", step, Pictures.ReconstructionPairs(_model, _test, count: 16, columns: 8), 8);
-        Image("images/samples", step, Pictures.PriorSamples(_model, 32, _seed), 8);
+            ("epoch/train_loss", m.TrainLoss), ("epoch/train_reconstruction", m.TrainReconstruction), ("epoch/train_kl", m.TrainKl),
+        };
+        if (m.TestNegativeElbo is { } elbo)
+            scalars.AddRange([("epoch/test_reconstruction", m.TestReconstruction!.Value), ("epoch/test_kl", m.TestKl!.Value), ("epoch/test_negative_elbo", elbo)]);
+        for (int d = 0; d < m.KlPerDimension.Length; d++) scalars.Add(($"kl_per_dimension/{LatentDimensions.Name(d)}", m.KlPerDimension[d]));
+        _events.Scalars(step, scalars);
+        Image("images/reconstructions", step, Pictures.ReconstructionPairs(_model, _test, count: 8, columns: 8), 8);
+        Image("images/samples", step, Pictures.PriorSamples(_model, 16, _seed), 8);
         _events.Flush();
     }
 

@@ -26,6 +26,10 @@ public sealed class EventFileWriter : IDisposable
     public void Scalar(string tag, long step, double value) =>
         _records.Write(TensorBoardMessages.ScalarEvent(WallTime(), step, tag, (float)value));
 
+    /// <summary>Several scalars of one step in one record.</summary>
+    public void Scalars(long step, IEnumerable<(string Tag, double Value)> scalars) =>
+        _records.Write(TensorBoardMessages.ScalarsEvent(WallTime(), step, scalars.Select(s => (s.Tag, (float)s.Value))));
+
     /// <summary>A PNG image, <paramref name="channels"/> 1 (grey) or 3 (RGB).</summary>
     public void Image(string tag, long step, byte[] png, int width, int height, int channels) =>
         _records.Write(TensorBoardMessages.ImageEvent(WallTime(), step, tag, png, width, height, channels));

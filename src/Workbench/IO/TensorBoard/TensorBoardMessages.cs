@@ -43,8 +43,16 @@ public static class TensorBoardMessages
         new ProtoWriter().Double(EventWallTime, wallTime).String(EventFileVersion, FileVersion).ToArray();
 
     /// <summary>An Event holding one scalar (<c>simple_value</c>, which the scalars dashboard reads).</summary>
-    public static byte[] ScalarEvent(double wallTime, long step, string tag, float value) =>
-        SummaryEvent(wallTime, step, new ProtoWriter().String(ValueTag, tag).Float(ValueSimpleValue, value, always: true));
+    public static byte[] ScalarEvent(double wallTime, long step, string tag, float value) => ScalarsEvent(wallTime, step, [(tag, value)]);
+
+    /// <summary>An Event holding several scalars of one step, one Summary.Value each (smaller than an Event per scalar).</summary>
+    public static byte[] ScalarsEvent(double wallTime, long step, IEnumerable<(string Tag, float Value)> scalars)
+    {
+        var summary = new ProtoWriter();
+        foreach (var (tag, value) in scalars)
+            summary.Message(SummaryValue, new ProtoWriter().String(ValueTag, tag).Float(ValueSimpleValue, value, always: true));
+        return new ProtoWriter().Double(EventWallTime, wallTime).Int64(EventStep, step).Message(EventSummary, summary).ToArray();
+    }
 
     /// <summary>An Event holding one PNG image (Summary.Image: colorspace 1 grey, 3 RGB), for the images dashboard.</summary>
     public static byte[] ImageEvent(double wallTime, long step, string tag, byte[] png, int width, int height, int channels)

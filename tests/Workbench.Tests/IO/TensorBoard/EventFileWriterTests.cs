@@ -53,6 +53,17 @@ public class EventFileWriterTests
     }
 
     [Fact]
+    public void Scalars_OneStep_AreOneEventWithAValuePerTag()
+    {
+        var records = Write(w => w.Scalars(5, [("a", 1.5), ("b", -2.0), ("c", 0.0)]));
+        Assert.Equal(2, records.Count);
+        Assert.Equal(5UL, records[1].One(2, Varint).Scalar);
+        var values = records[1].One(5, Delimited).Message.All(1).Select(f => f.Message).ToList(); // repeated Summary.value
+        Assert.Equal(["a", "b", "c"], values.Select(v => v.One(1, Delimited).String));
+        Assert.Equal([1.5f, -2f, 0f], values.Select(v => v.One(2, Fixed32).Float));
+    }
+
+    [Fact]
     public void Image_Png_IsASummaryImageWithItsSizeAndColorspace()
     {
         byte[] png = [0x89, (byte)'P', (byte)'N', (byte)'G', 1, 2, 3];
