@@ -53,10 +53,14 @@ public static class ExperimentReport
     /// <summary>The report's sections for these runs, in reading order.</summary>
     internal static List<ReportSection> Sections(IReadOnlyList<ReportRun> runs, List<string> notes)
     {
+        // One run: its own curves, training per step beside the epoch means and the test set; several: test curves side by side.
         var sections = new List<ReportSection>
         {
-            new("Training curves", "Test-set reconstruction term, KL term and −ELBO after every epoch, nats per image.",
-                [new ReportChart("elbo-components", ComparisonFigures.ElboComponentsPerRun(runs))], []),
+            runs.Count == 1
+                ? new("Training curves", "Reconstruction term, KL term and −ELBO, nats per image: training every few steps and per epoch, the test set after every epoch.",
+                    [new ReportChart("elbo-components", RunArtifacts.ElboFigure(runs[0].History, "ELBO terms during training", runs[0].Steps))], [])
+                : new("Training curves", "Test-set reconstruction term, KL term and −ELBO after every epoch, nats per image.",
+                    [new ReportChart("elbo-components", ComparisonFigures.ElboComponentsPerRun(runs))], []),
         };
         // β is the final KL weight; capacity annealing has none (NaN) and takes no part in the comparison.
         if (Differ(runs.Where(r => !double.IsNaN(r.Summary.Beta)).ToArray(), r => r.Summary.Beta))

@@ -91,3 +91,27 @@ public class QuickstartTreeTests(GridExperiment grid) : IClassFixture<GridExperi
         Assert.Equal(paths.Count, output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
     }
 }
+
+/// <summary>A one-run experiment's report draws that run's training curves per step.</summary>
+public class SingleRunReportTests
+{
+    [Fact]
+    public void Report_OneRun_ShowsItsPerStepTrainingCurves()
+    {
+        using var directory = new Support.TempDirectory();
+        var file = Cli.CliRunner.Write(directory.Path, "one.json", """
+            {
+              "name": "one",
+              "data": { "dataset": "fashion-mnist-subset", "trainLimit": 200, "testLimit": 50 },
+              "model": { "variant": "vae", "latentSize": 3, "hiddenSizes": [16] },
+              "training": { "epochs": 2, "batchSize": 50 }
+            }
+            """);
+        var (exitCode, _, error) = Cli.CliRunner.Invoke("run", file, "--results", directory.File("results"), "--no-png");
+        Assert.True(exitCode == 0, error);
+        var html = File.ReadAllText(Path.Combine(directory.Path, "results", "one", ExperimentReport.FileName));
+        Assert.Contains("\"name\":\"train, per step\"", html);
+        Assert.Contains("<h2>Latent traversals</h2>", html);
+        Assert.Contains("rows z", html); // the traversal caption names its rows' dimensions
+    }
+}
