@@ -2,7 +2,7 @@ namespace Workbench.IO.TensorBoard;
 
 /// <summary>
 /// One TensorBoard event file, <c>events.out.tfevents.&lt;seconds&gt;.&lt;host&gt;.&lt;pid&gt;</c>, in
-/// <paramref name="directory"/>: a file-version record, then one Event record per call. TensorBoard reads
+/// a directory: a file-version record, then one Event record per call. TensorBoard reads
 /// the directory as one run (a new file per process is how TensorBoard's own writers append after a restart).
 /// </summary>
 public sealed class EventFileWriter : IDisposable

@@ -30,8 +30,7 @@ public static partial class VaeCharts
         figure.Layout.XAxis().Type = "category";
         figure.Layout.YAxis().Title = "KL [nats]";
         figure.Layout.YAxis().RangeMode = "tozero";
-        // The legend sits above the bars, so it stays in view at any width; 900 px fits a notebook cell.
-        figure.Layout.Legend = new Legend { Orientation = "h", X = 0, Y = 1.02, XAnchor = "left", YAnchor = "bottom" };
+        // At most 900 px wide: the figure, its colour key on the right included, fits a notebook cell.
         return Finish(figure, title, Math.Clamp(200 + 18 * dimensions * runs.Count, 500, 900), 440);
     }
 }
