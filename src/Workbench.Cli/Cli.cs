@@ -54,7 +54,10 @@ internal static class Cli
                 EnableDefaultExceptionHandler = false,
                 ProcessTerminationTimeout = null, // Ctrl+C and SIGTERM are handled by StopSignals
             };
-            int exitCode = Build().Parse(args).InvokeAsync(configuration, stop.Token).GetAwaiter().GetResult();
+            var parse = Build().Parse(args);
+            // A mistyped flag: the error, the closest valid flags and one usage line (not the whole help).
+            if (parse.Errors.Count > 0 && !args.Any(a => a is "--help" or "-h" or "-?")) return ParseErrors.Report(parse, error);
+            int exitCode = parse.InvokeAsync(configuration, stop.Token).GetAwaiter().GetResult();
             if (stop.IsCancellationRequested && exitCode is Success or Interrupted) return ReportInterrupted(error, signals.ExitCode);
             return exitCode;
         }

@@ -59,7 +59,7 @@ internal static class TrainCommand
         var iwae = CommonOptions.AtLeast("--iwae", 0, 0, "k of the importance-weighted bound evaluated after training (0 skips it).");
         var output = new Option<string?>("--output", "-o")
         {
-            Description = "Experiment folder to write, results/<name>; the run goes to <output>/default/. Default: results/train-<variant>.",
+            Description = "Experiment folder to write, results/<name>; the run goes to <output>/default/. Default: results/train-<variant>-<flags given>, e.g. results/train-beta-vae-beta4-epochs5.",
         };
         var noPng = CommonOptions.NoPng();
         var rerunChanged = CommonOptions.RerunChanged();
@@ -102,7 +102,7 @@ internal static class TrainCommand
             if (parse.GetValue(trainLimit) is { } train) data["trainLimit"] = train;
             if (parse.GetValue(testLimit) is { } test) data["testLimit"] = test;
 
-            var folder = Path.GetFullPath(parse.GetValue(output) ?? Path.Combine("results", "train-" + variantName));
+            var folder = Path.GetFullPath(parse.GetValue(output) ?? Path.Combine("results", TrainFolderName.For(variantName, parse, command.Options)));
             var experiment = new JsonObject
             {
                 ["name"] = Path.GetFileName(folder.TrimEnd(Path.DirectorySeparatorChar)),

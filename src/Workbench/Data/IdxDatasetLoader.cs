@@ -113,7 +113,8 @@ public static class IdxDatasetLoader
             "(gzip-compressed or not) in one of these ways:\n" +
             $"  - put them in {target}\n" +
             $"  - or set {spec.EnvironmentVariable} to the folder holding them\n" +
-            $"  - or pass the folder explicitly (Load(directory: ...))" + package + "\n" +
+            "  - or pass the folder explicitly: `--data-dir <folder>` on the workbench command line, " +
+            "\"data\": { \"directory\": \"<folder>\" } in an experiment file, or the directory: parameter of Load in a notebook" + package + "\n" +
             $"They are published at {spec.DownloadBase}.";
         return new DatasetUnavailableException(message, inner);
     }

@@ -35,7 +35,7 @@ public static class ComparisonFigures
             {
                 grid.Add(new Scatter
                 {
-                    Name = test ? runs[i].Id : runs[i].Id + " (train)",
+                    Name = test ? RunLabels.For(runs[i]) : RunLabels.For(runs[i]) + " (train)",
                     LegendGroup = runs[i].Id,
                     ShowLegend = panel == 0,
                     Mode = ScatterMode.LinesAndMarkers,
@@ -46,19 +46,26 @@ public static class ComparisonFigures
                 }, 1, panel + 1);
             }
         }
-        for (int column = 1; column <= 3; column++) grid.XAxis(1, column).Title = "epoch";
+        double lastEpoch = runs.Count == 0 ? 1 : runs.Max(r => r.History.Count == 0 ? 1 : r.History[^1].Epoch);
+        for (int column = 1; column <= 3; column++) VaeCharts.EpochAxis(grid.XAxis(1, column), lastEpoch);
         grid.YAxis(1, 1).Title = "nats per image";
+        grid.YAxis(1, 2).RangeMode = "tozero";
         return Finish(grid.Figure, title, 1050, 430);
     }
 
     /// <summary>Test KL (rate) against test reconstruction (distortion), one point per run labelled with its β.</summary>
-    public static Figure RateDistortion(IReadOnlyList<ReportRun> runs) =>
-        VaeCharts.RateDistortion(runs.Select(r => new RateDistortionPoint(r.Summary.Beta, r.Summary.TestKl, r.Summary.TestReconstruction,
-            SeriesOtherThanBeta(r, runs))).ToArray(), "Rate–distortion across β (test set)");
+    /// <remarks>When the runs differ in their objective, points are labelled by objective rather than β.</remarks>
+    public static Figure RateDistortion(IReadOnlyList<ReportRun> runs)
+    {
+        bool objectives = runs.Select(r => r.Objective).Distinct().Skip(1).Any();
+        return VaeCharts.RateDistortion(runs.Select(r => new RateDistortionPoint(r.Summary.Beta, r.Summary.TestKl, r.Summary.TestReconstruction,
+                objectives ? null : SeriesOtherThanBeta(r, runs), objectives ? RunLabels.For(r) : null)).ToArray(),
+            objectives ? "Rate–distortion per objective (test set)" : "Rate–distortion across β (test set)");
+    }
 
     /// <summary>Test KL per latent dimension, bars grouped by run.</summary>
     public static Figure PerDimensionKl(IReadOnlyList<ReportRun> runs) =>
-        VaeCharts.PerDimensionKl(runs.Select(r => new KlPerDimension(r.Id, r.Summary.KlPerDimension)).ToArray(), "KL per latent dimension (test set)");
+        VaeCharts.PerDimensionKl(runs.Select(r => new KlPerDimension(RunLabels.For(r), r.Summary.KlPerDimension)).ToArray(), "KL per latent dimension (test set)");
 
     /// <summary>
     /// KL weight and training KL per epoch, one series per run (over the epochs all runs have). The
@@ -69,10 +76,50 @@ public static class ComparisonFigures
     {
         var withHistory = runs.Where(r => r.History.Count > 0).ToArray();
         int epochs = withHistory.Length == 0 ? 0 : withHistory.Min(r => r.History.Count);
-        var series = withHistory.Select(r => KlScheduleSeriesOf($"{r.Id}: {r.Summary.KlPenalty}", r.Definition.Model.ResolveKlPenalty(),
-            r.History.Take(epochs).ToArray(), r.Definition.Training.Epochs, m => m.TrainKl)).ToArray();
+        var series = withHistory.Select(r =>
+        {
+            var penalty = r.Definition.Model.ResolveKlPenalty();
+            var history = r.History.Take(epochs).ToArray();
+            double stepsPerEpoch = history[0].Step;
+            var schedule = penalty switch
+            {
+                WeightedKl w => w.Schedule,
+                FreeBits f => f.Schedule,
+                _ => null,
+            };
+            (DataArray, DataArray)? weightAt = null, klAt = null, targetAt = null;
+            // Logged steps give the weight, KL and target as trained; otherwise the weight is redrawn from the schedule.
+            var steps = r.Steps.Where(p => p.Step <= history[^1].Step).ToArray();
+            if (steps.Length > 0 && stepsPerEpoch > 0)
+            {
+                var x = DataArray.Of(steps.Select(p => p.Step / stepsPerEpoch));
+                klAt = (x, steps.Select(p => p.Kl).ToArray());
+                if (schedule is not null) weightAt = (x, steps.Select(p => p.KlWeight).ToArray());
+                if (penalty is CapacityAnnealing) targetAt = (x, steps.Select(p => p.KlTarget ?? double.NaN).ToArray());
+            }
+            else if (schedule is not null && stepsPerEpoch > 0)
+            {
+                long total = (long)(stepsPerEpoch * r.Definition.Training.Epochs);
+                int points = 50 * epochs;
+                var x = new double[points + 1];
+                var y = new double[points + 1];
+                for (int i = 0; i <= points; i++)
+                {
+                    long step = (long)Math.Min(total - 1, Math.Round(i * stepsPerEpoch * epochs / points));
+                    x[i] = step / stepsPerEpoch;
+                    y[i] = schedule.Weight(new TrainingProgress(step, total));
+                }
+                weightAt = (x, y);
+            }
+            DataArray? target = penalty is CapacityAnnealing ? DataArray.Of(history.Select(m => m.KlTarget ?? double.NaN)) : null;
+            return new KlScheduleSeries(r.Summary.KlPenalty,
+                history.Select(m => penalty is CapacityAnnealing ? double.NaN : m.KlWeight).ToArray(),
+                history.Select(m => m.TrainKl).ToArray(), weightAt, target, klAt, targetAt);
+        }).ToArray();
         return VaeCharts.KlScheduleComparison(Enumerable.Range(1, epochs).ToArray(), series,
-            "KL schedules: weight per step and KL per epoch (capacity annealing: target C dashed)");
+            withHistory.Any(r => r.Steps.Count > 0)
+                ? "KL schedules: weight and KL per step, KL per epoch as dots (capacity annealing: target C dashed)"
+                : "KL schedules: weight per step and KL per epoch (capacity annealing: target C dashed)");
     }
 
     /// <summary>
@@ -114,19 +161,25 @@ public static class ComparisonFigures
             history.Select(kl).ToArray(), weightAt, target);
     }
 
-    /// <summary>The first two coordinates of μ(x) of test images per run, one panel per run, coloured by class.</summary>
+    /// <summary>
+    /// μ(x) of test images per run, one panel per run, coloured by class, on each run's two dimensions with
+    /// the most KL (named on its axes); all panels share one scale, so a collapsed posterior shows as a dot.
+    /// </summary>
     /// <param name="panels">Per run: its title, μ(x) rows (count, latent) flattened, latent size, and labels.</param>
     public static Figure LatentScatterPerRun(IReadOnlyList<LatentPanel> panels, IReadOnlyList<string>? classNames, string? title = "Latent space per run: μ(x) of test images")
     {
         if (panels.Count == 0) throw new ArgumentException("Latent scatter comparison needs at least one run.", nameof(panels));
         // At most three panels a row, so the figure fits a page.
         int columns = Math.Min(3, panels.Count), rows = (panels.Count + columns - 1) / columns;
-        var grid = Subplots.Grid(rows, columns, panels.Select(p => p.Title).ToArray(), horizontalSpacing: 0.24 / columns, verticalSpacing: 0.3 / rows);
+        var grid = Subplots.Grid(rows, columns, panels.Select(p => p.Title).ToArray(), horizontalSpacing: 0.24 / columns, verticalSpacing: 0.3 / rows,
+            sharedX: true, sharedY: true);
         var shown = new HashSet<int>();
         for (int index = 0; index < panels.Count; index++)
         {
             var panel = panels[index];
             int row = index / columns + 1, column = index % columns + 1;
+            var dims = LatentDimensions.MostActive(panel.KlPerDimension ?? [], panel.LatentSize, 2);
+            Array.Sort(dims);
             foreach (var label in panel.Labels.Distinct().Order())
             {
                 var members = Enumerable.Range(0, panel.Labels.Length).Where(i => panel.Labels[i] == label).ToArray();
@@ -136,13 +189,13 @@ public static class ComparisonFigures
                     LegendGroup = $"class-{label}",
                     ShowLegend = shown.Add(label),
                     Mode = ScatterMode.Markers,
-                    X = members.Select(i => panel.Means[i * panel.LatentSize]).ToArray(),
-                    Y = members.Select(i => panel.Means[i * panel.LatentSize + 1]).ToArray(),
+                    X = members.Select(i => panel.Means[i * panel.LatentSize + dims[0]]).ToArray(),
+                    Y = members.Select(i => panel.Means[i * panel.LatentSize + dims[1]]).ToArray(),
                     Marker = new Marker { Color = VaeCharts.ColorAt(label), Size = 4, Opacity = 0.7 },
                 }, row, column);
             }
-            grid.XAxis(row, column).Title = "z₁";
-            grid.YAxis(row, column).Title = "z₂";
+            grid.XAxis(row, column).Title = LatentDimensions.Name(dims[0]);
+            grid.YAxis(row, column).Title = LatentDimensions.Name(dims[1]);
         }
         return Finish(grid.Figure, title, 360 * columns + 120, 380 * rows + 120);
     }
@@ -168,4 +221,5 @@ public static class ComparisonFigures
 
 /// <summary>One run's latent means for <see cref="ComparisonFigures.LatentScatterPerRun"/>.</summary>
 /// <param name="Means">μ(x) rows, (count, LatentSize) row-major; LatentSize ≥ 2.</param>
-public sealed record LatentPanel(string Title, float[] Means, int LatentSize, int[] Labels);
+/// <param name="KlPerDimension">The run's KL per dimension, to pick the two to show; null shows z0 and z1.</param>
+public sealed record LatentPanel(string Title, float[] Means, int LatentSize, int[] Labels, float[]? KlPerDimension = null);

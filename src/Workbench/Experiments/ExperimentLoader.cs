@@ -68,8 +68,7 @@ public static partial class ExperimentLoader
         }
         catch (JsonException e)
         {
-            string field = e.Path is { Length: > 2 } p ? p[2..] : "(top level)";
-            string message = e.Message.Split(" Path:")[0];
+            var (field, message) = ExperimentJsonErrors.Explain(e);
             // RespectNullableAnnotations: `"model": null` and the like name the field instead of failing later.
             if (message.Contains("allow setting null", StringComparison.Ordinal)) message = "must not be null (leave the field out for its default)";
             throw new ExperimentFileException(path, field, (context is null ? "" : context + ": ") + message);

@@ -3,13 +3,16 @@ using Workbench.Evaluation;
 using Workbench.IO;
 using Workbench.Models.Kl;
 using Workbench.Plotting;
+using Workbench.Plotting.Rendering;
 
 namespace Workbench.Experiments;
 
 /// <summary>
 /// The report of an experiment: comparison figures in <c>&lt;experiment&gt;/figures/</c> (HTML, and
-/// PNG through the exporter) and one self-contained page, <c>&lt;experiment&gt;/report.html</c>, with
-/// the description, a table of the runs' summaries and every figure and picture.
+/// PNG through the exporter) and one page, <c>&lt;experiment&gt;/report.html</c>, with the description,
+/// a table of the runs' summaries, every figure and every run's pictures. The page loads the results
+/// folder's one copy of plotly.js and the runs' PNGs by relative path (offline, and small); a
+/// self-contained page inlines both.
 /// Which comparisons appear depends on what differs between the runs: β, objective, KL penalty,
 /// and whether a run is a conditional VAE.
 /// </summary>
@@ -20,13 +23,17 @@ public static class ExperimentReport
     /// <summary>Writes the figures and <c>report.html</c>; returns the report's path and notes (e.g. PNGs skipped).</summary>
     /// <exception cref="DirectoryNotFoundException">The experiment folder does not exist.</exception>
     /// <exception cref="InvalidDataException">It holds no finished run, or a run's files are corrupt.</exception>
-    public static (string Path, IReadOnlyList<string> Notes) Write(string experimentFolder, IFigureImageExporter? exporter = null)
+    /// <param name="selfContained">Inline plotly.js and the pictures into report.html, so the one file can be sent on its own;
+    /// otherwise the pages load the results folder's shared plotly.js and the run folders' PNGs by relative path.</param>
+    public static (string Path, IReadOnlyList<string> Notes) Write(string experimentFolder, IFigureImageExporter? exporter = null, bool selfContained = false)
     {
         var runs = ReportRun.ReadAll(experimentFolder);
         if (runs.Count == 0)
             throw new InvalidDataException($"'{experimentFolder}' holds no finished run (no */{RunFolder.SummaryFile}); run the experiment first.");
         var definition = runs[0].Definition;
-        var files = new FigureFiles(exporter);
+        var experimentPath = Path.GetFullPath(experimentFolder);
+        string? sharedRoot = selfContained || !PlotlyBundle.IsAvailable ? null : Path.GetDirectoryName(experimentPath);
+        var files = new FigureFiles(exporter, sharedRoot);
         var notes = new List<string>();
         var sections = Sections(runs, notes);
         var figuresDirectory = Path.Combine(experimentFolder, "figures");
@@ -35,8 +42,9 @@ public static class ExperimentReport
                 files.Save(chart.Figure, figuresDirectory, chart.FileName, chart.Figure.Layout.Width ?? 900, chart.Figure.Layout.Height ?? 500);
 
         var title = $"Experiment {definition.Name}";
-        var html = ReportHtml.Render(title, definition.Description, runs, sections);
-        var path = Path.Combine(Path.GetFullPath(experimentFolder), FileName);
+        var plotlySource = sharedRoot is null ? null : SharedPlotly.RelativeUrl(experimentPath, sharedRoot);
+        var html = ReportHtml.Render(title, definition.Description, runs, sections, plotlySource, imagesRelativeTo: sharedRoot is null ? null : experimentPath);
+        var path = Path.Combine(experimentPath, FileName);
         AtomicFile.WriteAllText(path, html);
         notes.AddRange(files.Notes);
         return (path, notes);
@@ -45,14 +53,18 @@ public static class ExperimentReport
     /// <summary>The report's sections for these runs, in reading order.</summary>
     internal static List<ReportSection> Sections(IReadOnlyList<ReportRun> runs, List<string> notes)
     {
+        // One run: its own curves, training per step beside the epoch means and the test set; several: test curves side by side.
         var sections = new List<ReportSection>
         {
-            new("Training curves", "Test-set reconstruction term, KL term and −ELBO after every epoch, nats per image.",
-                [new ReportChart("elbo-components", ComparisonFigures.ElboComponentsPerRun(runs))], []),
+            runs.Count == 1
+                ? new("Training curves", "Reconstruction term, KL term and −ELBO, nats per image: training every few steps and per epoch, the test set after every epoch.",
+                    [new ReportChart("elbo-components", RunArtifacts.ElboFigure(runs[0].History, "ELBO terms during training", runs[0].Steps))], [])
+                : new("Training curves", "Test-set reconstruction term, KL term and −ELBO after every epoch, nats per image.",
+                    [new ReportChart("elbo-components", ComparisonFigures.ElboComponentsPerRun(runs))], []),
         };
         // β is the final KL weight; capacity annealing has none (NaN) and takes no part in the comparison.
         if (Differ(runs.Where(r => !double.IsNaN(r.Summary.Beta)).ToArray(), r => r.Summary.Beta))
-            sections.Add(new ReportSection("β comparison",
+            sections.Add(new ReportSection(Differ(runs, r => r.Summary.Objective) ? "Rate and distortion" : "β comparison",
                 "Higher β buys a lower rate (KL) at the price of distortion (reconstruction), Alemi et al. (2018); the bars show how the KL spreads over latent dimensions.",
                 [new ReportChart("rate-distortion", ComparisonFigures.RateDistortion(runs)), new ReportChart("kl-per-dimension", ComparisonFigures.PerDimensionKl(runs))], []));
         if (Differ(runs, r => r.Summary.Objective))
@@ -60,19 +72,13 @@ public static class ExperimentReport
             var charts = new List<ReportChart>();
             if (LatentPanels(runs, notes) is { Panels.Count: > 0 } latent)
                 charts.Add(new ReportChart("latent-per-objective", ComparisonFigures.LatentScatterPerRun(latent.Panels, latent.ClassNames, "Latent space per objective: μ(x) of test images")));
-            var images = runs.Where(r => r.Image("reconstructions") is not null)
-                .Select(r => new ReportImage($"{r.Id} ({r.Objective})", r.Image("reconstructions")!)).ToList();
             sections.Add(new ReportSection("Objective ablation",
-                "Each run optimises a different objective; reconstructions show originals (odd rows) above their reconstructions (even rows).",
-                charts, images));
+                "Each run optimises a different objective; the pictures below show what each one learned.", charts, []));
         }
         if (Differ(runs, r => PenaltyKind(r.Definition.Model.ResolveKlPenalty())))
             sections.Add(new ReportSection("KL schedules", "The KL weight each run trained with, and the KL it reached.",
                 [new ReportChart("kl-schedules", ComparisonFigures.KlSchedules(runs))], []));
-        var classGrids = runs.Where(r => r.Image("class-conditional") is not null)
-            .Select(r => new ReportImage($"{r.Id}: one class per row", r.Image("class-conditional")!)).ToList();
-        if (classGrids.Count > 0)
-            sections.Add(new ReportSection("Class-conditional samples", "Samples of the conditional VAE given each class label, z ~ N(0, I).", [], classGrids));
+        sections.AddRange(ReportPictures.Sections(runs));
         return sections;
     }
 
@@ -102,7 +108,7 @@ public static class ExperimentReport
                 var key = $"{spec.Dataset}|{spec.Directory}|{spec.TrainLimit}|{spec.TestLimit}";
                 if (!data.TryGetValue(key, out var test)) data[key] = test = ExperimentData.Load(spec).Test;
                 var (means, labels) = Pictures.LatentMeans(trained.Model, test, count: 1000);
-                panels.Add(new LatentPanel($"{run.Id} ({run.Objective})", means.ToArray(), run.Summary.LatentSize, labels));
+                panels.Add(new LatentPanel(RunLabels.For(run), means.ToArray(), run.Summary.LatentSize, labels, run.Summary.KlPerDimension));
                 classNames ??= test.ClassNames;
             }
             catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException)

@@ -21,6 +21,9 @@ public sealed record RunnerOptions
 
     public bool ShowProgress { get; init; } = true;
 
+    /// <summary>About how many per-step points each epoch adds to a run's steps.jsonl and TensorBoard log.</summary>
+    public int StepPointsPerEpoch { get; init; } = 50;
+
     /// <summary>Where progress lines go (the console by default).</summary>
     public TextWriter Log { get; init; } = Console.Out;
 
@@ -59,7 +62,7 @@ public sealed class ExperimentRunner(RunnerOptions options)
         Check(source, runs);
         RefuseChangedRuns(definition.Name, runs);
         options.Log.WriteLine($"Experiment '{definition.Name}': {runs.Count} run(s) → {Path.Combine(options.ResultsRoot, definition.Name)}");
-        var figures = new FigureFiles(options.ImageExporter);
+        var figures = new FigureFiles(options.ImageExporter, options.ResultsRoot);
         foreach (var run in runs)
         {
             if (cancellation.IsCancellationRequested) break;
@@ -115,6 +118,7 @@ public sealed class ExperimentRunner(RunnerOptions options)
             ShowProgress = options.ShowProgress,
         };
         var trainer = new Trainer(model, trainingOptions, run.Composed?.Optimizer);
+        using var logs = RunLogs.Attach(trainer, model, folder, run, test, options.StepPointsPerEpoch);
         options.Log.WriteLine($"  {run.Id}: training {Describe(run, model)} on {train.Count} images for {d.Training.Epochs} epochs");
         // Every finished epoch, those before a resume included: rewritten from the checkpoint's history at a
         // resume (a kill may have come between the checkpoint and the metrics), then after every epoch.
@@ -123,6 +127,7 @@ public sealed class ExperimentRunner(RunnerOptions options)
         if (options.EpochCompleted is { } epochCompleted) trainer.EpochCompleted += m => epochCompleted(run, m);
         var result = trainer.Fit(train, test, cancellation);
         folder.WriteMetrics(result.History);
+        logs.Save();
         if (result.Stopped)
         {
             options.Log.WriteLine($"  {run.Id}: stopped; a checkpoint was written and the next run of this experiment resumes it");
@@ -134,6 +139,7 @@ public sealed class ExperimentRunner(RunnerOptions options)
             ["config"] = run.Composed?.ToJson().ToJsonString() ?? System.Text.Json.JsonSerializer.Serialize(d.Model, ExperimentJson.Options),
         });
         folder.WriteJson("environment.json", environment with { Finished = DateTimeOffset.UtcNow });
+        logs.Finish(summary, result.History.Count > 0 ? result.History[^1].Step : 0);
         folder.WriteJson(RunFolder.SummaryFile, summary); // last: marks the run finished
         options.Log.WriteLine($"  {run.Id}: test −ELBO {summary.TestNegativeElbo:F2} (rec {summary.TestReconstruction:F2}, KL {summary.TestKl:F2}), " +
                               $"{summary.ActiveUnits} active units");
@@ -199,7 +205,7 @@ public sealed class ExperimentRunner(RunnerOptions options)
                 classifierTestAccuracy: classifier.Accuracy(test));
             folder.WriteJson("conditional-generation.json", conditional);
         }
-        figures.Save(RunArtifacts.ElboFigure(result.History, $"{experiment} / {run.Id}: ELBO components"), folder.FiguresDirectory, "elbo-components");
+        figures.Save(RunArtifacts.ElboFigure(result.History, $"{experiment} / {run.Id}: ELBO components", StepLog.Read(folder.Path)), folder.FiguresDirectory, "elbo-components");
         if (d.Evaluation.Images) RunArtifacts.Write(model, test, folder, figures, d.Training.Seed);
 
         return new RunSummary

@@ -6,7 +6,9 @@ using Workbench.Plotting.Rendering;
 namespace Workbench.Experiments;
 
 /// <summary>Writes figures and image grids into a results folder: HTML that works offline, and PNG when an exporter is available.</summary>
-public sealed class FigureFiles(IFigureImageExporter? exporter)
+/// <param name="sharedPlotlyRoot">The results folder whose one copy of plotly.js (<see cref="SharedPlotly"/>) the pages load
+/// by relative path; null inlines plotly.js into every page.</param>
+public sealed class FigureFiles(IFigureImageExporter? exporter, string? sharedPlotlyRoot = null)
 {
     private readonly List<string> _notes = [];
 
@@ -17,7 +19,9 @@ public sealed class FigureFiles(IFigureImageExporter? exporter)
     public void Save(Figure figure, string directory, string name, int width = 900, int height = 500)
     {
         Directory.CreateDirectory(directory);
-        string html = PlotlyBundle.IsAvailable ? StandaloneHtml.Render(figure) : NotebookPage(figure);
+        string html = !PlotlyBundle.IsAvailable ? NotebookPage(figure)
+            : sharedPlotlyRoot is null ? StandaloneHtml.Render(figure)
+            : StandaloneHtml.Render(figure, plotlySource: SharedPlotlyUrl(directory, sharedPlotlyRoot));
         AtomicFile.WriteAllText(Path.Combine(directory, name + ".html"), html);
         if (exporter?.TrySavePng(figure, Path.Combine(directory, name + ".png"), width, height) is { } note && !_notes.Contains(note))
             _notes.Add(note);
@@ -28,6 +32,12 @@ public sealed class FigureFiles(IFigureImageExporter? exporter)
     {
         Directory.CreateDirectory(directory);
         AtomicFile.WriteAllBytes(Path.Combine(directory, name + ".png"), grid.ToPng());
+    }
+
+    private static string SharedPlotlyUrl(string directory, string root)
+    {
+        SharedPlotly.Ensure(root);
+        return SharedPlotly.RelativeUrl(directory, root);
     }
 
     /// <summary>Without the embedded plotly.js, a page that loads it from the CDN (needs a network to view).</summary>

@@ -7,8 +7,9 @@ using Workbench.Plotting.Rendering;
 namespace Workbench.Experiments;
 
 /// <summary>
-/// The report page: plotly.js inlined once in the head, one div and one <c>Plotly.newPlot</c> per
-/// chart, PNG pictures as data URIs, so the single file opens offline. When every chart has drawn
+/// The report page: plotly.js in the head (the results folder's shared copy, or inlined), one div and
+/// one <c>Plotly.newPlot</c> per chart, PNG pictures linked by relative path (or inlined as data URIs
+/// in a self-contained page), so the page opens offline. When every chart has drawn
 /// the page sets <c>window.reportReady = true</c> (or <c>window.reportError</c>).
 /// </summary>
 internal static class ReportHtml
@@ -26,16 +27,16 @@ internal static class ReportHtml
         img { image-rendering: pixelated; }
         """;
 
-    public static string Render(string title, string description, IReadOnlyList<ReportRun> runs, IReadOnlyList<ReportSection> sections)
+    /// <param name="plotlySource">Relative URL of the shared plotly.js; null inlines it.</param>
+    /// <param name="imagesRelativeTo">The report's folder, to link pictures by relative path; null embeds them as data URIs.</param>
+    public static string Render(string title, string description, IReadOnlyList<ReportRun> runs, IReadOnlyList<ReportSection> sections,
+        string? plotlySource = null, string? imagesRelativeTo = null)
     {
         var html = new StringBuilder();
         html.Append("<!DOCTYPE html>\n<html>\n<head>\n<meta charset=\"utf-8\">\n<title>").Append(Encode(title)).Append("</title>\n");
         html.Append("<style>\n").Append(Style).Append("</style>\n");
         if (PlotlyBundle.IsAvailable)
-            // A literal "</script" would end the element early; inside JS strings "<\/script" means the same.
-            html.Append("<script type=\"text/javascript\">\n")
-                .Append(PlotlyBundle.JavaScript.Replace("</script", "<\\/script", StringComparison.OrdinalIgnoreCase))
-                .Append("\n</script>\n");
+            StandaloneHtml.AppendPlotly(html, plotlySource);
         else
             html.Append("<script src=\"").Append(Encode(NotebookHtml.PlotlyUrl)).Append("\"></script>\n");
         html.Append("</head>\n<body>\n");
@@ -61,7 +62,7 @@ internal static class ReportHtml
             {
                 html.Append("<div class=\"pictures\">\n");
                 foreach (var image in section.Images)
-                    html.Append("<figure><img src=\"").Append(PngEncoder.ToDataUri(File.ReadAllBytes(image.Path))).Append("\" alt=\"")
+                    html.Append("<figure><img src=\"").Append(Encode(ImageSource(image.Path, imagesRelativeTo))).Append("\" alt=\"")
                         .Append(Encode(image.Caption)).Append("\"><figcaption>").Append(Encode(image.Caption)).Append("</figcaption></figure>\n");
                 html.Append("</div>\n");
             }
@@ -96,6 +97,10 @@ internal static class ReportHtml
         }
         html.Append("</table>\n");
     }
+
+    private static string ImageSource(string path, string? relativeTo) => relativeTo is null
+        ? PngEncoder.ToDataUri(File.ReadAllBytes(path))
+        : string.Join('/', Path.GetRelativePath(relativeTo, path).Split(Path.DirectorySeparatorChar).Select(Uri.EscapeDataString));
 
     private static string Number(double value) => value.ToString("F2", CultureInfo.InvariantCulture);
 

@@ -17,6 +17,10 @@ public sealed record ReportRun(string Folder, RunSummary Summary, IReadOnlyList<
     /// <summary>The importance-weighted bound from the run's summary, else from its eval.json.</summary>
     public double? ImportanceWeightedBound => Summary.ImportanceWeightedBound ?? Evaluation?.ImportanceWeightedBound;
 
+    /// <summary>The run's per-step training log (steps.jsonl); empty for runs logged per epoch only.</summary>
+    public IReadOnlyList<StepMetrics> Steps => _steps ??= StepLog.Read(Folder);
+    private IReadOnlyList<StepMetrics>? _steps;
+
     /// <summary>Path of a picture the run wrote into images/, or null when it did not write it.</summary>
     public string? Image(string name)
     {
@@ -24,7 +28,7 @@ public sealed record ReportRun(string Folder, RunSummary Summary, IReadOnlyList<
         return File.Exists(path) ? path : null;
     }
 
-    /// <summary>Every finished run (a sub-folder with summary.json) of <paramref name="experimentFolder"/>, by run id.</summary>
+    /// <summary>Every finished run (a sub-folder with summary.json) of <paramref name="experimentFolder"/>, in the order they finished.</summary>
     /// <exception cref="DirectoryNotFoundException">The folder does not exist.</exception>
     /// <exception cref="InvalidDataException">A summary, metrics file or configuration is corrupt.</exception>
     public static IReadOnlyList<ReportRun> ReadAll(string experimentFolder)
@@ -41,7 +45,8 @@ public sealed record ReportRun(string Folder, RunSummary Summary, IReadOnlyList<
             var evaluation = File.Exists(evalPath) ? ReadJson<RunEvaluation>(evalPath, "evaluation") : null;
             runs.Add(new ReportRun(folder, summary, ReadMetrics(Path.Combine(folder, "metrics.jsonl")), definition, evaluation));
         }
-        return runs;
+        // Experiment order: the runner trains a grid's runs in the order the experiment lists them.
+        return runs.OrderBy(r => r.Summary.Finished).ThenBy(r => r.Id, StringComparer.Ordinal).ToList();
     }
 
     /// <summary>The epochs of a run's metrics.jsonl, one JSON object a line.</summary>

@@ -12,8 +12,8 @@ namespace Workbench.Experiments;
 /// <summary>The pictures and figures of one run: images/ (PNG grids) and figures/ (ELBO components, latent scatter).</summary>
 public static class RunArtifacts
 {
-    /// <summary>The per-epoch ELBO components, train and test.</summary>
-    public static Figure ElboFigure(IReadOnlyList<EpochMetrics> history, string title)
+    /// <summary>The per-epoch ELBO components, train and test, with the training curves per step when <paramref name="steps"/> are given.</summary>
+    public static Figure ElboFigure(IReadOnlyList<EpochMetrics> history, string title, IReadOnlyList<StepMetrics>? steps = null)
     {
         var epochs = history.Select(m => m.Epoch).ToArray();
         var train = new ElboCurves(history.Select(m => m.TrainReconstruction).ToArray(), history.Select(m => m.TrainKl).ToArray(),
@@ -22,31 +22,63 @@ public static class RunArtifacts
             ? new ElboCurves(history.Select(m => m.TestReconstruction!.Value).ToArray(), history.Select(m => m.TestKl!.Value).ToArray(),
                 history.Select(m => m.TestNegativeElbo!.Value).ToArray())
             : null;
-        return VaeCharts.ElboComponents(epochs, train, test, title);
+        return VaeCharts.ElboComponents(epochs, train, test, title, StepCurves(history, steps));
     }
+
+    /// <summary>Per-step training curves at fractional epochs (step / steps per epoch), or null without steps.</summary>
+    internal static (DataArray Epochs, ElboCurves Curves)? StepCurves(IReadOnlyList<EpochMetrics> history, IReadOnlyList<StepMetrics>? steps)
+    {
+        if (steps is not { Count: > 0 } || StepsPerEpoch(history) is not { } perEpoch) return null;
+        return (steps.Select(p => p.Step / perEpoch).ToArray(),
+            new ElboCurves(steps.Select(p => p.Reconstruction).ToArray(), steps.Select(p => p.Kl).ToArray(),
+                steps.Select(p => p.Reconstruction + p.Kl).ToArray()));
+    }
+
+    /// <summary>Optimizer steps per epoch, from the first epoch's step count; null without history.</summary>
+    internal static double? StepsPerEpoch(IReadOnlyList<EpochMetrics> history) =>
+        history.Count > 0 && history[0].Step > 0 ? history[0].Step / (double)history[0].Epoch : null;
 
     /// <summary>A batch of images (N, H·W) from <paramref name="model"/> tiled into a grid, each image enlarged <paramref name="scale"/>×.</summary>
     public static ImageGrid Grid(VariationalAutoencoder model, Tensor batch, int columns, int scale = 2) =>
         ImageGrid.FromBatch(batch.ToArray(), batch.Dim(0), 1, model.ImageHeight, model.ImageWidth, columns: columns, scale: scale);
 
     /// <summary>
-    /// μ(x) of the first <paramref name="count"/> images of <paramref name="data"/> on the first two latent
-    /// dimensions, coloured by class. Needs a latent of at least two dimensions.
+    /// μ(x) of the first <paramref name="count"/> images of <paramref name="data"/>, coloured by class, on the
+    /// two latent dimensions with the most KL (named in the title). Needs a latent of at least two dimensions.
     /// </summary>
-    public static Figure LatentScatter(VariationalAutoencoder model, ImageDataset data, int count = 2000, string? title = null)
+    /// <param name="klPerDimension">KL per dimension to rank by; null computes it on the same images.</param>
+    public static Figure LatentScatter(VariationalAutoencoder model, ImageDataset data, int count = 2000, string? title = null, float[]? klPerDimension = null)
     {
         int latent = model.LatentSize;
         if (latent < 2) throw new InvalidOperationException($"A latent scatter needs at least two latent dimensions; this model has {latent}.");
         var (means, labels) = Pictures.LatentMeans(model, data, count); // (count, latent)
-        var z1 = new float[labels.Length];
-        var z2 = new float[labels.Length];
+        var kl = latent == 2 ? [] : klPerDimension ?? LatentDimensions.KlPerDimension(model, data, count);
+        var dims = latent == 2 ? [0, 1] : LatentDimensions.MostActive(kl, latent, 2);
+        Array.Sort(dims);
+        var x = new float[labels.Length];
+        var y = new float[labels.Length];
         for (int i = 0; i < labels.Length; i++)
         {
-            z1[i] = means.Span[i * latent];
-            z2[i] = means.Span[i * latent + 1];
+            x[i] = means.Span[i * latent + dims[0]];
+            y[i] = means.Span[i * latent + dims[1]];
         }
-        title ??= latent == 2 ? "Latent space: μ(x) of test images" : "Latent space: first two dimensions of μ(x)";
-        return VaeCharts.LatentScatter(z1, z2, labels, data.ClassNames, title);
+        title ??= latent == 2 ? "Latent space: μ(x) of test images"
+            : string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"μ(x) on {LatentDimensions.Name(dims[0])} and {LatentDimensions.Name(dims[1])}, the two dimensions with the most KL ({kl[dims[0]]:F2}, {kl[dims[1]]:F2} nats)");
+        return VaeCharts.LatentScatter(x, y, labels, data.ClassNames, title, LatentDimensions.Name(dims[0]), LatentDimensions.Name(dims[1]));
+    }
+
+    /// <summary>Latent traversals of the <paramref name="dimensions"/> dimensions with the most KL, most first: one row each, <paramref name="steps"/> values over ±<paramref name="range"/>.</summary>
+    /// <returns>The decoded images (rows·steps, D) and the dimension of each row.</returns>
+    public static (Tensor Images, int[] Dimensions) Traversals(VariationalAutoencoder model, ImageDataset data, float[] klPerDimension, int dimensions = 10, int steps = 9, float range = 3f)
+    {
+        var order = LatentDimensions.MostActive(klPerDimension, model.LatentSize, dimensions);
+        var all = Pictures.Traversals(model, data, dimensions: model.LatentSize, steps: steps, range: range); // (latent·steps, D)
+        int pixels = all.Dim(1);
+        var chosen = Tensor.Zeros(order.Length * steps, pixels);
+        for (int row = 0; row < order.Length; row++)
+            all.Span.Slice(order[row] * steps * pixels, steps * pixels).CopyTo(chosen.Span.Slice(row * steps * pixels, steps * pixels));
+        return (chosen, order);
     }
 
     /// <summary>Writes every picture of a trained model into the run folder.</summary>
@@ -57,12 +89,20 @@ public static class RunArtifacts
         FigureFiles.Save(Grid(Pictures.ReconstructionPairs(model, test, count: 32, columns: 8), 8), folder.ImagesDirectory, "reconstructions");
         FigureFiles.Save(Grid(Pictures.PriorSamples(model, 64, seed), 8), folder.ImagesDirectory, "samples");
         int steps = 9;
-        FigureFiles.Save(Grid(Pictures.Traversals(model, test, dimensions: 10, steps: steps), steps), folder.ImagesDirectory, "traversals");
+        const float range = 3f;
+        var kl = LatentDimensions.KlPerDimension(model, test, seed: seed);
+        var (traversals, rows) = Traversals(model, test, kl, dimensions: 10, steps: steps, range: range);
+        FigureFiles.Save(Grid(traversals, steps), folder.ImagesDirectory, "traversals");
+        folder.WriteJson("images/traversals.json", new TraversalRows(rows.Select(LatentDimensions.Name).ToArray(), rows.Select(d => d < kl.Length ? kl[d] : float.NaN).ToArray(),
+            Enumerable.Range(0, steps).Select(s => -range + 2 * range * s / (steps - 1)).ToArray()));
         if (model.Conditioning.IsConditional)
             FigureFiles.Save(Grid(Pictures.ClassGrid(model, perClass: 10, seed), 10), folder.ImagesDirectory, "class-conditional");
         else if (model.LatentSize == 2)
             FigureFiles.Save(Grid(Pictures.Manifold(model, side: 15), 15), folder.ImagesDirectory, "manifold");
         if (model.LatentSize >= 2)
-            figures.Save(LatentScatter(model, test), folder.FiguresDirectory, "latent-scatter", 700, 600);
+            figures.Save(LatentScatter(model, test, klPerDimension: kl), folder.FiguresDirectory, "latent-scatter", 700, 600);
     }
+
+    /// <summary>What the rows and columns of <c>images/traversals.png</c> show: one latent dimension a row (its KL, nats), one value of it a column.</summary>
+    public sealed record TraversalRows(string[] Dimensions, float[] Kl, float[] Values);
 }

@@ -34,7 +34,12 @@ public sealed record TrainedRun(string Folder, ExperimentDefinition Definition, 
         if (!File.Exists(configPath)) throw new FileNotFoundException($"{configPath} is missing: '{folder}' is not a run folder.", configPath);
         var modelPath = Path.Combine(path, ModelFile);
         if (!File.Exists(modelPath))
-            throw new FileNotFoundException($"{modelPath} is missing: the run has not finished (run its experiment again to complete it).", modelPath);
+            throw new FileNotFoundException(File.Exists(Path.Combine(path, RunFolder.SummaryFile))
+                // A committed headline run keeps its summary and pictures but not its model.
+                ? $"{modelPath} is missing: this finished run's results are kept without its model. To get one, run its experiment " +
+                  $"into another results folder (workbench run experiments/<experiment>.json --results my-results) and use the run under my-results/, " +
+                  "or train one with workbench train."
+                : $"{modelPath} is missing: the run has not finished (run its experiment again to complete it).", modelPath);
 
         var definition = ReadDefinition(configPath);
         var model = definition.Model.Build(new Rng(definition.Training.Seed));

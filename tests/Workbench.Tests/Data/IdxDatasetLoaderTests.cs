@@ -134,6 +134,10 @@ public class IdxDatasetLoaderTests
         Assert.Contains("WORKBENCH_FASHION_MNIST", e.Message);
         Assert.Contains("apt-get install dataset-fashion-mnist", e.Message);
         Assert.Contains(root.Combine("repo", "data", "fashion-mnist"), e.Message);
+        // Advice for each way in: the command line's flag, the experiment file's field, the notebook API.
+        Assert.Contains("--data-dir <folder>", e.Message);
+        Assert.Contains("\"data\": { \"directory\"", e.Message);
+        Assert.Contains("directory: parameter of Load", e.Message);
     }
 
     [Fact]

@@ -44,7 +44,12 @@ public class ExperimentReportTests(GridExperiment grid) : IClassFixture<GridExpe
         Assert.Contains("Tiny grid over beta and objective.", html);
         Assert.Equal(2, Occurrences(html, "<script")); // plotly.js once, then the plots
         Assert.Equal(4, Occurrences(html, "plots.push(Plotly.newPlot("));
-        Assert.Equal(4, Occurrences(html, "<img src=\"data:image/png;base64,")); // one reconstruction grid per run
+        // Every run's reconstructions, samples, traversals and manifold (latent size 2), linked by relative path.
+        Assert.Equal(16, Occurrences(html, "<img src=\""));
+        Assert.Equal(0, Occurrences(html, "<img src=\"data:"));
+        foreach (var heading in new[] { "Reconstructions", "Prior samples", "Latent traversals", "Latent manifold" })
+            Assert.Contains($"<h2>{heading}</h2>", html);
+        Assert.Contains("<img src=\"beta%3D0.5_objective%3Delbo/images/reconstructions.png\"", html);
         foreach (var run in new[] { "beta=0.5_objective=elbo", "beta=2_objective=kl-only" }) Assert.Contains($"<td class=\"text\">{run}</td>", html);
     }
 
@@ -81,8 +86,8 @@ public class ExperimentReportTests(GridExperiment grid) : IClassFixture<GridExpe
         // Capacity annealing has no β, so there is no β sweep to compare.
         Assert.False(System.IO.File.Exists(Path.Combine(folder, "figures", "rate-distortion.html")));
         var html = System.IO.File.ReadAllText(Path.Combine(folder, ExperimentReport.FileName));
-        Assert.Contains("Class-conditional samples", html);
-        Assert.Equal(2, Occurrences(html, "<img src=\"data:image/png;base64,"));
+        Assert.Contains("<h2>Class-conditional samples</h2>", html);
+        Assert.Equal(2, Occurrences(html, "/images/class-conditional.png\""));
     }
 
     [Fact]

@@ -11,7 +11,8 @@ internal static class ReportInBrowser
     /// <paramref name="expectedCharts"/> chart divs, each holding a plotly SVG, and that the page
     /// logged no console error and threw no uncaught exception.
     /// </summary>
-    public static async Task AssertDrawsEveryChart(string htmlPath, int expectedCharts)
+    /// <param name="expectedImages">When given, the page must hold this many pictures, every one loaded.</param>
+    public static async Task AssertDrawsEveryChart(string htmlPath, int expectedCharts, int? expectedImages = null)
     {
         var chromium = ChromiumOptions.Default;
         using var playwright = await Playwright.CreateAsync();
@@ -32,6 +33,14 @@ internal static class ReportInBrowser
         var svgsPerChart = await page.EvaluateAsync<int[]>("() => Array.from(document.querySelectorAll('div.chart')).map(d => d.querySelectorAll('.main-svg').length)");
         Assert.Equal(expectedCharts, svgsPerChart.Length);
         Assert.All(svgsPerChart, count => Assert.True(count > 0, "a chart div holds no SVG"));
+        if (expectedImages is { } images)
+        {
+            await page.WaitForFunctionAsync("() => Array.from(document.images).every(i => i.complete)", null,
+                new PageWaitForFunctionOptions { Timeout = chromium.TimeoutMilliseconds });
+            var widths = await page.EvaluateAsync<int[]>("() => Array.from(document.images).map(i => i.naturalWidth)");
+            Assert.Equal(images, widths.Length);
+            Assert.All(widths, width => Assert.True(width > 0, "a picture did not load"));
+        }
         Assert.True(errors.Count == 0, "console errors:\n" + string.Join("\n", errors));
     }
 }

@@ -5,8 +5,11 @@ namespace Workbench.Plotting.Charts;
 /// <param name="WeightAt">Optional: (fractional epoch, weight) at many points, so schedules that change
 /// within an epoch show their shape; when null the per-epoch <paramref name="KlWeight"/> is drawn.</param>
 /// <param name="KlTarget">Optional per-epoch target of the KL term (capacity annealing's C), drawn dashed under the KL.</param>
+/// <param name="KlAt">Optional: (fractional epoch, training KL) logged every few steps, drawn as a thin line under the per-epoch KL.</param>
+/// <param name="KlTargetAt">Optional: (fractional epoch, target C) per step; drawn instead of the per-epoch target.</param>
 public sealed record KlScheduleSeries(string Name, DataArray KlWeight, DataArray Kl,
-    (DataArray Epochs, DataArray Weight)? WeightAt = null, DataArray? KlTarget = null);
+    (DataArray Epochs, DataArray Weight)? WeightAt = null, DataArray? KlTarget = null,
+    (DataArray Epochs, DataArray Kl)? KlAt = null, (DataArray Epochs, DataArray Target)? KlTargetAt = null);
 
 public static partial class VaeCharts
 {
@@ -32,7 +35,13 @@ public static partial class VaeCharts
                 X = s.WeightAt?.Epochs ?? epochs, Y = s.WeightAt?.Weight ?? s.KlWeight,
                 Line = new Line { Color = color, Width = 2, Shape = s.WeightAt is null ? "hv" : "linear" },
             }, 1, 1);
-            if (s.KlTarget is { } target)
+            if (s.KlTargetAt is { } targetAt)
+                grid.Add(new Scatter
+                {
+                    Name = s.Name + " target C", LegendGroup = s.Name, ShowLegend = false, Mode = ScatterMode.Lines,
+                    X = targetAt.Epochs, Y = targetAt.Target, Line = new Line { Color = color, Width = 1, Dash = LineDash.Dash },
+                }, 2, 1);
+            else if (s.KlTarget is { } target)
             {
                 RequireLength(target, epochs.Count, $"{s.Name} KL target");
                 grid.Add(new Scatter
@@ -41,6 +50,12 @@ public static partial class VaeCharts
                     X = epochs, Y = target, Line = new Line { Color = color, Width = 1, Dash = LineDash.Dash },
                 }, 2, 1);
             }
+            if (s.KlAt is { } klAt)
+                grid.Add(new Scatter
+                {
+                    Name = s.Name + " KL per step", LegendGroup = s.Name, ShowLegend = false, Mode = ScatterMode.Lines,
+                    X = klAt.Epochs, Y = klAt.Kl, Opacity = 0.45, Line = new Line { Color = color, Width = 1 },
+                }, 2, 1);
             grid.Add(new Scatter
             {
                 Name = s.Name, LegendGroup = s.Name, ShowLegend = false, Mode = ScatterMode.LinesAndMarkers,
@@ -49,7 +64,11 @@ public static partial class VaeCharts
         }
         grid.YAxis(1, 1).Title = "β";
         grid.YAxis(2, 1).Title = "nats per image";
-        grid.XAxis(2, 1).Title = "epoch";
+        grid.YAxis(1, 1).RangeMode = "tozero";
+        grid.YAxis(2, 1).RangeMode = "tozero";
+        double lastEpoch = epochs.Count == 0 || epochs.IsText ? 1 : Enumerable.Range(0, epochs.Count).Max(epochs.NumberAt);
+        EpochAxis(grid.XAxis(1, 1), lastEpoch, title: "");
+        EpochAxis(grid.XAxis(2, 1), lastEpoch);
         return Finish(grid.Figure, title, 800, 600);
     }
 }

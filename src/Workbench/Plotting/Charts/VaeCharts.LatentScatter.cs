@@ -8,7 +8,9 @@ public static partial class VaeCharts
     /// </summary>
     /// <param name="labels">Class index per point, 0 ≤ label.</param>
     /// <param name="classNames">Name per class index; "class k" when null or too short.</param>
-    public static Figure LatentScatter(DataArray z1, DataArray z2, IReadOnlyList<int> labels, IReadOnlyList<string>? classNames = null, string? title = "Latent space")
+    /// <param name="xName">Name of the horizontal dimension, 0-based as everywhere (z0, z1, …).</param>
+    public static Figure LatentScatter(DataArray z1, DataArray z2, IReadOnlyList<int> labels, IReadOnlyList<string>? classNames = null, string? title = "Latent space",
+        string xName = "z0", string yName = "z1")
     {
         ArgumentNullException.ThrowIfNull(z1);
         ArgumentNullException.ThrowIfNull(labels);
@@ -29,8 +31,8 @@ public static partial class VaeCharts
                 Marker = new Marker { Color = ColorAt(label), Size = 5, Opacity = 0.75 },
             });
         }
-        figure.Layout.XAxis().Title = "z₁";
-        figure.Layout.YAxis().Title = "z₂";
+        figure.Layout.XAxis().Title = xName;
+        figure.Layout.YAxis().Title = yName;
         figure.Layout.YAxis().ScaleAnchor = "x";
         figure.Layout.Legend = new Legend { ItemSizing = "constant" };
         return Finish(figure, title, 700, 600);

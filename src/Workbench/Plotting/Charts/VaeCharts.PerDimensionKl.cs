@@ -29,6 +29,8 @@ public static partial class VaeCharts
         figure.Layout.XAxis().Title = "latent dimension";
         figure.Layout.XAxis().Type = "category";
         figure.Layout.YAxis().Title = "KL [nats]";
-        return Finish(figure, title, Math.Clamp(200 + 30 * dimensions * runs.Count, 500, 1200), 420);
+        figure.Layout.YAxis().RangeMode = "tozero";
+        // At most 900 px wide: the figure, its colour key on the right included, fits a notebook cell.
+        return Finish(figure, title, Math.Clamp(200 + 18 * dimensions * runs.Count, 500, 900), 440);
     }
 }

@@ -3,7 +3,8 @@ namespace Workbench.Plotting.Charts;
 /// <summary>One trained model on the rate–distortion plane (Alemi et al. 2018, "Fixing a Broken
 /// ELBO"): Rate = KL term, Distortion = reconstruction term, both nats per image.</summary>
 /// <param name="Series">Curve the point belongs to (e.g. the architecture); null for a single curve.</param>
-public sealed record RateDistortionPoint(double Beta, double Rate, double Distortion, string? Series = null);
+/// <param name="Label">The point's label; null labels it with its β.</param>
+public sealed record RateDistortionPoint(double Beta, double Rate, double Distortion, string? Series = null, string? Label = null);
 
 public static partial class VaeCharts
 {
@@ -23,10 +24,11 @@ public static partial class VaeCharts
             figure.Add(new Scatter
             {
                 Name = group.Key ?? "models",
-                Mode = ScatterMode.LinesMarkersAndText,
+                // Points labelled by something other than β (objectives) are not a curve: no line through them.
+                Mode = group.Any(p => p.Label is not null) ? ScatterMode.MarkersAndText : ScatterMode.LinesMarkersAndText,
                 X = sorted.Select(p => p.Rate).ToArray(),
                 Y = sorted.Select(p => p.Distortion).ToArray(),
-                Text = sorted.Select(p => $"β={p.Beta:G3}").ToArray(),
+                Text = sorted.Select(p => p.Label ?? $"β={p.Beta:G3}").ToArray(),
                 TextPosition = "top center",
                 HoverTemplate = "%{text}<br>rate %{x:.2f} nats<br>distortion %{y:.2f} nats<extra></extra>",
                 Marker = new Marker { Color = ColorAt(index), Size = 9 },
@@ -36,6 +38,15 @@ public static partial class VaeCharts
         }
         figure.Layout.XAxis().Title = "rate: KL(q(z|x) ‖ p(z)) [nats]";
         figure.Layout.YAxis().Title = "distortion: −E[log p(x|z)] [nats]";
+        figure.Layout.XAxis().RangeMode = "tozero"; // a rate: 0 is its floor
+        if (points.Any(p => p.Label is not null))
+        {
+            // Room for the labels of the outermost points, which plotly's autorange would cut off.
+            double maxRate = Math.Max(points.Max(p => p.Rate), 1e-9);
+            double low = points.Min(p => p.Distortion), high = points.Max(p => p.Distortion), span = Math.Max(high - low, 1e-9);
+            figure.Layout.XAxis().Range = [Math.Min(0, points.Min(p => p.Rate)) - 0.12 * maxRate, 1.25 * maxRate];
+            figure.Layout.YAxis().Range = [low - 0.1 * span, high + 0.15 * span];
+        }
         figure.Layout.ShowLegend = index > 1;
         return Finish(figure, title, 700, 500);
     }

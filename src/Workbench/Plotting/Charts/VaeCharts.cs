@@ -23,6 +23,24 @@ public static partial class VaeCharts
             throw new ArgumentException($"{what} has {values.Count} values but there are {expected} points.", what);
     }
 
+    /// <summary>
+    /// Titles an epoch axis and gives it whole-number ticks: every epoch for short runs, a round step
+    /// (2, 5, 10, 20, …) for long ones, so a 2-epoch run never shows 1.5.
+    /// </summary>
+    internal static void EpochAxis(Axis axis, double lastEpoch, string title = "epoch")
+    {
+        axis.Title = title;
+        axis.Tick0 = 0;
+        double target = Math.Max(1, lastEpoch / 8);
+        double step = 1;
+        foreach (var candidate in new double[] { 1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000 })
+        {
+            step = candidate;
+            if (candidate >= target) break;
+        }
+        axis.DTick = step;
+    }
+
     private static Figure Finish(Figure figure, string? title, int width, int height)
     {
         if (title is not null) figure.Layout.Title = title;

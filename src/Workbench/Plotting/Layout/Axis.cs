@@ -36,4 +36,13 @@ public sealed class Axis
 
     /// <summary>d3 format string for tick labels, e.g. ".2f" or ".1e".</summary>
     public string? TickFormat { get; set; }
+
+    /// <summary>Step between ticks in data units, from <see cref="Tick0"/> (1 gives integer ticks on an epoch axis).</summary>
+    public double? DTick { get; set; }
+
+    /// <summary>Where the ticks of <see cref="DTick"/> start.</summary>
+    public double? Tick0 { get; set; }
+
+    /// <summary>"normal", "tozero" (the autorange always includes 0: rates and counts) or "nonnegative".</summary>
+    public string? RangeMode { get; set; }
 }

@@ -1,0 +1,58 @@
+namespace Workbench.Experiments;
+
+/// <summary>
+/// The pictures section of a report: for each kind of picture a run writes (reconstructions, prior
+/// samples, traversals, latent manifold, class-conditional grid, latent scatter), that picture of
+/// every run side by side, so a grid's runs compare at a glance and a single run shows all it has.
+/// </summary>
+internal static class ReportPictures
+{
+    /// <summary>A picture kind: its file under the run folder, heading and what to look for.</summary>
+    private sealed record Kind(string File, string Heading, string Explanation);
+
+    private static readonly Kind[] Kinds =
+    [
+        new("images/reconstructions.png", "Reconstructions",
+            "Test images (odd rows) above their reconstructions E[x | z = μ(x)] (even rows)."),
+        new("images/samples.png", "Prior samples", "Images decoded from z ~ p(z): what the model generates."),
+        new("images/traversals.png", "Latent traversals",
+            "From one test image's μ(x), each row sweeps one latent dimension with the others fixed; rows are the dimensions with the most KL, most first."),
+        new("images/manifold.png", "Latent manifold", "Decoded images on a grid over the two latent dimensions."),
+        new("images/class-conditional.png", "Class-conditional samples", "Samples given each class label, one class per row, z ~ N(0, I)."),
+        new("figures/latent-scatter.png", "Latent scatter", "μ(x) of test images, coloured by class."),
+    ];
+
+    private static string Caption(ReportRun run, string picture, bool objectivesDiffer)
+    {
+        var caption = objectivesDiffer ? $"{run.Id} ({run.Objective})" : run.Id;
+        // A traversal says which dimension each row sweeps and over which values.
+        var rowsFile = Path.ChangeExtension(picture, ".json");
+        if (Path.GetFileName(picture) != "traversals.png" || !File.Exists(rowsFile)) return caption;
+        try
+        {
+            var rows = System.Text.Json.JsonSerializer.Deserialize<RunArtifacts.TraversalRows>(File.ReadAllText(rowsFile), ExperimentJson.Options);
+            if (rows is null || rows.Values.Length == 0) return caption;
+            return string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"{caption}: rows {string.Join(", ", rows.Dimensions)}; columns z = {rows.Values[0]:0.##} … {rows.Values[^1]:+0.##}");
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return caption;
+        }
+    }
+
+    /// <summary>One section per picture kind that at least one run has, in the order above.</summary>
+    public static IEnumerable<ReportSection> Sections(IReadOnlyList<ReportRun> runs)
+    {
+        bool objectivesDiffer = runs.Select(r => r.Objective).Distinct().Skip(1).Any();
+        foreach (var kind in Kinds)
+        {
+            var images = runs
+                .Select(r => (Run: r, Path: Path.Combine(r.Folder, kind.File)))
+                .Where(x => File.Exists(x.Path))
+                .Select(x => new ReportImage(Caption(x.Run, x.Path, objectivesDiffer), x.Path))
+                .ToList();
+            if (images.Count > 0) yield return new ReportSection(kind.Heading, kind.Explanation, [], images);
+        }
+    }
+}
