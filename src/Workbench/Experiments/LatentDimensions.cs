@@ -22,6 +22,19 @@ public static class LatentDimensions
     }
 
     /// <summary>
+    /// How much each dimension is used, to rank them: the KL per dimension (nats) where the model's KL has
+    /// a per-dimension form, else the activity Var_x(μ_d) of Burda et al. (2016) (a prior without a
+    /// closed-form KL, such as the VampPrior). <c>Measure</c> names which, for titles.
+    /// </summary>
+    public static (float[] Scores, string Measure) Usage(VariationalAutoencoder model, ImageDataset data, int count = 2000, ulong seed = 0)
+    {
+        var kl = KlPerDimension(model, data, count, seed);
+        if (kl.Length == model.LatentSize) return (kl, "KL");
+        var images = data.Count > count ? data.Subset(Enumerable.Range(0, count).ToArray()) : data;
+        return (ActiveUnits.Evaluate(model, images).Activity, "activity Var(μ)");
+    }
+
+    /// <summary>
     /// The <paramref name="count"/> dimensions with the most KL, most first (ties by index); the first
     /// ones when <paramref name="klPerDimension"/> is empty.
     /// </summary>

@@ -52,7 +52,7 @@ public static class RunArtifacts
         int latent = model.LatentSize;
         if (latent < 2) throw new InvalidOperationException($"A latent scatter needs at least two latent dimensions; this model has {latent}.");
         var (means, labels) = Pictures.LatentMeans(model, data, count); // (count, latent)
-        var kl = latent == 2 ? [] : klPerDimension ?? LatentDimensions.KlPerDimension(model, data, count);
+        var (kl, measure) = latent == 2 ? ([], "KL") : klPerDimension is { } given && given.Length == latent ? (given, "KL") : LatentDimensions.Usage(model, data, count);
         var dims = latent == 2 ? [0, 1] : LatentDimensions.MostActive(kl, latent, 2);
         Array.Sort(dims);
         var x = new float[labels.Length];
@@ -64,7 +64,7 @@ public static class RunArtifacts
         }
         title ??= latent == 2 ? "Latent space: μ(x) of test images"
             : string.Create(System.Globalization.CultureInfo.InvariantCulture,
-                $"μ(x) on {LatentDimensions.Name(dims[0])} and {LatentDimensions.Name(dims[1])}, the two dimensions with the most KL ({kl[dims[0]]:F2}, {kl[dims[1]]:F2} nats)");
+                $"μ(x) on {LatentDimensions.Name(dims[0])} and {LatentDimensions.Name(dims[1])}, the two dimensions with the most {measure} ({kl[dims[0]]:F2}, {kl[dims[1]]:F2}{(measure == "KL" ? " nats" : "")})");
         return VaeCharts.LatentScatter(x, y, labels, data.ClassNames, title, LatentDimensions.Name(dims[0]), LatentDimensions.Name(dims[1]));
     }
 
@@ -90,8 +90,9 @@ public static class RunArtifacts
         FigureFiles.Save(Grid(Pictures.PriorSamples(model, 64, seed), 8), folder.ImagesDirectory, "samples");
         int steps = 9;
         const float range = 3f;
-        var kl = LatentDimensions.KlPerDimension(model, test, seed: seed);
-        var (traversals, rows) = Traversals(model, test, kl, dimensions: 10, steps: steps, range: range);
+        var (usage, measure) = LatentDimensions.Usage(model, test, seed: seed);
+        float[] kl = measure == "KL" ? usage : []; // traversals.json reports KL only where the model has it per dimension
+        var (traversals, rows) = Traversals(model, test, usage, dimensions: 10, steps: steps, range: range);
         FigureFiles.Save(Grid(traversals, steps), folder.ImagesDirectory, "traversals");
         folder.WriteJson("images/traversals.json", new TraversalRows(rows.Select(LatentDimensions.Name).ToArray(), rows.Select(d => d < kl.Length ? kl[d] : float.NaN).ToArray(),
             Enumerable.Range(0, steps).Select(s => -range + 2 * range * s / (steps - 1)).ToArray()));
@@ -100,7 +101,7 @@ public static class RunArtifacts
         else if (model.LatentSize == 2)
             FigureFiles.Save(Grid(Pictures.Manifold(model, side: 15), 15), folder.ImagesDirectory, "manifold");
         if (model.LatentSize >= 2)
-            figures.Save(LatentScatter(model, test, klPerDimension: kl), folder.FiguresDirectory, "latent-scatter", 700, 600);
+            figures.Save(LatentScatter(model, test, klPerDimension: kl.Length == 0 ? null : kl), folder.FiguresDirectory, "latent-scatter", 700, 600);
     }
 
     /// <summary>What the rows and columns of <c>images/traversals.png</c> show: one latent dimension a row (its KL, nats), one value of it a column.</summary>

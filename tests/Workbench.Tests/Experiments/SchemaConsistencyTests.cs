@@ -1,0 +1,34 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Workbench.Models;
+
+namespace Workbench.Tests.Experiments;
+
+/// <summary>experiments/experiment.schema.json lists exactly the names the code accepts, so editors never offer a value the loader refuses.</summary>
+public class SchemaConsistencyTests
+{
+    private static JsonNode Schema() =>
+        JsonNode.Parse(File.ReadAllText(Path.Combine(Support.Repository.Root(), "experiments", "experiment.schema.json")))!;
+
+    private static string[] Enum(JsonNode node) => node["enum"]!.AsArray().Select(v => v!.GetValue<string>()).ToArray();
+
+    [Fact]
+    public void ModelVariants_AreTheConfigTypesVariantNames() =>
+        Assert.Equal(VaeConfig.VariantNames, Enum(Schema()["properties"]!["model"]!["properties"]!["variant"]!));
+
+    [Fact]
+    public void Objectives_AreTheObjectiveEnumInKebabCase() =>
+        Assert.Equal(Enum<Objective>(), Enum(Schema()["properties"]!["model"]!["properties"]!["objective"]!));
+
+    [Fact]
+    public void PriorKinds_AreThePriorConfigsDiscriminators()
+    {
+        var kinds = typeof(Workbench.Models.Priors.PriorConfig)
+            .GetCustomAttributes(typeof(System.Text.Json.Serialization.JsonDerivedTypeAttribute), false)
+            .Cast<System.Text.Json.Serialization.JsonDerivedTypeAttribute>().Select(a => (string)a.TypeDiscriminator!).ToArray();
+        Assert.Equal(kinds, Enum(Schema()["$defs"]!["prior"]!["properties"]!["kind"]!));
+    }
+
+    private static string[] Enum<T>() where T : struct, System.Enum =>
+        System.Enum.GetNames<T>().Select(JsonNamingPolicy.KebabCaseLower.ConvertName).ToArray();
+}
