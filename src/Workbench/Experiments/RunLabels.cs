@@ -21,6 +21,8 @@ internal static class RunLabels
         var text = value is JsonValue v && v.TryGetValue(out double number) ? number.ToString("G4", CultureInfo.InvariantCulture)
             : value is JsonValue s && s.TryGetValue(out string? str) ? str
             : value?.ToJsonString() ?? "null";
+        // An object value that names itself ("$id", as grid values of whole sections do) is shown by that name.
+        if (value is JsonObject o && o["$id"] is JsonValue id && id.TryGetValue(out string? named)) return named;
         return name switch
         {
             "objective" or "variant" => text,
