@@ -16,6 +16,8 @@ public class ExperimentFilesTests
         { "ablations", 4 },
         { "cvae", 1 },
         { "kl-schedules", 4 },
+        { "vamp-prior", 2 },
+        { "iwae", 3 },
     };
 
     [Theory]
