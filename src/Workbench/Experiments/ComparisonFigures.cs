@@ -80,41 +80,18 @@ public static class ComparisonFigures
         {
             var penalty = r.Definition.Model.ResolveKlPenalty();
             var history = r.History.Take(epochs).ToArray();
+            var drawn = KlScheduleSeriesOf(r.Summary.KlPenalty, penalty, history, r.Definition.Training.Epochs, m => m.TrainKl);
+            // Logged steps give the weight, KL and target as trained; without them the weight stays redrawn from the schedule.
             double stepsPerEpoch = history[0].Step;
-            var schedule = penalty switch
-            {
-                WeightedKl w => w.Schedule,
-                FreeBits f => f.Schedule,
-                _ => null,
-            };
-            (DataArray, DataArray)? weightAt = null, klAt = null, targetAt = null;
-            // Logged steps give the weight, KL and target as trained; otherwise the weight is redrawn from the schedule.
             var steps = r.Steps.Where(p => p.Step <= history[^1].Step).ToArray();
-            if (steps.Length > 0 && stepsPerEpoch > 0)
+            if (steps.Length == 0 || stepsPerEpoch <= 0) return drawn;
+            var x = DataArray.Of(steps.Select(p => p.Step / stepsPerEpoch));
+            return drawn with
             {
-                var x = DataArray.Of(steps.Select(p => p.Step / stepsPerEpoch));
-                klAt = (x, steps.Select(p => p.Kl).ToArray());
-                if (schedule is not null) weightAt = (x, steps.Select(p => p.KlWeight).ToArray());
-                if (penalty is CapacityAnnealing) targetAt = (x, steps.Select(p => p.KlTarget ?? double.NaN).ToArray());
-            }
-            else if (schedule is not null && stepsPerEpoch > 0)
-            {
-                long total = (long)(stepsPerEpoch * r.Definition.Training.Epochs);
-                int points = 50 * epochs;
-                var x = new double[points + 1];
-                var y = new double[points + 1];
-                for (int i = 0; i <= points; i++)
-                {
-                    long step = (long)Math.Min(total - 1, Math.Round(i * stepsPerEpoch * epochs / points));
-                    x[i] = step / stepsPerEpoch;
-                    y[i] = schedule.Weight(new TrainingProgress(step, total));
-                }
-                weightAt = (x, y);
-            }
-            DataArray? target = penalty is CapacityAnnealing ? DataArray.Of(history.Select(m => m.KlTarget ?? double.NaN)) : null;
-            return new KlScheduleSeries(r.Summary.KlPenalty,
-                history.Select(m => penalty is CapacityAnnealing ? double.NaN : m.KlWeight).ToArray(),
-                history.Select(m => m.TrainKl).ToArray(), weightAt, target, klAt, targetAt);
+                KlAt = (x, steps.Select(p => p.Kl).ToArray()),
+                WeightAt = drawn.WeightAt is null ? null : (x, steps.Select(p => p.KlWeight).ToArray()),
+                KlTargetAt = penalty is CapacityAnnealing ? (x, steps.Select(p => p.KlTarget ?? double.NaN).ToArray()) : null,
+            };
         }).ToArray();
         return VaeCharts.KlScheduleComparison(Enumerable.Range(1, epochs).ToArray(), series,
             withHistory.Any(r => r.Steps.Count > 0)
