@@ -28,36 +28,8 @@ public class ImportanceWeightedBoundTests
     }
 
     /// <summary>log p(x) = log ∫ p(x|z) N(z; 0, I) dz by the midpoint rule on [−8, 8]², in double.</summary>
-    private static double ExactLogLikelihood(VariationalAutoencoder model, ReadOnlySpan<float> image)
-    {
-        const int n = 401;
-        const double low = -8, width = 16.0 / n;
-        var z = new float[n * n * 2];
-        for (int i = 0; i < n; i++)
-            for (int j = 0; j < n; j++)
-            {
-                z[(i * n + j) * 2] = (float)(low + (i + 0.5) * width);
-                z[(i * n + j) * 2 + 1] = (float)(low + (j + 0.5) * width);
-            }
-        Tensor logits;
-        using (GradMode.NoGrad()) logits = model.Decode(Tensor.FromArray(z, n * n, 2));
-        var l = logits.Span;
-        int pixels = image.Length;
-        var terms = new double[n * n];
-        for (int r = 0; r < n * n; r++)
-        {
-            double logJoint = 0;
-            for (int p = 0; p < pixels; p++)
-            {
-                double probability = Sigmoid(l[r * pixels + p]);
-                logJoint += image[p] == 1f ? Math.Log(probability) : Math.Log(1 - probability);
-            }
-            double z0 = z[r * 2], z1 = z[r * 2 + 1];
-            logJoint += -0.5 * (z0 * z0 + z1 * z1) - Math.Log(2 * Math.PI);
-            terms[r] = logJoint;
-        }
-        return ImportanceWeightedBound.LogMeanExp(terms) + Math.Log(n * n) + 2 * Math.Log(width);
-    }
+    private static double ExactLogLikelihood(VariationalAutoencoder model, ReadOnlySpan<float> image) =>
+        GridIntegration.LogMarginal(model, image, GridIntegration.StandardNormal, n: 401, half: 8);
 
     private static double MeanExactNegativeLogLikelihood(VariationalAutoencoder model, ImageDataset data) =>
         -Enumerable.Range(0, data.Count).Average(i => ExactLogLikelihood(model, data.Image(i)));

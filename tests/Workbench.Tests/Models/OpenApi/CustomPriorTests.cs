@@ -18,8 +18,6 @@ namespace Workbench.Tests.Models.OpenApi;
 /// </summary>
 public class CustomPriorTests
 {
-    private static double Sigmoid(double v) => 1 / (1 + Math.Exp(-v));
-
     /// <summary>A tiny Bernoulli VAE on 2×3 images with a 2-D latent, composed by hand around <paramref name="prior"/>.</summary>
     internal static VariationalAutoencoder TwoDimensional(Prior prior, TrainingObjective? objective = null, ulong seed = 12)
     {
@@ -196,33 +194,8 @@ public class CustomPriorTests
         new([1, 0, 1, 1, 1, 0, /**/ 0, 0, 1, 0, 1, 1, /**/ 1, 1, 1, 0, 0, 0], [0, 1, 0], 2, 3, ["a", "b"]);
 
     /// <summary>−log p(x) = −log ∫ p(x|z) p(z) dz for the mixture prior, by the midpoint rule on [−9, 9]², in double.</summary>
-    private static double ExactNegativeLogLikelihood(VariationalAutoencoder model, GaussianMixturePrior prior, ReadOnlySpan<float> image)
-    {
-        const int n = 451;
-        const double low = -9, width = 18.0 / n;
-        var z = new float[n * n * 2];
-        for (int i = 0; i < n; i++)
-            for (int j = 0; j < n; j++)
-            {
-                z[(i * n + j) * 2] = (float)(low + (i + 0.5) * width);
-                z[(i * n + j) * 2 + 1] = (float)(low + (j + 0.5) * width);
-            }
-        Tensor logits;
-        using (GradMode.NoGrad()) logits = model.Decode(Tensor.FromArray(z, n * n, 2));
-        var l = logits.Span;
-        var terms = new double[n * n];
-        for (int r = 0; r < n * n; r++)
-        {
-            double logJoint = MixtureLogDensity(prior, z[r * 2], z[r * 2 + 1]);
-            for (int p = 0; p < image.Length; p++)
-            {
-                double probability = Sigmoid(l[r * image.Length + p]);
-                logJoint += image[p] == 1f ? Math.Log(probability) : Math.Log(1 - probability);
-            }
-            terms[r] = logJoint;
-        }
-        return -(ImportanceWeightedBound.LogMeanExp(terms) + Math.Log(n * n) + 2 * Math.Log(width));
-    }
+    private static double ExactNegativeLogLikelihood(VariationalAutoencoder model, GaussianMixturePrior prior, ReadOnlySpan<float> image) =>
+        -GridIntegration.LogMarginal(model, image, (z0, z1) => MixtureLogDensity(prior, z0, z1), n: 451, half: 9);
 
     [Fact]
     public void ImportanceWeightedBound_MixturePrior_DecreasesToTheGridIntegratedNegativeLogLikelihood()
