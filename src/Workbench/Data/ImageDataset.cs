@@ -102,19 +102,7 @@ public sealed class ImageDataset
     }
 
     /// <summary>One-hot encoding of <paramref name="labels"/>: a tensor (B, classes) with a single 1 per row.</summary>
-    public static Tensor OneHot(ReadOnlySpan<int> labels, int classes)
-    {
-        if (classes <= 0) throw new ArgumentOutOfRangeException(nameof(classes), "must be positive");
-        var result = Tensor.Zeros(labels.Length, classes); // (B, classes)
-        var s = result.Span;
-        for (int b = 0; b < labels.Length; b++)
-        {
-            if ((uint)labels[b] >= (uint)classes)
-                throw new ArgumentOutOfRangeException(nameof(labels), $"Label {labels[b]} at position {b} is outside 0..{classes - 1}.");
-            s[b * classes + labels[b]] = 1f;
-        }
-        return result;
-    }
+    public static Tensor OneHot(ReadOnlySpan<int> labels, int classes) => Tensor.OneHot(labels, classes);
 
     /// <summary>One-hot encoding of <paramref name="labels"/> with this dataset's number of classes (B, classes).</summary>
     public Tensor OneHot(ReadOnlySpan<int> labels) => OneHot(labels, ClassNames.Count);

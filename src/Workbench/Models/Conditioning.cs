@@ -20,19 +20,7 @@ public sealed record Conditioning(int Classes)
     public int Size => Classes;
 
     /// <summary>The condition for images with these labels: one-hot rows (B, classes), or null when unconditional.</summary>
-    public Tensor? FromLabels(ReadOnlySpan<int> labels)
-    {
-        if (!IsConditional) return null;
-        var oneHot = Tensor.Zeros(labels.Length, Classes);
-        var span = oneHot.Span;
-        for (int i = 0; i < labels.Length; i++)
-        {
-            if ((uint)labels[i] >= (uint)Classes)
-                throw new ArgumentOutOfRangeException(nameof(labels), labels[i], $"Class labels must be in [0, {Classes}).");
-            span[i * Classes + labels[i]] = 1f;
-        }
-        return oneHot;
-    }
+    public Tensor? FromLabels(ReadOnlySpan<int> labels) => IsConditional ? Tensor.OneHot(labels, Classes) : null;
 
     /// <summary>Conditions for <paramref name="count"/> samples cycling through the classes (0, 1, …), so every class shows; null when unconditional.</summary>
     public Tensor? Cycling(int count) =>

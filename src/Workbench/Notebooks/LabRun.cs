@@ -3,7 +3,6 @@ using System.Text;
 using Workbench.Evaluation;
 using Workbench.Experiments;
 using Workbench.Models;
-using Workbench.Models.Kl;
 using Workbench.Plotting;
 using Workbench.Training;
 

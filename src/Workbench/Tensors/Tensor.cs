@@ -127,6 +127,21 @@ public sealed partial class Tensor
     /// <summary>A one-element tensor of rank 0.</summary>
     public static Tensor Scalar(float value) => Full(value);
 
+    /// <summary>One-hot rows for <paramref name="labels"/>: (B, <paramref name="classes"/>) with a single 1 per row.</summary>
+    public static Tensor OneHot(ReadOnlySpan<int> labels, int classes)
+    {
+        if (classes <= 0) throw new ArgumentOutOfRangeException(nameof(classes), "must be positive");
+        var result = Zeros(labels.Length, classes); // (B, classes)
+        var s = result.Span;
+        for (int b = 0; b < labels.Length; b++)
+        {
+            if ((uint)labels[b] >= (uint)classes)
+                throw new ArgumentOutOfRangeException(nameof(labels), $"Label {labels[b]} at position {b} is outside 0..{classes - 1}.");
+            s[b * classes + labels[b]] = 1f;
+        }
+        return result;
+    }
+
     /// <summary>A tensor holding a copy of <paramref name="values"/> with the given shape.</summary>
     public static Tensor FromArray(ReadOnlySpan<float> values, params int[] shape)
     {
