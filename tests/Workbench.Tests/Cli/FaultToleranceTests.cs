@@ -1,3 +1,4 @@
+using System.Runtime.Versioning;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Workbench.Data;
@@ -64,6 +65,7 @@ public class FaultToleranceTests
     }
 
     [Fact]
+    [UnsupportedOSPlatform("windows")]
     public void TrainAndRun_ReadOnlyResultsFolder_ExitOneNamingThePath()
     {
         using var directory = new TempDirectory();

@@ -136,17 +136,16 @@ public class RunIdentityCliTests
     }
 
     [Fact]
-    public void Train_TwoAtOnceIntoOneFolderWithOtherSettings_OneTrainsItsOwnSettings_TheOtherFails()
+    public async Task Train_TwoAtOnceIntoOneFolderWithOtherSettings_OneTrainsItsOwnSettings_TheOtherFails()
     {
         using var directory = new TempDirectory();
         var folder = directory.File("shared");
         string[] Flags(string seed) => ["train", .. CliRunner.TinyTrainFlags, "--seed", seed, "--output", folder];
 
-        var both = new[] { "1", "2" }.Select(seed => Task.Run(() => (Seed: seed, Result: CliRunner.Invoke(Flags(seed))))).ToArray();
-        Task.WaitAll(both);
+        var both = await Task.WhenAll(new[] { "1", "2" }.Select(seed => Task.Run(() => (Seed: seed, Result: CliRunner.Invoke(Flags(seed))))));
 
-        var winners = both.Where(t => t.Result.Result.ExitCode == 0).Select(t => t.Result).ToArray();
-        var losers = both.Where(t => t.Result.Result.ExitCode != 0).Select(t => t.Result).ToArray();
+        var winners = both.Where(t => t.Result.ExitCode == 0).ToArray();
+        var losers = both.Where(t => t.Result.ExitCode != 0).ToArray();
         var winner = Assert.Single(winners);
         var loser = Assert.Single(losers);
         Assert.Equal(1, loser.Result.ExitCode);
