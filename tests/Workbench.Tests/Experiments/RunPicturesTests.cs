@@ -89,10 +89,7 @@ public sealed class RunPicturesTests : IDisposable
         Assert.Contains("images", error.Message);
     }
 
-    /// <summary>
-    /// The labels left of the tiles, read by template matching; checks first that every tile pixel equals the
-    /// unlabelled grid's. Each label is looked for right-aligned in the margin and centred on its row.
-    /// </summary>
+    /// <summary>The labels left of the tiles, read by template matching, after checking that every tile pixel equals the unlabelled grid's.</summary>
     private static string[] RowLabels(string file, ImageGrid plain)
     {
         var png = PngReader.Decode(File.ReadAllBytes(file));
@@ -101,14 +98,6 @@ public sealed class RunPicturesTests : IDisposable
         for (int y = 0; y < plain.Height; y++)
             Assert.True(plain.Pixels.AsSpan(y * plain.Width, plain.Width).SequenceEqual(png.Pixels.AsSpan(((top + y) * png.Width) + left, plain.Width)),
                 $"{file}: tile row {y} changed");
-        var labels = new string[plain.Rows];
-        for (int row = 0; row < plain.Rows; row++)
-        {
-            // Ink of this row's label: the leftmost dark column within the row's band of the margin.
-            int centre = top + plain.CellOrigin(row * plain.Columns).Y + plain.CellHeight / 2, lineTop = centre - 7;
-            int start = Enumerable.Range(0, left).First(x => Enumerable.Range(lineTop, 18).Any(y => png.Pixel(x, y)[0] < 128));
-            labels[row] = FontReader.Read(png.Pixels, png.Width, png.Height, png.Channels, start, lineTop, 2, right: left);
-        }
-        return labels;
+        return FontReader.RowLabels(png, plain.Rows, plain.Columns);
     }
 }

@@ -51,4 +51,23 @@ internal static class FontReader
         }
         return text.ToString();
     }
+
+    /// <summary>
+    /// The row labels of a labelled grid whose tiles (<paramref name="rows"/> × <paramref name="columns"/> of
+    /// <paramref name="cell"/> px, <paramref name="padding"/> px apart) fill the bottom-right of the picture: each
+    /// label is looked for in the margin left of its row, centred on the row, from its leftmost ink.
+    /// </summary>
+    public static string[] RowLabels(DecodedPng png, int rows, int columns, int cell = 56, int padding = 2, int scale = 2)
+    {
+        int left = png.Width - (columns * (cell + padding) + padding), top = png.Height - (rows * (cell + padding) + padding);
+        if (left <= 0) throw new InvalidDataException("The picture has no label margin on the left.");
+        var labels = new string[rows];
+        for (int row = 0; row < rows; row++)
+        {
+            int lineTop = top + padding + row * (cell + padding) + cell / 2 - 7 * scale / 2;
+            int start = Enumerable.Range(0, left).First(x => Enumerable.Range(lineTop, BitmapFont.LineHeight * scale).Any(y => png.Pixel(x, y)[0] < 128));
+            labels[row] = Read(png.Pixels, png.Width, png.Height, png.Channels, start, lineTop, scale, right: left);
+        }
+        return labels;
+    }
 }
