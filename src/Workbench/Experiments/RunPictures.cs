@@ -51,7 +51,7 @@ public static class RunPictures
             }
             catch (InvalidDataException)
             {
-                done.Add($"{file}: left as it is (not an unlabelled grid of {Cell}×{Cell} tiles; labelled already?)");
+                done.Add($"{file}: left as it is (already labelled, or not a grid of {Cell}×{Cell} tiles {Padding} px apart)");
                 return;
             }
             if (labels(grid) is not { } chosen)
