@@ -26,6 +26,7 @@ internal static class Cli
         root.Subcommands.Add(ReportCommand.Create());
         root.Subcommands.Add(SampleCommand.Create());
         root.Subcommands.Add(ReconstructCommand.Create());
+        root.Subcommands.Add(RedrawCommand.Create());
         root.Subcommands.Add(DemoCommand.Create());
         root.Subcommands.Add(DataCommand.Create());
         root.Subcommands.Add(NotebookCommand.Create());

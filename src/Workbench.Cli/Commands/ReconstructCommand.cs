@@ -1,5 +1,4 @@
 using System.CommandLine;
-using Workbench.Evaluation;
 using Workbench.Experiments;
 
 namespace Workbench.Cli.Commands;
@@ -25,9 +24,8 @@ internal static class ReconstructCommand
             var trained = TrainedRun.Load(parse.GetValue(run)!);
             var test = ExperimentData.Load(trained.Definition.Data).Test;
             int n = Math.Min(parse.GetValue(count), test.Count), c = parse.GetValue(columns);
-            var pairs = Pictures.ReconstructionPairs(trained.Model, test, n, c); // (2n, D)
             var path = parse.GetValue(output) ?? Path.Combine(trained.Folder, "images", $"reconstruct-{n}.png");
-            SampleCommand.WriteGrid(trained, pairs, 2 * n, c, path);
+            Workbench.IO.AtomicFile.WriteAllBytes(path, PictureGrids.Reconstructions(trained.Model, test, n, c).ToPng());
             CommonOptions.Out(parse).WriteLine($"Wrote {n} test images and their reconstructions to {Path.GetFullPath(path)}");
             return Cli.Success;
         });

@@ -46,16 +46,28 @@ public static class Pictures
         var (image, condition) = Batching.Make(model, data, [imageIndex]);
         var mean = model.Encode(image, condition).Mean.Span;
         int latent = model.LatentSize;
+        var values = TraversalValues(steps, range);
         var z = Tensor.Zeros(dimensions * steps, latent);
         for (int d = 0; d < dimensions; d++)
             for (int s = 0; s < steps; s++)
             {
                 var row = z.Span.Slice((d * steps + s) * latent, latent);
                 mean.CopyTo(row);
-                row[d] = steps == 1 ? 0 : -range + 2 * range * s / (steps - 1);
+                row[d] = values[s];
             }
         return model.DecodeMean(z, Repeat(condition, dimensions * steps));
     }
+
+    /// <summary>The values a traversal gives its dimension, one a column: <paramref name="steps"/> evenly spaced over [−range, +range] (0 for one step).</summary>
+    public static float[] TraversalValues(int steps, float range) =>
+        Enumerable.Range(0, steps).Select(s => steps == 1 ? 0f : -range + 2 * range * s / (steps - 1)).ToArray();
+
+    /// <summary>
+    /// The coordinates of the manifold's grid along each axis, ascending: Φ⁻¹((i + ½) / side). Column i has
+    /// z0 = coordinate[i]; row i, counted from the top, has z1 = coordinate[side − 1 − i].
+    /// </summary>
+    public static float[] ManifoldCoordinates(int side) =>
+        Enumerable.Range(0, side).Select(i => (float)NormalQuantile((i + 0.5) / side)).ToArray();
 
     /// <summary>
     /// The 2-D latent manifold (Kingma &amp; Welling 2014, fig. 4): a <paramref name="side"/>×<paramref name="side"/>
@@ -65,13 +77,14 @@ public static class Pictures
     {
         if (model.LatentSize != 2) throw new InvalidOperationException($"The latent manifold needs a 2-D latent space; this model has {model.LatentSize} dimensions.");
         if (model.Conditioning.IsConditional) throw new InvalidOperationException("The latent manifold is drawn for unconditional models.");
+        var coordinates = ManifoldCoordinates(side);
         var z = Tensor.Zeros(side * side, 2);
         for (int row = 0; row < side; row++)
             for (int column = 0; column < side; column++)
             {
-                // Top row = high z₂, like a plot's y axis.
-                z.Span[(row * side + column) * 2] = (float)NormalQuantile((column + 0.5) / side);
-                z.Span[(row * side + column) * 2 + 1] = (float)NormalQuantile(1 - (row + 0.5) / side);
+                // Top row = high z1, like a plot's y axis.
+                z.Span[(row * side + column) * 2] = coordinates[column];
+                z.Span[(row * side + column) * 2 + 1] = coordinates[side - 1 - row];
             }
         using var _ = GradMode.NoGrad();
         return model.DecodeMean(z);

@@ -13,12 +13,12 @@ internal static class ReportPictures
     private static readonly Kind[] Kinds =
     [
         new("images/reconstructions.png", "Reconstructions",
-            "Test images (odd rows) above their reconstructions E[x | z = μ(x)] (even rows)."),
+            "Test images (rows labelled original) above their reconstructions E[x | z = μ(x)] (rows labelled reconstruction)."),
         new("images/samples.png", "Prior samples", "Images decoded from z ~ p(z): what the model generates."),
         new("images/traversals.png", "Latent traversals",
-            "From one test image's μ(x), each row sweeps one latent dimension with the others fixed; rows are the dimensions with the most KL, most first."),
-        new("images/manifold.png", "Latent manifold", "Decoded images on a grid over the two latent dimensions."),
-        new("images/class-conditional.png", "Class-conditional samples", "Samples given each class label, one class per row, z ~ N(0, I)."),
+            "From one test image's μ(x), each row sweeps the latent dimension named on its left over the values along the top, the others fixed."),
+        new("images/manifold.png", "Latent manifold", "Decoded images on a grid over the two latent dimensions: z0 along the top, z1 down the left, at Gaussian quantiles."),
+        new("images/class-conditional.png", "Class-conditional samples", "Samples given each class label, one class per row named on its left, z ~ N(0, I)."),
         new("figures/latent-scatter.png", "Latent scatter", "μ(x) of test images, coloured by class."),
     ];
 
@@ -32,8 +32,10 @@ internal static class ReportPictures
         {
             var rows = System.Text.Json.JsonSerializer.Deserialize<RunArtifacts.TraversalRows>(File.ReadAllText(rowsFile), ExperimentJson.Options);
             if (rows is null || rows.Values.Length == 0) return caption;
+            // "most KL first" only where the rows' KL says so (runs drawn before the ranking show z0, z1, … in order).
+            bool byKl = rows.Kl.Length == rows.Dimensions.Length && rows.Kl.All(float.IsFinite) && rows.Kl.Zip(rows.Kl.Skip(1)).All(p => p.First >= p.Second);
             return string.Create(System.Globalization.CultureInfo.InvariantCulture,
-                $"{caption}: rows {string.Join(", ", rows.Dimensions)}; columns z = {rows.Values[0]:0.##} … {rows.Values[^1]:+0.##}");
+                $"{caption}: rows {string.Join(", ", rows.Dimensions)}{(byKl ? " (most KL first)" : "")}; columns z = {rows.Values[0]:0.##} … {rows.Values[^1]:+0.##}");
         }
         catch (System.Text.Json.JsonException)
         {

@@ -38,10 +38,6 @@ public static class RunArtifacts
     internal static double? StepsPerEpoch(IReadOnlyList<EpochMetrics> history) =>
         history.Count > 0 && history[0].Step > 0 ? history[0].Step / (double)history[0].Epoch : null;
 
-    /// <summary>A batch of images (N, H·W) from <paramref name="model"/> tiled into a grid, each image enlarged <paramref name="scale"/>×.</summary>
-    public static ImageGrid Grid(VariationalAutoencoder model, Tensor batch, int columns, int scale = 2) =>
-        ImageGrid.FromBatch(batch.ToArray(), batch.Dim(0), 1, model.ImageHeight, model.ImageWidth, columns: columns, scale: scale);
-
     /// <summary>
     /// μ(x) of the first <paramref name="count"/> images of <paramref name="data"/>, coloured by class, on the
     /// two latent dimensions with the most KL (named in the title). Needs a latent of at least two dimensions.
@@ -81,25 +77,21 @@ public static class RunArtifacts
         return (chosen, order);
     }
 
-    /// <summary>Writes every picture of a trained model into the run folder.</summary>
+    /// <summary>Writes every picture of a trained model into the run folder, each grid labelled (see <see cref="PictureGrids"/>).</summary>
     public static void Write(VariationalAutoencoder model, ImageDataset test, RunFolder folder, FigureFiles figures, ulong seed)
     {
-        ImageGrid Grid(Tensor batch, int columns) => RunArtifacts.Grid(model, batch, columns);
-
-        FigureFiles.Save(Grid(Pictures.ReconstructionPairs(model, test, count: 32, columns: 8), 8), folder.ImagesDirectory, "reconstructions");
-        FigureFiles.Save(Grid(Pictures.PriorSamples(model, 64, seed), 8), folder.ImagesDirectory, "samples");
-        int steps = 9;
-        const float range = 3f;
+        FigureFiles.Save(PictureGrids.Reconstructions(model, test, count: 32, columns: 8), folder.ImagesDirectory, "reconstructions");
+        FigureFiles.Save(PictureGrids.Samples(model, 64, seed, columns: 8), folder.ImagesDirectory, "samples");
+        var values = Pictures.TraversalValues(steps: 9, range: 3f);
         var (usage, measure) = LatentDimensions.Usage(model, test, seed: seed);
         float[] kl = measure == "KL" ? usage : []; // traversals.json reports KL only where the model has it per dimension
-        var (traversals, rows) = Traversals(model, test, usage, dimensions: 10, steps: steps, range: range);
-        FigureFiles.Save(Grid(traversals, steps), folder.ImagesDirectory, "traversals");
-        folder.WriteJson("images/traversals.json", new TraversalRows(rows.Select(LatentDimensions.Name).ToArray(), rows.Select(d => d < kl.Length ? kl[d] : float.NaN).ToArray(),
-            Enumerable.Range(0, steps).Select(s => -range + 2 * range * s / (steps - 1)).ToArray()));
+        var (traversals, rows) = Traversals(model, test, usage, dimensions: 10, steps: values.Length, range: 3f);
+        FigureFiles.Save(PictureGrids.Traversals(model, traversals, rows, values), folder.ImagesDirectory, "traversals");
+        folder.WriteJson("images/traversals.json", new TraversalRows(rows.Select(LatentDimensions.Name).ToArray(), rows.Select(d => d < kl.Length ? kl[d] : float.NaN).ToArray(), values));
         if (model.Conditioning.IsConditional)
-            FigureFiles.Save(Grid(Pictures.ClassGrid(model, perClass: 10, seed), 10), folder.ImagesDirectory, "class-conditional");
+            FigureFiles.Save(PictureGrids.ClassGrid(model, perClass: 10, seed, test.ClassNames), folder.ImagesDirectory, "class-conditional");
         else if (model.LatentSize == 2)
-            FigureFiles.Save(Grid(Pictures.Manifold(model, side: 15), 15), folder.ImagesDirectory, "manifold");
+            FigureFiles.Save(PictureGrids.Manifold(model, side: 15), folder.ImagesDirectory, "manifold");
         if (model.LatentSize >= 2)
             figures.Save(LatentScatter(model, test, klPerDimension: kl.Length == 0 ? null : kl), folder.FiguresDirectory, "latent-scatter", 700, 600);
     }

@@ -104,7 +104,7 @@ public sealed class RunLogs : IDisposable
     private void Image(string tag, long step, Tensors.Tensor batch, int columns)
     {
         // Scale 1 (TensorBoard zooms): a run's event files stay a few hundred kB over tens of epochs.
-        var grid = RunArtifacts.Grid(_model, batch, columns, scale: 1);
+        var grid = PictureGrids.Grid(_model, batch, columns, scale: 1);
         _events.Image(tag, step, grid.ToPng(), grid.Width, grid.Height, grid.Channels);
     }
 

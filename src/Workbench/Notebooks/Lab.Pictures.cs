@@ -18,25 +18,35 @@ public static partial class Lab
         return ImageGrid.FromBatch(data.Pixels[..(count * data.PixelCount)].ToArray(), count, 1, data.Height, data.Width, columns: columns, scale: 2);
     }
 
-    /// <summary>Rows of test images, each followed by a row of their reconstructions E[x | z = μ(x)].</summary>
+    /// <summary>Rows of test images, each followed by a row of their reconstructions E[x | z = μ(x)]; rows labelled "original" and "reconstruction".</summary>
     public static ImageGrid Reconstructions(VariationalAutoencoder model, ImageDataset data, int count = 16, int columns = 8) =>
-        RunArtifacts.Grid(model, Pictures.ReconstructionPairs(model, data, count, columns), columns);
+        PictureGrids.Reconstructions(model, data, count, columns);
 
     /// <summary>Images decoded from z ~ p(z) (a conditional model cycles through the classes).</summary>
     public static ImageGrid Samples(VariationalAutoencoder model, int count = 32, ulong seed = 0, int columns = 8) =>
-        RunArtifacts.Grid(model, Pictures.PriorSamples(model, count, seed), columns);
+        PictureGrids.Samples(model, count, seed, columns);
 
-    /// <summary>One row per latent dimension: that coordinate of μ(x) swept over [−range, +range], the others fixed.</summary>
-    public static ImageGrid Traversals(VariationalAutoencoder model, ImageDataset data, int dimensions = 10, int steps = 9, float range = 3f, int imageIndex = 0) =>
-        RunArtifacts.Grid(model, Pictures.Traversals(model, data, dimensions, steps, range, imageIndex), steps);
+    /// <summary>
+    /// One row per latent dimension z0, z1, …: that coordinate of μ(x) swept over [−range, +range], the others fixed;
+    /// rows labelled with their dimension, columns with the value.
+    /// </summary>
+    public static ImageGrid Traversals(VariationalAutoencoder model, ImageDataset data, int dimensions = 10, int steps = 9, float range = 3f, int imageIndex = 0)
+    {
+        var images = Pictures.Traversals(model, data, dimensions, steps, range, imageIndex); // (rows·steps, D)
+        int rows = images.Dim(0) / steps;
+        return PictureGrids.Traversals(model, images, Enumerable.Range(0, rows).ToArray(), Pictures.TraversalValues(steps, range));
+    }
 
-    /// <summary>The decoded 2-D latent plane at Gaussian quantiles (needs a 2-D latent).</summary>
+    /// <summary>The decoded 2-D latent plane at Gaussian quantiles (needs a 2-D latent), z0 and z1 labelled along the axes.</summary>
     public static ImageGrid Manifold(VariationalAutoencoder model, int side = 15) =>
-        RunArtifacts.Grid(model, Pictures.Manifold(model, side), side, scale: 1);
+        PictureGrids.Manifold(model, side, scale: 1);
 
-    /// <summary>For a conditional model: <paramref name="perClass"/> samples of each class, one class per row.</summary>
-    public static ImageGrid ClassGrid(VariationalAutoencoder model, int perClass = 10, ulong seed = 0) =>
-        RunArtifacts.Grid(model, Pictures.ClassGrid(model, perClass, seed), perClass);
+    /// <summary>
+    /// For a conditional model: <paramref name="perClass"/> samples of each class, one class per row, each row
+    /// labelled with its class name (e.g. <c>test.ClassNames</c>), or its number when no names are given.
+    /// </summary>
+    public static ImageGrid ClassGrid(VariationalAutoencoder model, int perClass = 10, ulong seed = 0, IReadOnlyList<string>? classNames = null) =>
+        PictureGrids.ClassGrid(model, perClass, seed, classNames);
 
     /// <summary>μ(x) of test images on the first two latent dimensions, coloured by class.</summary>
     public static Figure LatentScatter(VariationalAutoencoder model, ImageDataset data, int count = 1000, string? title = null) =>

@@ -72,9 +72,30 @@ public class TrainCommandTests(TrainedFolder trained) : IClassFixture<TrainedFol
         Assert.True(reconstruct.ExitCode == 0, reconstruct.Error);
         // 3 columns × 2 rows of 56-pixel cells with 2-pixel padding.
         Assert.Equal((3 * 56 + 4 * 2, 2 * 56 + 3 * 2), PngSize(samples));
-        Assert.Equal((4 * 56 + 5 * 2, 2 * 56 + 3 * 2), PngSize(pairs));
+        // The same for the pairs, with a margin on the left naming the rows: 6-pixel gaps either side of the widest label.
+        int labelWidth = Workbench.Plotting.Imaging.BitmapFont.Measure("reconstruction", 2).Width;
+        Assert.Equal((6 + labelWidth + 6 + 4 * 56 + 5 * 2, 2 * 56 + 3 * 2), PngSize(pairs));
         Assert.Equal(1, wrongClass.ExitCode);
         Assert.Contains("cvae", wrongClass.Error);
+    }
+
+    [Fact]
+    public void Redraw_RunWithItsModel_DrawsEveryPictureAgainWithLabels()
+    {
+        var manifold = Path.Combine(trained.RunFolder, "images", "manifold.png");
+        File.WriteAllBytes(manifold, Workbench.Plotting.Imaging.PngEncoder.Encode(new byte[4], 2, 2, Workbench.Plotting.Imaging.PngColorType.Grayscale));
+
+        var (exitCode, output, error) = CliRunner.Invoke("redraw", trained.RunFolder, "--no-png");
+
+        Assert.True(exitCode == 0, error);
+        Assert.Contains("every picture drawn again from model.safetensors", output);
+        var png = Workbench.Tests.Plotting.PngReader.Decode(File.ReadAllBytes(manifold));
+        Assert.True(png.Width > 15 * 56, $"manifold {png.Width} px wide"); // drawn again: 15 tiles and a labelled margin
+        Assert.Throws<InvalidDataException>(() => Workbench.Plotting.Imaging.ImageGrid.FromTiledImage(
+            Workbench.Plotting.Imaging.PngDecoder.Decode(File.ReadAllBytes(manifold)), 56, 56, 2)); // labelled, so no longer a bare grid
+        var missing = CliRunner.Invoke("redraw", Path.Combine(trained.Root, "no-such-run"));
+        Assert.Equal(1, missing.ExitCode);
+        Assert.Contains("no-such-run", missing.Error);
     }
 
     private static (int Width, int Height) PngSize(string path)

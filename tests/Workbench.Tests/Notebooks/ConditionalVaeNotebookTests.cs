@@ -41,6 +41,20 @@ public partial class ConditionalVaeNotebookTests(ConditionalVaeAtDefaults notebo
             string.Join(", ", Tops.Concat(Distinctive).Select(c => $"{c} {Recognised(c)} %")));
     }
 
+    [Fact]
+    public void ClassGrid_EachRowNamedByItsClass()
+    {
+        // "Each row asks for one class, named on its left (T-shirt/top, Trouser, …, Ankle boot)"
+        var html = notebook.Executed.Html("Lab.ClassGrid(");
+        var png = Plotting.PngReader.Decode(Convert.FromBase64String(PngDataUri().Match(html).Groups[1].Value));
+
+        Assert.Equal(["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"],
+            Plotting.FontReader.RowLabels(png, rows: 10, columns: 10));
+    }
+
+    [GeneratedRegex("data:image/png;base64,([A-Za-z0-9+/=]+)")]
+    private static partial Regex PngDataUri();
+
     [GeneratedRegex(@"^Conditional generation: ([0-9.]+) ?% of samples")]
     private static partial Regex RecognisedPercent();
 }

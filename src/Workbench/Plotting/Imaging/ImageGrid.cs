@@ -11,10 +11,14 @@ namespace Workbench.Plotting.Imaging;
 /// In a notebook it shows as an &lt;img&gt; with a PNG data URI.
 /// </summary>
 [TypeFormatterSource(typeof(HtmlFormatterSource<ImageGrid>), PreferredMimeTypes = ["text/html"])]
-public sealed class ImageGrid : IHtmlDisplayable
+public sealed partial class ImageGrid : IHtmlDisplayable
 {
-    private ImageGrid(byte[] pixels, int width, int height, int channels, int cellWidth, int cellHeight, int columns, int padding)
+    private ImageGrid(byte[] pixels, int width, int height, int channels, int cellWidth, int cellHeight, int columns, int padding,
+        int marginLeft = 0, int marginTop = 0, IReadOnlyList<TextPlacement>? texts = null)
     {
+        MarginLeft = marginLeft;
+        MarginTop = marginTop;
+        Texts = texts ?? [];
         Pixels = pixels;
         Width = width;
         Height = height;
@@ -38,6 +42,15 @@ public sealed class ImageGrid : IHtmlDisplayable
     public int CellHeight { get; }
     public int Columns { get; }
     public int Padding { get; }
+
+    /// <summary>Width of the label margin left of the tiles (0 without labels).</summary>
+    public int MarginLeft { get; }
+
+    /// <summary>Height of the label margin above the tiles (0 without labels).</summary>
+    public int MarginTop { get; }
+
+    /// <summary>The label text drawn into the picture and where (empty without labels).</summary>
+    public IReadOnlyList<TextPlacement> Texts { get; }
 
     /// <summary>
     /// Tiles <paramref name="images"/>, each a planar (channels, height, width) array as in one item
@@ -103,7 +116,7 @@ public sealed class ImageGrid : IHtmlDisplayable
 
     /// <summary>Top-left pixel (x, y) of image <paramref name="index"/> in the grid.</summary>
     public (int X, int Y) CellOrigin(int index) =>
-        (Padding + (index % Columns) * (CellWidth + Padding), Padding + (index / Columns) * (CellHeight + Padding));
+        (MarginLeft + Padding + (index % Columns) * (CellWidth + Padding), MarginTop + Padding + (index / Columns) * (CellHeight + Padding));
 
     public byte[] ToPng() => PngEncoder.Encode(Pixels, Width, Height, Channels == 1 ? PngColorType.Grayscale : PngColorType.Rgb);
 
