@@ -13,7 +13,7 @@ namespace Workbench.Notebooks;
 /// A training run as one notebook display redrawn in place: the progress bar (epoch, optimizer steps
 /// and their percentage, elapsed and remaining time), the latest batch's loss terms, and the
 /// ELBO-components chart of the epochs finished so far; when training ends it becomes the run's
-/// summary (its final test ELBO, chart and table of epochs). Knows nothing of the notebook kernel: it
+/// summary (its final test ELBO, chart and, folded, the table of epochs). Knows nothing of the notebook kernel: it
 /// is shown once through the function <see cref="Lab.ShowLiveProgress"/> was given, which hands back
 /// the function that replaces what is shown; step updates are throttled to one per
 /// <see cref="UpdateInterval"/>, epoch ends and the end of the run always redraw.
@@ -86,6 +86,7 @@ public sealed class LiveTraining : IHtmlDisplayable
         get
         {
             if (Run is not null) return TimeSpan.Zero;
+            if (Failure is not null) return null;
             if (_firstStep is not { } first || Step <= first || TotalSteps == 0) return null;
             return Elapsed * ((double)(TotalSteps - Step) / (Step - first));
         }
@@ -165,7 +166,10 @@ public sealed class LiveTraining : IHtmlDisplayable
         AppendBar(html);
         if (Run is { } run)
         {
-            html.Append(run.ToHtml());
+            // What the run displays as (chart, table of epochs), with the table folded: a cell training five runs stays readable.
+            html.Append(run.ElboFigure().ToHtml());
+            html.Append("<details><summary style=\"cursor: pointer;\">").Append(Encode($"table of the {run.History.Count} epochs")).Append("</summary>");
+            html.Append(run.Metrics().ToHtml()).Append("</details>");
             return html.Append("</div>").ToString();
         }
         if (Latest is { } latest)
@@ -201,7 +205,7 @@ public sealed class LiveTraining : IHtmlDisplayable
             $"<div class=\"workbench-progress\" data-step=\"{Step}\" data-total-steps=\"{total}\" style=\"width: 360px; height: 12px; background: #e5e5e5; border-radius: 3px; overflow: hidden;\">"));
         html.Append(string.Create(CultureInfo.InvariantCulture, $"<div style=\"width: {percent}%; height: 100%; background: {colour};\"></div></div>"));
         html.Append("<span style=\"white-space: pre; font-variant-numeric: tabular-nums;\">")
-            .Append(Encode(total == 0 ? "step 0" : ProgressText.Steps(Step, total))).Append("</span>");
+            .Append(Encode(total == 0 ? "starting" : ProgressText.Steps(Step, total))).Append("</span>");
         html.Append("<span style=\"white-space: pre; font-variant-numeric: tabular-nums; color: #555;\">")
             .Append(Encode(ProgressText.Times(Elapsed, Remaining))).Append("</span>");
         html.Append("</div>");
