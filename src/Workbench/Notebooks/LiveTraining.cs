@@ -161,7 +161,7 @@ public sealed class LiveTraining : IHtmlDisplayable
         var html = new StringBuilder();
         // plotly.js travels with the first state and the last (the one saved in the notebook), not with every redraw.
         if (_carriesPlotly && (Redraws <= 1 || Run is not null || Failure is not null)) html.Append(NotebookHtml.InlineBundle());
-        html.Append("<div class=\"workbench-live-training\" style=\"font-family: sans-serif; font-size: 13px;\">");
+        html.Append("<div class=\"workbench-live-training\" style=\"font-family: sans-serif; font-size: 13px; margin-bottom: 16px;\">");
         html.Append("<div style=\"font-weight: bold; margin-bottom: 4px;\">").Append(Encode(Heading())).Append("</div>");
         AppendBar(html);
         if (Run is { } run)
