@@ -19,6 +19,7 @@ internal sealed class CellOutputRecorder
     // display that no update has claimed yet.
     private readonly Dictionary<string, JsonObject> _displays = new(StringComparer.Ordinal);
     private readonly List<JsonObject> _unclaimed = [];
+    private readonly List<(string Id, int Count)> _updatesInCell = [];
     private List<JsonObject> _outputs = [];
     private StringBuilder? _openStream;
     private string? _openStreamName;
@@ -29,8 +30,12 @@ internal sealed class CellOutputRecorder
     {
         _outputs = outputs;
         _executionCount = executionCount;
+        _updatesInCell.Clear();
         CloseStream();
     }
+
+    /// <summary>For each display updated during the current cell, how many updates it received (first updated first).</summary>
+    public IReadOnlyList<int> DisplayUpdates => _updatesInCell.Select(u => u.Count).ToList();
 
     /// <summary>Ends the cell: flushes the open stream output.</summary>
     public void EndCell() => CloseStream();
@@ -91,6 +96,9 @@ internal sealed class CellOutputRecorder
 
     private void Update(DisplayedValueUpdated update)
     {
+        var seen = _updatesInCell.FindIndex(u => u.Id == update.ValueId);
+        if (seen < 0) _updatesInCell.Add((update.ValueId, 1));
+        else _updatesInCell[seen] = (update.ValueId, _updatesInCell[seen].Count + 1);
         if (!_displays.TryGetValue(update.ValueId, out var output))
         {
             if (_unclaimed.Count == 0) return;

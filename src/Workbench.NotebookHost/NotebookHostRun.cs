@@ -81,7 +81,7 @@ internal sealed class NotebookHostRun(string inputPath, string outputPath, IRead
                 injected = true;
             }
             if (injected) Write(executed);
-            protocol.WriteLine(HostProtocol.CellEnd(i, failure is null ? CellState.Ok : CellState.Failed, clock.Elapsed));
+            protocol.WriteLine(HostProtocol.CellEnd(i, failure is null ? CellState.Ok : CellState.Failed, clock.Elapsed, recorder.DisplayUpdates));
             if (failure is not null)
             {
                 protocol.WriteLine(HostProtocol.Failure($"cell {i + 1}: {failure}"));

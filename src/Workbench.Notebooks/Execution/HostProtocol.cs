@@ -10,6 +10,7 @@ namespace Workbench.Notebooks;
 /// ##workbench written                                  (the executed notebook file now exists)
 /// ##workbench cell-start 4 2 5 var run = Lab.Train(…)   (cell index, code-cell ordinal, code cells, summary)
 /// ##workbench cell-end 4 ok 1234                         (cell index, ok|failed|skipped, milliseconds)
+/// ##workbench cell-end 4 ok 1234 12                      (… and how often each display was updated in place, comma-separated)
 /// ##workbench failure cell 5: InvalidOperationException: boom
 /// ##workbench refused Unknown parameter 'epoch' …        (the notebook cannot run; nothing was written)
 /// ##workbench finished 0                                 (exit code; the notebook file is complete)
@@ -22,8 +23,9 @@ internal static class HostProtocol
     public static string CellStart(int cellIndex, int ordinal, int count, string summary) =>
         Line($"cell-start {cellIndex} {ordinal} {count} {OneLine(summary)}");
 
-    public static string CellEnd(int cellIndex, CellState state, TimeSpan elapsed) =>
-        Line($"cell-end {cellIndex} {state.ToString().ToLowerInvariant()} {(long)elapsed.TotalMilliseconds}");
+    public static string CellEnd(int cellIndex, CellState state, TimeSpan elapsed, IReadOnlyList<int>? displayUpdates = null) =>
+        Line($"cell-end {cellIndex} {state.ToString().ToLowerInvariant()} {(long)elapsed.TotalMilliseconds}" +
+            (displayUpdates is { Count: > 0 } ? " " + string.Join(',', displayUpdates.Select(n => n.ToString(CultureInfo.InvariantCulture))) : ""));
 
     public static string Written() => Line("written");
 
@@ -46,7 +48,8 @@ internal static class HostProtocol
             "cell-start" when fields.Length >= 3 => new HostMessage.CellStarted(int.Parse(fields[0], invariant), int.Parse(fields[1], invariant),
                 int.Parse(fields[2], invariant), fields.Length > 3 ? fields[3] : ""),
             "cell-end" when fields.Length >= 3 => new HostMessage.CellEnded(int.Parse(fields[0], invariant),
-                Enum.Parse<CellState>(fields[1], ignoreCase: true), TimeSpan.FromMilliseconds(long.Parse(fields[2], invariant))),
+                Enum.Parse<CellState>(fields[1], ignoreCase: true), TimeSpan.FromMilliseconds(long.Parse(fields[2], invariant)),
+                fields.Length > 3 ? fields[3].Split(',').Select(n => int.Parse(n, invariant)).ToArray() : []),
             "written" => new HostMessage.Written(),
             "failure" => new HostMessage.CellFailed(rest),
             "refused" => new HostMessage.Refused(rest),
@@ -65,7 +68,7 @@ internal abstract record HostMessage
 {
     public sealed record Written : HostMessage;
     public sealed record CellStarted(int CellIndex, int Ordinal, int Count, string Summary) : HostMessage;
-    public sealed record CellEnded(int CellIndex, CellState State, TimeSpan Elapsed) : HostMessage;
+    public sealed record CellEnded(int CellIndex, CellState State, TimeSpan Elapsed, IReadOnlyList<int> DisplayUpdates) : HostMessage;
     public sealed record CellFailed(string Description) : HostMessage;
     public sealed record Refused(string Message) : HostMessage;
     public sealed record Finished(int ExitCode) : HostMessage;

@@ -15,6 +15,14 @@ public sealed record NotebookRunResult(
 }
 
 /// <summary>Progress of one code cell, reported before and after it runs.</summary>
-public sealed record CellProgress(int CellNumber, int CodeCellOrdinal, int CodeCellCount, string Summary, CellState State, TimeSpan Elapsed);
+public sealed record CellProgress(int CellNumber, int CodeCellOrdinal, int CodeCellCount, string Summary, CellState State, TimeSpan Elapsed)
+{
+    /// <summary>
+    /// When the cell has ended: for each display the cell updated in place (e.g. a live training view), how
+    /// many updates it received, in the order the displays were first updated. The executed notebook keeps
+    /// only each display's last state, as Jupyter does.
+    /// </summary>
+    public IReadOnlyList<int> DisplayUpdates { get; init; } = [];
+}
 
 public enum CellState { Running, Ok, Failed, Skipped }

@@ -159,7 +159,10 @@ public sealed class NotebookRunner
                         break;
                     case HostMessage.CellEnded ended:
                         lock (state) { state.RunningCell = null; state.LastEndedCell = ended.CellIndex; cellClock.Reset(); }
-                        _progress?.Invoke(new CellProgress(ended.CellIndex + 1, state.Ordinal, state.Count, state.Summary, ended.State, ended.Elapsed));
+                        _progress?.Invoke(new CellProgress(ended.CellIndex + 1, state.Ordinal, state.Count, state.Summary, ended.State, ended.Elapsed)
+                        {
+                            DisplayUpdates = ended.DisplayUpdates,
+                        });
                         break;
                     case HostMessage.Written: state.OutputWritten = true; break;
                     case HostMessage.CellFailed failed: state.Failure = failed.Description; break;

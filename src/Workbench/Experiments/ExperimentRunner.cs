@@ -27,8 +27,8 @@ public sealed record RunnerOptions
     /// <summary>Where progress lines go (the console by default).</summary>
     public TextWriter Log { get; init; } = Console.Out;
 
-    /// <summary>Called after every epoch of every run (notebooks print or draw progress from it).</summary>
-    public Action<RunSpec, EpochMetrics>? EpochCompleted { get; init; }
+    /// <summary>Called with each run's trainer before it trains (notebooks follow its steps and epochs to print or draw progress).</summary>
+    public Action<RunSpec, Trainer>? TrainerReady { get; init; }
 
     /// <summary>
     /// A run folder holding another configuration than the one requested is moved aside (to
@@ -124,7 +124,7 @@ public sealed class ExperimentRunner(RunnerOptions options)
         // resume (a kill may have come between the checkpoint and the metrics), then after every epoch.
         trainer.Resumed += history => folder.WriteMetrics(history);
         trainer.EpochCompleted += _ => folder.WriteMetrics(trainer.History);
-        if (options.EpochCompleted is { } epochCompleted) trainer.EpochCompleted += m => epochCompleted(run, m);
+        options.TrainerReady?.Invoke(run, trainer);
         var result = trainer.Fit(train, test, cancellation);
         folder.WriteMetrics(result.History);
         logs.Save();

@@ -70,16 +70,27 @@ public static partial class Lab
             using var old = new RunFolder(folder);
             Console.WriteLine($"{name}: retraining; the earlier run was moved to {old.MoveAside()}");
         }
+        LiveTraining? view = null; // made when training starts: a reused run has nothing to follow
         var runner = new ExperimentRunner(new RunnerOptions
         {
             ResultsRoot = ResultsRoot,
             ShowProgress = false,
             RerunChanged = true, // a notebook re-executed with other settings trains again; the earlier run is kept under .stale/
-            EpochCompleted = (_, m) => Console.WriteLine(EpochLine(name, m, options.Epochs)),
+            TrainerReady = (_, trainer) =>
+            {
+                view = StartLiveView(name, options);
+                Follow(trainer, view, name, options.Epochs);
+            },
         });
         runner.ProvideData(data, train, test);
         runner.Check("notebook", [run]);
-        bool trained = runner.RunOne(Experiment, run, new FigureFiles(null)) is not null;
+        bool trained;
+        try { trained = runner.RunOne(Experiment, run, new FigureFiles(null)) is not null; }
+        catch (Exception e) when (view is not null)
+        {
+            view.Fail(e.Message);
+            throw;
+        }
         var summaryPath = Path.Combine(folder, RunFolder.SummaryFile);
         if (!File.Exists(summaryPath))
             throw new InvalidOperationException($"Run '{run.Id}' did not finish ({folder}); another process may be training it.");
@@ -91,7 +102,10 @@ public static partial class Lab
         var summary = JsonSerializer.Deserialize<RunSummary>(File.ReadAllText(summaryPath), ExperimentJson.Options)!;
         var history = ReportRun.ReadMetrics(Path.Combine(folder, "metrics.jsonl"));
         var evaluation = new ElboEvaluation(summary.TestLoss, summary.TestReconstruction, summary.TestKl, summary.KlPerDimension, summary.TestImages);
-        return new LabRun(name, model, options, history, evaluation, summary.MeanPosteriorSigma, folder);
+        var labRun = new LabRun(name, model, options, history, evaluation, summary.MeanPosteriorSigma, folder);
+        if (view is not null) view.Finish(labRun);
+        else ShowSummary(labRun);
+        return labRun;
     }
 
     /// <summary>A folder-safe run id from a display name ("β=0.5" → "beta=0.5").</summary>

@@ -42,7 +42,8 @@ public static partial class Lab
     /// on <paramref name="train"/> and measures it on <paramref name="test"/>, printing one line per epoch. With a
     /// test set the run is logged like a CLI run, to <c>results/&lt;Lab.Experiment&gt;/&lt;name&gt;/</c>, and a
     /// notebook re-executed with the same settings reuses it instead of training again (unless
-    /// <paramref name="retrain"/>). The result displays as the ELBO figure and the table of epochs.
+    /// <paramref name="retrain"/>). The result displays as the ELBO figure and the table of epochs. After
+    /// <see cref="ShowLiveProgress"/>, training shows as one live display that ends as that summary.
     /// </summary>
     /// <param name="name">Label for legends and tables and the run's folder; by default the variant and objective.</param>
     public static LabRun Train(VaeConfig config, TrainingOptions options, ImageDataset train, ImageDataset? test = null, string? name = null, bool retrain = false)
@@ -75,10 +76,19 @@ public static partial class Lab
     {
         options = options with { ShowProgress = false };
         var trainer = new Trainer(model, options, optimizer);
-        trainer.EpochCompleted += m => Console.WriteLine(EpochLine(name, m, options.Epochs));
-        var result = trainer.Fit(train);
+        var view = StartLiveView(name, options);
+        Follow(trainer, view, name, options.Epochs);
+        TrainingResult result;
+        try { result = trainer.Fit(train); }
+        catch (Exception e) when (view is not null)
+        {
+            view.Fail(e.Message);
+            throw;
+        }
         model.Eval();
-        return new LabRun(name, model, options, result.History, null, null, null);
+        var run = new LabRun(name, model, options, result.History, null, null, null);
+        view?.Finish(run);
+        return run;
     }
 
     private static string DefaultName(VaeConfig config) => config switch
@@ -89,7 +99,7 @@ public static partial class Lab
         _ => config.Objective.ToString(),
     };
 
-    private static string EpochLine(string name, EpochMetrics m, int epochs)
+    internal static string EpochLine(string name, EpochMetrics m, int epochs)
     {
         var line = string.Create(CultureInfo.InvariantCulture,
             $"{name}: epoch {m.Epoch}/{epochs}  train loss {m.TrainLoss:F2} (rec {m.TrainReconstruction:F2}, KL {m.TrainKl:F2})");

@@ -72,7 +72,7 @@ public sealed class Trainer
             transform: _options.DynamicBinarization ? new DynamicBinarization(BinarizationSeed(_options.Seed)) : null);
         int batchesPerEpoch = loader.BatchesPerEpoch;
         long totalSteps = (long)batchesPerEpoch * _options.Epochs;
-        using var progress = TrainingProgressBar.Create(_options.ShowProgress, totalSteps, state.Step);
+        using var progress = TrainingProgressBar.Create(_options.ShowProgress, totalSteps, state.Step, _options.Epochs);
         _model.Train();
 
         for (int epoch = state.Epoch + 1; epoch <= _options.Epochs; epoch++)

@@ -52,8 +52,31 @@ public abstract class NotebookAtDefaults : IAsyncLifetime
             Assert.Equal(1, bundles[first]);
         }
 
+        AssertTrainingShowedLive();
         NbformatValidator.AssertValid(SourcePath);
         NbformatValidator.AssertValid(OutputPath);
+    }
+
+    /// <summary>
+    /// Every cell that trains shows each run as a live view (the setup cell handed Lab the kernel's display),
+    /// saved in its final state: the run's summary with the bar full.
+    /// </summary>
+    private void AssertTrainingShowedLive()
+    {
+        var trainingCells = Result.Notebook.Cells.Where(c => c.IsCode && c.Source.Contains("Lab.Train(", StringComparison.Ordinal)).ToList();
+        Assert.NotEmpty(trainingCells);
+        foreach (var cell in trainingCells)
+        {
+            var views = cell.Outputs.Where(o => o["data"]?["text/html"] is not null).Select(o => o.Data("text/html"))
+                .Where(h => h.Contains("class=\"workbench-live-training\"", StringComparison.Ordinal)).ToList();
+            Assert.True(views.Count > 0, $"{Name}: the cell '{cell.Source.Split('\n')[0]}' shows no live training view");
+            foreach (var view in views)
+            {
+                Assert.Matches(@": trained \d+ epochs", view);
+                var bar = System.Text.RegularExpressions.Regex.Match(view, "data-step=\"(\\d+)\" data-total-steps=\"(\\d+)\"");
+                Assert.True(bar.Success && bar.Groups[1].Value == bar.Groups[2].Value, $"{Name}: a saved live view is not at its end");
+            }
+        }
     }
 
     private static int Count(string text, string what)

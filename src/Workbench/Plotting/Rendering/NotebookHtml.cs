@@ -35,9 +35,17 @@ public static class NotebookHtml
     {
         ArgumentNullException.ThrowIfNull(figure);
         var figureHtml = Render(figure);
-        if (Source != PlotlyJsSource.InlineOnce || !PlotlyBundle.IsAvailable || Interlocked.Exchange(ref _inlined, 1) == 1) return figureHtml;
-        return InlineBundle() + figureHtml;
+        return ClaimInlineBundle() ? InlineBundle() + figureHtml : figureHtml;
     }
+
+    /// <summary>
+    /// True once per session, for the display that is to carry plotly.js inline (with
+    /// <see cref="PlotlyJsSource.InlineOnce"/> and a bundle embedded); false for everyone after it. A
+    /// display that replaces its own output (a live training view) claims it and keeps it in every state
+    /// a reader may reopen the notebook at.
+    /// </summary>
+    public static bool ClaimInlineBundle() =>
+        Source == PlotlyJsSource.InlineOnce && PlotlyBundle.IsAvailable && Interlocked.Exchange(ref _inlined, 1) == 0;
 
     /// <summary>Makes the next <see cref="RenderForNotebook"/> carry plotly.js again (e.g. after the page was cleared).</summary>
     public static void ResetInlineBundle() => Interlocked.Exchange(ref _inlined, 0);
