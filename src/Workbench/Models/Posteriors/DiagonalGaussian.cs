@@ -55,5 +55,14 @@ public sealed class DiagonalGaussian : Posterior
         return (quadratic + perDistribution) * -0.5f - HalfLogTwoPi * LatentSize;
     }
 
+    /// <summary>N(μ_d, σ_d²) of each dimension d: the family is a product over dimensions.</summary>
+    public override IReadOnlyList<Posterior> Marginals()
+    {
+        var ones = Enumerable.Repeat(1, LatentSize).ToArray();
+        var means = Mean.Split(ones, axis: 1);                 // latent × (B, 1)
+        var logVariances = LogVariance.Split(ones, axis: 1);
+        return means.Zip(logVariances, (m, v) => (Posterior)new DiagonalGaussian(m, v)).ToArray();
+    }
+
     public override Posterior GatherRows(ReadOnlySpan<int> rows) => new DiagonalGaussian(Mean.GatherRows(rows), LogVariance.GatherRows(rows));
 }

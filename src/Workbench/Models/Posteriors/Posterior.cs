@@ -46,6 +46,13 @@ public abstract class Posterior
         return GatherRows(distributionRows).LogDensity(z.GatherRows(zRows)).Reshape(n, k);
     }
 
+    /// <summary>
+    /// The one-dimensional marginals q(z_d|x), one posterior of latent size 1 per dimension d, for
+    /// families that factorise over dimensions (objectives that estimate the marginals of the aggregate
+    /// posterior, such as β-TCVAE, need them); null for families that do not.
+    /// </summary>
+    public virtual IReadOnlyList<Posterior>? Marginals() => null;
+
     /// <summary>The distributions of the given rows, in that order (rows may repeat): for k samples per image.</summary>
     public abstract Posterior GatherRows(ReadOnlySpan<int> rows);
 }
