@@ -1,4 +1,6 @@
+using System.Globalization;
 using Workbench.Data;
+using Workbench.Display;
 using Workbench.Models;
 using Workbench.Tensors;
 
@@ -148,13 +150,27 @@ public static class MutualInformationGap
 /// <param name="BestDimension">Per factor: the dimension with the most information about it.</param>
 /// <param name="Bins">Bins per latent dimension.</param>
 /// <param name="Samples">Images the estimate used.</param>
+[TypeFormatterSource(typeof(HtmlFormatterSource<MigResult>), PreferredMimeTypes = ["text/html"])]
 public sealed record MigResult(double Mig, double[] Gaps, double[,] MutualInformation, double[] FactorEntropy, string[] FactorNames, int[] BestDimension, int Bins, int Samples)
+    : IHtmlDisplayable
 {
     public int LatentSize => MutualInformation.GetLength(0);
 
     /// <summary>I(z_d; v_k) / H(v_k): the fraction of factor k's entropy that dimension d captures.</summary>
     public double Normalised(int dimension, int factor) =>
         FactorEntropy[factor] > 0 ? MutualInformation[dimension, factor] / FactorEntropy[factor] : 0;
+
+    /// <summary>One row per factor: its entropy, the dimension that knows most about it and the normalised gap; MIG in the caption.</summary>
+    public string ToHtml()
+    {
+        var table = new HtmlTable(["factor", "H(v) [nats]", "best dimension", "I(z_best; v)/H(v)", "gap / H(v)"],
+            string.Create(CultureInfo.InvariantCulture, $"MIG = {Mig:0.000} ({Samples} images, {Bins} bins per dimension)"));
+        for (int k = 0; k < FactorNames.Length; k++)
+            table.AddRow(FactorNames[k], FactorEntropy[k], "z" + BestDimension[k].ToString(CultureInfo.InvariantCulture), Normalised(BestDimension[k], k), Gaps[k]);
+        return table.ToHtml();
+    }
+
+    public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"MIG {Mig:0.000} ({Samples} images)");
 
     /// <summary>For dimension <paramref name="dimension"/>: the factor it knows most about (highest normalised MI) and that fraction.</summary>
     public (string Factor, double Normalised) FactorOf(int dimension)

@@ -81,24 +81,18 @@ public sealed class BetaTcVaeObjective : TrainingObjective
         if (dataset < batch) throw new ArgumentException($"The dataset size N = {dataset} must be at least the batch size M = {batch}.");
         if (z.Rank != 2 || z.Dim(0) != batch || z.Dim(1) != posterior.LatentSize)
             throw new ArgumentException($"z must have one row per posterior, ({batch}, {posterior.LatentSize}); got {Tensor.ShapeText(z.Dims)}.");
-        var marginals = posterior.Marginals()
-            ?? throw new NotSupportedException($"β-TCVAE needs the posterior's one-dimensional marginals; {posterior.GetType().Name} does not factorise over dimensions.");
         float logNm = (float)Math.Log((double)dataset * batch);
+        var table = posterior.PairwiseLogDensityPerDimension(z)                          // log q(z_i,d | x_j,d), (M, M, latent)
+            ?? throw new NotSupportedException($"β-TCVAE needs the posterior's per-dimension densities; {posterior.GetType().Name} does not factorise over dimensions.");
 
         var logPosterior = posterior.LogDensity(z);                                    // log q(z_i|x_i), (M)
-        var logAggregate = posterior.PairwiseLogDensity(z).LogSumExp(1) - logNm;        // log q̂(z_i), (M)
-        var columns = z.Split(Enumerable.Repeat(1, posterior.LatentSize).ToArray(), axis: 1); // latent × (M, 1)
-        Tensor? logProduct = null;                                                     // Σ_d log q̂(z_i,d), (M)
-        for (int d = 0; d < columns.Length; d++)
-        {
-            var logMarginal = marginals[d].PairwiseLogDensity(columns[d]).LogSumExp(1) - logNm;
-            logProduct = logProduct is null ? logMarginal : logProduct + logMarginal;
-        }
+        var logAggregate = table.Sum(2).LogSumExp(1) - logNm;                           // log q̂(z_i), (M)
+        var logProduct = (table.LogSumExp(1) - logNm).Sum(1);                           // Σ_d log q̂(z_i,d), (M)
         var logPrior = model.Prior.LogDensity(z);                                       // log p(z_i), (M)
         return new KlDecomposition(
             (logPosterior - logAggregate).Mean(),
-            (logAggregate - logProduct!).Mean(),
-            (logProduct! - logPrior).Mean(),
+            (logAggregate - logProduct).Mean(),
+            (logProduct - logPrior).Mean(),
             logPosterior - logPrior);
     }
 }

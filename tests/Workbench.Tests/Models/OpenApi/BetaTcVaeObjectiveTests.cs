@@ -54,6 +54,19 @@ public class BetaTcVaeObjectiveTests
         Assert.Equal(dwkl, terms.DimensionWiseKl.Item(), 3);
     }
 
+    [Fact]
+    public void PairwiseLogDensityPerDimension_SumsToTheJointPairwiseDensity()
+    {
+        var posterior = new DiagonalGaussian(GradCheck.Random(1, 4, 3), GradCheck.Random(2, 4, 3) * 0.5f);
+        var z = GradCheck.Random(3, 5, 3);
+        var table = posterior.PairwiseLogDensityPerDimension(z);
+        Assert.Equal(new[] { 5, 4, 3 }, table.Shape);
+        Close.Assert(posterior.PairwiseLogDensity(z).Span, table.Sum(2).ToArray(), 1e-5, 1e-4, "Σ_d log q(z_d|x) = log q(z|x)");
+        // One entry by hand: z row 4 under distribution 2, dimension 1.
+        double m = posterior.Mean.Span[2 * 3 + 1], v = Math.Exp(posterior.LogVariance.Span[2 * 3 + 1]), x = z.Span[4 * 3 + 1];
+        Assert.Equal(-0.5 * ((x - m) * (x - m) / v + Math.Log(v) + Math.Log(2 * Math.PI)), table.Span[(4 * 4 + 2) * 3 + 1], 4);
+    }
+
     [Theory]
     [InlineData(6, null)]
     [InlineData(6, 60_000)]
