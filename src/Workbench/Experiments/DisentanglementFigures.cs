@@ -74,7 +74,8 @@ public static class DisentanglementFigures
                 X = new[] { method.MeanReconstruction },
                 Y = new[] { method.MeanMig },
                 Text = new[] { method.Method },
-                TextPosition = "top center",
+                // Alternate above and below, so the labels of neighbouring means do not overprint.
+                TextPosition = m % 2 == 0 ? "top center" : "bottom center",
                 HoverTemplate = method.Method + " mean<br>reconstruction %{x:.2f} nats<br>MIG %{y:.3f}<extra></extra>",
                 Marker = new Marker { Color = color, Size = 15, Symbol = "diamond", Line = new Line { Color = "black", Width = 1 } },
             });
