@@ -93,6 +93,20 @@ public class DisentanglementExperimentTests(SpritesExperiment experiment) : ICla
     }
 
     [Fact]
+    public void Train_VariantBetaTcVaeOnSprites_TakesBetaAndLogsMig()
+    {
+        using var directory = new TempDirectory();
+        var output = Path.Combine(directory.Path, "tc");
+        var (exitCode, _, error) = CliRunner.Invoke(["train", "--variant", "beta-tcvae", "--beta", "5", "--dataset", "sprites", .. CliRunner.TinyTrainFlags, "--output", output]);
+        Assert.True(exitCode == 0, error);
+        var trained = TrainedRun.Load(Path.Combine(output, "default"));
+        var config = Assert.IsType<Workbench.Models.BetaTcVaeConfig>(trained.Definition.Model);
+        Assert.Equal((1f, 5f, 1f), (config.Alpha, config.Beta, config.Gamma));
+        Assert.Null(config.KlPenalty);
+        Assert.NotNull(Summary(Path.Combine(output, "default")).Mig);
+    }
+
+    [Fact]
     public void Eval_RunOnSprites_PrintsAndSavesTheSameMig()
     {
         var folder = experiment.RunFolders[0];
@@ -126,6 +140,10 @@ public class DisentanglementExperimentTests(SpritesExperiment experiment) : ICla
         Assert.True(File.Exists(Path.Combine(experiment.Folder, "figures", "best-run-traversals.html")));
         var html = File.ReadAllText(Path.Combine(experiment.Folder, ExperimentReport.FileName));
         Assert.Contains("<h2>Disentanglement</h2>", html);
+        var table = new RunSummaryTable(runs.Select(r => r.Summary).ToArray()).ToTable();
+        Assert.Equal("MIG", table.Columns[^1]);
+        for (int i = 0; i < runs.Count; i++)
+            Assert.Equal(runs[i].Summary.Mig!.Value, double.Parse(table.Rows[i][^1], System.Globalization.CultureInfo.InvariantCulture), 4);
         var bvae = DisentanglementFigures.Methods(runs).Single(m => m.Method == "bvae");
         Assert.Contains(System.Net.WebUtility.HtmlEncode(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"bvae: MIG {bvae.MeanMig:0.000} ± {bvae.SdMig:0.000}")), html);
     }
