@@ -7,8 +7,8 @@ namespace Workbench.Cli.Commands;
 
 /// <summary>
 /// <c>workbench eval &lt;run-folder&gt; [--iwae k] [--images n]</c>: measures a finished run's model
-/// again on its test set (ELBO terms, importance-weighted bound with k samples, active units),
-/// prints a table and writes <c>eval.json</c> into the run folder.
+/// again on its test set (ELBO terms, importance-weighted bound with k samples, active units, and for
+/// runs on sprites the Mutual Information Gap), prints a table and writes <c>eval.json</c> into the run folder.
 /// </summary>
 internal static class EvalCommand
 {
@@ -24,7 +24,7 @@ internal static class EvalCommand
         {
             if (result.GetValueOrDefault<int?>() is < 1) result.AddError("--images must be at least 1.");
         });
-        var command = new Command("eval", "Evaluate a finished run: test ELBO terms, IWAE bound and active units; writes eval.json in the run folder.")
+        var command = new Command("eval", "Evaluate a finished run: test ELBO terms, IWAE bound, active units (and MIG on sprites); writes eval.json in the run folder.")
         {
             run, samples, images,
         };
@@ -59,6 +59,7 @@ internal static class EvalCommand
         AddRow($"IWAE −L_k (k={e.ImportanceSamples}, {e.ImportanceImages} images)",
             e.ImportanceWeightedBound is { } bound ? F(bound) : "skipped");
         AddRow("active units", $"{e.ActiveUnits} / {e.LatentSize}");
+        if (e.Mig is { } mig) AddRow("MIG (Chen et al. 2018), test sprites", F(mig));
         var console = AnsiConsole.Create(new AnsiConsoleSettings
         {
             Out = new AnsiConsoleOutput(output),

@@ -19,7 +19,7 @@ internal static class TrainCommand
 
     public static Command Create()
     {
-        var variant = Choice("--variant", "vae", "Model variant: vae (Kingma & Welling 2014), beta-vae (Higgins et al. 2017) or cvae (class-conditional, Sohn et al. 2015).",
+        var variant = Choice("--variant", "vae", "Model variant: vae (Kingma & Welling 2014), beta-vae (Higgins et al. 2017), cvae (class-conditional, Sohn et al. 2015) or beta-tcvae (Chen et al. 2018; --beta weighs the total correlation).",
             [.. VaeConfig.VariantNames]);
         var beta = new Option<float?>("--beta") { Description = "KL weight β (default 1; 4 for beta-vae). With a schedule, the weight it reaches." };
         var latent = CommonOptions.AtLeast("--latent", 1, 20, "Latent dimensions.");
@@ -84,10 +84,10 @@ internal static class TrainCommand
             if (parse.GetValue(objective) == "importance-weighted") model["samples"] = parse.GetValue(samples);
             else if (parse.GetValue(samples) != 1) throw new UsageException("--samples is k of --objective importance-weighted; give that objective or drop --samples.");
             if (parse.GetValue(prior) == "vamp") model["prior"] = new JsonObject { ["kind"] = "vamp", ["components"] = parse.GetValue(priorComponents) };
-            float betaValue = parse.GetValue(beta) ?? (variantName == "beta-vae" ? 4f : 1f);
-            if (variantName == "beta-vae")
+            float betaValue = parse.GetValue(beta) ?? variantName switch { "beta-vae" => 4f, "beta-tcvae" => 6f, _ => 1f };
+            if (variantName is "beta-vae" or "beta-tcvae")
             {
-                // β-VAE's β is model.beta alone; schedules and free bits carry their own β and go with variant vae.
+                // β-VAE's β (β-TCVAE's weight on the total correlation) is model.beta alone; schedules and free bits carry their own β and go with variant vae.
                 if (parse.GetValue(schedule) != "constant" || parse.GetValue(freeBits) is not null)
                     throw new UsageException("--kl-schedule and --free-bits carry β themselves: use them with --variant vae (β from --beta).");
                 model["beta"] = betaValue;

@@ -68,6 +68,15 @@ public sealed class SpritesDataset
 
     public int Count => Images.Count;
 
+    /// <summary>A new dataset holding the images and factors at <paramref name="indices"/>, in that order.</summary>
+    public SpritesDataset Subset(int[] indices)
+    {
+        var factors = new int[indices.Length, Factors.GetLength(1)];
+        for (int i = 0; i < indices.Length; i++)
+            for (int k = 0; k < factors.GetLength(1); k++) factors[i, k] = Factors[indices[i], k];
+        return new SpritesDataset(Images.Subset(indices), factors, Options);
+    }
+
     /// <summary>The factors of image <paramref name="index"/>.</summary>
     public SpriteFactors FactorsOf(int index) =>
         new(Factors[index, 0], Factors[index, 1], Factors[index, 2], Factors[index, 3], Factors[index, 4]);

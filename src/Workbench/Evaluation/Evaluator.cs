@@ -44,7 +44,7 @@ public static class Evaluator
             {
                 using var scope = TensorScope.Begin(pool);
                 var (images, condition) = Batching.Make(model, data, Batching.Sequential(start, count));
-                var output = model.Forward(images, rng, condition);
+                var output = model.Forward(new VaeBatch(images, model.Noise(count, rng), condition, DatasetSize: data.Count));
                 loss += output.Loss.Item() * count;
                 reconstruction += output.ReconstructionTerm.Item() * count;
                 kl += output.KlTerm.Item() * count;

@@ -180,8 +180,11 @@ public static class ComparisonFigures
     /// <summary>For rate–distortion lines: what else distinguishes runs of the same β (e.g. a seed), or null.</summary>
     private static string? SeriesOtherThanBeta(ReportRun run, IReadOnlyList<ReportRun> runs)
     {
+        // A whole-model grid value carries its own β: its series is its variant, so the β values of one variant form one curve.
+        static string Value(System.Text.Json.Nodes.JsonNode? value) =>
+            value is System.Text.Json.Nodes.JsonObject o && o["variant"] is { } variant ? variant.ToString() : value?.ToJsonString().Trim('"') ?? "null";
         var others = run.Summary.Overrides.Where(kv => !kv.Key.EndsWith(".beta", StringComparison.Ordinal))
-            .Select(kv => $"{kv.Key[(kv.Key.LastIndexOf('.') + 1)..]}={kv.Value?.ToJsonString().Trim('"')}").ToArray();
+            .Select(kv => $"{kv.Key[(kv.Key.LastIndexOf('.') + 1)..]}={Value(kv.Value)}").ToArray();
         return others.Length == 0 || runs.Count == 1 ? null : string.Join(", ", others);
     }
 

@@ -23,12 +23,27 @@ public static class ExperimentData
         return (Limit(train, spec.TrainLimit, seed: 0), Limit(test, spec.TestLimit, seed: 1));
     }
 
-    /// <summary>A seeded random subset of <paramref name="limit"/> images in a fixed order, or the whole set.</summary>
-    private static ImageDataset Limit(ImageDataset data, int? limit, ulong seed)
+    /// <summary>
+    /// The test sprites of a "sprites" <see cref="DataSpec"/> with their generative factors: the same images,
+    /// in the same order, as <see cref="Load"/>'s test set. Null for every other dataset (no known factors).
+    /// </summary>
+    public static SpritesDataset? SpritesTest(DataSpec spec)
     {
-        if (limit is not { } n || n >= data.Count) return data;
-        var chosen = new Rng(seed).Permutation(data.Count)[..n];
+        if (spec.Dataset != "sprites") return null;
+        var test = Sprites.Sample(SpritesTestCount, seed: 2);
+        return LimitIndices(test.Count, spec.TestLimit, seed: 1) is { } chosen ? test.Subset(chosen) : test;
+    }
+
+    /// <summary>A seeded random subset of <paramref name="limit"/> images in a fixed order, or the whole set.</summary>
+    private static ImageDataset Limit(ImageDataset data, int? limit, ulong seed) =>
+        LimitIndices(data.Count, limit, seed) is { } chosen ? data.Subset(chosen) : data;
+
+    /// <summary>The sorted indices of a seeded random subset of <paramref name="limit"/> of <paramref name="count"/> images; null for all.</summary>
+    private static int[]? LimitIndices(int count, int? limit, ulong seed)
+    {
+        if (limit is not { } n || n >= count) return null;
+        var chosen = new Rng(seed).Permutation(count)[..n];
         Array.Sort(chosen);
-        return data.Subset(chosen);
+        return chosen;
     }
 }

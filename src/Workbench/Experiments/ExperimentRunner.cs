@@ -205,6 +205,13 @@ public sealed class ExperimentRunner(RunnerOptions options)
                 classifierTestAccuracy: classifier.Accuracy(test));
             folder.WriteJson("conditional-generation.json", conditional);
         }
+        // Sprites know their generative factors: measure how well single latent dimensions capture them.
+        RunDisentanglement? disentanglement = null;
+        if (ExperimentData.SpritesTest(d.Data) is { } sprites && model.LatentSize >= 2)
+        {
+            disentanglement = RunDisentanglement.From(MutualInformationGap.Evaluate(model, sprites));
+            disentanglement.Save(folder.Path);
+        }
         figures.Save(RunArtifacts.ElboFigure(result.History, $"{experiment} / {run.Id}: ELBO components", StepLog.Read(folder.Path)), folder.FiguresDirectory, "elbo-components");
         if (d.Evaluation.Images) RunArtifacts.Write(model, test, folder, figures, d.Training.Seed);
 
@@ -235,6 +242,7 @@ public sealed class ExperimentRunner(RunnerOptions options)
             MeanPosteriorSigma = Evaluator.MeanPosteriorSigma(model, test),
             ReconstructionToMeanImageRms = Evaluator.ReconstructionToMeanImageRms(model, train.MeanImage(), test),
             ClassConditionalAccuracy = conditional?.Accuracy,
+            Mig = disentanglement?.Mig,
             TrainSeconds = result.History.Sum(m => m.Seconds),
             Finished = DateTimeOffset.UtcNow,
         };

@@ -29,6 +29,8 @@ public sealed record RunEvaluation
     public required int LatentSize { get; init; }
     public required float[] Activity { get; init; }
     public required float[] KlPerDimension { get; init; }
+    /// <summary>The Mutual Information Gap on the test sprites (Chen et al. 2018); null for data without known factors.</summary>
+    public double? Mig { get; init; }
     public required DateTimeOffset Evaluated { get; init; }
 
     /// <summary>
@@ -46,8 +48,14 @@ public sealed record RunEvaluation
             var subset = images < test.Count ? test.Subset(Enumerable.Range(0, images).ToArray()) : test;
             iwae = Evaluation.ImportanceWeightedBound.Evaluate(run.Model, subset, samples, seed: d.Training.Seed, progress: progress);
         }
+        // Sprites know their generative factors: the run's disentanglement is measured (and disentanglement.json rewritten).
+        RunDisentanglement? disentanglement = null;
+        if (ExperimentData.SpritesTest(d.Data) is { } sprites && run.Model.LatentSize >= 2)
+            disentanglement = RunDisentanglement.From(MutualInformationGap.Evaluate(run.Model, sprites));
         return new RunEvaluation
         {
+            Disentanglement = disentanglement,
+            Mig = disentanglement?.Mig,
             Run = run.Id,
             TestImages = test.Count,
             TestLoss = elbo.Loss,
@@ -65,9 +73,13 @@ public sealed record RunEvaluation
         };
     }
 
-    /// <summary>Writes <c>eval.json</c> atomically into the run folder; returns its path.</summary>
+    /// <summary>The MIG measurement behind <see cref="Mig"/>, saved beside eval.json as disentanglement.json.</summary>
+    [System.Text.Json.Serialization.JsonIgnore] public RunDisentanglement? Disentanglement { get; init; }
+
+    /// <summary>Writes <c>eval.json</c> (and <c>disentanglement.json</c> when measured) atomically into the run folder; returns eval.json's path.</summary>
     public string Save(string runFolder)
     {
+        Disentanglement?.Save(runFolder);
         var path = Path.Combine(runFolder, FileName);
         AtomicFile.WriteAllText(path, JsonSerializer.Serialize(this, ExperimentJson.Options) + "\n");
         return path;

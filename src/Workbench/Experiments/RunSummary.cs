@@ -37,6 +37,8 @@ public sealed record RunSummary : IHtmlDisplayable
     /// near 0 when the latent code carries no information (posterior collapse).</summary>
     public double? ReconstructionToMeanImageRms { get; init; }
     public double? ClassConditionalAccuracy { get; init; }
+    /// <summary>The Mutual Information Gap on the test sprites (Chen et al. 2018); null for data without known factors.</summary>
+    public double? Mig { get; init; }
     public required double TrainSeconds { get; init; }
     public required DateTimeOffset Finished { get; init; }
 

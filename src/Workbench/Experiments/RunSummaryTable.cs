@@ -17,6 +17,7 @@ public sealed class RunSummaryTable(IReadOnlyList<RunSummary> runs, string? capt
     {
         bool importance = Runs.Any(r => r.ImportanceWeightedBound is not null);
         bool conditional = Runs.Any(r => r.ClassConditionalAccuracy is not null);
+        bool disentanglement = Runs.Any(r => r.Mig is not null);
         var columns = new List<string>
         {
             "run", "variant", "objective", "KL penalty", "latent", "epochs",
@@ -24,6 +25,7 @@ public sealed class RunSummaryTable(IReadOnlyList<RunSummary> runs, string? capt
         };
         if (importance) columns.Add("IWAE bound");
         if (conditional) columns.Add("class accuracy");
+        if (disentanglement) columns.Add("MIG");
         var table = new HtmlTable(columns, Caption);
         foreach (var r in Runs)
         {
@@ -34,6 +36,7 @@ public sealed class RunSummaryTable(IReadOnlyList<RunSummary> runs, string? capt
             };
             if (importance) cells.Add(r.ImportanceWeightedBound);
             if (conditional) cells.Add(r.ClassConditionalAccuracy);
+            if (disentanglement) cells.Add(r.Mig);
             table.AddRow(cells.ToArray());
         }
         return table;

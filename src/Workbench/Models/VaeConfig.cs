@@ -21,6 +21,7 @@ namespace Workbench.Models;
 [JsonDerivedType(typeof(VaeConfig), "vae")]
 [JsonDerivedType(typeof(BetaVaeConfig), "beta-vae")]
 [JsonDerivedType(typeof(ConditionalVaeConfig), "cvae")]
+[JsonDerivedType(typeof(BetaTcVaeConfig), "beta-tcvae")]
 public record VaeConfig
 {
     /// <summary>Image height in pixels.</summary>
@@ -100,7 +101,7 @@ public record VaeConfig
     }
 
     /// <summary>The training objective <see cref="Objective"/> names, with the KL penalty in force.</summary>
-    public TrainingObjective BuildObjective() => Objective switch
+    public virtual TrainingObjective BuildObjective() => Objective switch
     {
         Objective.Elbo => new ElboObjective(ResolveKlPenalty()),
         Objective.ReconstructionOnly => new ReconstructionOnlyObjective(),

@@ -9,7 +9,9 @@ namespace Workbench.Models;
 /// (<see cref="Objectives.TrainingObjective.SamplesPerImage"/>), image-major. Passing it makes a pass exactly reproducible.</param>
 /// <param name="Condition">What the model is conditioned on, e.g. one-hot labels (B, classes); null for an unconditional model.</param>
 /// <param name="Progress">Where training is (KL schedules read it); null outside training, where the final weight applies.</param>
-public sealed record VaeBatch(Tensor Images, Tensor Noise, Tensor? Condition = null, TrainingProgress? Progress = null);
+/// <param name="DatasetSize">N, the number of images the batch was drawn from: objectives that estimate the aggregate posterior
+/// from the minibatch (β-TCVAE) read it; null when unknown, and they then take the batch as the whole dataset.</param>
+public sealed record VaeBatch(Tensor Images, Tensor Noise, Tensor? Condition = null, TrainingProgress? Progress = null, int? DatasetSize = null);
 
 /// <summary>
 /// Everything one forward pass of a VAE computes. Scalar terms are batch means in nats per image;

@@ -99,7 +99,7 @@ public sealed class Trainer
                     WriteCheckpoint(interrupted, epoch);
                     return new TrainingResult(interrupted.History, resumedFrom, Stopped: true);
                 }
-                var metrics = Step(batch, noise, new TrainingProgress(state.Step, totalSteps), sums);
+                var metrics = Step(batch, noise, new TrainingProgress(state.Step, totalSteps), sums, train.Count);
                 state = state with { Step = state.Step + 1 };
                 var batchMetrics = new BatchMetrics(epoch, batch.BatchIndex + 1, batchesPerEpoch, state.Step, metrics.Loss, metrics.Reconstruction, metrics.Kl, metrics.KlWeight);
                 progress.Report(batchMetrics);
@@ -116,11 +116,11 @@ public sealed class Trainer
         return new TrainingResult(state.History, resumedFrom, Stopped: false);
     }
 
-    private (double Loss, double Reconstruction, double Kl, double KlWeight) Step(Batch batch, Rng noise, TrainingProgress progress, EpochSums sums)
+    private (double Loss, double Reconstruction, double Kl, double KlWeight) Step(Batch batch, Rng noise, TrainingProgress progress, EpochSums sums, int datasetSize)
     {
         using var scope = TensorScope.Begin(_pool);
         var condition = _model.Conditioning.FromLabels(batch.Labels);
-        var output = _model.Forward(new VaeBatch(batch.Images, _model.Noise(batch.Size, noise), condition, progress));
+        var output = _model.Forward(new VaeBatch(batch.Images, _model.Noise(batch.Size, noise), condition, progress, datasetSize));
         float loss = output.Loss.Item();
         if (!float.IsFinite(loss))
             throw Diverged($"The loss became {loss} at epoch {batch.Epoch}, step {progress.Step + 1} (reconstruction {output.ReconstructionTerm.Item()}, KL {output.KlTerm.Item()}).");

@@ -41,7 +41,7 @@ public class ExperimentFileMessagesTests
     public void UnknownVariant_ListsTheVariantsAndSuggests()
     {
         var message = Error("""{ "name": "x", "model": { "variant": "betavae" } }""");
-        Assert.Contains("model.variant: unknown value 'betavae' (did you mean 'beta-vae'?)", message);
+        Assert.Contains("model.variant: unknown value 'betavae' (did you mean 'beta-vae' or 'beta-tcvae'?)", message);
         Assert.Contains("valid values: ", message);
         Assert.Contains("cvae", message);
         Assert.DoesNotContain("discriminator", message);

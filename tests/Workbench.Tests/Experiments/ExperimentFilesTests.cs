@@ -18,6 +18,7 @@ public class ExperimentFilesTests
         { "kl-schedules", 4 },
         { "vamp-prior", 2 },
         { "iwae", 3 },
+        { "disentanglement", 18 },
     };
 
     [Theory]
@@ -48,6 +49,20 @@ public class ExperimentFilesTests
         Assert.IsType<CyclicalAnnealing>(Assert.IsType<WeightedKl>(runs[2].Definition.Model.KlPenalty).Schedule);
         Assert.Equal(25f, Assert.IsType<CapacityAnnealing>(runs[3].Definition.Model.KlPenalty).MaxCapacity);
         Assert.False(runs[3].ResolvedJson["model"]!["klPenalty"]!.AsObject().ContainsKey("$id"));
+    }
+
+    [Fact]
+    public void Disentanglement_SixMethodsTimesThreeSeeds_OnSprites()
+    {
+        var (_, runs) = ExperimentLoader.Expand(Path.Combine(ExperimentsFolder(), "disentanglement.json"));
+        Assert.All(runs, r => Assert.Equal("sprites", r.Definition.Data.Dataset));
+        var betaVae = runs.Where(r => r.Definition.Model is BetaVaeConfig).ToArray();
+        Assert.Equal([1f, 2f, 4f, 8f, 16f], betaVae.Select(r => ((BetaVaeConfig)r.Definition.Model).Beta).Distinct());
+        var tcVae = runs.Select(r => r.Definition.Model).OfType<BetaTcVaeConfig>().ToArray();
+        Assert.Equal(3, tcVae.Length);
+        Assert.All(tcVae, c => Assert.Equal((1f, 6f, 1f), (c.Alpha, c.Beta, c.Gamma)));
+        Assert.All(runs.GroupBy(r => r.Id[..r.Id.IndexOf("_seed=", StringComparison.Ordinal)]),
+            method => Assert.Equal([1UL, 2UL, 3UL], method.Select(r => r.Definition.Training.Seed)));
     }
 
     [Fact]

@@ -55,5 +55,16 @@ public sealed class DiagonalGaussian : Posterior
         return (quadratic + perDistribution) * -0.5f - HalfLogTwoPi * LatentSize;
     }
 
+    /// <summary>−½ [(z_i,d − μ_k,d)² / σ_k,d² + log σ_k,d² + log 2π] by broadcasting (N, 1, latent) against (1, B, latent).</summary>
+    public override Tensor PairwiseLogDensityPerDimension(Tensor z)
+    {
+        if (z.Rank != 2 || z.Dim(1) != LatentSize)
+            throw new ArgumentException($"z must have shape (N, {LatentSize}); got {Tensor.ShapeText(z.Dims)}.");
+        int n = z.Dim(0);
+        var difference = z.Reshape(n, 1, LatentSize) - Mean.Reshape(1, Count, LatentSize);                  // (N, B, latent)
+        var logVariance = LogVariance.Reshape(1, Count, LatentSize);
+        return (difference.Square() * (-logVariance).Exp() + logVariance) * -0.5f - HalfLogTwoPi;
+    }
+
     public override Posterior GatherRows(ReadOnlySpan<int> rows) => new DiagonalGaussian(Mean.GatherRows(rows), LogVariance.GatherRows(rows));
 }

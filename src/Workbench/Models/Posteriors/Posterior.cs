@@ -46,6 +46,14 @@ public abstract class Posterior
         return GatherRows(distributionRows).LogDensity(z.GatherRows(zRows)).Reshape(n, k);
     }
 
+    /// <summary>
+    /// log q_k(z_i,d) of every z row i under the one-dimensional marginal d of every distribution k:
+    /// (N, latent) → (N, B, latent), nats, for families that factorise over dimensions (summing over d
+    /// gives <see cref="PairwiseLogDensity"/>). Objectives that estimate the marginals of the aggregate
+    /// posterior (β-TCVAE) need it; null for families that do not factorise.
+    /// </summary>
+    public virtual Tensor? PairwiseLogDensityPerDimension(Tensor z) => null;
+
     /// <summary>The distributions of the given rows, in that order (rows may repeat): for k samples per image.</summary>
     public abstract Posterior GatherRows(ReadOnlySpan<int> rows);
 }
