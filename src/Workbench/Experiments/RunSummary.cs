@@ -37,6 +37,8 @@ public sealed record RunSummary : IHtmlDisplayable
     /// near 0 when the latent code carries no information (posterior collapse).</summary>
     public double? ReconstructionToMeanImageRms { get; init; }
     public double? ClassConditionalAccuracy { get; init; }
+    /// <summary>Fréchet distance, precision and recall of the run's samples; null unless the experiment asked for them.</summary>
+    public SampleQuality.SampleQualityResult? SampleQuality { get; init; }
     public required double TrainSeconds { get; init; }
     public required DateTimeOffset Finished { get; init; }
 
