@@ -18,6 +18,7 @@ public class ExperimentFilesTests
         { "kl-schedules", 4 },
         { "vamp-prior", 2 },
         { "iwae", 3 },
+        { "sample-quality", 5 },
     };
 
     [Theory]
