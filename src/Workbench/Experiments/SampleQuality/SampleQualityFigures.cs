@@ -7,14 +7,20 @@ namespace Workbench.Experiments.SampleQuality;
 public static class SampleQualityFigures
 {
     /// <summary>Four panels of bars, one group per run: prior samples, and samples of the ex-post mixture where measured; NLL once per run.</summary>
-    public static Figure Compare(IReadOnlyList<ReportRun> runs, string? title = "Sample quality per run (10,000 samples against the test set)")
+    /// <remarks>The NLL panel shows the Bernoulli models only: a Gaussian likelihood's nats are a density on continuous pixels, another scale.</remarks>
+    public static Figure Compare(IReadOnlyList<ReportRun> runs, string? title = null)
     {
         var measured = runs.Where(r => r.Summary.SampleQuality is not null).ToArray();
         if (measured.Length == 0) throw new ArgumentException("No run measured its sample quality.", nameof(runs));
         var labels = measured.Select(RunLabels.For).ToArray();
-        bool nll = measured.Any(r => r.Summary.ImportanceWeightedBound is not null);
+        var sizes = measured.Select(r => (r.Summary.SampleQuality!.Samples, r.Summary.SampleQuality.RealImages)).Distinct().ToArray();
+        title ??= sizes.Length == 1
+            ? $"Sample quality per run ({sizes[0].Samples:N0} samples against {sizes[0].RealImages:N0} test images)"
+            : "Sample quality per run";
+        var bernoulli = measured.Where(r => r.Summary.ImportanceWeightedBound is not null && r.Definition.Model.Likelihood == Models.LikelihoodKind.Bernoulli).ToArray();
+        bool nll = bernoulli.Length > 0;
         string[] titles = nll
-            ? ["Fréchet distance (lower is better)", "Precision", "Recall", "Test NLL bound [nats]"]
+            ? ["Fréchet distance (lower is better)", "Precision", "Recall", "Test NLL bound, Bernoulli models [nats]"]
             : ["Fréchet distance (lower is better)", "Precision", "Recall"];
         var grid = Subplots.Grid(1, titles.Length, titles, horizontalSpacing: 0.06);
         var samplers = new (string Name, Func<SampleQualityResult, SampleQualityScores?> Scores)[]
@@ -39,13 +45,14 @@ public static class SampleQualityFigures
                 }, 1, panel + 1);
         }
         if (nll)
-            grid.Add(new Bar
+            grid.Add(new Scatter
             {
                 Name = "test NLL bound",
                 ShowLegend = false,
-                X = labels,
-                Y = measured.Select(r => r.Summary.ImportanceWeightedBound ?? double.NaN).ToArray(),
-                Marker = new Marker { Color = VaeCharts.ColorAt(2) },
+                Mode = ScatterMode.Markers,
+                X = bernoulli.Select(RunLabels.For).ToArray(),
+                Y = bernoulli.Select(r => r.Summary.ImportanceWeightedBound!.Value).ToArray(),
+                Marker = new Marker { Color = VaeCharts.ColorAt(2), Size = 10 },
             }, 1, 4);
         grid.YAxis(1, 2).Range = [0, 1];
         grid.YAxis(1, 3).Range = [0, 1];
