@@ -74,6 +74,9 @@ public sealed record EvaluationSpec
     /// <summary>Largest k of the importance-weighted bound (k decoder passes per image).</summary>
     public const int MaxImportanceSamples = 100_000;
 
+    /// <summary>Fréchet distance, precision and recall of generated samples (<c>sample-quality.json</c>); null skips them.</summary>
+    public SampleQuality.SampleQualitySpec? SampleQuality { get; init; }
+
     /// <summary>The first field out of its range and why, or null when all are valid.</summary>
     public (string Field, string Problem)? Problem()
     {
@@ -82,6 +85,7 @@ public sealed record EvaluationSpec
         if (ImportanceImages is < 1) return ("importanceImages", $"must be at least 1, or null for all (got {ImportanceImages})");
         if (!double.IsFinite(ActiveUnitThreshold) || ActiveUnitThreshold < 0)
             return ("activeUnitThreshold", $"must be a finite number ≥ 0 (got {ActiveUnitThreshold})");
+        if (SampleQuality?.Problem() is var (field, problem)) return ("sampleQuality." + field, problem);
         return null;
     }
 }

@@ -79,6 +79,10 @@ public static class ExperimentReport
             sections.Add(new ReportSection("KL schedules", "The KL weight each run trained with, and the KL it reached.",
                 [new ReportChart("kl-schedules", ComparisonFigures.KlSchedules(runs))], []));
         if (runs.Any(r => r.Summary.Mig is not null)) sections.Add(DisentanglementSection(runs));
+        if (runs.Any(r => r.Summary.SampleQuality is not null))
+            sections.Add(new ReportSection("Sample quality",
+                "Fréchet distance between Gaussian fits of classifier features of generated and real test images (lower is better); precision: the share of samples inside the real images' k-NN manifold, recall: the share of real images inside the samples' (Kynkäänniemi et al. 2019).",
+                [new ReportChart("sample-quality", SampleQuality.SampleQualityFigures.Compare(runs))], []));
         sections.AddRange(ReportPictures.Sections(runs));
         return sections;
     }

@@ -45,6 +45,7 @@ public sealed record RunnerOptions
 public sealed class ExperimentRunner(RunnerOptions options)
 {
     private readonly Dictionary<string, (ImageDataset Train, ImageDataset Test)> _data = new();
+    private readonly SampleQuality.SampleQualityJudge _judge = new(options.ResultsRoot, options.Log);
 
     /// <summary>Uses <paramref name="train"/> and <paramref name="test"/> for runs whose data spec is <paramref name="spec"/> (in-memory data from a notebook).</summary>
     public void ProvideData(DataSpec spec, ImageDataset train, ImageDataset test) => _data[DataKey(spec)] = (train, test);
@@ -212,6 +213,9 @@ public sealed class ExperimentRunner(RunnerOptions options)
             disentanglement = RunDisentanglement.From(MutualInformationGap.Evaluate(model, sprites));
             disentanglement.Save(folder.Path);
         }
+        SampleQuality.SampleQualityResult? sampleQuality = d.Evaluation.SampleQuality is { } qualitySpec
+            ? _judge.Measure(model, d.Data, DataKey(d.Data), train, test, qualitySpec, d.Training.Seed, folder, d.Evaluation.Images)
+            : null;
         figures.Save(RunArtifacts.ElboFigure(result.History, $"{experiment} / {run.Id}: ELBO components", StepLog.Read(folder.Path)), folder.FiguresDirectory, "elbo-components");
         if (d.Evaluation.Images) RunArtifacts.Write(model, test, folder, figures, d.Training.Seed);
 
@@ -243,6 +247,7 @@ public sealed class ExperimentRunner(RunnerOptions options)
             ReconstructionToMeanImageRms = Evaluator.ReconstructionToMeanImageRms(model, train.MeanImage(), test),
             ClassConditionalAccuracy = conditional?.Accuracy,
             Mig = disentanglement?.Mig,
+            SampleQuality = sampleQuality,
             TrainSeconds = result.History.Sum(m => m.Seconds),
             Finished = DateTimeOffset.UtcNow,
         };

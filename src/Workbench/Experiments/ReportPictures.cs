@@ -15,6 +15,8 @@ internal static class ReportPictures
         new("images/reconstructions.png", "Reconstructions",
             "Test images (rows labelled original) above their reconstructions E[x | z = μ(x)] (rows labelled reconstruction)."),
         new("images/samples.png", "Prior samples", "Images decoded from z ~ p(z): what the model generates."),
+        new("images/samples-ex-post-mixture.png", "Ex-post mixture samples",
+            "Images decoded from z drawn from a Gaussian mixture fitted to μ(x) of the training images (Ghosh et al. 2020) instead of from p(z)."),
         new("images/traversals.png", "Latent traversals",
             "From one test image's μ(x), each row sweeps the latent dimension named on its left over the values along the top, the others fixed."),
         new("images/manifold.png", "Latent manifold", "Decoded images on a grid over the two latent dimensions: z0 along the top, z1 down the left, at Gaussian quantiles."),

@@ -39,6 +39,8 @@ public sealed record RunSummary : IHtmlDisplayable
     public double? ClassConditionalAccuracy { get; init; }
     /// <summary>The Mutual Information Gap on the test sprites (Chen et al. 2018); null for data without known factors.</summary>
     public double? Mig { get; init; }
+    /// <summary>Fréchet distance, precision and recall of the run's samples; null unless the experiment asked for them.</summary>
+    public SampleQuality.SampleQualityResult? SampleQuality { get; init; }
     public required double TrainSeconds { get; init; }
     public required DateTimeOffset Finished { get; init; }
 

@@ -19,6 +19,7 @@ public class ExperimentFilesTests
         { "vamp-prior", 2 },
         { "iwae", 3 },
         { "disentanglement", 18 },
+        { "sample-quality", 5 },
     };
 
     [Theory]

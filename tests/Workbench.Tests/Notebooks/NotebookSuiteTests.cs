@@ -9,7 +9,7 @@ namespace Workbench.Tests.Notebooks;
 /// </summary>
 public class NotebookSuiteTests
 {
-    private static readonly string[] Names = ["01-quickstart", "02-beta-comparison", "03-ablations", "04-conditional-vae", "05-elbo-anatomy", "06-your-own-variant"];
+    private static readonly string[] Names = ["01-quickstart", "02-beta-comparison", "03-ablations", "04-conditional-vae", "05-elbo-anatomy", "06-your-own-variant", "07-sample-quality"];
 
     public static TheoryData<string> Notebooks => new(Names);
 
