@@ -59,7 +59,7 @@ public static partial class Lab
     {
         var mixture = SampleQualityMeasurement.FitExPostMixture(run.Model, train, components, seed);
         var rng = new Rng(seed);
-        return RunArtifacts.Grid(run.Model, SampleQualityMeasurement.Generate(run.Model, count, (n, _) => mixture.Sample(n, rng)), columns);
+        return PictureGrids.Grid(run.Model, SampleQualityMeasurement.Generate(run.Model, count, (n, _) => mixture.Sample(n, rng)), columns);
     }
 
     /// <summary>results/ of the repository holding the working directory, or null outside one.</summary>

@@ -33,7 +33,7 @@ public sealed class SampleQualityJudge(string resultsRoot, TextWriter log)
         if (images && mixture is not null)
         {
             var samples = SampleQualityMeasurement.Generate(model, 64, (count, _) => mixture.Sample(count, new Rng(seed)));
-            FigureFiles.Save(RunArtifacts.Grid(model, samples, 8), folder.ImagesDirectory, ExPostSamplesImage);
+            FigureFiles.Save(PictureGrids.Grid(model, samples, 8), folder.ImagesDirectory, ExPostSamplesImage);
         }
         return result;
     }
