@@ -33,6 +33,7 @@ internal static class IwaeBenchmark
         output.WriteLine($"Importance-weighted bound, k = {samples}, {test.Count} test images, reference configuration " +
                          $"(784-400-20, freshly initialised: the cost does not depend on the weights); {rows:N0} decoder rows, {decoderFlops / 1e12:F2} TFLOP in the decoder's GEMMs.");
 
+        output.WriteLine($"At the start: {MachineLoad.Describe()}.");
         double before = DecoderSecondsPerRow(config, hidden);
         var clock = Stopwatch.StartNew();
         var result = ImportanceWeightedBound.Evaluate(model, test, samples, seed: 1);
@@ -44,6 +45,7 @@ internal static class IwaeBenchmark
         output.WriteLine($"  −L_k = {result.NegativeLogLikelihoodBound:F2} nats per image");
         output.WriteLine($"  GEMM rate on the decoder shapes ({ChunkRows}×{hidden}×{config.LatentSize}, {ChunkRows}×{config.Pixels}×{hidden}): " +
                          $"{decoderFlops / floor / 1e9:F1} GFLOP/s (before {decoderFlops / (before * rows) / 1e9:F1}, after {decoderFlops / (after * rows) / 1e9:F1})");
+        output.WriteLine($"At the end: {MachineLoad.Describe()}.");
         output.WriteLine();
         output.WriteLine($"{"GEMM floor",-22}{floor,10:F2} s");
         output.WriteLine($"{"measured",-22}{measured,10:F2} s");
