@@ -39,6 +39,15 @@ public class FusedRowKernelTests
             double expected = 0;
             for (int j = 0; j < width; j++) expected += terms[r * width + j];
             Assert.True(Math.Abs(expected - sums[r]) <= 1e-5 * (1 + Math.Abs(expected)), $"row {r}: fused {sums[r]}, summed terms {expected}");
+            double exact = 0, scale = 0; // in double, from the definition; scale bounds float rounding of the terms and their sum
+            for (int j = 0; j < width; j++)
+            {
+                double l = logits[r * width + j], t = targets[map[r] * width + j];
+                exact += Math.Max(l, 0) - l * t + Math.Log(1 + Math.Exp(-Math.Abs(l)));
+                scale += Math.Abs(l) + 1;
+            }
+            // The product bound stated at GroupVectors (6e−8 nats per pixel) plus float rounding.
+            Assert.True(Math.Abs(exact - sums[r]) <= 6e-8 * width + 1e-6 * scale, $"row {r}: fused {sums[r]}, exact {exact}");
         }
 
         int threads = Gemm.MaxThreads;
