@@ -7,7 +7,7 @@ namespace Workbench.Tests.Kernels;
 /// <summary>
 /// The fused kernels of the importance-weighted bound: per-row cross-entropy read through a row map against
 /// the elementwise kernel and a double-precision loop, its gradient against finite differences, and the
-/// parallel Box–Muller fill against drawing one normal at a time.
+/// parallel Box–Muller fill against drawing one normal at a time, and the parallel bias broadcast of Linear.
 /// </summary>
 public class FusedRowKernelTests
 {
@@ -105,5 +105,18 @@ public class FusedRowKernelTests
         Assert.Equal(expected, filled);
         Assert.Equal(single.NextNormal(), bulk.NextNormal());
         Assert.Equal(single.SaveState(), bulk.SaveState());
+    }
+
+    [Theory]
+    [InlineData(0, 5)]
+    [InlineData(3, 1)]
+    [InlineData(4096, 784)] // split over the worker threads
+    public void RepeatRow_AnySize_SetsEveryRowToTheRowAndRejectsAWrongLength(int rows, int width)
+    {
+        var row = Enumerable.Range(0, width).Select(j => 0.5f * j - 3f).ToArray();
+        var destination = Enumerable.Repeat(float.NaN, rows * width).ToArray();
+        Slices.RepeatRow(row, rows, destination);
+        for (int r = 0; r < rows; r++) Assert.Equal(row, destination.AsSpan(r * width, width).ToArray());
+        Assert.Throws<ArgumentException>(() => Slices.RepeatRow(row, rows + 1, destination));
     }
 }
