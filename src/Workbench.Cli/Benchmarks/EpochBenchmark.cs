@@ -32,12 +32,14 @@ internal static class EpochBenchmark
         string model = architecture == Architecture.Conv ? "conv VAE (conv 1→32→64, latent 20)" : "reference configuration (784-400-20)";
         output.WriteLine($"{model}, batch 128, {train.Count} training images, {epochs} timed epoch(s) after one warm-up epoch, " +
                          $"each followed by an untimed evaluation of the {test.Count} test images.");
+        output.WriteLine($"At the start: {MachineLoad.Describe()}.");
 
         var ours = TimeOurs(config, train, test, epochs, output);
         var theirs = new List<(int Threads, double Seconds)>();
         foreach (int threads in pyTorchBlasThreads)
             if (PyTorchPeer.TimeEpoch(architecture, epochs, threads, images, output) is { } seconds) theirs.Add((threads, seconds));
 
+        output.WriteLine($"At the end: {MachineLoad.Describe()}.");
         output.WriteLine();
         output.WriteLine($"{"",-34}{"s/epoch",10}");
         output.WriteLine($"{"Workbench (C#)",-34}{ours.SecondsPerEpoch,10:F2}");

@@ -9,6 +9,9 @@ internal static class PyTorchPeer
 {
     private const string Python = "/usr/bin/python3";
 
+    /// <summary>The BLAS Debian's PyTorch should load (libblas.so.3 from OpenBLAS, pthreads build).</summary>
+    private const string OpenBlasPthread = "/usr/lib/x86_64-linux-gnu/openblas-pthread/libblas.so.3";
+
     /// <summary>
     /// Median seconds per training epoch of the peer of <paramref name="architecture"/>, with
     /// one OpenMP thread (PyTorch's convolutions and elementwise ops: two OpenMP threads oversubscribe this
@@ -24,6 +27,9 @@ internal static class PyTorchPeer
             output.WriteLine("  PyTorch peer skipped: needs /usr/bin/python3 with PyTorch (apt-get install python3-torch) and tests/reference/pytorch_vae.py.");
             return null;
         }
+        if (!File.Exists(OpenBlasPthread))
+            output.WriteLine($"  Warning: {OpenBlasPthread} is missing (apt-get install libopenblas0-pthread): Debian's PyTorch then runs on the " +
+                             "reference BLAS and its times are several times slower than PyTorch can be here.");
         var arguments = new List<string> { script, "bench", "--epochs", epochs.ToString(), "--architecture", architecture == Architecture.Conv ? "conv" : "mlp" };
         if (images is { } limit) arguments.AddRange(["--limit", limit.ToString()]);
         var start = new ProcessStartInfo(Python, arguments)

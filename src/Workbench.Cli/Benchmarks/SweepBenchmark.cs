@@ -31,13 +31,13 @@ internal static class SweepBenchmark
             """);
             int cores = Environment.ProcessorCount;
             output.WriteLine($"4 runs of the reference configuration (784-400-20, batch 128), {epochs} epoch(s) each, on " +
-                             $"{(images is { } m ? $"{m}" : "all")} Fashion-MNIST training images; {cores} logical cores; load average {LoadAverage()}.");
+                             $"{(images is { } m ? $"{m}" : "all")} Fashion-MNIST training images; {cores} logical cores; {MachineLoad.Describe()}.");
             double sequential = Time(["run", file, "--results", Path.Combine(folder, "sequential"), "--threads", $"{cores}", "--no-png"], output);
             output.WriteLine($"  sequential, {cores} thread(s) per run: {sequential,8:F1} s");
             double parallel = Time(["run", file, "--results", Path.Combine(folder, "parallel"), "--parallel", "2", "--no-png"], output);
             output.WriteLine($"  --parallel 2, {Math.Max(1, cores / 2)} thread(s) per run: {parallel,8:F1} s");
             output.WriteLine($"ratio parallel / sequential: {parallel / sequential:F2} ({(parallel < sequential ? "--parallel 2 is faster" : "sequential is faster")}); " +
-                             $"load average now {LoadAverage()}.");
+                             $"now {MachineLoad.Describe()}.");
             return 0;
         }
         finally
@@ -67,7 +67,4 @@ internal static class SweepBenchmark
         File.Delete(log);
         return seconds;
     }
-
-    private static string LoadAverage() =>
-        File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "unknown";
 }

@@ -75,15 +75,21 @@ internal static class BenchCommand
         var samples = new Option<int>("--samples", "-k") { Description = "Importance samples k per image.", DefaultValueFactory = _ => 5000 };
         var images = new Option<int?>("--images") { Description = "Evaluate the first N test images only (default: all 10,000)." };
         var dataDirectory = new Option<string?>("--data-dir") { Description = "Folder with the Fashion-MNIST IDX files (default: the usual search)." };
+        var threads = new Option<int?>("--threads") { Description = "Compute threads (default: every logical core); 1 makes the CPU-time ratio a clean count of work." };
         var command = new Command("iwae",
             "Seconds for the importance-weighted bound of the reference configuration on the test images, beside the GEMM floor of its decoder FLOPs.")
         {
-            samples, images, dataDirectory,
+            samples, images, dataDirectory, threads,
         };
         command.SetAction(result =>
         {
             if (result.GetValue(samples) < 1) return Fail("bench iwae: --samples must be at least 1.");
             if (result.GetValue(images) is < 1) return Fail("bench iwae: --images must be at least 1.");
+            if (result.GetValue(threads) is { } t)
+            {
+                if (t < 1) return Fail($"bench iwae: --threads must be at least 1, got {t}.");
+                Workbench.Tensors.ComputeThreads.Count = t;
+            }
             return IwaeBenchmark.Run(result.GetValue(samples), result.GetValue(images), result.GetValue(dataDirectory), Console.Out);
         });
         return command;

@@ -21,10 +21,13 @@ public sealed record ImportanceWeightedEvaluation(double NegativeLogLikelihoodBo
 /// L_k = E[log (1/k) Σ_{i=1..k} p(x|z_i) p(z_i) / q(z_i|x)], z_i ~ q(z|x). k = 1 is the ELBO.
 /// </summary>
 /// <remarks>
-/// The weights come from the model's own log-densities (<see cref="VariationalAutoencoder.ImportanceSample"/>:
+/// The weights come from the model's own log-densities (<see cref="VariationalAutoencoder.ImportanceSample(Models.Posteriors.Posterior, Tensor, Tensor?, Tensor, int[])"/>:
 /// its likelihood, prior and posterior), so the bound is right for any prior or posterior family.
-/// Samples are processed in chunks of at most <c>maxRows</c> decoder rows, so memory stays bounded
-/// for any k (k = 5000 included). Log-weights are combined with a log-sum-exp in double precision.
+/// Images are encoded a block at a time; the block's B·k samples, in image-major order, are decoded in
+/// chunks of <c>maxRows</c> rows that may span images, so every decoder product has the same large shape
+/// and memory stays bounded for any k (k = 5000 included). The noise is drawn chunk by chunk in that
+/// same order, so it does not depend on <c>maxRows</c>. Log-weights are combined with a log-sum-exp in
+/// double precision.
 /// </remarks>
 public static class ImportanceWeightedBound
 {
@@ -36,25 +39,24 @@ public static class ImportanceWeightedBound
         if (data.Count == 0) throw new ArgumentException("Cannot evaluate on an empty dataset.");
         var rng = new Rng(seed);
         var pool = new BufferPool();
-        int imagesPerBatch = Math.Max(1, Math.Min(data.Count, maxRows / Math.Min(samples, maxRows)));
-        int samplesPerChunk = Math.Max(1, maxRows / imagesPerBatch);
-        var logWeights = new double[imagesPerBatch * samples];
+        // About four chunks of samples per block (at least one image, at most maxRows images encoded at once).
+        int imagesPerBlock = (int)Math.Clamp(4L * maxRows / samples, 1, Math.Min(maxRows, data.Count));
+        var logWeights = new double[(long)imagesPerBlock * samples];
         double total = 0;
         bool wasTraining = model.Training;
         model.Eval();
         using (GradMode.NoGrad())
         {
-            foreach (var (start, count) in Evaluator.Ranges(data.Count, imagesPerBatch))
+            foreach (var (start, count) in Evaluator.Ranges(data.Count, imagesPerBlock))
             {
                 var rows = Batching.Sequential(start, count);
-                for (int first = 0; first < samples; first += samplesPerChunk)
+                long blockRows = (long)count * samples;
+                for (long first = 0; first < blockRows; first += maxRows)
                 {
-                    int chunk = Math.Min(samplesPerChunk, samples - first);
+                    int chunk = (int)Math.Min(maxRows, blockRows - first);
                     using var scope = TensorScope.Begin(pool);
-                    var chunkWeights = LogWeights(model, data, rows, chunk, rng).Span; // (count · chunk), image-major
-                    for (int b = 0; b < count; b++)
-                        for (int j = 0; j < chunk; j++)
-                            logWeights[b * samples + first + j] = chunkWeights[b * chunk + j];
+                    var chunkWeights = LogWeights(model, data, rows, first, chunk, samples, rng).Span; // (chunk)
+                    for (int r = 0; r < chunk; r++) logWeights[first + r] = chunkWeights[r];
                 }
                 for (int b = 0; b < count; b++) total += LogMeanExp(logWeights.AsSpan(b * samples, samples));
                 progress?.Report((double)(start + count) / data.Count);
@@ -64,14 +66,25 @@ public static class ImportanceWeightedBound
         return new ImportanceWeightedEvaluation(-total / data.Count, samples, data.Count);
     }
 
-    /// <summary>log w for <paramref name="samplesPerImage"/> samples of each image: (images · samples), image-major.</summary>
-    internal static Tensor LogWeights(VariationalAutoencoder model, ImageDataset data, int[] rows, int samplesPerImage, Rng rng)
+    /// <summary>
+    /// log w of the samples [<paramref name="first"/>, first + <paramref name="chunk"/>) of a block of images
+    /// (<paramref name="rows"/> of the dataset), k = <paramref name="samplesPerImage"/> each in image-major
+    /// order: (chunk). Only the images the chunk touches are encoded.
+    /// </summary>
+    internal static Tensor LogWeights(VariationalAutoencoder model, ImageDataset data, int[] rows, long first, int chunk, int samplesPerImage, Rng rng)
     {
-        var (images, condition) = Batching.Make(model, data, rows);                    // (B, D)
-        var posterior = model.Encode(images, condition);                                // encode each image once
-        var noise = Tensor.Randn(rng, rows.Length * samplesPerImage, model.LatentSize); // ε, (B · samples, latent)
-        return model.ImportanceSample(posterior, images, condition, noise, samplesPerImage).LogWeights;
+        int firstImage = (int)(first / samplesPerImage), lastImage = (int)((first + chunk - 1) / samplesPerImage);
+        var (images, condition) = Batching.Make(model, data, rows.AsSpan(firstImage, lastImage - firstImage + 1)); // (b, D)
+        var posterior = model.Encode(images, condition);
+        var imageOfRow = new int[chunk];
+        for (int r = 0; r < chunk; r++) imageOfRow[r] = (int)((first + r) / samplesPerImage) - firstImage;
+        var noise = Tensor.Randn(rng, chunk, model.LatentSize);                     // ε, (chunk, latent)
+        return model.ImportanceSample(posterior, images, condition, noise, imageOfRow).LogWeights;
     }
+
+    /// <summary>log w for <paramref name="samplesPerImage"/> samples of each image: (images · samples), image-major.</summary>
+    internal static Tensor LogWeights(VariationalAutoencoder model, ImageDataset data, int[] rows, int samplesPerImage, Rng rng) =>
+        LogWeights(model, data, rows, 0, rows.Length * samplesPerImage, samplesPerImage, rng);
 
     /// <summary>log((1/n) Σ exp(v_i)), stable.</summary>
     internal static double LogMeanExp(ReadOnlySpan<double> values)

@@ -14,7 +14,7 @@ namespace Workbench.Kernels;
 /// e^−|l| and log1p come from <see cref="VectorMath"/> (a few ulp, cheaper than Vector256.Exp and Log),
 /// so results can differ from a scalar MathF loop in the last places.
 /// </remarks>
-internal static class BinaryCrossEntropyKernels
+internal static partial class BinaryCrossEntropyKernels
 {
     private static int Lanes => Vector256<float>.Count;
 

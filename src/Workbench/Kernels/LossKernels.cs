@@ -33,6 +33,15 @@ internal static class LossKernels
     public static void AccumulateChain(UpstreamGradient upstream, ReadOnlySpan<float> derivative, Span<float> gradient, bool overwrite = false) =>
         BinaryCrossEntropyKernels.AccumulateChain(upstream, derivative, gradient, overwrite);
 
+    /// <summary>rowLoss[r] = Σ_j of the loss above for logits row r against targets row targetRows[r] (a row map instead of copies).</summary>
+    public static void BinaryCrossEntropyWithLogitsRows(ReadOnlySpan<float> logits, ReadOnlySpan<float> targets, ReadOnlySpan<int> targetRows, int width,
+        Span<float> rowLoss, Span<float> derivative = default) =>
+        BinaryCrossEntropyKernels.RowSums(logits, targets, targetRows, width, rowLoss, derivative);
+
+    /// <summary>gradient[r, j] (+)= upstream[r]·derivative[r, j], the chain rule through the row sums.</summary>
+    public static void BinaryCrossEntropyRowsChain(ReadOnlySpan<float> upstream, ReadOnlySpan<float> derivative, int width, Span<float> gradient, bool overwrite) =>
+        BinaryCrossEntropyKernels.RowChain(upstream, derivative, width, gradient, overwrite);
+
     /// <summary>∂/∂l = σ(l) − t, ∂/∂t = −l.</summary>
     public static void BinaryCrossEntropyWithLogitsBackward(UpstreamGradient upstream, ReadOnlySpan<float> logits, ReadOnlySpan<float> targets,
         Span<float> logitsGradient, Span<float> targetsGradient) =>

@@ -6,8 +6,29 @@ namespace Workbench.Kernels;
 /// Copies between a tensor seen as (outer, n, inner) and a slab of it along the middle axis:
 /// the loops behind concatenation, splitting and row gathering.
 /// </summary>
-internal static class Slices
+internal static unsafe class Slices
 {
+    /// <summary>
+    /// Every row of the (<paramref name="rows"/>, row.Length) <paramref name="destination"/> set to <paramref name="row"/>
+    /// (a Linear layer's bias broadcast before its GEMM adds x·Wᵀ), rows split over the worker threads.
+    /// </summary>
+    public static void RepeatRow(ReadOnlySpan<float> row, int rows, Span<float> destination)
+    {
+        if (destination.Length != (long)rows * row.Length)
+            throw new ArgumentException($"RepeatRow: {rows} rows of {row.Length} need {(long)rows * row.Length} elements, got {destination.Length}.");
+        fixed (float* r = row, d = destination)
+            ParallelChunks.RunItems(new RepeatRows(r, row.Length, d), rows, row.Length);
+    }
+
+    private readonly struct RepeatRows(float* row, int width, float* destination) : IChunkKernel
+    {
+        public void Run(int start, int length)
+        {
+            var source = new ReadOnlySpan<float>(row, width);
+            for (int r = start; r < start + length; r++) source.CopyTo(new Span<float>(destination + (long)r * width, width));
+        }
+    }
+
     /// <summary>
     /// For each of <paramref name="outer"/> blocks, destination[o·stride + offset ..][..block] is set to
     /// (or, when <paramref name="accumulate"/>, increased by) source[o·block ..][..block].

@@ -12,7 +12,7 @@ namespace Workbench.Models;
 /// A variational autoencoder composed from replaceable parts (Kingma &amp; Welling 2014): an encoder
 /// producing q(z|x[, y]), a prior p(z), a decoder and a likelihood p(x|z[, y]), trained with a
 /// <see cref="TrainingObjective"/>. Every evaluator goes through the parts' log-densities
-/// (<see cref="Kl"/>, <see cref="ImportanceSample"/>), so a new prior or posterior family is right
+/// (<see cref="Kl"/>, <see cref="ImportanceSample(Posterior, Tensor, Tensor?, Tensor, int[])"/>), so a new prior or posterior family is right
 /// everywhere at once. <see cref="VaeConfig.Build"/> composes the shipped variants; a notebook can
 /// pass its own parts, or subclass and override <see cref="Encode"/>, <see cref="Decode"/> or
 /// <see cref="Forward(VaeBatch)"/>.
@@ -127,19 +127,33 @@ public class VariationalAutoencoder : Module<VaeBatch, VaeOutput>
     /// <param name="posterior">q(z|x) of the B images.</param>
     /// <param name="images">(B, D).</param>
     /// <param name="noise">ε, (B·k, latent), image-major: rows b·k … b·k + k − 1 belong to image b.</param>
-    public virtual ImportanceSamples ImportanceSample(Posterior posterior, Tensor images, Tensor? condition, Tensor noise, int samplesPerImage)
+    public ImportanceSamples ImportanceSample(Posterior posterior, Tensor images, Tensor? condition, Tensor noise, int samplesPerImage)
     {
         int count = images.Dim(0);
         if (noise.Rank != 2 || noise.Dim(0) != count * samplesPerImage || noise.Dim(1) != LatentSize)
             throw new ArgumentException($"The noise ε must have shape ({count * samplesPerImage}, {LatentSize}) (B·k, latent); got {Tensor.ShapeText(noise.Dims)}.");
         var repeat = new int[count * samplesPerImage];
         for (int i = 0; i < repeat.Length; i++) repeat[i] = i / samplesPerImage;            // image-major
-        var repeated = samplesPerImage == 1 ? posterior : posterior.GatherRows(repeat);
-        var repeatedImages = samplesPerImage == 1 ? images : images.GatherRows(repeat);      // (R, D), R = B·k
-        var repeatedCondition = samplesPerImage == 1 ? condition : condition?.GatherRows(repeat);
+        return ImportanceSample(posterior, images, condition, noise, repeat);
+    }
+
+    /// <summary>
+    /// As <see cref="ImportanceSample(Posterior, Tensor, Tensor?, Tensor, int)"/> with any number of samples
+    /// per image: row r of the noise (R, latent) is a sample for image <paramref name="imageOfRow"/>[r], so a
+    /// run of decoder rows may span images (the importance-weighted bound batches k = 5000 samples this way).
+    /// </summary>
+    public virtual ImportanceSamples ImportanceSample(Posterior posterior, Tensor images, Tensor? condition, Tensor noise, int[] imageOfRow)
+    {
+        int count = images.Dim(0);
+        if (noise.Rank != 2 || noise.Dim(0) != imageOfRow.Length || noise.Dim(1) != LatentSize)
+            throw new ArgumentException($"The noise ε must have shape ({imageOfRow.Length}, {LatentSize}) (one row per sample, latent); got {Tensor.ShapeText(noise.Dims)}.");
+        bool identity = imageOfRow.Length == count;
+        for (int r = 0; identity && r < count; r++) identity = imageOfRow[r] == r;
+        var repeated = identity ? posterior : posterior.GatherRows(imageOfRow);
+        var repeatedCondition = identity ? condition : condition?.GatherRows(imageOfRow);
         var z = repeated.Sample(noise);                                                      // (R, latent)
         var decoded = Decode(z, repeatedCondition);                                          // (R, D)
-        var logLikelihood = Likelihood.LogDensity(decoded, repeatedImages);                  // (R)
+        var logLikelihood = Likelihood.LogDensity(decoded, images, imageOfRow);              // (R), images read through the map
         var logPrior = Prior.LogDensity(z);
         var logPosterior = repeated.LogDensity(z);
         return new ImportanceSamples(logLikelihood + logPrior - logPosterior, logLikelihood, logPrior, logPosterior, z, decoded);

@@ -55,6 +55,34 @@ public static class Losses
     }
 
     /// <summary>
+    /// Per-row sums of <see cref="BinaryCrossEntropyWithLogits"/> against rows picked from the targets:
+    /// effectively y[r] = Σ_j BCE(logits[r, j], targets[targetRows[r], j]), (R, D), (B, D) → (R), nats.
+    /// The k decoder rows of one image read its target row through the map instead of a copy, and the
+    /// terms are summed as they are made (one pass, nothing (R, D) but the kept derivative).
+    /// </summary>
+    /// <remarks>∂/∂l = σ(l) − t. Targets that need a gradient take the unfused path (gather, then the elementwise loss).</remarks>
+    public static Tensor BinaryCrossEntropyWithLogitsRows(Tensor logits, Tensor targets, int[] targetRows)
+    {
+        ArgumentNullException.ThrowIfNull(logits);
+        ArgumentNullException.ThrowIfNull(targets);
+        ArgumentNullException.ThrowIfNull(targetRows);
+        if (logits.Rank != 2 || targets.Rank != 2 || logits.Dims[1] != targets.Dims[1] || logits.Dims[0] != targetRows.Length)
+            throw new ArgumentException($"BinaryCrossEntropyWithLogitsRows: logits {Tensor.ShapeText(logits.Dims)} must be (R, D) with R = {targetRows.Length} (the row map's length) and targets {Tensor.ShapeText(targets.Dims)} (B, D).");
+        if (Tensor.Tracks(targets))
+            return BinaryCrossEntropyWithLogits(logits, targets.GatherRows(targetRows), Reduction.None).Sum(1);
+        int width = logits.Dims[1];
+        var y = Tensor.Uninitialized([targetRows.Length]);
+        var derivative = Tensor.Tracks(logits) ? Tensor.Uninitialized(logits.Dims) : null;
+        LossKernels.BinaryCrossEntropyWithLogitsRows(logits.Storage, targets.Storage, targetRows, width, y.Storage, derivative is null ? default : derivative.Storage);
+        if (derivative is null) return y;
+        return y.Record("BinaryCrossEntropyWithLogitsRows", [logits], g =>
+        {
+            var (gradient, beta) = logits.GradForUpdate();
+            LossKernels.BinaryCrossEntropyRowsChain(g.Storage, derivative.Storage, width, gradient, overwrite: beta == 0f);
+        });
+    }
+
+    /// <summary>
     /// The log-density of x under N(μ, σ²) with σ² = exp(<paramref name="logVariance"/>), effectively
     /// −½(log 2π + log σ² + (x − μ)²/σ²) per element, in nats, <b>including</b> the −½·log 2π constant
     /// (so it is a true log-likelihood, comparable across models; negate it for a loss).

@@ -93,18 +93,46 @@ public sealed class Rng
         }
         double u1 = 1.0 - NextDouble(); // (0, 1]: log is finite
         double u2 = NextDouble();
-        double radius = Math.Sqrt(-2.0 * Math.Log(u1));
-        double angle = 2.0 * Math.PI * u2;
-        _spareNormal = radius * Math.Sin(angle);
+        (double first, _spareNormal) = Kernels.NormalKernels.BoxMuller(u1, u2);
         _hasSpare = true;
-        return radius * Math.Cos(angle);
+        return first;
     }
 
     /// <summary>Fills <paramref name="destination"/> with standard normal samples.</summary>
+    /// <remarks>
+    /// The same numbers as calling <see cref="NextNormal"/> once per element: the uniforms are drawn in
+    /// order on this thread, and only the Box–Muller transforms of the pairs (the costly log, sqrt, sin, cos)
+    /// run on the kernel worker threads, each pair by the same code whichever thread runs it.
+    /// </remarks>
     public void FillNormal(Span<float> destination)
     {
-        for (int i = 0; i < destination.Length; i++) destination[i] = (float)NextNormal();
+        int i = 0;
+        if (_hasSpare && destination.Length > 0) destination[i++] = (float)NextNormal();
+        int pairs = (destination.Length - i) / 2;
+        if (pairs >= ParallelPairsMin)
+        {
+            var uniforms = System.Buffers.ArrayPool<double>.Shared.Rent(2 * pairs);
+            try
+            {
+                for (int p = 0; p < 2 * pairs; p += 2)
+                {
+                    uniforms[p] = 1.0 - NextDouble(); // (0, 1]: log is finite
+                    uniforms[p + 1] = NextDouble();
+                }
+                Kernels.NormalKernels.BoxMuller(uniforms.AsSpan(0, 2 * pairs), destination.Slice(i, 2 * pairs));
+            }
+            finally
+            {
+                System.Buffers.ArrayPool<double>.Shared.Return(uniforms);
+            }
+            i += 2 * pairs;
+        }
+        for (; i < destination.Length; i++) destination[i] = (float)NextNormal();
     }
+
+    /// <summary>Below this many pairs the transforms run inline (handing them to the workers costs more).</summary>
+    private const int ParallelPairsMin = 2048;
+
 
     /// <summary>Fills <paramref name="destination"/> with samples from U[<paramref name="low"/>, <paramref name="high"/>).</summary>
     public void FillUniform(Span<float> destination, float low, float high)

@@ -58,8 +58,7 @@ public sealed partial class Tensor
         if (bias is not null)
         {
             // Start C from the broadcast bias and let GEMM add x·Wᵀ to it (β = 1).
-            var rows = y.Storage;
-            for (int r = 0; r < batch; r++) bias.Span.CopyTo(rows.AsSpan(r * outFeatures, outFeatures));
+            Slices.RepeatRow(bias.Span, batch, y.Storage.AsSpan(0, batch * outFeatures));
             beta = 1f;
         }
         Gemm.Multiply(false, true, batch, outFeatures, inFeatures, 1f, input.Storage, inFeatures, weight.Storage, inFeatures, beta, y.Storage, outFeatures);

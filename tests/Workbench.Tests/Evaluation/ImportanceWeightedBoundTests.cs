@@ -151,6 +151,22 @@ public class ImportanceWeightedBoundTests
         Assert.True(Math.Abs(result.NegativeLogLikelihoodBound - MeanExactNegativeLogLikelihood(model, data)) < 0.02);
     }
 
+    [Theory]
+    [InlineData(1)]    // one sample per chunk
+    [InlineData(5)]    // chunks that end inside an image
+    [InlineData(14)]   // chunks spanning three images
+    public void Evaluate_AnyChunkSize_DrawsTheSameSamplesAndGivesTheSameBound(int maxRows)
+    {
+        // The noise is drawn in image-major order chunk by chunk, so every chunk size sees the same ε;
+        // only the batch shapes of the encoder and decoder products change (float rounding).
+        var model = VariationalAutoencoder.Create(TestData.SmallMlp(), new Rng(4));
+        var data = TestData.Fashion(6);
+        var reference = ImportanceWeightedBound.Evaluate(model, data, samples: 6, seed: 9, maxRows: 4096);
+        var chunked = ImportanceWeightedBound.Evaluate(model, data, samples: 6, seed: 9, maxRows: maxRows);
+        Assert.Equal(reference.NegativeLogLikelihoodBound, chunked.NegativeLogLikelihoodBound, 3);
+        Assert.NotEqual(reference.NegativeLogLikelihoodBound, ImportanceWeightedBound.Evaluate(model, data, samples: 6, seed: 10, maxRows: maxRows).NegativeLogLikelihoodBound);
+    }
+
     [Fact]
     public void Evaluate_InvalidArguments_Throw()
     {

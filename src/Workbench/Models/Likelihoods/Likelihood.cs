@@ -15,6 +15,18 @@ public abstract class Likelihood : Module
     /// <summary>log p(x | decoder output) summed over pixels: (B, D), (B, D) → (B), nats per image.</summary>
     public Tensor LogDensity(Tensor decoderOutput, Tensor x) => -NegativeLogLikelihood(decoderOutput, x);
 
+    /// <summary>
+    /// −log p(x[rowsOfX[r]] | decoder output row r): (R, D), (B, D), (R) → (R), nats. Importance sampling
+    /// decodes k samples per image; this reads each image through the map instead of k copies. By default
+    /// it gathers the rows and calls <see cref="NegativeLogLikelihood(Tensor, Tensor)"/>; a likelihood
+    /// overrides it when it can do better.
+    /// </summary>
+    public virtual Tensor NegativeLogLikelihood(Tensor decoderOutput, Tensor x, int[] rowsOfX) =>
+        NegativeLogLikelihood(decoderOutput, x.GatherRows(rowsOfX));
+
+    /// <summary>log p(x[rowsOfX[r]] | decoder output row r): (R, D), (B, D), (R) → (R), nats.</summary>
+    public Tensor LogDensity(Tensor decoderOutput, Tensor x, int[] rowsOfX) => -NegativeLogLikelihood(decoderOutput, x, rowsOfX);
+
     /// <summary>E[x | z]: what reconstructions and samples show, in pixel units. (B, D)</summary>
     public abstract Tensor Mean(Tensor decoderOutput);
 
@@ -38,6 +50,10 @@ public sealed class BernoulliLikelihood : Likelihood
 {
     public override Tensor NegativeLogLikelihood(Tensor decoderOutput, Tensor x) =>
         Losses.BinaryCrossEntropyWithLogits(decoderOutput, x, Reduction.None).Sum(1);
+
+    /// <summary>One fused pass: each row's cross-entropy summed as it is made, the image read through the map.</summary>
+    public override Tensor NegativeLogLikelihood(Tensor decoderOutput, Tensor x, int[] rowsOfX) =>
+        Losses.BinaryCrossEntropyWithLogitsRows(decoderOutput, x, rowsOfX);
 
     public override Tensor Mean(Tensor decoderOutput) => decoderOutput.Sigmoid();
 

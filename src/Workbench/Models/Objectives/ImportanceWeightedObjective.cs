@@ -6,7 +6,7 @@ namespace Workbench.Models.Objectives;
 /// The importance-weighted objective of Burda et al. (2016): with k samples z_i ~ q(z|x) per image,
 /// L_k = log (1/k) Σ_i p(x|z_i) p(z_i) / q(z_i|x), and the loss is −L_k averaged over the batch.
 /// k = 1 is the ELBO (with a Monte-Carlo KL); larger k gives a tighter bound on log p(x) and keeps
-/// more latent dimensions active. The weights come from <see cref="VariationalAutoencoder.ImportanceSample"/>,
+/// more latent dimensions active. The weights come from <see cref="VariationalAutoencoder.ImportanceSample(Posteriors.Posterior, Tensor, Tensor?, Tensor, int[])"/>,
 /// the same code the importance-weighted bound evaluates, so they stay right for any prior.
 /// </summary>
 public sealed class ImportanceWeightedObjective : TrainingObjective
