@@ -78,6 +78,7 @@ public static class ExperimentReport
         if (Differ(runs, r => PenaltyKind(r.Definition.Model.ResolveKlPenalty())))
             sections.Add(new ReportSection("KL schedules", "The KL weight each run trained with, and the KL it reached.",
                 [new ReportChart("kl-schedules", ComparisonFigures.KlSchedules(runs))], []));
+        sections.AddRange(UsesReport.Sections(runs, notes));
         sections.AddRange(ReportPictures.Sections(runs));
         return sections;
     }
@@ -126,5 +127,5 @@ internal sealed record ReportChart(string FileName, Figure Figure);
 /// <summary>A PNG picture embedded in the report, with its caption.</summary>
 internal sealed record ReportImage(string Caption, string Path);
 
-/// <summary>A heading, a sentence on what to look for, and its charts and pictures.</summary>
-internal sealed record ReportSection(string Heading, string Explanation, IReadOnlyList<ReportChart> Charts, IReadOnlyList<ReportImage> Images);
+/// <summary>A heading, a sentence on what to look for, and its charts and pictures; optionally a table (HTML) first.</summary>
+internal sealed record ReportSection(string Heading, string Explanation, IReadOnlyList<ReportChart> Charts, IReadOnlyList<ReportImage> Images, string? TableHtml = null);

@@ -19,6 +19,8 @@ internal static class ReportPictures
             "From one test image's μ(x), each row sweeps one latent dimension with the others fixed; rows are the dimensions with the most KL, most first."),
         new("images/manifold.png", "Latent manifold", "Decoded images on a grid over the two latent dimensions."),
         new("images/class-conditional.png", "Class-conditional samples", "Samples given each class label, one class per row, z ~ N(0, I)."),
+        new("images/denoising.png", "Denoised test images",
+            "Top row: clean test images; then for Gaussian noise, salt and pepper and a masked square in turn: the corrupted images, and the model's reconstructions of them."),
         new("figures/latent-scatter.png", "Latent scatter", "μ(x) of test images, coloured by class."),
     ];
 
