@@ -18,6 +18,8 @@ public class ExperimentFilesTests
         { "kl-schedules", 4 },
         { "vamp-prior", 2 },
         { "iwae", 3 },
+        { "anomaly", 10 },
+        { "denoising", 2 },
     };
 
     [Theory]
