@@ -60,8 +60,20 @@ public sealed record AnomalyDetection(int HeldOutClass, string ClassName, int Im
     /// <summary>The AUROC of the named score, or null when it was not computed.</summary>
     public double? AurocOf(string score) => Scores.FirstOrDefault(s => s.Score == score)?.Auroc;
 
-    /// <summary>This run's scores as histograms, titled by class and score.</summary>
+    /// <summary>This run's scores as histograms, titled by class, score and AUROC.</summary>
     public IEnumerable<ScoreHistogram> Histograms() => Scores.Select(s =>
-        new ScoreHistogram(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{ClassName}: {s.Score} (AUROC {s.Auroc:F2})"),
-            s.Score, s.BinEdges, s.HeldOutCounts, s.OthersCounts));
+        new ScoreHistogram(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{ClassName}, {Symbol(s.Score)}: AUROC {s.Auroc:F2}"),
+            Axis(s.Score), s.BinEdges, s.HeldOutCounts, s.OthersCounts));
+
+    /// <summary>A score's short name for panel titles.</summary>
+    private string Symbol(string score) => score switch
+    {
+        AnomalyScores.NegativeElboName => "−ELBO",
+        AnomalyScores.ImportanceWeightedName => $"−L_{ImportanceSamples}",
+        AnomalyScores.ReconstructionErrorName => "reconstruction error",
+        _ => score,
+    };
+
+    /// <summary>A score's axis title with its unit.</summary>
+    private string Axis(string score) => score == AnomalyScores.ReconstructionErrorName ? "Σ (x − x̂)²" : $"{Symbol(score)} [nats]";
 }

@@ -73,4 +73,59 @@ public class UsesReadmeTests
             Assert.Equal(1000, vae[i].Images);
         }
     }
+
+    private static readonly string[] Tops = ["T-shirt/top", "Pullover", "Coat", "Shirt"];
+    private const string Elbo = AnomalyScores.NegativeElboName, Bound = AnomalyScores.ImportanceWeightedName, Reconstruction = AnomalyScores.ReconstructionErrorName;
+
+    [Fact]
+    public void Likelihood_FailsOnExactlyTheFourDarkestClasses()
+    {
+        // "By −ELBO and by −L_50, Trouser, Dress, Sandal and Sneaker score below 0.5 … the four classes whose images are darkest on average"
+        var results = Anomaly();
+        string[] failing = ["Dress", "Sandal", "Sneaker", "Trouser"];
+        Assert.Equal(failing, results.Values.Where(a => Auroc(a, Elbo) < 0.5).Select(a => a.ClassName).Order());
+        Assert.Equal(failing, results.Values.Where(a => Auroc(a, Bound) < 0.5).Select(a => a.ClassName).Order());
+        var test = Workbench.Data.FashionMnist.LoadBundledSubset(Workbench.Data.DatasetSplit.Test);
+        double MeanPixel(int label) => Enumerable.Range(0, test.Count).Where(i => test.Labels[i] == label).Average(i => test.Image(i).ToArray().Average());
+        Assert.Equal(failing, Enumerable.Range(0, 10).OrderBy(MeanPixel).Take(4).Select(c => test.ClassNames[c]).Order());
+    }
+
+    [Fact]
+    public void ImportanceWeightedBound_WithinPointZeroOneOfTheElbo() =>
+        Assert.All(Anomaly().Values, a => Assert.True(Math.Abs(Auroc(a, Bound) - Auroc(a, Elbo)) < 0.01, a.ClassName));
+
+    [Fact]
+    public void ReconstructionError_DetectsTheDistinctShapesButNotTheTops()
+    {
+        var results = Anomaly();
+        // "It detects Trouser, Sandal, Bag and Ankle boot (AUROC 0.78–0.93)"
+        foreach (var name in new[] { "Trouser", "Sandal", "Bag", "Ankle boot" })
+            Assert.InRange(Math.Round(Auroc(results[name], Reconstruction), 2), 0.78, 0.93);
+        // "but stays close to chance (0.53–0.61) on the four tops … and on Sneaker"
+        foreach (var name in Tops.Append("Sneaker"))
+            Assert.InRange(Math.Round(Auroc(results[name], Reconstruction), 2), 0.53, 0.61);
+        // "on the four tops the likelihood does better (0.68–0.79): a held-out top is reconstructed about as well as
+        // the seen classes (mean squared error within 2 of theirs) yet costs over 40 nats more −ELBO"
+        foreach (var name in Tops)
+        {
+            var a = results[name];
+            Assert.InRange(Math.Round(Auroc(a, Elbo), 2), 0.68, 0.79);
+            Assert.True(Auroc(a, Elbo) > Auroc(a, Reconstruction), name);
+            var error = a.Scores.Single(s => s.Score == Reconstruction);
+            var elbo = a.Scores.Single(s => s.Score == Elbo);
+            Assert.True(Math.Abs(error.HeldOutMean - error.OthersMean) < 2, name);
+            Assert.True(elbo.HeldOutMean - elbo.OthersMean > 40, name);
+        }
+    }
+
+    [Fact]
+    public void OnlyBag_IsDetectedByAllThreeScores_AndNothingReachesPointNineFive()
+    {
+        var results = Anomaly();
+        string[] scores = [Elbo, Bound, Reconstruction];
+        Assert.Equal(["Bag"], results.Values.Where(a => scores.All(s => Auroc(a, s) > 0.8)).Select(a => a.ClassName));
+        var best = results.Values.SelectMany(a => scores.Select(s => (a.ClassName, Score: s, Value: Auroc(a, s)))).MaxBy(x => x.Value);
+        Assert.Equal(("Bag", Reconstruction, "0.93"), (best.ClassName, best.Score, F2(best.Value)));
+        Assert.True(best.Value < 0.95);
+    }
 }
