@@ -72,6 +72,19 @@ public sealed class ImageDataset
         return new ImageDataset(pixels, labels, Height, Width, ClassNames);
     }
 
+    /// <summary>A new dataset without the images of the classes in <paramref name="classes"/> (e.g. a class held out of training), in the original order.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">A class is not one of this dataset's.</exception>
+    public ImageDataset WithoutClasses(params int[] classes)
+    {
+        foreach (var c in classes)
+            if ((uint)c >= (uint)ClassNames.Count)
+                throw new ArgumentOutOfRangeException(nameof(classes), c, $"Class {c} is not one of this dataset's classes 0–{ClassNames.Count - 1}.");
+        var kept = new List<int>(Count);
+        for (int i = 0; i < Count; i++)
+            if (Array.IndexOf(classes, _labels[i]) < 0) kept.Add(i);
+        return Subset(kept.ToArray());
+    }
+
     /// <summary>
     /// The images at <paramref name="indices"/> as a tensor (B, H·W) and their labels (B).
     /// </summary>

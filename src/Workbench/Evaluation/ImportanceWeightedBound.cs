@@ -34,6 +34,16 @@ public static class ImportanceWeightedBound
     public static ImportanceWeightedEvaluation Evaluate(VariationalAutoencoder model, ImageDataset data, int samples,
         ulong seed = 0, int maxRows = 4096, IProgress<double>? progress = null)
     {
+        var perImage = PerImage(model, data, samples, seed, maxRows, progress);
+        double total = 0;
+        foreach (var value in perImage) total += value;
+        return new ImportanceWeightedEvaluation(total / data.Count, samples, data.Count);
+    }
+
+    /// <summary>−L_k of every image of <paramref name="data"/>, nats: the per-image terms whose mean <see cref="Evaluate"/> reports. (N)</summary>
+    public static double[] PerImage(VariationalAutoencoder model, ImageDataset data, int samples,
+        ulong seed = 0, int maxRows = 4096, IProgress<double>? progress = null)
+    {
         if (samples < 1) throw new ArgumentOutOfRangeException(nameof(samples), samples, "k must be at least 1.");
         if (maxRows < 1) throw new ArgumentOutOfRangeException(nameof(maxRows), maxRows, "maxRows must be at least 1.");
         if (data.Count == 0) throw new ArgumentException("Cannot evaluate on an empty dataset.");
@@ -42,7 +52,7 @@ public static class ImportanceWeightedBound
         // About four chunks of samples per block (at least one image, at most maxRows images encoded at once).
         int imagesPerBlock = (int)Math.Clamp(4L * maxRows / samples, 1, Math.Min(maxRows, data.Count));
         var logWeights = new double[(long)imagesPerBlock * samples];
-        double total = 0;
+        var perImage = new double[data.Count];
         bool wasTraining = model.Training;
         model.Eval();
         using (GradMode.NoGrad())
@@ -58,12 +68,12 @@ public static class ImportanceWeightedBound
                     var chunkWeights = LogWeights(model, data, rows, first, chunk, samples, rng).Span; // (chunk)
                     for (int r = 0; r < chunk; r++) logWeights[first + r] = chunkWeights[r];
                 }
-                for (int b = 0; b < count; b++) total += LogMeanExp(logWeights.AsSpan(b * samples, samples));
+                for (int b = 0; b < count; b++) perImage[start + b] = -LogMeanExp(logWeights.AsSpan(b * samples, samples));
                 progress?.Report((double)(start + count) / data.Count);
             }
         }
         model.Train(wasTraining);
-        return new ImportanceWeightedEvaluation(-total / data.Count, samples, data.Count);
+        return perImage;
     }
 
     /// <summary>

@@ -24,6 +24,9 @@ internal static class DataFit
                 $"{point}the {split.ToString().ToLowerInvariant()} images are {images.Height}×{images.Width} pixels but the model expects " +
                 $"{height}×{width} (model.imageHeight, model.imageWidth in {experimentFile})");
         }
+        if (data.HeldOutClass is { } heldOut && heldOut >= train.ClassNames.Count)
+            throw new ExperimentFileException(experimentFile, "data.heldOutClass",
+                $"{point}is {heldOut} but dataset '{data.Dataset}' has classes 0–{train.ClassNames.Count - 1}");
         if (conditioning.IsConditional && conditioning.Classes != train.ClassNames.Count)
             throw new ExperimentFileException(experimentFile, "model.classes",
                 $"{point}is {conditioning.Classes} but dataset '{data.Dataset}' has {train.ClassNames.Count} classes; set it to {train.ClassNames.Count}");

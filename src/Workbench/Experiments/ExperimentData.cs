@@ -19,6 +19,8 @@ public static class ExperimentData
             "sprites" => (Sprites.Sample(SpritesTrainCount, seed: 1).Images, Sprites.Sample(SpritesTestCount, seed: 2).Images),
             _ => throw new ArgumentException($"Unknown dataset '{spec.Dataset}'; expected one of {string.Join(", ", DataSpec.Known)}."),
         };
+        // A held-out class leaves the training images only; one out of range is reported by DataFit with the file's name.
+        if (spec.HeldOutClass is { } heldOut && heldOut < train.ClassNames.Count) train = train.WithoutClasses(heldOut);
         // Fixed seeds: every run of an experiment sees the same images, whatever its training seed.
         return (Limit(train, spec.TrainLimit, seed: 0), Limit(test, spec.TestLimit, seed: 1));
     }

@@ -50,6 +50,10 @@ public sealed record DataSpec
     /// <summary>Use only this many test images; null for all.</summary>
     public int? TestLimit { get; init; }
 
+    /// <summary>A class left out of the training images (the test images keep every class): the run then scores
+    /// every test image for anomaly detection (<c>anomaly.json</c>). Null trains on all classes.</summary>
+    public int? HeldOutClass { get; init; }
+
     /// <summary>For images handed over in memory (a notebook's datasets): a hash of their pixels and labels, so a run knows which images it saw. Null for files.</summary>
     public string? Fingerprint { get; init; }
 
@@ -70,6 +74,10 @@ public sealed record EvaluationSpec
 
     /// <summary>Write image grids (reconstructions, samples, traversals, latent scatter).</summary>
     public bool Images { get; init; } = true;
+
+    /// <summary>Corrupt test images (Gaussian noise, salt and pepper, a masked square) and measure the PSNR of the
+    /// model's reconstructions against the clean images (<c>denoising.json</c>, <c>images/denoising.png</c>).</summary>
+    public bool Denoising { get; init; }
 
     /// <summary>Largest k of the importance-weighted bound (k decoder passes per image).</summary>
     public const int MaxImportanceSamples = 100_000;

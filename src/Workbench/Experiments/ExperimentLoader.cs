@@ -87,6 +87,7 @@ public static partial class ExperimentLoader
             Fail("data.dataset", $"'{d.Data.Dataset}' is not one of {string.Join(", ", DataSpec.Known)}");
         if (d.Data.TrainLimit is < 1) Fail("data.trainLimit", $"must be at least 1 (got {d.Data.TrainLimit})");
         if (d.Data.TestLimit is < 1) Fail("data.testLimit", $"must be at least 1 (got {d.Data.TestLimit})");
+        if (d.Data.HeldOutClass is < 0) Fail("data.heldOutClass", $"must be a class index ≥ 0, or null for none (got {d.Data.HeldOutClass})");
         try
         {
             d.Model.Validate();

@@ -83,6 +83,7 @@ public static class ExperimentReport
             sections.Add(new ReportSection("Sample quality",
                 "Fréchet distance between Gaussian fits of classifier features of generated and real test images (lower is better); precision: the share of samples inside the real images' k-NN manifold, recall: the share of real images inside the samples' (Kynkäänniemi et al. 2019).",
                 [new ReportChart("sample-quality", SampleQuality.SampleQualityFigures.Compare(runs))], []));
+        sections.AddRange(UsesReport.Sections(runs, notes));
         sections.AddRange(ReportPictures.Sections(runs));
         return sections;
     }
@@ -145,5 +146,5 @@ internal sealed record ReportChart(string FileName, Figure Figure);
 /// <summary>A PNG picture embedded in the report, with its caption.</summary>
 internal sealed record ReportImage(string Caption, string Path);
 
-/// <summary>A heading, a sentence on what to look for, and its charts and pictures.</summary>
-internal sealed record ReportSection(string Heading, string Explanation, IReadOnlyList<ReportChart> Charts, IReadOnlyList<ReportImage> Images);
+/// <summary>A heading, a sentence on what to look for, and its charts and pictures; optionally a table (HTML) first.</summary>
+internal sealed record ReportSection(string Heading, string Explanation, IReadOnlyList<ReportChart> Charts, IReadOnlyList<ReportImage> Images, string? TableHtml = null);

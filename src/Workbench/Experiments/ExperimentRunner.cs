@@ -216,6 +216,9 @@ public sealed class ExperimentRunner(RunnerOptions options)
         SampleQuality.SampleQualityResult? sampleQuality = d.Evaluation.SampleQuality is { } qualitySpec
             ? _judge.Measure(model, d.Data, DataKey(d.Data), train, test, qualitySpec, d.Training.Seed, folder, d.Evaluation.Images)
             : null;
+        if (d.Data.HeldOutClass is { } heldOut)
+            folder.WriteJson(AnomalyDetection.FileName, AnomalyDetection.Evaluate(model, test, heldOut, d.Evaluation.ImportanceSamples, d.Training.Seed));
+        if (d.Evaluation.Denoising) DenoisingArtifacts.Write(model, test, folder, d.Training.Seed);
         figures.Save(RunArtifacts.ElboFigure(result.History, $"{experiment} / {run.Id}: ELBO components", StepLog.Read(folder.Path)), folder.FiguresDirectory, "elbo-components");
         if (d.Evaluation.Images) RunArtifacts.Write(model, test, folder, figures, d.Training.Seed);
 
@@ -260,7 +263,7 @@ public sealed class ExperimentRunner(RunnerOptions options)
         return data;
     }
 
-    private static string DataKey(DataSpec spec) => $"{spec.Dataset}|{spec.Directory}|{spec.TrainLimit}|{spec.TestLimit}|{spec.Fingerprint}";
+    private static string DataKey(DataSpec spec) => $"{spec.Dataset}|{spec.Directory}|{spec.TrainLimit}|{spec.TestLimit}|{spec.Fingerprint}|{spec.HeldOutClass}";
 
     private static string Describe(RunSpec run, VariationalAutoencoder model)
     {

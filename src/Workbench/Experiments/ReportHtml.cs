@@ -51,6 +51,7 @@ internal static class ReportHtml
         foreach (var section in sections)
         {
             html.Append("<h2>").Append(Encode(section.Heading)).Append("</h2>\n<p>").Append(Encode(section.Explanation)).Append("</p>\n");
+            if (section.TableHtml is { } table) html.Append(table).Append('\n');
             foreach (var chart in section.Charts)
             {
                 var id = $"chart-{++chartNumber}-{chart.FileName}";

@@ -21,6 +21,8 @@ internal static class ReportPictures
             "From one test image's μ(x), each row sweeps the latent dimension named on its left over the values along the top, the others fixed."),
         new("images/manifold.png", "Latent manifold", "Decoded images on a grid over the two latent dimensions: z0 along the top, z1 down the left, at Gaussian quantiles."),
         new("images/class-conditional.png", "Class-conditional samples", "Samples given each class label, one class per row named on its left, z ~ N(0, I)."),
+        new("images/denoising.png", "Denoised test images",
+            "Top row: clean test images; then for Gaussian noise, salt and pepper and a masked square in turn: the corrupted images, and the model's reconstructions of them."),
         new("figures/latent-scatter.png", "Latent scatter", "μ(x) of test images, coloured by class."),
     ];
 

@@ -69,4 +69,18 @@ public class ImageDatasetTests
         using (TensorScope.Begin()) images = set.Batch([1]).Images;
         Assert.Throws<ObjectDisposedException>(() => images.ToArray());
     }
+
+    [Fact]
+    public void WithoutClasses_DropsExactlyThoseClassesKeepingOrderAndPixels()
+    {
+        var data = TestData.Synthetic(3, 25, 2, 2, classes: 5); // labels 0,1,2,3,4,0,1,…
+        var kept = data.WithoutClasses(1, 3);
+        Assert.Equal(15, kept.Count);
+        Assert.DoesNotContain(1, kept.Labels.ToArray());
+        Assert.DoesNotContain(3, kept.Labels.ToArray());
+        var expected = Enumerable.Range(0, 25).Where(i => i % 5 is not (1 or 3)).ToArray();
+        for (int k = 0; k < expected.Length; k++) Assert.Equal(data.Image(expected[k]).ToArray(), kept.Image(k).ToArray());
+        Assert.Equal(data.ClassNames, kept.ClassNames);
+        Assert.Contains("0–4", Assert.Throws<ArgumentOutOfRangeException>(() => data.WithoutClasses(5)).Message);
+    }
 }

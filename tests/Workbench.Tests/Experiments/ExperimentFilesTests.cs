@@ -20,6 +20,8 @@ public class ExperimentFilesTests
         { "iwae", 3 },
         { "disentanglement", 18 },
         { "sample-quality", 5 },
+        { "anomaly", 10 },
+        { "denoising", 2 },
     };
 
     [Theory]
