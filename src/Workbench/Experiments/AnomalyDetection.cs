@@ -65,8 +65,8 @@ public sealed record AnomalyDetection(int HeldOutClass, string ClassName, int Im
         new ScoreHistogram(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{ClassName}, {Symbol(s.Score)}: AUROC {s.Auroc:F2}"),
             Axis(s.Score), s.BinEdges, s.HeldOutCounts, s.OthersCounts));
 
-    /// <summary>A score's short name for panel titles.</summary>
-    private string Symbol(string score) => score switch
+    /// <summary>A score's short name for titles and legends: −ELBO, −L_k, reconstruction error.</summary>
+    public string Symbol(string score) => score switch
     {
         AnomalyScores.NegativeElboName => "−ELBO",
         AnomalyScores.ImportanceWeightedName => $"−L_{ImportanceSamples}",

@@ -43,7 +43,7 @@ internal static class UsesReport
 
     /// <summary>AUROC bars per held-out class, grouped by score.</summary>
     public static Plotting.Figure AurocFigure(IReadOnlyList<AnomalyDetection> results) =>
-        VaeCharts.AurocPerClass(results.OrderBy(r => r.HeldOutClass).SelectMany(r => r.Scores.Select(s => new AurocBar(r.ClassName, s.Score, s.Auroc))).ToArray());
+        VaeCharts.AurocPerClass(results.OrderBy(r => r.HeldOutClass).SelectMany(r => r.Scores.Select(s => new AurocBar(r.ClassName, r.Symbol(s.Score), s.Auroc))).ToArray());
 
     /// <summary>The score histograms of the best-detected held-out class (mean AUROC over the scores) and of the worst, one row each.</summary>
     public static Plotting.Figure HistogramFigure(IReadOnlyList<AnomalyDetection> results)

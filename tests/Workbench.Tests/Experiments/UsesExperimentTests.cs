@@ -108,6 +108,10 @@ public class UsesExperimentTests(UsesExperimentFixture fixture) : IClassFixture<
             Assert.Contains(chart, fixture.Report);
             Assert.True(File.Exists(Path.Combine(fixture.ResultsRoot, "uses", "figures", chart + ".html")), chart);
         }
+        // The AUROC bars are named by the scores' symbols, as in the README's table, not by their keys.
+        var detection = Read<AnomalyDetection>(Path.Combine(fixture.RunFolder(8), AnomalyDetection.FileName));
+        var traces = JsonDocument.Parse(UsesReport.AurocFigure([detection]).ToJson()).RootElement.GetProperty("data");
+        Assert.Equal(["−ELBO", "−L_3", "reconstruction error"], traces.EnumerateArray().Select(t => t.GetProperty("name").GetString()));
     }
 
     [Theory]
