@@ -207,12 +207,8 @@ public sealed class ExperimentRunner(RunnerOptions options)
             folder.WriteJson("conditional-generation.json", conditional);
         }
         // Sprites know their generative factors: measure how well single latent dimensions capture them.
-        RunDisentanglement? disentanglement = null;
-        if (ExperimentData.SpritesTest(d.Data) is { } sprites && model.LatentSize >= 2)
-        {
-            disentanglement = RunDisentanglement.From(MutualInformationGap.Evaluate(model, sprites));
-            disentanglement.Save(folder.Path);
-        }
+        var disentanglement = RunDisentanglement.Measure(model, d.Data);
+        disentanglement?.Save(folder.Path);
         SampleQuality.SampleQualityResult? sampleQuality = d.Evaluation.SampleQuality is { } qualitySpec
             ? _judge.Measure(model, d.Data, DataKey(d.Data), train, test, qualitySpec, d.Training.Seed, folder, d.Evaluation.Images)
             : null;

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Workbench.Evaluation;
 using Workbench.IO;
+using Workbench.Models;
 
 namespace Workbench.Experiments;
 
@@ -30,6 +31,13 @@ public sealed record RunDisentanglement
     public required string[] DimensionFactor { get; init; }
     /// <summary>Per dimension: that normalised MI.</summary>
     public required double[] DimensionFactorShare { get; init; }
+
+    /// <summary>
+    /// The MIG of <paramref name="model"/> on the test sprites of <paramref name="data"/>; null when the data
+    /// has no known factors (not sprites) or the code has fewer than two dimensions (no gap to measure).
+    /// </summary>
+    public static RunDisentanglement? Measure(VariationalAutoencoder model, DataSpec data) =>
+        ExperimentData.SpritesTest(data) is { } sprites && model.LatentSize >= 2 ? From(MutualInformationGap.Evaluate(model, sprites)) : null;
 
     public static RunDisentanglement From(MigResult result)
     {

@@ -49,9 +49,7 @@ public sealed record RunEvaluation
             iwae = Evaluation.ImportanceWeightedBound.Evaluate(run.Model, subset, samples, seed: d.Training.Seed, progress: progress);
         }
         // Sprites know their generative factors: the run's disentanglement is measured (and disentanglement.json rewritten).
-        RunDisentanglement? disentanglement = null;
-        if (ExperimentData.SpritesTest(d.Data) is { } sprites && run.Model.LatentSize >= 2)
-            disentanglement = RunDisentanglement.From(MutualInformationGap.Evaluate(run.Model, sprites));
+        var disentanglement = RunDisentanglement.Measure(run.Model, d.Data);
         return new RunEvaluation
         {
             Disentanglement = disentanglement,
