@@ -8,8 +8,8 @@ namespace Workbench.Tensors;
 // the (N, C, P) ↔ (C, N·P) reorders run on the kernel worker threads (Kernels/Im2Col.Batch.cs). The
 // bias is added in the reorder that writes the output, so it costs no pass of its own. Column matrices
 // are scratch from the step's buffer pool for the duration of the call (forward) or of the backward rule,
-// never kept: backward unfolds the input again rather than holding them alive. A batch whose column
-// matrix would exceed ColumnBudget is convolved in groups of images.
+// never kept: backward unfolds the input again rather than holding them alive. A batch is convolved in
+// groups of images whose column matrix fits ColumnBudget, small enough to stay in cache between passes.
 public sealed partial class Tensor
 {
     /// <summary>
@@ -214,13 +214,24 @@ public sealed partial class Tensor
             throw new ArgumentException($"{op}: bias shape {ShapeText(bias.Dims)} should be ({channels}).");
     }
 
-    /// <summary>Column matrices of one group of images hold at most this many floats (16 MB): a larger
-    /// batch is convolved a group at a time, so scratch memory does not grow with the batch.</summary>
-    internal const int ColumnBudget = 4 * 1024 * 1024;
+    /// <summary>
+    /// Column matrices of one group of images hold at most this many floats (4 MB). A batch is convolved a
+    /// group at a time, so scratch memory does not grow with the batch, and the matrix a GEMM reads is still
+    /// in cache from its unfolding: on the conv VAE's layers at batch 128, groups of ~32 images ran the
+    /// convolutions ~10 % faster than one 12.8 MB matrix for the whole batch.
+    /// </summary>
+    internal const int ColumnBudget = 1024 * 1024;
 
-    /// <summary>Images per group when one image's column matrix holds <paramref name="columnsPerImage"/> floats.</summary>
-    internal static int GroupSize(int batch, int columnsPerImage) =>
-        Math.Clamp(ColumnBudget / Math.Max(1, columnsPerImage), 1, Math.Max(1, batch));
+    /// <summary>
+    /// Images per group when one image's column matrix holds <paramref name="columnsPerImage"/> floats: the
+    /// fewest groups within <see cref="ColumnBudget"/>, made as equal as they can be.
+    /// </summary>
+    internal static int GroupSize(int batch, int columnsPerImage)
+    {
+        int most = Math.Clamp(ColumnBudget / Math.Max(1, columnsPerImage), 1, Math.Max(1, batch));
+        int groups = (batch + most - 1) / most;
+        return (batch + groups - 1) / groups;
+    }
 
     private static ReadOnlySpan<float> BiasSpan(Tensor? bias) => bias is null ? default : bias.Span;
 
