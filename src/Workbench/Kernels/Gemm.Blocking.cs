@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 
 namespace Workbench.Kernels;
 
@@ -37,10 +38,16 @@ internal static unsafe partial class Gemm
     /// at C + i·CRowStride + j·CColStride: (ldc, 1) normally, (1, ldc) when the product is computed as
     /// Cᵀ = op(B)ᵀ·op(A)ᵀ (see <see cref="Transposed"/>).
     /// </summary>
+    /// <remarks>
+    /// The optional epilogue: <see cref="Bias"/> (null for none) is added to every row of C, or to every
+    /// column when <see cref="BiasPerRow"/> (a transposed product), and <see cref="Relu"/> clamps C at 0.
+    /// </remarks>
     private readonly struct Problem(bool transA, bool transB, int m, int n, int k, float alpha,
-        float* a, int lda, float* b, int ldb, float beta, float* c, nint cRowStride, nint cColStride, bool useFma)
+        float* a, int lda, float* b, int ldb, float beta, float* c, nint cRowStride, nint cColStride, bool useFma,
+        float* bias = null, bool biasPerRow = false, bool relu = false)
     {
-        public readonly bool TransA = transA, TransB = transB, UseFma = useFma;
+        public readonly bool TransA = transA, TransB = transB, UseFma = useFma, BiasPerRow = biasPerRow, Relu = relu;
+        public readonly float* Bias = bias;
         public readonly int M = m, N = n, K = k, Lda = lda, Ldb = ldb;
         public readonly nint CRowStride = cRowStride, CColStride = cColStride;
         public readonly float Alpha = alpha, Beta = beta;
@@ -51,7 +58,7 @@ internal static unsafe partial class Gemm
         /// transpose flag) and C is addressed with its strides swapped.
         /// </summary>
         public Problem Transposed() =>
-            new(!TransB, !TransA, N, M, K, Alpha, B, Ldb, A, Lda, Beta, C, CColStride, CRowStride, UseFma);
+            new(!TransB, !TransA, N, M, K, Alpha, B, Ldb, A, Lda, Beta, C, CColStride, CRowStride, UseFma, Bias, !BiasPerRow, Relu);
     }
 
     /// <summary>
@@ -99,26 +106,31 @@ internal static unsafe partial class Gemm
                 int kcHere = Math.Min(kc, p.K - pc);
                 PackB(p, pc, kcHere, jc, ncHere, packedB);
                 float beta = pc == 0 ? p.Beta : 1f; // later rank-KC updates accumulate onto the first
+                var epilogue = (First: pc == 0, Last: pc + kcHere >= p.K);
                 for (int ic = m0; ic < m1; ic += mc)
                 {
                     int mcHere = Math.Min(mc, m1 - ic);
                     PackA(p, ic, mcHere, pc, kcHere, packedA);
-                    MacroKernel(p, mcHere, ncHere, kcHere, packedA, packedB, p.C + ic * p.CRowStride + jc * p.CColStride, beta);
+                    MacroKernel(p, mcHere, ncHere, kcHere, packedA, packedB, ic, jc, beta, epilogue.First, epilogue.Last);
                 }
             }
         }
     }
 
     /// <summary>
-    /// C block (mc × nc) = α·Apacked·Bpacked + β·C block, one MR × NR micro-tile at a time. Tiles of a
-    /// transposed product (C columns contiguous) go through a scratch tile.
+    /// C block (mc × nc) at (<paramref name="ic"/>, <paramref name="jc"/>) = α·Apacked·Bpacked + β·C block, one
+    /// MR × NR micro-tile at a time. Tiles of a transposed product (C columns contiguous) go through a
+    /// scratch tile. On the <paramref name="first"/> rank-KC update a tile starts from the bias, on the
+    /// <paramref name="last"/> it ends with the ReLU (<see cref="Problem"/>'s epilogue).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void MacroKernel(in Problem p, int mc, int nc, int kc, float* packedA, float* packedB, float* c, float beta)
+    private static void MacroKernel(in Problem p, int mc, int nc, int kc, float* packedA, float* packedB, int ic, int jc,
+        float beta, bool first, bool last)
     {
         nint rs = p.CRowStride, cs = p.CColStride;
+        float* c = p.C + ic * rs + jc * cs;
         float alpha = p.Alpha;
-        bool fma = p.UseFma;
+        bool fma = p.UseFma, bias = first && p.Bias is not null, relu = last && p.Relu;
         float* scratch = stackalloc float[MR * NR];
         for (int jr = 0; jr < nc; jr += NR)
         {
@@ -129,16 +141,76 @@ internal static unsafe partial class Gemm
                 int rows = Math.Min(MR, mc - ir);
                 float* aPanel = packedA + (nint)ir * kc;
                 float* cTile = c + ir * rs + jr * cs;
+                if (cs == 1 && fma && !p.BiasPerRow)
+                {
+                    // Bias and ReLU in registers, as the tile is stored: the same bits as the pass below.
+                    MicroKernelFma(rows, cols, kc, aPanel, bPanel, cTile, rs, alpha, beta, bias ? p.Bias + jc + jr : null, relu);
+                    continue;
+                }
+                // Otherwise the tile starts from the bias (β = 1 on it) and is clamped once stored.
+                if (bias) FillBias(p, cTile, ic + ir, jc + jr, rows, cols);
+                float tileBeta = bias ? 1f : beta;
                 if (cs != 1)
                 {
                     if (fma) MicroKernelFma(rows, cols, kc, aPanel, bPanel, scratch, NR, 1f, 0f);
                     else MicroKernelPortable(rows, cols, kc, aPanel, bPanel, scratch, NR, 1f, 0f);
-                    MergeStrided(scratch, cTile, rs, cs, rows, cols, alpha, beta);
+                    MergeStrided(scratch, cTile, rs, cs, rows, cols, alpha, tileBeta);
                 }
-                else if (fma) MicroKernelFma(rows, cols, kc, aPanel, bPanel, cTile, rs, alpha, beta);
-                else MicroKernelPortable(rows, cols, kc, aPanel, bPanel, cTile, rs, alpha, beta);
+                else MicroKernelPortable(rows, cols, kc, aPanel, bPanel, cTile, rs, alpha, tileBeta);
+                if (relu) ClampAtZero(cTile, rs, cs, rows, cols);
             }
         }
+    }
+
+    /// <summary>Sets the C tile whose top-left is element (<paramref name="i0"/>, <paramref name="j0"/>) of the product to the bias.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void FillBias(in Problem p, float* tile, int i0, int j0, int rows, int cols)
+    {
+        nint rs = p.CRowStride, cs = p.CColStride;
+        if (cs == 1 && cols == NR)
+        {
+            // A full-width row-major tile: two vector stores per row.
+            bool perRow = p.BiasPerRow;
+            var b0 = perRow ? default : Vector256.Load(p.Bias + j0);
+            var b1 = perRow ? default : Vector256.Load(p.Bias + j0 + 8);
+            for (int i = 0; i < rows; i++)
+            {
+                if (perRow) b0 = b1 = Vector256.Create(p.Bias[i0 + i]);
+                b0.Store(tile + i * rs);
+                b1.Store(tile + i * rs + 8);
+            }
+            return;
+        }
+        for (int i = 0; i < rows; i++)
+            for (int j = 0; j < cols; j++)
+                tile[i * rs + j * cs] = p.BiasPerRow ? p.Bias[i0 + i] : p.Bias[j0 + j];
+    }
+
+    /// <summary>
+    /// C tile = max(C tile, 0) with the values of <c>TensorPrimitives.Max(C, 0)</c>: x ≤ 0 (−0 included)
+    /// becomes +0, NaN stays NaN.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void ClampAtZero(float* tile, nint rs, nint cs, int rows, int cols)
+    {
+        if (cs == 1 && cols == NR)
+        {
+            for (int i = 0; i < rows; i++)
+            {
+                float* row = tile + i * rs;
+                var x0 = Vector256.Load(row);
+                var x1 = Vector256.Load(row + 8);
+                Vector256.ConditionalSelect(Vector256.LessThanOrEqual(x0, Vector256<float>.Zero), Vector256<float>.Zero, x0).Store(row);
+                Vector256.ConditionalSelect(Vector256.LessThanOrEqual(x1, Vector256<float>.Zero), Vector256<float>.Zero, x1).Store(row + 8);
+            }
+            return;
+        }
+        for (int i = 0; i < rows; i++)
+            for (int j = 0; j < cols; j++)
+            {
+                float* x = tile + i * rs + j * cs;
+                if (*x <= 0f) *x = 0f;
+            }
     }
 
     /// <summary>C tile (rows × cols, strides rs, cs) = α·scratch + β·C tile, not reading C when β = 0.</summary>

@@ -54,39 +54,63 @@ internal static partial class Gemm
     /// <param name="beta">Weight of the existing C; when 0, C is only written (NaNs in it do not propagate).</param>
     public static void Multiply(bool transA, bool transB, int m, int n, int k, float alpha,
         ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb, float beta, Span<float> c, int ldc)
-        => Multiply(Kernel.Best, MaxThreads, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+        => Multiply(Kernel.Best, MaxThreads, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, default, false);
+
+    /// <summary>
+    /// C = α·op(A)·op(B) + 1·bias (bias[j] added to column j; none when empty), then max(C, 0) when
+    /// <paramref name="relu"/>: a fully connected layer and its ReLU in one pass over C. The FMA kernel adds the
+    /// bias in registers as a micro-tile is stored after its first rank-KC update and clamps it as it is
+    /// stored after its last (other paths fill the tile with the bias first and clamp it right after); the
+    /// bits are those of filling C with the broadcast bias, multiplying with β = 1 and applying
+    /// <c>TensorPrimitives.Max(C, 0)</c> afterwards.
+    /// </summary>
+    public static void MultiplyBiasRelu(bool transA, bool transB, int m, int n, int k, float alpha,
+        ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb, ReadOnlySpan<float> bias, bool relu, Span<float> c, int ldc)
+        => Multiply(Kernel.Best, MaxThreads, transA, transB, m, n, k, alpha, a, lda, b, ldb, 0f, c, ldc, bias, relu);
 
     /// <summary>
     /// As the public overload, with the micro-kernel and the thread bound chosen explicitly; the small-problem
     /// shortcut is skipped when <paramref name="kernel"/> is <see cref="Kernel.Portable"/> so tests reach the blocked path.
     /// </summary>
     internal static unsafe void Multiply(Kernel kernel, int threads, bool transA, bool transB, int m, int n, int k, float alpha,
-        ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb, float beta, Span<float> c, int ldc)
+        ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb, float beta, Span<float> c, int ldc,
+        ReadOnlySpan<float> bias = default, bool relu = false)
     {
         if (m < 0 || n < 0 || k < 0)
             throw new ArgumentOutOfRangeException(nameof(m), $"Gemm: dimensions must be non-negative (m={m}, n={n}, k={k}).");
         RequireMatrix("C", c.Length, m, n, ldc);
+        if (!bias.IsEmpty && (bias.Length != n || beta != 0f))
+            throw new ArgumentException($"Gemm: a bias needs one value per column of C ({n}, got {bias.Length}) and β = 0 (got {beta}).");
         if (m == 0 || n == 0) return;
-        if (k == 0 || alpha == 0)
+        if (k == 0 || alpha == 0 || (kernel == Kernel.Best && (long)m * n * k < SmallProblemVolume))
         {
-            // op(A)·op(B) contributes nothing; A and B may legitimately be empty.
-            ScaleC(c, m, n, ldc, beta);
+            // Without packing: C starts from the broadcast bias (β = 1 on it) as the blocked path's tiles do.
+            if (!bias.IsEmpty)
+                for (int i = 0; i < m; i++) bias.CopyTo(c.Slice(i * ldc, n));
+            float start = bias.IsEmpty ? beta : 1f;
+            if (k == 0 || alpha == 0)
+            {
+                // op(A)·op(B) contributes nothing; A and B may legitimately be empty.
+                ScaleC(c, m, n, ldc, start);
+            }
+            else
+            {
+                RequireMatrix("A", a.Length, transA ? k : m, transA ? m : k, lda);
+                RequireMatrix("B", b.Length, transB ? n : k, transB ? k : n, ldb);
+                MultiplySmall(transA, transB, m, n, k, alpha, a, lda, b, ldb, start, c, ldc);
+            }
+            if (relu)
+                for (int i = 0; i < m; i++) System.Numerics.Tensors.TensorPrimitives.Max(c.Slice(i * ldc, n), 0f, c.Slice(i * ldc, n));
             return;
         }
         RequireMatrix("A", a.Length, transA ? k : m, transA ? m : k, lda);
         RequireMatrix("B", b.Length, transB ? n : k, transB ? k : n, ldb);
 
         bool useFma = kernel == Kernel.Best && HasFma;
-        long volume = (long)m * n * k;
-        if (kernel == Kernel.Best && volume < SmallProblemVolume)
+        fixed (float* pa = a, pb = b, pc = c, pbias = bias)
         {
-            MultiplySmall(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
-            return;
-        }
-
-        fixed (float* pa = a, pb = b, pc = c)
-        {
-            var problem = new Problem(transA, transB, m, n, k, alpha, pa, lda, pb, ldb, beta, pc, ldc, 1, useFma);
+            var problem = new Problem(transA, transB, m, n, k, alpha, pa, lda, pb, ldb, beta, pc, ldc, 1, useFma,
+                bias.IsEmpty ? null : pbias, biasPerRow: false, relu);
             Run(PrefersTransposed(m, n) ? problem.Transposed() : problem, Math.Max(1, threads));
         }
     }

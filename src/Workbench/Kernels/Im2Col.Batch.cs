@@ -24,14 +24,15 @@ internal static unsafe partial class Im2Col
     /// set to <paramref name="channelStart"/>[c] over channel c (zero when it is empty), so the result is
     /// written rather than added to.
     /// </summary>
+    /// <param name="relu">Then set each image to max(image, 0) (as <c>TensorPrimitives.Max</c>) while it is in cache.</param>
     public static void FoldBatch(in ConvGeometry g, ReadOnlySpan<float> columns, int count, Span<float> images,
-        ReadOnlySpan<float> channelStart, bool accumulate)
+        ReadOnlySpan<float> channelStart, bool accumulate, bool relu = false)
     {
         RequireBatch(g, images.Length, columns.Length, count);
         if (!channelStart.IsEmpty && channelStart.Length != g.Channels)
             throw new ArgumentException($"FoldBatch: {channelStart.Length} channel start values for {g.Channels} channels.");
         fixed (float* x = images, c = columns, s = channelStart)
-            ParallelChunks.RunItems(new FoldImages(g, c, x, count, channelStart.IsEmpty ? null : s, accumulate), count, (long)g.PatchSize * g.Positions);
+            ParallelChunks.RunItems(new FoldImages(g, c, x, count, channelStart.IsEmpty ? null : s, accumulate, relu), count, (long)g.PatchSize * g.Positions);
     }
 
     private static void RequireBatch(in ConvGeometry g, int imagesLength, int columnsLength, int count)
@@ -100,9 +101,20 @@ internal static unsafe partial class Im2Col
         }
     }
 
-    private readonly struct FoldImages(ConvGeometry g, float* columns, float* images, int count, float* channelStart, bool accumulate) : IChunkKernel
+    private readonly struct FoldImages(ConvGeometry g, float* columns, float* images, int count, float* channelStart, bool accumulate, bool relu) : IChunkKernel
     {
         public void Run(int start, int length)
+        {
+            Fold(start, length);
+            if (!relu) return;
+            for (int n = start; n < start + length; n++)
+            {
+                var image = new Span<float>(images + (long)n * g.ImageSize, g.ImageSize);
+                TensorPrimitives.Max(image, 0f, image);
+            }
+        }
+
+        private void Fold(int start, int length)
         {
             int ld = count * g.Positions, plane = g.Height * g.Width;
             var all = new ReadOnlySpan<float>(columns, g.PatchSize * ld);
@@ -147,26 +159,34 @@ internal static unsafe partial class Im2Col
 /// </summary>
 internal static unsafe class ChannelMajor
 {
-    /// <summary>Effectively destination[c, n·P + p] = source[n, c, p].</summary>
-    public static void Gather(ReadOnlySpan<float> source, int count, int channels, int positions, Span<float> destination)
+    /// <summary>
+    /// Effectively destination[c, n·P + p] = source[n, c, p], or, given a <paramref name="reluOutput"/> of the
+    /// source's shape, source[n, c, p] where reluOutput[n, c, p] &gt; 0 and 0 elsewhere (a gradient taken
+    /// back through a ReLU, as its backward rule computes it).
+    /// </summary>
+    public static void Gather(ReadOnlySpan<float> source, int count, int channels, int positions, Span<float> destination,
+        ReadOnlySpan<float> reluOutput = default)
     {
         Require(source.Length, destination.Length, count, channels, positions);
-        fixed (float* s = source, d = destination)
-            ParallelChunks.RunItems(new GatherImages(s, d, count, channels, positions), count, (long)channels * positions);
+        if (!reluOutput.IsEmpty && reluOutput.Length != source.Length)
+            throw new ArgumentException($"ChannelMajor.Gather: the ReLU output has {reluOutput.Length} values for {source.Length}.");
+        fixed (float* s = source, d = destination, y = reluOutput)
+            ParallelChunks.RunItems(new GatherImages(s, d, count, channels, positions, reluOutput.IsEmpty ? null : y), count, (long)channels * positions);
     }
 
     /// <summary>
     /// Effectively destination[n, c, p] = source[c, n·P + p] + bias[c] (no bias when it is empty), or
     /// destination[n, c, p] += source[c, n·P + p] when <paramref name="accumulate"/>.
     /// </summary>
+    /// <param name="relu">Then destination[n, c, :] = max(destination[n, c, :], 0) (as <c>TensorPrimitives.Max</c>).</param>
     public static void Scatter(ReadOnlySpan<float> source, int count, int channels, int positions, Span<float> destination,
-        ReadOnlySpan<float> bias, bool accumulate)
+        ReadOnlySpan<float> bias, bool accumulate, bool relu = false)
     {
         Require(destination.Length, source.Length, count, channels, positions);
         if (!bias.IsEmpty && (bias.Length != channels || accumulate))
             throw new ArgumentException($"ChannelMajor.Scatter: bias needs {channels} values and a written (not accumulated) destination.");
         fixed (float* s = source, d = destination, b = bias)
-            ParallelChunks.RunItems(new ScatterImages(s, d, count, channels, positions, bias.IsEmpty ? null : b, accumulate), count, (long)channels * positions);
+            ParallelChunks.RunItems(new ScatterImages(s, d, count, channels, positions, bias.IsEmpty ? null : b, accumulate, relu), count, (long)channels * positions);
     }
 
     private static void Require(int imageMajorLength, int channelMajorLength, int count, int channels, int positions)
@@ -176,19 +196,24 @@ internal static unsafe class ChannelMajor
             throw new ArgumentException($"ChannelMajor: {count} images of {channels} × {positions} need {needed} values on both sides, got {imageMajorLength} and {channelMajorLength}.");
     }
 
-    private readonly struct GatherImages(float* source, float* destination, int count, int channels, int positions) : IChunkKernel
+    private readonly struct GatherImages(float* source, float* destination, int count, int channels, int positions, float* reluOutput) : IChunkKernel
     {
         public void Run(int start, int length)
         {
             long ld = (long)count * positions;
             for (int n = start; n < start + length; n++)
                 for (int c = 0; c < channels; c++)
-                    new ReadOnlySpan<float>(source + ((long)n * channels + c) * positions, positions)
-                        .CopyTo(new Span<float>(destination + c * ld + (long)n * positions, positions));
+                {
+                    long plane = ((long)n * channels + c) * positions;
+                    var from = new ReadOnlySpan<float>(source + plane, positions);
+                    var to = new Span<float>(destination + c * ld + (long)n * positions, positions);
+                    if (reluOutput is null) from.CopyTo(to);
+                    else ActivationKernels.ReluBackward(from, new ReadOnlySpan<float>(reluOutput + plane, positions), to, overwrite: true);
+                }
         }
     }
 
-    private readonly struct ScatterImages(float* source, float* destination, int count, int channels, int positions, float* bias, bool accumulate) : IChunkKernel
+    private readonly struct ScatterImages(float* source, float* destination, int count, int channels, int positions, float* bias, bool accumulate, bool relu) : IChunkKernel
     {
         public void Run(int start, int length)
         {
@@ -201,6 +226,7 @@ internal static unsafe class ChannelMajor
                     if (accumulate) TensorPrimitives.Add(to, from, to);
                     else if (bias is not null) TensorPrimitives.Add(from, bias[c], to);
                     else from.CopyTo(to);
+                    if (relu) TensorPrimitives.Max(to, 0f, to);
                 }
         }
     }

@@ -7,7 +7,7 @@ namespace Workbench.NN;
 /// (N, in, H, W) → (N, out, ⌊(H + 2p − k)/s⌋ + 1, …). Initialised like PyTorch with
 /// fan_in = in·k²: W ~ U(±1/√fan_in), b ~ U(±1/√fan_in).
 /// </summary>
-public sealed class Conv2d : Module<Tensor, Tensor>
+public sealed class Conv2d : Module<Tensor, Tensor>, IReluFusable
 {
     /// <summary>Creates the layer, drawing its initial weights from <paramref name="rng"/> (weight first, then bias).</summary>
     public Conv2d(int inChannels, int outChannels, int kernelSize, Rng rng, int stride = 1, int padding = 0, bool bias = true)
@@ -36,6 +36,8 @@ public sealed class Conv2d : Module<Tensor, Tensor>
 
     /// <summary>(N, in, H, W) → (N, out, Ho, Wo).</summary>
     public override Tensor Forward(Tensor input) => Tensor.Conv2d(input, Weight, Bias, Stride, Padding);
+
+    Tensor IReluFusable.ForwardRelu(Tensor input) => Tensor.Conv2dRelu(input, Weight, Bias, Stride, Padding);
 
     protected override string ExtraRepr() =>
         ConvArguments.Repr(InChannels, OutChannels, KernelSize, Stride, Padding, outputPadding: 0, Bias is not null);

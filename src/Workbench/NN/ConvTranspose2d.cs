@@ -8,7 +8,7 @@ namespace Workbench.NN;
 /// The weight is (in, out, k, k) as in PyTorch, and so is PyTorch's initialisation, which takes
 /// fan_in = out·k² from that layout: W ~ U(±1/√fan_in), b ~ U(±1/√fan_in).
 /// </summary>
-public sealed class ConvTranspose2d : Module<Tensor, Tensor>
+public sealed class ConvTranspose2d : Module<Tensor, Tensor>, IReluFusable
 {
     /// <summary>Creates the layer, drawing its initial weights from <paramref name="rng"/> (weight first, then bias).</summary>
     public ConvTranspose2d(int inChannels, int outChannels, int kernelSize, Rng rng, int stride = 1, int padding = 0, int outputPadding = 0, bool bias = true)
@@ -41,6 +41,8 @@ public sealed class ConvTranspose2d : Module<Tensor, Tensor>
 
     /// <summary>(N, in, H, W) → (N, out, Ho, Wo).</summary>
     public override Tensor Forward(Tensor input) => Tensor.ConvTranspose2d(input, Weight, Bias, Stride, Padding, OutputPadding);
+
+    Tensor IReluFusable.ForwardRelu(Tensor input) => Tensor.ConvTranspose2dRelu(input, Weight, Bias, Stride, Padding, OutputPadding);
 
     protected override string ExtraRepr() =>
         ConvArguments.Repr(InChannels, OutChannels, KernelSize, Stride, Padding, OutputPadding, Bias is not null);

@@ -6,7 +6,7 @@ namespace Workbench.NN;
 /// A fully connected layer as PyTorch's <c>nn.Linear</c>: y = x·Wᵀ + b, x (B, in) → (B, out).
 /// Initialised like PyTorch: W ~ U(±1/√in), b ~ U(±1/√in).
 /// </summary>
-public sealed class Linear : Module<Tensor, Tensor>
+public sealed class Linear : Module<Tensor, Tensor>, IReluFusable
 {
     /// <summary>Creates the layer, drawing its initial weights from <paramref name="rng"/> (weight first, then bias).</summary>
     public Linear(int inFeatures, int outFeatures, Rng rng, bool bias = true)
@@ -30,6 +30,8 @@ public sealed class Linear : Module<Tensor, Tensor>
 
     /// <summary>(B, in) → (B, out).</summary>
     public override Tensor Forward(Tensor input) => Tensor.Linear(input, Weight, Bias);
+
+    Tensor IReluFusable.ForwardRelu(Tensor input) => Tensor.LinearRelu(input, Weight, Bias);
 
     protected override string ExtraRepr() =>
         $"in_features={InFeatures}, out_features={OutFeatures}, bias={(Bias is null ? "False" : "True")}";

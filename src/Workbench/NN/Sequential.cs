@@ -40,15 +40,34 @@ public sealed class Sequential : Module<Tensor, Tensor>, IEnumerable<Module<Tens
         }
     }
 
-    /// <summary>Applies every layer in order.</summary>
+    /// <summary>
+    /// Applies every layer in order. A layer that can fuse a ReLU (<see cref="Linear"/>, <see cref="Conv2d"/>,
+    /// <see cref="ConvTranspose2d"/>) followed by a <see cref="ReLU"/> runs as one op that applies the
+    /// activation while its output is in cache; values and gradients are bit-for-bit the same.
+    /// </summary>
     public override Tensor Forward(Tensor input)
     {
         var x = input;
-        foreach (var layer in _layers) x = layer.Forward(x);
+        for (int i = 0; i < _layers.Count; i++)
+        {
+            if (_layers[i] is IReluFusable fusable && i + 1 < _layers.Count && _layers[i + 1] is ReLU)
+            {
+                x = fusable.ForwardRelu(x);
+                i++;
+            }
+            else x = _layers[i].Forward(x);
+        }
         return x;
     }
 
     public IEnumerator<Module<Tensor, Tensor>> GetEnumerator() => _layers.GetEnumerator();
 
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
+}
+
+/// <summary>A layer whose output can go through a ReLU inside its own op (see <see cref="Sequential.Forward"/>).</summary>
+internal interface IReluFusable
+{
+    /// <summary>Exactly <c>relu(Forward(input))</c>, computed in one op.</summary>
+    Tensor ForwardRelu(Tensor input);
 }

@@ -18,8 +18,19 @@ public sealed partial class Tensor
     /// x (N, C, H, W), W (O, C, kh, kw), b (O) → (N, O, Ho, Wo) with Ho = ⌊(H + 2p − kh)/s⌋ + 1.
     /// </summary>
     public static Tensor Conv2d(Tensor input, Tensor weight, Tensor? bias = null, int stride = 1, int padding = 0)
+        => Conv2d(input, weight, bias, stride, padding, relu: false);
+
+    /// <summary>
+    /// relu(Conv2d(x, W, b)) in one op: the ReLU is applied as each output plane is written and read back
+    /// as a mask in backward. Values and gradients are bit-for-bit those of <c>Conv2d(…).Relu()</c>;
+    /// <see cref="NN.Sequential"/> runs a Conv2d layer followed by a ReLU this way.
+    /// </summary>
+    public static Tensor Conv2dRelu(Tensor input, Tensor weight, Tensor? bias = null, int stride = 1, int padding = 0)
+        => Conv2d(input, weight, bias, stride, padding, relu: true);
+
+    private static Tensor Conv2d(Tensor input, Tensor weight, Tensor? bias, int stride, int padding, bool relu)
     {
-        const string op = "Conv2d";
+        string op = relu ? "Conv2dRelu" : "Conv2d";
         RequireConvShapes(op, input, weight, stride, padding);
         int batch = input.Dims[0], inC = input.Dims[1], height = input.Dims[2], width = input.Dims[3];
         int outC = weight.Dims[0], kh = weight.Dims[2], kw = weight.Dims[3];
@@ -47,7 +58,7 @@ public sealed partial class Tensor
                 Im2Col.UnfoldBatch(geo, input.Storage.AsSpan(first * imageSize, count * imageSize), count, cols);
                 // (O, C·kh·kw) · (C·kh·kw, count·Ho·Wo) → (O, count·Ho·Wo), then (count, O, Ho·Wo) + b
                 Gemm.Multiply(false, false, outC, columnCount, patch, 1f, weight.Storage, patch, cols, columnCount, 0f, result, columnCount);
-                ChannelMajor.Scatter(result, count, outC, positions, y.Storage.AsSpan(first * outSize, count * outSize), BiasSpan(bias), accumulate: false);
+                ChannelMajor.Scatter(result, count, outC, positions, y.Storage.AsSpan(first * outSize, count * outSize), BiasSpan(bias), accumulate: false, relu);
             }
         }
         finally
@@ -71,7 +82,9 @@ public sealed partial class Tensor
                     int count = Math.Min(group, batch - first), columnCount = count * positions;
                     var cols = columns.AsSpan(0, patch * columnCount);
                     var gcm = gradient.AsSpan(0, outC * columnCount); // dY as (O, count·Ho·Wo)
-                    ChannelMajor.Gather(g.Storage.AsSpan(first * outSize, count * outSize), count, outC, positions, gcm);
+                    // dY, or with the ReLU the gradient at its input: dY where y > 0, else 0.
+                    ChannelMajor.Gather(g.Storage.AsSpan(first * outSize, count * outSize), count, outC, positions, gcm,
+                        relu ? y.Storage.AsSpan(first * outSize, count * outSize) : default);
                     if (db.Length > 0) // db += Σ over images and positions of dY
                     {
                         AddRowSums(gcm, outC, columnCount, db, biasBeta);
@@ -109,8 +122,19 @@ public sealed partial class Tensor
     /// padding: forward is Wᵀ·x followed by col2im, backward is im2col followed by W·(…).
     /// </remarks>
     public static Tensor ConvTranspose2d(Tensor input, Tensor weight, Tensor? bias = null, int stride = 1, int padding = 0, int outputPadding = 0)
+        => ConvTranspose2d(input, weight, bias, stride, padding, outputPadding, relu: false);
+
+    /// <summary>
+    /// relu(ConvTranspose2d(x, W, b)) in one op: each output image goes through the ReLU as soon as it is
+    /// folded. Values and gradients are bit-for-bit those of <c>ConvTranspose2d(…).Relu()</c>;
+    /// <see cref="NN.Sequential"/> runs a ConvTranspose2d layer followed by a ReLU this way.
+    /// </summary>
+    public static Tensor ConvTranspose2dRelu(Tensor input, Tensor weight, Tensor? bias = null, int stride = 1, int padding = 0, int outputPadding = 0)
+        => ConvTranspose2d(input, weight, bias, stride, padding, outputPadding, relu: true);
+
+    private static Tensor ConvTranspose2d(Tensor input, Tensor weight, Tensor? bias, int stride, int padding, int outputPadding, bool relu)
     {
-        const string op = "ConvTranspose2d";
+        string op = relu ? "ConvTranspose2dRelu" : "ConvTranspose2d";
         RequireConvShapes(op, input, weight, stride, padding);
         int batch = input.Dims[0], inC = input.Dims[1], height = input.Dims[2], width = input.Dims[3];
         int outC = weight.Dims[1], kh = weight.Dims[2], kw = weight.Dims[3];
@@ -142,7 +166,7 @@ public sealed partial class Tensor
                 ChannelMajor.Gather(input.Storage.AsSpan(first * inSize, count * inSize), count, inC, positions, xcm);
                 // (Cout·kh·kw, Cin) · (Cin, count·H·W) → (Cout·kh·kw, count·H·W), then scattered onto b.
                 Gemm.Multiply(true, false, patch, columnCount, inC, 1f, weight.Storage, patch, xcm, columnCount, 0f, cols, columnCount);
-                Im2Col.FoldBatch(geo, cols, count, y.Storage.AsSpan(first * outSize, count * outSize), BiasSpan(bias), accumulate: false);
+                Im2Col.FoldBatch(geo, cols, count, y.Storage.AsSpan(first * outSize, count * outSize), BiasSpan(bias), accumulate: false, relu);
             }
         }
         finally
@@ -153,47 +177,65 @@ public sealed partial class Tensor
 
         Tensor[] inputs = bias is null ? [input, weight] : [input, weight, bias];
         if (!Tracks(inputs)) return y;
-        return y.Record(op, inputs, g =>
+        return y.Record(op, inputs, upstream =>
         {
-            if (input.RequiresGrad || weight.RequiresGrad)
+            // With the ReLU, the gradient at its input: dY where y > 0, else 0.
+            float[]? masked = relu ? TensorScope.RentScratch(y.Size) : null;
+            if (masked is not null) ActivationKernels.ReluBackward(upstream.Span, y.Span, masked.AsSpan(0, y.Size), overwrite: true);
+            float[] g = masked ?? upstream.Storage;
+            try
             {
-                var (dw, weightBeta) = weight.RequiresGrad ? weight.GradForUpdate() : ([], 0f);
-                var (dx, inputBeta) = input.RequiresGrad ? input.GradForUpdate() : ([], 0f);
-                float[] columns = TensorScope.RentScratch(group * patch * positions), channelMajor = TensorScope.RentScratch(group * inSize);
-                try
-                {
-                    for (int first = 0; first < batch; first += group)
-                    {
-                        int count = Math.Min(group, batch - first), columnCount = count * positions;
-                        var cols = columns.AsSpan(0, patch * columnCount);
-                        var cm = channelMajor.AsSpan(0, inC * columnCount);
-                        Im2Col.UnfoldBatch(geo, g.Storage.AsSpan(first * outSize, count * outSize), count, cols); // (Cout·kh·kw, count·H·W)
-                        if (dx.Length > 0) // dX += W · cols: (Cin, Cout·kh·kw)·(Cout·kh·kw, count·H·W)
-                        {
-                            Gemm.Multiply(false, false, inC, columnCount, patch, 1f, weight.Storage, patch, cols, columnCount, 0f, cm, columnCount);
-                            ChannelMajor.Scatter(cm, count, inC, positions, dx.AsSpan(first * inSize, count * inSize), default, accumulate: inputBeta != 0f);
-                        }
-                        if (dw.Length > 0) // dW += X · colsᵀ: (Cin, count·H·W)·(count·H·W, Cout·kh·kw)
-                        {
-                            ChannelMajor.Gather(input.Storage.AsSpan(first * inSize, count * inSize), count, inC, positions, cm);
-                            Gemm.Multiply(false, true, inC, patch, columnCount, 1f, cm, columnCount, cols, columnCount, weightBeta, dw, patch);
-                            weightBeta = 1f;
-                        }
-                    }
-                }
-                finally
-                {
-                    TensorScope.ReturnScratch(channelMajor);
-                    TensorScope.ReturnScratch(columns);
-                }
+                ConvTranspose2dBackward(g, input, weight, bias, geo, batch, group, inC);
             }
-            if (bias is not null && bias.RequiresGrad)
+            finally
             {
-                var (db, beta) = bias.GradForUpdate();
-                if (beta == 0f) db.AsSpan().Clear();
-                AccumulateBiasGrad(g.Storage, db, batch, outC, outH * outW);
+                if (masked is not null) TensorScope.ReturnScratch(masked);
             }
         });
+    }
+
+    /// <summary>Accumulates the gradients of a transposed convolution given dL/dy (<paramref name="g"/>, (N, Cout, Ho, Wo)).</summary>
+    private static void ConvTranspose2dBackward(float[] g, Tensor input, Tensor weight, Tensor? bias, ConvGeometry geo, int batch, int group, int inC)
+    {
+        int patch = geo.PatchSize, positions = geo.Positions, inSize = inC * positions, outSize = geo.ImageSize;
+        if (input.RequiresGrad || weight.RequiresGrad)
+        {
+            var (dw, weightBeta) = weight.RequiresGrad ? weight.GradForUpdate() : ([], 0f);
+            var (dx, inputBeta) = input.RequiresGrad ? input.GradForUpdate() : ([], 0f);
+            float[] columns = TensorScope.RentScratch(group * patch * positions), channelMajor = TensorScope.RentScratch(group * inSize);
+            try
+            {
+                for (int first = 0; first < batch; first += group)
+                {
+                    int count = Math.Min(group, batch - first), columnCount = count * positions;
+                    var cols = columns.AsSpan(0, patch * columnCount);
+                    var cm = channelMajor.AsSpan(0, inC * columnCount);
+                    Im2Col.UnfoldBatch(geo, g.AsSpan(first * outSize, count * outSize), count, cols); // (Cout·kh·kw, count·H·W)
+                    if (dx.Length > 0) // dX += W · cols: (Cin, Cout·kh·kw)·(Cout·kh·kw, count·H·W)
+                    {
+                        Gemm.Multiply(false, false, inC, columnCount, patch, 1f, weight.Storage, patch, cols, columnCount, 0f, cm, columnCount);
+                        ChannelMajor.Scatter(cm, count, inC, positions, dx.AsSpan(first * inSize, count * inSize), default, accumulate: inputBeta != 0f);
+                    }
+                    if (dw.Length > 0) // dW += X · colsᵀ: (Cin, count·H·W)·(count·H·W, Cout·kh·kw)
+                    {
+                        ChannelMajor.Gather(input.Storage.AsSpan(first * inSize, count * inSize), count, inC, positions, cm);
+                        Gemm.Multiply(false, true, inC, patch, columnCount, 1f, cm, columnCount, cols, columnCount, weightBeta, dw, patch);
+                        weightBeta = 1f;
+                    }
+                }
+            }
+            finally
+            {
+                TensorScope.ReturnScratch(channelMajor);
+                TensorScope.ReturnScratch(columns);
+            }
+        }
+        if (bias is not null && bias.RequiresGrad)
+        {
+            var (db, beta) = bias.GradForUpdate();
+            if (beta == 0f) db.AsSpan().Clear();
+            AccumulateBiasGrad(g, db, batch, geo.Channels, geo.Height * geo.Width);
+        }
     }
 
     private static void RequireConvShapes(string op, Tensor input, Tensor weight, int stride, int padding)

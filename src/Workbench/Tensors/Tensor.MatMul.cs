@@ -43,45 +43,71 @@ public sealed partial class Tensor
     /// <summary>
     /// A fully connected layer as in PyTorch: y = x·Wᵀ + b, with x (B, in), W (out, in), b (out) → (B, out).
     /// </summary>
-    public static Tensor Linear(Tensor input, Tensor weight, Tensor? bias = null)
+    public static Tensor Linear(Tensor input, Tensor weight, Tensor? bias = null) => Linear(input, weight, bias, relu: false);
+
+    /// <summary>
+    /// relu(x·Wᵀ + b) in one pass over the output: the ReLU is applied to each tile of the product while it
+    /// is in cache (<see cref="Gemm.MultiplyBiasRelu"/>). Values and gradients are bit-for-bit those of
+    /// <c>Linear(x, W, b).Relu()</c>; <see cref="NN.Sequential"/> runs a Linear followed by a ReLU this way.
+    /// </summary>
+    public static Tensor LinearRelu(Tensor input, Tensor weight, Tensor? bias = null) => Linear(input, weight, bias, relu: true);
+
+    private static Tensor Linear(Tensor input, Tensor weight, Tensor? bias, bool relu)
     {
-        input.RequireRank(2, "Linear input");
-        weight.RequireRank(2, "Linear weight");
+        string op = relu ? "LinearRelu" : "Linear";
+        input.RequireRank(2, $"{op} input");
+        weight.RequireRank(2, $"{op} weight");
         int batch = input.Dims[0], inFeatures = input.Dims[1], outFeatures = weight.Dims[0];
         if (weight.Dims[1] != inFeatures)
-            throw new ArgumentException($"Linear: input has {inFeatures} features but weight {ShapeText(weight.Dims)} expects {weight.Dims[1]}.");
+            throw new ArgumentException($"{op}: input has {inFeatures} features but weight {ShapeText(weight.Dims)} expects {weight.Dims[1]}.");
         if (bias is not null && (bias.Rank != 1 || bias.Dims[0] != outFeatures))
-            throw new ArgumentException($"Linear: bias shape {ShapeText(bias.Dims)} should be ({outFeatures}).");
+            throw new ArgumentException($"{op}: bias shape {ShapeText(bias.Dims)} should be ({outFeatures}).");
 
+        // y = x·Wᵀ with C starting from the broadcast bias (tile by tile inside the GEMM), then max(y, 0).
         var y = Uninitialized([batch, outFeatures]);
-        float beta = 0f;
-        if (bias is not null)
-        {
-            // Start C from the broadcast bias and let GEMM add x·Wᵀ to it (β = 1).
-            Slices.RepeatRow(bias.Span, batch, y.Storage.AsSpan(0, batch * outFeatures));
-            beta = 1f;
-        }
-        Gemm.Multiply(false, true, batch, outFeatures, inFeatures, 1f, input.Storage, inFeatures, weight.Storage, inFeatures, beta, y.Storage, outFeatures);
+        Gemm.MultiplyBiasRelu(false, true, batch, outFeatures, inFeatures, 1f, input.Storage, inFeatures, weight.Storage, inFeatures,
+            bias is null ? default : bias.Span, relu, y.Storage, outFeatures);
 
         Tensor[] inputs = bias is null ? [input, weight] : [input, weight, bias];
         if (!Tracks(inputs)) return y;
-        return y.Record("Linear", inputs, g =>
+        return y.Record(op, inputs, g =>
         {
-            if (input.RequiresGrad) // dX = G·W: (B, out)·(out, in)
+            if (!relu)
             {
-                var (dx, beta) = input.GradForUpdate();
-                Gemm.Multiply(false, false, batch, inFeatures, outFeatures, 1f, g.Storage, outFeatures, weight.Storage, inFeatures, beta, dx, inFeatures);
+                LinearBackward(g.Storage, input, weight, bias, batch, inFeatures, outFeatures);
+                return;
             }
-            if (weight.RequiresGrad) // dW = Gᵀ·X: (out, B)·(B, in); overwritten rather than added to after ZeroGrad
+            // The gradient at the pre-activation: g where y > 0, else 0 (what Relu's backward rule writes).
+            float[] masked = TensorScope.RentScratch(batch * outFeatures);
+            try
             {
-                var (dw, beta) = weight.GradForUpdate();
-                Gemm.Multiply(true, false, outFeatures, inFeatures, batch, 1f, g.Storage, outFeatures, input.Storage, inFeatures, beta, dw, inFeatures);
+                ActivationKernels.ReluBackward(g.Span, y.Span, masked.AsSpan(0, batch * outFeatures), overwrite: true);
+                LinearBackward(masked, input, weight, bias, batch, inFeatures, outFeatures);
             }
-            if (bias is not null && bias.RequiresGrad) // db = Σ_rows G
+            finally
             {
-                var (db, beta) = bias.GradForUpdate();
-                AxisReduction.AccumulateColumnSums(g.Storage, batch, outFeatures, db, overwrite: beta == 0f);
+                TensorScope.ReturnScratch(masked);
             }
         });
+    }
+
+    /// <summary>Accumulates the gradients of y = x·Wᵀ + b given dL/dy (<paramref name="g"/>, (B, out)).</summary>
+    private static void LinearBackward(float[] g, Tensor input, Tensor weight, Tensor? bias, int batch, int inFeatures, int outFeatures)
+    {
+        if (input.RequiresGrad) // dX = G·W: (B, out)·(out, in)
+        {
+            var (dx, beta) = input.GradForUpdate();
+            Gemm.Multiply(false, false, batch, inFeatures, outFeatures, 1f, g, outFeatures, weight.Storage, inFeatures, beta, dx, inFeatures);
+        }
+        if (weight.RequiresGrad) // dW = Gᵀ·X: (out, B)·(B, in); overwritten rather than added to after ZeroGrad
+        {
+            var (dw, beta) = weight.GradForUpdate();
+            Gemm.Multiply(true, false, outFeatures, inFeatures, batch, 1f, g, outFeatures, input.Storage, inFeatures, beta, dw, inFeatures);
+        }
+        if (bias is not null && bias.RequiresGrad) // db = Σ_rows G
+        {
+            var (db, beta) = bias.GradForUpdate();
+            AxisReduction.AccumulateColumnSums(g, batch, outFeatures, db, overwrite: beta == 0f);
+        }
     }
 }
