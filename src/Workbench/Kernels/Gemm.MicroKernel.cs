@@ -26,20 +26,17 @@ internal static unsafe partial class Gemm
     private struct Rows6 : IRowCount { public static int Count => 6; }
 
     /// <summary>Runs the FMA micro-kernel for a tile of <paramref name="rows"/> (1..MR) × <paramref name="cols"/> (1..NR).</summary>
-    /// <param name="bias">Null, or the tile's <paramref name="cols"/> column biases, added to every row after α·AB + β·C.</param>
-    /// <param name="relu">Clamp the tile at 0 (x ≤ 0 → +0, NaN kept) before it is stored.</param>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void MicroKernelFma(int rows, int cols, int kc, float* a, float* b, float* c, nint ldc, float alpha, float beta,
-        float* bias = null, bool relu = false)
+    private static void MicroKernelFma(int rows, int cols, int kc, float* a, float* b, float* c, nint ldc, float alpha, float beta)
     {
         switch (rows)
         {
-            case 6: MicroKernelFma<Rows6>(kc, a, b, c, ldc, alpha, beta, cols, bias, relu); break;
-            case 5: MicroKernelFma<Rows5>(kc, a, b, c, ldc, alpha, beta, cols, bias, relu); break;
-            case 4: MicroKernelFma<Rows4>(kc, a, b, c, ldc, alpha, beta, cols, bias, relu); break;
-            case 3: MicroKernelFma<Rows3>(kc, a, b, c, ldc, alpha, beta, cols, bias, relu); break;
-            case 2: MicroKernelFma<Rows2>(kc, a, b, c, ldc, alpha, beta, cols, bias, relu); break;
-            default: MicroKernelFma<Rows1>(kc, a, b, c, ldc, alpha, beta, cols, bias, relu); break;
+            case 6: MicroKernelFma<Rows6>(kc, a, b, c, ldc, alpha, beta, cols); break;
+            case 5: MicroKernelFma<Rows5>(kc, a, b, c, ldc, alpha, beta, cols); break;
+            case 4: MicroKernelFma<Rows4>(kc, a, b, c, ldc, alpha, beta, cols); break;
+            case 3: MicroKernelFma<Rows3>(kc, a, b, c, ldc, alpha, beta, cols); break;
+            case 2: MicroKernelFma<Rows2>(kc, a, b, c, ldc, alpha, beta, cols); break;
+            default: MicroKernelFma<Rows1>(kc, a, b, c, ldc, alpha, beta, cols); break;
         }
     }
 
@@ -49,8 +46,7 @@ internal static unsafe partial class Gemm
     /// <param name="c">Top-left of the C tile, row stride <paramref name="ldc"/>; with β = 0 it is only written.</param>
     /// <param name="cols">Valid columns of the tile (1..NR); the rest of the panel is zero padding.</param>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void MicroKernelFma<TRows>(int kc, float* a, float* b, float* c, nint ldc, float alpha, float beta, int cols,
-        float* bias, bool relu)
+    private static void MicroKernelFma<TRows>(int kc, float* a, float* b, float* c, nint ldc, float alpha, float beta, int cols)
         where TRows : struct, IRowCount
     {
         Vector256<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
@@ -94,47 +90,21 @@ internal static unsafe partial class Gemm
             mask0 = Vector256.LessThan(lane, Vector256.Create(cols)).AsSingle();
             mask1 = Vector256.LessThan(lane, Vector256.Create(cols - 8)).AsSingle();
         }
-        var epilogue = new Epilogue(bias, full, mask0, mask1, relu);
-        StoreRow(c + 0 * ldc, c00, c01, va, vb, betaZero, full, mask0, mask1, epilogue);
-        if (TRows.Count > 1) StoreRow(c + 1 * ldc, c10, c11, va, vb, betaZero, full, mask0, mask1, epilogue);
-        if (TRows.Count > 2) StoreRow(c + 2 * ldc, c20, c21, va, vb, betaZero, full, mask0, mask1, epilogue);
-        if (TRows.Count > 3) StoreRow(c + 3 * ldc, c30, c31, va, vb, betaZero, full, mask0, mask1, epilogue);
-        if (TRows.Count > 4) StoreRow(c + 4 * ldc, c40, c41, va, vb, betaZero, full, mask0, mask1, epilogue);
-        if (TRows.Count > 5) StoreRow(c + 5 * ldc, c50, c51, va, vb, betaZero, full, mask0, mask1, epilogue);
-    }
-
-    /// <summary>What a tile's rows get after α·AB + β·C: the column bias (two vectors, zero when there is none) and the ReLU.</summary>
-    private readonly struct Epilogue
-    {
-        public readonly Vector256<float> Bias0, Bias1;
-        public readonly bool HasBias, Relu;
-
-        public Epilogue(float* bias, bool full, Vector256<float> mask0, Vector256<float> mask1, bool relu)
-        {
-            HasBias = bias is not null;
-            Relu = relu;
-            if (!HasBias) return;
-            Bias0 = full ? Avx.LoadVector256(bias) : Avx.MaskLoad(bias, mask0);
-            Bias1 = full ? Avx.LoadVector256(bias + 8) : Avx.MaskLoad(bias + 8, mask1);
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public Vector256<float> Apply(Vector256<float> x, Vector256<float> bias)
-        {
-            if (HasBias) x = Avx.Add(x, bias);
-            // x ≤ 0 (−0 included) becomes +0 and NaN stays NaN, as TensorPrimitives.Max(x, 0) gives.
-            if (Relu) x = Vector256.ConditionalSelect(Vector256.LessThanOrEqual(x, Vector256<float>.Zero), Vector256<float>.Zero, x);
-            return x;
-        }
+            StoreRow(c + 0 * ldc, c00, c01, va, vb, betaZero, full, mask0, mask1);
+            if (TRows.Count > 1) StoreRow(c + 1 * ldc, c10, c11, va, vb, betaZero, full, mask0, mask1);
+            if (TRows.Count > 2) StoreRow(c + 2 * ldc, c20, c21, va, vb, betaZero, full, mask0, mask1);
+            if (TRows.Count > 3) StoreRow(c + 3 * ldc, c30, c31, va, vb, betaZero, full, mask0, mask1);
+            if (TRows.Count > 4) StoreRow(c + 4 * ldc, c40, c41, va, vb, betaZero, full, mask0, mask1);
+            if (TRows.Count > 5) StoreRow(c + 5 * ldc, c50, c51, va, vb, betaZero, full, mask0, mask1);
     }
 
     /// <summary>
-    /// c[0..16] = epilogue(α·(x0, x1) + β·c[0..16]) (C not read when β = 0); when not <paramref name="full"/>, only the
-    /// lanes set in the masks are read or written.
+    /// c[0..16] = α·(x0, x1) + β·c[0..16] (C not read when β = 0); when not <paramref name="full"/>, only the lanes
+    /// set in the masks are read or written.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void StoreRow(float* c, Vector256<float> x0, Vector256<float> x1, Vector256<float> alpha, Vector256<float> beta,
-        bool betaZero, bool full, Vector256<float> mask0, Vector256<float> mask1, in Epilogue epilogue)
+        bool betaZero, bool full, Vector256<float> mask0, Vector256<float> mask1)
     {
         x0 = Avx.Multiply(alpha, x0);
         x1 = Avx.Multiply(alpha, x1);
@@ -145,8 +115,8 @@ internal static unsafe partial class Gemm
                 x0 = Fma.MultiplyAdd(beta, Avx.LoadVector256(c), x0);
                 x1 = Fma.MultiplyAdd(beta, Avx.LoadVector256(c + 8), x1);
             }
-            Avx.Store(c, epilogue.Apply(x0, epilogue.Bias0));
-            Avx.Store(c + 8, epilogue.Apply(x1, epilogue.Bias1));
+            Avx.Store(c, x0);
+            Avx.Store(c + 8, x1);
         }
         else
         {
@@ -155,8 +125,8 @@ internal static unsafe partial class Gemm
                 x0 = Fma.MultiplyAdd(beta, Avx.MaskLoad(c, mask0), x0);
                 x1 = Fma.MultiplyAdd(beta, Avx.MaskLoad(c + 8, mask1), x1);
             }
-            Avx.MaskStore(c, mask0, epilogue.Apply(x0, epilogue.Bias0));
-            Avx.MaskStore(c + 8, mask1, epilogue.Apply(x1, epilogue.Bias1));
+            Avx.MaskStore(c, mask0, x0);
+            Avx.MaskStore(c + 8, mask1, x1);
         }
     }
 }

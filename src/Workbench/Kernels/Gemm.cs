@@ -58,11 +58,10 @@ internal static partial class Gemm
 
     /// <summary>
     /// C = α·op(A)·op(B) + 1·bias (bias[j] added to column j; none when empty), then max(C, 0) when
-    /// <paramref name="relu"/>: a fully connected layer and its ReLU in one pass over C. The FMA kernel adds the
-    /// bias in registers as a micro-tile is stored after its first rank-KC update and clamps it as it is
-    /// stored after its last (other paths fill the tile with the bias first and clamp it right after); the
-    /// bits are those of filling C with the broadcast bias, multiplying with β = 1 and applying
-    /// <c>TensorPrimitives.Max(C, 0)</c> afterwards.
+    /// <paramref name="relu"/>: a fully connected layer and its ReLU in one pass over C. Each micro-tile of C
+    /// is filled with the bias just before its first rank-KC update (β = 1 from there) and clamped right after
+    /// its last, while it is in L1; the bits are those of filling C with the broadcast bias, multiplying with
+    /// β = 1 and applying <c>TensorPrimitives.Max(C, 0)</c> afterwards.
     /// </summary>
     public static void MultiplyBiasRelu(bool transA, bool transB, int m, int n, int k, float alpha,
         ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb, ReadOnlySpan<float> bias, bool relu, Span<float> c, int ldc)
