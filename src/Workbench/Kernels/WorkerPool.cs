@@ -18,14 +18,14 @@ internal abstract class PartedWork
 /// Parts are claimed from one 64-bit word (generation | part count | next part), so a worker that wakes
 /// late can never claim a part of a newer job by mistake, and the caller claims any part a worker
 /// has not reached yet: a job never waits for a thread to be scheduled, only for parts in progress.
-/// One job uses the pool at a time; a concurrent caller runs its parts on its own thread.
+/// One job uses the pool at a time; a concurrent or nested caller runs its parts on its own thread.
 /// Which thread runs a part never changes what the part computes, so results do not depend on timing.
 /// </remarks>
 internal static class WorkerPool
 {
     private const long SpinMicroseconds = 1000; // idle spinning before a worker blocks
 
-    private static readonly object Gate = new();     // held by the job that owns the pool
+    private static int owned;                         // 1 while a job owns the pool (taken with one compare-exchange)
     private static readonly object SleepLock = new(); // workers block on it between jobs
     private static readonly List<Thread> Workers = [];
 
@@ -38,7 +38,7 @@ internal static class WorkerPool
     public static void Run(PartedWork work, int parts, int threads)
     {
         if (parts is < 1 or > 0xFFFF) throw new ArgumentOutOfRangeException(nameof(parts), parts, "WorkerPool: 1 to 65535 parts.");
-        if (threads <= 1 || parts == 1 || !Monitor.TryEnter(Gate))
+        if (threads <= 1 || parts == 1 || Interlocked.CompareExchange(ref owned, 1, 0) != 0)
         {
             for (int part = 0; part < parts; part++) work.RunPart(part);
             return;
@@ -64,7 +64,7 @@ internal static class WorkerPool
         }
         finally
         {
-            Monitor.Exit(Gate);
+            Volatile.Write(ref owned, 0);
         }
     }
 

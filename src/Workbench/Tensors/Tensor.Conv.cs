@@ -6,10 +6,12 @@ namespace Workbench.Tensors;
 // 2-D convolution and its transpose over a whole minibatch: the batch's im2col matrix
 // (C·kh·kw, N·Ho·Wo) makes each pass of a layer one large GEMM, and the unrolling, its adjoint and
 // the (N, C, P) ↔ (C, N·P) reorders run on the kernel worker threads (Kernels/Im2Col.Batch.cs). The
-// bias is added in the reorder that writes the output, so it costs no pass of its own. Column matrices
-// are scratch from the step's buffer pool for the duration of the call (forward) or of the backward rule,
-// never kept: backward unfolds the input again rather than holding them alive. A batch is convolved in
-// groups of images whose column matrix fits ColumnBudget, small enough to stay in cache between passes.
+// bias (and a fused ReLU) is applied in the reorder or fold that writes the output, so it costs no pass of
+// its own. A convolution whose weight needs a gradient keeps its forward column matrices (a pooled tensor
+// of the step: 12.8 MB for the conv VAE's second layer at batch 128) for the dW product in backward; every
+// other column matrix is scratch from the step's buffer pool for the duration of one call. A batch is
+// convolved in groups of images whose column matrix fits ColumnBudget, small enough to stay in cache
+// between the unrolling and the GEMM.
 public sealed partial class Tensor
 {
     /// <summary>
@@ -46,14 +48,19 @@ public sealed partial class Tensor
 
         int group = GroupSize(batch, patch * positions);
 
+        Tensor[] inputs = bias is null ? [input, weight] : [input, weight, bias];
+        bool tracking = Tracks(inputs);
+        // When backward will need dW, the column matrices are kept for it (the group blocks one after another)
+        // rather than unfolded again; otherwise one group's matrix is scratch.
+        var kept = tracking && weight.RequiresGrad ? Uninitialized([batch * patch * positions]) : null;
         var y = Uninitialized([batch, outC, geo.OutH, geo.OutW]);
-        float[] columns = TensorScope.RentScratch(group * patch * positions), product = TensorScope.RentScratch(group * outSize);
+        float[] columns = TensorScope.RentScratch(kept is null ? group * patch * positions : 0), product = TensorScope.RentScratch(group * outSize);
         try
         {
             for (int first = 0; first < batch; first += group)
             {
                 int count = Math.Min(group, batch - first), columnCount = count * positions;
-                var cols = columns.AsSpan(0, patch * columnCount);
+                var cols = kept is null ? columns.AsSpan(0, patch * columnCount) : kept.Storage.AsSpan(first * patch * positions, patch * columnCount);
                 var result = product.AsSpan(0, outC * columnCount);
                 Im2Col.UnfoldBatch(geo, input.Storage.AsSpan(first * imageSize, count * imageSize), count, cols);
                 // (O, C·kh·kw) · (C·kh·kw, count·Ho·Wo) → (O, count·Ho·Wo), then (count, O, Ho·Wo) + b
@@ -67,8 +74,7 @@ public sealed partial class Tensor
             TensorScope.ReturnScratch(columns);
         }
 
-        Tensor[] inputs = bias is null ? [input, weight] : [input, weight, bias];
-        if (!Tracks(inputs)) return y;
+        if (!tracking) return y;
         return y.Record(op, inputs, g =>
         {
             var (dw, weightBeta) = weight.RequiresGrad ? weight.GradForUpdate() : ([], 0f);
@@ -90,10 +96,10 @@ public sealed partial class Tensor
                         AddRowSums(gcm, outC, columnCount, db, biasBeta);
                         biasBeta = 1f;
                     }
-                    if (dw.Length > 0) // dW += dY · colsᵀ: (O, count·Ho·Wo)·(count·Ho·Wo, C·kh·kw)
+                    if (dw.Length > 0) // dW += dY · colsᵀ: (O, count·Ho·Wo)·(count·Ho·Wo, C·kh·kw), with forward's columns
                     {
-                        Im2Col.UnfoldBatch(geo, input.Storage.AsSpan(first * imageSize, count * imageSize), count, cols);
-                        Gemm.Multiply(false, true, outC, patch, columnCount, 1f, gcm, columnCount, cols, columnCount, weightBeta, dw, patch);
+                        var forwardCols = kept!.Storage.AsSpan(first * patch * positions, patch * columnCount);
+                        Gemm.Multiply(false, true, outC, patch, columnCount, 1f, gcm, columnCount, forwardCols, columnCount, weightBeta, dw, patch);
                         weightBeta = 1f;
                     }
                     if (dx.Length > 0) // dX += col2im(Wᵀ · dY): (C·kh·kw, O)·(O, count·Ho·Wo)
