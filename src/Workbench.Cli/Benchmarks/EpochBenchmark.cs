@@ -39,7 +39,7 @@ internal static class EpochBenchmark
         foreach (int threads in pyTorchBlasThreads)
             if (PyTorchPeer.TimeEpoch(architecture, epochs, threads, images, output) is { } seconds) theirs.Add((threads, seconds));
 
-        output.WriteLine($"At the end: {MachineLoad.Describe()}.");
+        output.WriteLine($"At the end: {MachineLoad.Describe(afterOwnWork: true)}.");
         output.WriteLine();
         output.WriteLine($"{"",-34}{"s/epoch",10}");
         output.WriteLine($"{"Workbench (C#)",-34}{ours.SecondsPerEpoch,10:F2}");

@@ -72,7 +72,7 @@ internal static class IwaeBenchmark
         output.WriteLine($"  −L_k = {total / test.Count:F2} nats per image");
         output.WriteLine($"  GEMM rate on the decoder shapes ({ChunkRows}×{hidden}×{config.LatentSize}, {ChunkRows}×{config.Pixels}×{hidden}): " +
                          $"{decoderFlops / floor / 1e9:F1} GFLOP/s over the {segments} floor rounds (fastest {decoderFlops / (fastestFloorPerRow * rows) / 1e9:F1}), {ComputeThreads.Count} thread(s)");
-        output.WriteLine($"At the end: {MachineLoad.Describe()}.");
+        output.WriteLine($"At the end: {MachineLoad.Describe(afterOwnWork: true)}.");
         output.WriteLine();
         output.WriteLine($"{"GEMM floor",-22}{floor,10:F2} s");
         output.WriteLine($"{"measured",-22}{measured,10:F2} s");

@@ -49,8 +49,9 @@ public static class ImportanceWeightedBound
         if (data.Count == 0) throw new ArgumentException("Cannot evaluate on an empty dataset.");
         var rng = new Rng(seed);
         var pool = new BufferPool();
-        // About four chunks of samples per block (at least one image, at most maxRows images encoded at once).
-        int imagesPerBlock = (int)Math.Clamp(4L * maxRows / samples, 1, Math.Min(maxRows, data.Count));
+        // About 64 chunks of samples per block (at least one image, at most maxRows images), so that at most one
+        // chunk in ~64 is a short one at the block's end; the block's log-weights are 64·maxRows doubles (2 MB).
+        int imagesPerBlock = (int)Math.Clamp(64L * maxRows / samples, 1, Math.Min(maxRows, data.Count));
         var logWeights = new double[(long)imagesPerBlock * samples];
         var perImage = new double[data.Count];
         bool wasTraining = model.Training;
