@@ -18,7 +18,18 @@ internal static unsafe partial class Gemm
     {
         long volume = (long)p.M * p.N * p.K;
         int threads = (int)Math.Clamp(volume / VolumePerThread, 1, threadLimit);
-        var (rowParts, colParts) = threads == 1 ? (1, 1) : ChooseGrid(p.M, p.N, p.K, threads);
+        var (rowParts, colParts) = threads == 1 ? (1, 1) : ChooseGrid(p.M, p.N, p.K, threads).Grid;
+        if (threads > 1 && volume >= 2 * threads * VolumePerThread && Math.Max(p.M, p.N) >= 8L * Math.Min(p.M, p.N))
+        {
+            // An elongated product (a convolution's 64 × 6272, say) is cut into twice as many parts as threads when
+            // the extra packing costs little: parts are claimed as threads come free, so a thread the OS holds
+            // back for a while delays one small part, not half the product. (The MLP's near-square products
+            // keep one part per thread: there the finer grid measured no better.)
+            var (finer, finerCost) = ChooseGrid(p.M, p.N, p.K, 2 * threads);
+            long cost = ChooseGrid(p.M, p.N, p.K, threads).BusiestCost;
+            // 2T parts of the finer grid spread over T threads: 2·finerCost per thread against cost.
+            if (finerCost < long.MaxValue / 4 && 2 * finerCost * 100 <= cost * 103) (rowParts, colParts) = finer;
+        }
         if (rowParts * colParts == 1)
         {
             RunPart(p, 0, p.M, 0, p.N);
@@ -60,10 +71,10 @@ internal static unsafe partial class Gemm
     }
 
     /// <summary>
-    /// The (row parts × column parts) factorisation of <paramref name="threads"/> with the cheapest busiest
-    /// thread: multiply-adds it computes plus the elements it packs.
+    /// The (row parts × column parts) factorisation of <paramref name="threads"/> parts with the cheapest busiest
+    /// part, and that part's cost: multiply-adds it computes plus the elements it packs.
     /// </summary>
-    private static (int RowParts, int ColParts) ChooseGrid(int m, int n, int k, int threads)
+    private static ((int RowParts, int ColParts) Grid, long BusiestCost) ChooseGrid(int m, int n, int k, int threads)
     {
         int rowTiles = (m + MR - 1) / MR, colTiles = (n + NR - 1) / NR;
         var best = (RowParts: 1, ColParts: 1);
@@ -82,6 +93,6 @@ internal static unsafe partial class Gemm
             long packing = PackCost * k * (rows + cols);
             if (arithmetic + packing < bestCost) (bestCost, best) = (arithmetic + packing, (rowParts, colParts));
         }
-        return best;
+        return (best, bestCost);
     }
 }
