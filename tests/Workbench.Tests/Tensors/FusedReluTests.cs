@@ -58,41 +58,35 @@ public class FusedReluTests
         Assert.Throws<ArgumentException>(() => Gemm.Multiply(Gemm.Kernel.Best, 1, false, false, 2, 3, 1, 1f, new float[2], 1, new float[3], 3, 1f, c, 3, new float[3], false));
     }
 
-    [Fact]
-    public void LinearRelu_MatchesLinearThenRelu_ValuesAndGradients()
-    {
-        var x = GradCheck.Random(1, 128, 400);
-        var weight = GradCheck.Random(2, 300, 400);
-        var bias = GradCheck.Random(3, 300);
-        AssertSameBits(
-            (xi, wi, bi) => Tensor.Linear(xi, wi, bi).Relu(),
-            (xi, wi, bi) => Tensor.LinearRelu(xi, wi, bi),
-            x, weight, bias);
-    }
+    public static TheoryData<string> FusedOps => new() { "LinearRelu", "Conv2dRelu", "ConvTranspose2dRelu" };
 
-    [Fact]
-    public void Conv2dRelu_MatchesConv2dThenRelu_ValuesAndGradients()
+    /// <summary>At the shapes of the MLP's first layer and the conv VAE's 32↔64 layers (batch 128, several groups of images).</summary>
+    [Theory]
+    [MemberData(nameof(FusedOps))]
+    public void FusedOp_MatchesTheLayerThenRelu_ValuesAndGradients(string op)
     {
-        // The conv VAE's second layer at batch 128, convolved in several groups of images.
-        var x = GradCheck.Random(4, 128, 32, 14, 14);
-        var weight = GradCheck.Random(5, 64, 32, 4, 4);
-        var bias = GradCheck.Random(6, 64);
-        AssertSameBits(
-            (xi, wi, bi) => Tensor.Conv2d(xi, wi, bi, 2, 1).Relu(),
-            (xi, wi, bi) => Tensor.Conv2dRelu(xi, wi, bi, 2, 1),
-            x, weight, bias);
-    }
-
-    [Fact]
-    public void ConvTranspose2dRelu_MatchesConvTranspose2dThenRelu_ValuesAndGradients()
-    {
-        var x = GradCheck.Random(7, 128, 64, 7, 7);
-        var weight = GradCheck.Random(8, 64, 32, 4, 4);
-        var bias = GradCheck.Random(9, 32);
-        AssertSameBits(
-            (xi, wi, bi) => Tensor.ConvTranspose2d(xi, wi, bi, 2, 1).Relu(),
-            (xi, wi, bi) => Tensor.ConvTranspose2dRelu(xi, wi, bi, 2, 1),
-            x, weight, bias);
+        Func<Tensor, Tensor, Tensor, Tensor> layered, fused;
+        int[] xShape, wShape;
+        switch (op)
+        {
+            case "LinearRelu":
+                (xShape, wShape) = ([128, 400], [300, 400]);
+                layered = (x, w, b) => Tensor.Linear(x, w, b).Relu();
+                fused = Tensor.LinearRelu;
+                break;
+            case "Conv2dRelu":
+                (xShape, wShape) = ([128, 32, 14, 14], [64, 32, 4, 4]);
+                layered = (x, w, b) => Tensor.Conv2d(x, w, b, 2, 1).Relu();
+                fused = (x, w, b) => Tensor.Conv2dRelu(x, w, b, 2, 1);
+                break;
+            default:
+                (xShape, wShape) = ([128, 64, 7, 7], [64, 32, 4, 4]);
+                layered = (x, w, b) => Tensor.ConvTranspose2d(x, w, b, 2, 1).Relu();
+                fused = (x, w, b) => Tensor.ConvTranspose2dRelu(x, w, b, 2, 1);
+                break;
+        }
+        int outChannels = op == "ConvTranspose2dRelu" ? wShape[1] : wShape[0];
+        AssertSameBits(layered, fused, GradCheck.Random(1, xShape), GradCheck.Random(2, wShape), GradCheck.Random(3, outChannels));
     }
 
     [Fact]
