@@ -106,12 +106,12 @@ internal static unsafe partial class Gemm
                 int kcHere = Math.Min(kc, p.K - pc);
                 PackB(p, pc, kcHere, jc, ncHere, packedB);
                 float beta = pc == 0 ? p.Beta : 1f; // later rank-KC updates accumulate onto the first
-                var epilogue = (First: pc == 0, Last: pc + kcHere >= p.K);
+                bool first = pc == 0, last = pc + kcHere >= p.K; // where the bias goes in and the ReLU is applied
                 for (int ic = m0; ic < m1; ic += mc)
                 {
                     int mcHere = Math.Min(mc, m1 - ic);
                     PackA(p, ic, mcHere, pc, kcHere, packedA);
-                    MacroKernel(p, mcHere, ncHere, kcHere, packedA, packedB, ic, jc, beta, epilogue.First, epilogue.Last);
+                    MacroKernel(p, mcHere, ncHere, kcHere, packedA, packedB, ic, jc, beta, first, last);
                 }
             }
         }
