@@ -20,7 +20,7 @@ public sealed partial class Tensor
     /// x (N, C, H, W), W (O, C, kh, kw), b (O) → (N, O, Ho, Wo) with Ho = ⌊(H + 2p − kh)/s⌋ + 1.
     /// </summary>
     public static Tensor Conv2d(Tensor input, Tensor weight, Tensor? bias = null, int stride = 1, int padding = 0)
-        => Conv2d(input, weight, bias, stride, padding, relu: false);
+        => Conv2dCore(input, weight, bias, stride, padding, relu: false);
 
     /// <summary>
     /// relu(Conv2d(x, W, b)) in one op: the ReLU is applied as each output plane is written and read back
@@ -28,9 +28,9 @@ public sealed partial class Tensor
     /// <see cref="NN.Sequential"/> runs a Conv2d layer followed by a ReLU this way.
     /// </summary>
     public static Tensor Conv2dRelu(Tensor input, Tensor weight, Tensor? bias = null, int stride = 1, int padding = 0)
-        => Conv2d(input, weight, bias, stride, padding, relu: true);
+        => Conv2dCore(input, weight, bias, stride, padding, relu: true);
 
-    private static Tensor Conv2d(Tensor input, Tensor weight, Tensor? bias, int stride, int padding, bool relu)
+    private static Tensor Conv2dCore(Tensor input, Tensor weight, Tensor? bias, int stride, int padding, bool relu)
     {
         string op = relu ? "Conv2dRelu" : "Conv2d";
         RequireConvShapes(op, input, weight, stride, padding);
@@ -128,7 +128,7 @@ public sealed partial class Tensor
     /// padding: forward is Wᵀ·x followed by col2im, backward is im2col followed by W·(…).
     /// </remarks>
     public static Tensor ConvTranspose2d(Tensor input, Tensor weight, Tensor? bias = null, int stride = 1, int padding = 0, int outputPadding = 0)
-        => ConvTranspose2d(input, weight, bias, stride, padding, outputPadding, relu: false);
+        => ConvTranspose2dCore(input, weight, bias, stride, padding, outputPadding, relu: false);
 
     /// <summary>
     /// relu(ConvTranspose2d(x, W, b)) in one op: each output image goes through the ReLU as soon as it is
@@ -136,9 +136,9 @@ public sealed partial class Tensor
     /// <see cref="NN.Sequential"/> runs a ConvTranspose2d layer followed by a ReLU this way.
     /// </summary>
     public static Tensor ConvTranspose2dRelu(Tensor input, Tensor weight, Tensor? bias = null, int stride = 1, int padding = 0, int outputPadding = 0)
-        => ConvTranspose2d(input, weight, bias, stride, padding, outputPadding, relu: true);
+        => ConvTranspose2dCore(input, weight, bias, stride, padding, outputPadding, relu: true);
 
-    private static Tensor ConvTranspose2d(Tensor input, Tensor weight, Tensor? bias, int stride, int padding, int outputPadding, bool relu)
+    private static Tensor ConvTranspose2dCore(Tensor input, Tensor weight, Tensor? bias, int stride, int padding, int outputPadding, bool relu)
     {
         string op = relu ? "ConvTranspose2dRelu" : "ConvTranspose2d";
         RequireConvShapes(op, input, weight, stride, padding);
