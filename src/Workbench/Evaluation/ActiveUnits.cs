@@ -32,26 +32,17 @@ public static class ActiveUnits
         int latent = model.LatentSize;
         var sum = new double[latent];
         var sumOfSquares = new double[latent];
-        var pool = new BufferPool();
-        bool wasTraining = model.Training;
-        model.Eval();
-        using (GradMode.NoGrad())
+        Evaluator.ForEachBatch(model, data, batchSize, new BufferPool(), (_, count, images, condition) =>
         {
-            foreach (var (start, count) in Evaluator.Ranges(data.Count, batchSize))
-            {
-                using var scope = TensorScope.Begin(pool);
-                var (images, condition) = Batching.Make(model, data, Batching.Sequential(start, count));
-                var mean = model.Encode(images, condition).Mean.Span; // (B, latent)
-                for (int b = 0; b < count; b++)
-                    for (int d = 0; d < latent; d++)
-                    {
-                        double m = mean[b * latent + d];
-                        sum[d] += m;
-                        sumOfSquares[d] += m * m;
-                    }
-            }
-        }
-        model.Train(wasTraining);
+            var mean = model.Encode(images, condition).Mean.Span; // (B, latent)
+            for (int b = 0; b < count; b++)
+                for (int d = 0; d < latent; d++)
+                {
+                    double m = mean[b * latent + d];
+                    sum[d] += m;
+                    sumOfSquares[d] += m * m;
+                }
+        });
         int n = data.Count;
         var activity = new float[latent];
         for (int d = 0; d < latent; d++)

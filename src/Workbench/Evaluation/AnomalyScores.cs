@@ -37,28 +37,19 @@ public sealed record AnomalyScores(double[] NegativeElbo, double[]? ImportanceWe
         var negativeElbo = new double[data.Count];
         var reconstructionError = new double[data.Count];
         var rng = new Rng(seed);
-        var pool = new BufferPool();
-        bool wasTraining = model.Training;
-        model.Eval();
-        using (GradMode.NoGrad())
+        Evaluator.ForEachBatch(model, data, batchSize, new BufferPool(), (start, count, images, condition) =>
         {
-            foreach (var (start, count) in Evaluator.Ranges(data.Count, batchSize))
+            var posterior = model.Encode(images, condition);
+            var z = posterior.Sample(Tensor.Randn(rng, count, model.LatentSize));                 // (B, latent), one z per image
+            var reconstruction = model.Likelihood.NegativeLogLikelihood(model.Decode(z, condition), images); // (B)
+            var kl = model.Kl(posterior, z).PerImage;                                               // (B)
+            var squaredError = (images - model.DecodeMean(posterior.Mean, condition)).Square().Sum(1);  // (B)
+            for (int b = 0; b < count; b++)
             {
-                using var scope = TensorScope.Begin(pool);
-                var (images, condition) = Batching.Make(model, data, Batching.Sequential(start, count));  // (B, D)
-                var posterior = model.Encode(images, condition);
-                var z = posterior.Sample(Tensor.Randn(rng, count, model.LatentSize));                 // (B, latent), one z per image
-                var reconstruction = model.Likelihood.NegativeLogLikelihood(model.Decode(z, condition), images); // (B)
-                var kl = model.Kl(posterior, z).PerImage;                                               // (B)
-                var squaredError = (images - model.DecodeMean(posterior.Mean, condition)).Square().Sum(1);  // (B)
-                for (int b = 0; b < count; b++)
-                {
-                    negativeElbo[start + b] = reconstruction.Span[b] + kl.Span[b];
-                    reconstructionError[start + b] = squaredError.Span[b];
-                }
+                negativeElbo[start + b] = reconstruction.Span[b] + kl.Span[b];
+                reconstructionError[start + b] = squaredError.Span[b];
             }
-        }
-        model.Train(wasTraining);
+        });
         var importanceWeighted = importanceSamples > 0 ? ImportanceWeightedBound.PerImage(model, data, importanceSamples, seed) : null;
         return new AnomalyScores(negativeElbo, importanceWeighted, reconstructionError, data.Labels.ToArray(), importanceSamples);
     }

@@ -36,27 +36,19 @@ public static class Evaluator
         var rng = new Rng(seed);
         double loss = 0, reconstruction = 0, kl = 0;
         double[]? klPerDimension = null;
-        bool wasTraining = model.Training;
-        model.Eval();
-        using (GradMode.NoGrad())
+        ForEachBatch(model, data, batchSize, pool, (_, count, images, condition) =>
         {
-            foreach (var (start, count) in Ranges(data.Count, batchSize))
+            var output = model.Forward(new VaeBatch(images, model.Noise(count, rng), condition, DatasetSize: data.Count));
+            loss += output.Loss.Item() * count;
+            reconstruction += output.ReconstructionTerm.Item() * count;
+            kl += output.KlTerm.Item() * count;
+            if (output.KlPerDimension is { } perDimensionTensor)
             {
-                using var scope = TensorScope.Begin(pool);
-                var (images, condition) = Batching.Make(model, data, Batching.Sequential(start, count));
-                var output = model.Forward(new VaeBatch(images, model.Noise(count, rng), condition, DatasetSize: data.Count));
-                loss += output.Loss.Item() * count;
-                reconstruction += output.ReconstructionTerm.Item() * count;
-                kl += output.KlTerm.Item() * count;
-                if (output.KlPerDimension is { } perDimensionTensor)
-                {
-                    var perDimension = perDimensionTensor.Span;
-                    klPerDimension ??= new double[perDimension.Length];
-                    for (int d = 0; d < perDimension.Length; d++) klPerDimension[d] += perDimension[d] * count;
-                }
+                var perDimension = perDimensionTensor.Span;
+                klPerDimension ??= new double[perDimension.Length];
+                for (int d = 0; d < perDimension.Length; d++) klPerDimension[d] += perDimension[d] * count;
             }
-        }
-        model.Train(wasTraining);
+        });
         int n = data.Count;
         return new ElboEvaluation(loss / n, reconstruction / n, kl / n, klPerDimension?.Select(v => (float)(v / n)).ToArray() ?? [], n);
     }
@@ -89,6 +81,35 @@ public static class Evaluator
         var reconstructions = model.Reconstruct(images, condition);                               // (count, D)
         var mean = meanImage.Reshape(1, meanImage.Size);                                          // (1, D)
         return Math.Sqrt((reconstructions - mean).Square().Mean().Item());
+    }
+
+    /// <summary>What <see cref="ForEachBatch"/> does with one batch: rows [start, start + count) of the data.</summary>
+    internal delegate void BatchAction(int start, int count, Tensor images, Tensor? condition);
+
+    /// <summary>
+    /// Runs <paramref name="action"/> on the data in order, <paramref name="batchSize"/> images at a time, with
+    /// the model in evaluation mode (its training mode is restored afterwards), without gradients, and each
+    /// batch's tensors drawn from <paramref name="pool"/> (the shared pool when null) and released after it.
+    /// </summary>
+    internal static void ForEachBatch(VariationalAutoencoder model, ImageDataset data, int batchSize, BufferPool? pool, BatchAction action)
+    {
+        var ranges = Ranges(data.Count, batchSize);
+        bool wasTraining = model.Training;
+        model.Eval();
+        try
+        {
+            using var _ = GradMode.NoGrad();
+            foreach (var (start, count) in ranges)
+            {
+                using var scope = TensorScope.Begin(pool);
+                var (images, condition) = Batching.Make(model, data, Batching.Sequential(start, count)); // (B, D)
+                action(start, count, images, condition);
+            }
+        }
+        finally
+        {
+            model.Train(wasTraining);
+        }
     }
 
     internal static IEnumerable<(int Start, int Count)> Ranges(int total, int batchSize)
