@@ -3,15 +3,16 @@ using Workbench.Kernels;
 
 namespace Workbench.Tensors;
 
-// 2-D convolution and its transpose over a whole minibatch: the batch's im2col matrix
-// (C·kh·kw, N·Ho·Wo) makes each pass of a layer one large GEMM, and the unrolling, its adjoint and
-// the (N, C, P) ↔ (C, N·P) reorders run on the kernel worker threads (Kernels/Im2Col.Batch.cs). The
-// bias (and a fused ReLU) is applied in the reorder or fold that writes the output, so it costs no pass of
-// its own. A convolution whose weight needs a gradient keeps its forward column matrices (a pooled tensor
-// of the step: 12.8 MB for the conv VAE's second layer at batch 128) for the dW product in backward; every
-// other column matrix is scratch from the step's buffer pool for the duration of one call. A batch is
-// convolved in groups of images whose column matrix fits ColumnBudget, small enough to stay in cache
-// between the unrolling and the GEMM.
+// 2-D convolution and its transpose over a minibatch, in groups of images whose column matrix fits
+// ColumnBudget: a group's im2col matrix (C·kh·kw, count·Ho·Wo) makes each pass of a layer one GEMM per
+// group. The groups are the parts of one job on the kernel worker threads: a thread unfolds a group, runs
+// its product single-threaded and writes its slice of the output, so the matrix is still in that thread's
+// cache when the GEMM reads it, and no thread waits for another between the steps. The bias (and a fused
+// ReLU) is applied in the reorder or fold that writes the output, so it costs no pass of its own. dW and
+// db are summed per group and the groups' sums added in group order, so the results are the same on any
+// number of threads. A convolution whose weight needs a gradient keeps its forward column matrices (a
+// pooled tensor of the step: 12.8 MB for the conv VAE's second layer at batch 128) for the dW product in
+// backward; other column matrices are per-thread scratch (Kernels/ThreadScratch.cs).
 public sealed partial class Tensor
 {
     /// <summary>
@@ -46,33 +47,25 @@ public sealed partial class Tensor
             (height + 2 * padding - kh) / stride + 1, (width + 2 * padding - kw) / stride + 1);
         int patch = geo.PatchSize, positions = geo.Positions, imageSize = geo.ImageSize, outSize = outC * positions;
 
-        int group = GroupSize(batch, patch * positions);
+        int group = GroupSize(batch, patch * positions), groups = (batch + group - 1) / group;
 
         Tensor[] inputs = bias is null ? [input, weight] : [input, weight, bias];
         bool tracking = Tracks(inputs);
         // When backward will need dW, the column matrices are kept for it (the group blocks one after another)
-        // rather than unfolded again; otherwise one group's matrix is scratch.
+        // rather than unfolded again; otherwise a group's matrix is the running thread's scratch.
         var kept = tracking && weight.RequiresGrad ? Uninitialized([batch * patch * positions]) : null;
         var y = Uninitialized([batch, outC, geo.OutH, geo.OutW]);
-        float[] columns = TensorScope.RentScratch(kept is null ? group * patch * positions : 0), product = TensorScope.RentScratch(group * outSize);
-        try
+        float[] x = input.Storage, w = weight.Storage, output = y.Storage;
+        ForEachGroup(batch, group, (_, first, count, threads) =>
         {
-            for (int first = 0; first < batch; first += group)
-            {
-                int count = Math.Min(group, batch - first), columnCount = count * positions;
-                var cols = kept is null ? columns.AsSpan(0, patch * columnCount) : kept.Storage.AsSpan(first * patch * positions, patch * columnCount);
-                var result = product.AsSpan(0, outC * columnCount);
-                Im2Col.UnfoldBatch(geo, input.Storage.AsSpan(first * imageSize, count * imageSize), count, cols);
-                // (O, C·kh·kw) · (C·kh·kw, count·Ho·Wo) → (O, count·Ho·Wo), then (count, O, Ho·Wo) + b
-                Gemm.Multiply(false, false, outC, columnCount, patch, 1f, weight.Storage, patch, cols, columnCount, 0f, result, columnCount);
-                ChannelMajor.Scatter(result, count, outC, positions, y.Storage.AsSpan(first * outSize, count * outSize), BiasSpan(bias), accumulate: false, relu);
-            }
-        }
-        finally
-        {
-            TensorScope.ReturnScratch(product);
-            TensorScope.ReturnScratch(columns);
-        }
+            int columnCount = count * positions;
+            var cols = kept is null ? ThreadScratch.First(patch * columnCount) : kept.Storage.AsSpan(first * patch * positions, patch * columnCount);
+            var result = ThreadScratch.Second(outC * columnCount);
+            Im2Col.UnfoldBatch(geo, x.AsSpan(first * imageSize, count * imageSize), count, cols);
+            // (O, C·kh·kw) · (C·kh·kw, count·Ho·Wo) → (O, count·Ho·Wo), then (count, O, Ho·Wo) + b
+            Gemm.Multiply(Gemm.Kernel.Best, threads, false, false, outC, columnCount, patch, 1f, w, patch, cols, columnCount, 0f, result, columnCount);
+            ChannelMajor.Scatter(result, count, outC, positions, output.AsSpan(first * outSize, count * outSize), BiasSpan(bias), accumulate: false, relu);
+        });
 
         if (!tracking) return y;
         return y.Record(op, inputs, g =>
@@ -80,39 +73,42 @@ public sealed partial class Tensor
             var (dw, weightBeta) = weight.RequiresGrad ? weight.GradForUpdate() : ([], 0f);
             var (dx, inputBeta) = input.RequiresGrad ? input.GradForUpdate() : ([], 0f);
             var (db, biasBeta) = bias is not null && bias.RequiresGrad ? bias.GradForUpdate() : ([], 0f);
-            float[] columns = TensorScope.RentScratch(group * patch * positions), gradient = TensorScope.RentScratch(group * outSize);
+            int weightSize = weight.Size;
+            // Each group's dW and db go to a part of their own, summed in group order afterwards.
+            float[] dwParts = TensorScope.RentScratch(dw.Length > 0 ? groups * weightSize : 0);
+            float[] dbParts = TensorScope.RentScratch(db.Length > 0 ? groups * outC : 0);
+            float[] upstream = g.Storage, output = y.Storage;
             try
             {
-                for (int first = 0; first < batch; first += group)
+                ForEachGroup(batch, group, (index, first, count, threads) =>
                 {
-                    int count = Math.Min(group, batch - first), columnCount = count * positions;
-                    var cols = columns.AsSpan(0, patch * columnCount);
-                    var gcm = gradient.AsSpan(0, outC * columnCount); // dY as (O, count·Ho·Wo)
+                    int columnCount = count * positions;
+                    var gcm = ThreadScratch.Second(outC * columnCount); // dY as (O, count·Ho·Wo)
                     // dY, or with the ReLU the gradient at its input: dY where y > 0, else 0.
-                    ChannelMajor.Gather(g.Storage.AsSpan(first * outSize, count * outSize), count, outC, positions, gcm,
-                        relu ? y.Storage.AsSpan(first * outSize, count * outSize) : default);
-                    if (db.Length > 0) // db += Σ over images and positions of dY
-                    {
-                        AddRowSums(gcm, outC, columnCount, db, biasBeta);
-                        biasBeta = 1f;
-                    }
-                    if (dw.Length > 0) // dW += dY · colsᵀ: (O, count·Ho·Wo)·(count·Ho·Wo, C·kh·kw), with forward's columns
+                    ChannelMajor.Gather(upstream.AsSpan(first * outSize, count * outSize), count, outC, positions, gcm,
+                        relu ? output.AsSpan(first * outSize, count * outSize) : default);
+                    if (db.Length > 0) // Σ over the group's images and positions of dY
+                        AddRowSums(gcm, outC, columnCount, dbParts.AsSpan(index * outC, outC), 0f);
+                    if (dw.Length > 0) // dY · colsᵀ: (O, count·Ho·Wo)·(count·Ho·Wo, C·kh·kw), with forward's columns
                     {
                         var forwardCols = kept!.Storage.AsSpan(first * patch * positions, patch * columnCount);
-                        Gemm.Multiply(false, true, outC, patch, columnCount, 1f, gcm, columnCount, forwardCols, columnCount, weightBeta, dw, patch);
-                        weightBeta = 1f;
+                        Gemm.Multiply(Gemm.Kernel.Best, threads, false, true, outC, patch, columnCount, 1f, gcm, columnCount, forwardCols, columnCount,
+                            0f, dwParts.AsSpan(index * weightSize, weightSize), patch);
                     }
                     if (dx.Length > 0) // dX += col2im(Wᵀ · dY): (C·kh·kw, O)·(O, count·Ho·Wo)
                     {
-                        Gemm.Multiply(true, false, patch, columnCount, outC, 1f, weight.Storage, patch, gcm, columnCount, 0f, cols, columnCount);
+                        var cols = ThreadScratch.First(patch * columnCount);
+                        Gemm.Multiply(Gemm.Kernel.Best, threads, true, false, patch, columnCount, outC, 1f, weight.Storage, patch, gcm, columnCount, 0f, cols, columnCount);
                         Im2Col.FoldBatch(geo, cols, count, dx.AsSpan(first * imageSize, count * imageSize), default, accumulate: inputBeta != 0f);
                     }
-                }
+                });
+                if (dw.Length > 0) SumParts(dwParts, groups, dw.AsSpan(0, weightSize), weightBeta);
+                if (db.Length > 0) SumParts(dbParts, groups, db.AsSpan(0, outC), biasBeta);
             }
             finally
             {
-                TensorScope.ReturnScratch(gradient);
-                TensorScope.ReturnScratch(columns);
+                TensorScope.ReturnScratch(dbParts);
+                TensorScope.ReturnScratch(dwParts);
             }
         });
     }
@@ -161,25 +157,17 @@ public sealed partial class Tensor
         int group = GroupSize(batch, patch * positions);
 
         var y = Uninitialized([batch, outC, outH, outW]);
-        float[] columns = TensorScope.RentScratch(group * patch * positions), inputColumns = TensorScope.RentScratch(group * inSize);
-        try
+        float[] x = input.Storage, w = weight.Storage, output = y.Storage;
+        ForEachGroup(batch, group, (_, first, count, threads) =>
         {
-            for (int first = 0; first < batch; first += group)
-            {
-                int count = Math.Min(group, batch - first), columnCount = count * positions;
-                var cols = columns.AsSpan(0, patch * columnCount);
-                var xcm = inputColumns.AsSpan(0, inC * columnCount); // X as (Cin, count·H·W)
-                ChannelMajor.Gather(input.Storage.AsSpan(first * inSize, count * inSize), count, inC, positions, xcm);
-                // (Cout·kh·kw, Cin) · (Cin, count·H·W) → (Cout·kh·kw, count·H·W), then scattered onto b.
-                Gemm.Multiply(true, false, patch, columnCount, inC, 1f, weight.Storage, patch, xcm, columnCount, 0f, cols, columnCount);
-                Im2Col.FoldBatch(geo, cols, count, y.Storage.AsSpan(first * outSize, count * outSize), BiasSpan(bias), accumulate: false, relu);
-            }
-        }
-        finally
-        {
-            TensorScope.ReturnScratch(inputColumns);
-            TensorScope.ReturnScratch(columns);
-        }
+            int columnCount = count * positions;
+            var cols = ThreadScratch.First(patch * columnCount);
+            var xcm = ThreadScratch.Second(inC * columnCount); // X as (Cin, count·H·W)
+            ChannelMajor.Gather(x.AsSpan(first * inSize, count * inSize), count, inC, positions, xcm);
+            // (Cout·kh·kw, Cin) · (Cin, count·H·W) → (Cout·kh·kw, count·H·W), then scattered onto b.
+            Gemm.Multiply(Gemm.Kernel.Best, threads, true, false, patch, columnCount, inC, 1f, w, patch, xcm, columnCount, 0f, cols, columnCount);
+            Im2Col.FoldBatch(geo, cols, count, output.AsSpan(first * outSize, count * outSize), BiasSpan(bias), accumulate: false, relu);
+        });
 
         Tensor[] inputs = bias is null ? [input, weight] : [input, weight, bias];
         if (!Tracks(inputs)) return y;
@@ -208,32 +196,34 @@ public sealed partial class Tensor
         {
             var (dw, weightBeta) = weight.RequiresGrad ? weight.GradForUpdate() : ([], 0f);
             var (dx, inputBeta) = input.RequiresGrad ? input.GradForUpdate() : ([], 0f);
-            float[] columns = TensorScope.RentScratch(group * patch * positions), channelMajor = TensorScope.RentScratch(group * inSize);
+            int weightSize = weight.Size, groups = (batch + group - 1) / group;
+            float[] dwParts = TensorScope.RentScratch(dw.Length > 0 ? groups * weightSize : 0); // summed in group order afterwards
+            float[] x = input.Storage;
             try
             {
-                for (int first = 0; first < batch; first += group)
+                ForEachGroup(batch, group, (index, first, count, threads) =>
                 {
-                    int count = Math.Min(group, batch - first), columnCount = count * positions;
-                    var cols = columns.AsSpan(0, patch * columnCount);
-                    var cm = channelMajor.AsSpan(0, inC * columnCount);
+                    int columnCount = count * positions;
+                    var cols = ThreadScratch.First(patch * columnCount);
+                    var cm = ThreadScratch.Second(inC * columnCount);
                     Im2Col.UnfoldBatch(geo, g.AsSpan(first * outSize, count * outSize), count, cols); // (Cout·kh·kw, count·H·W)
                     if (dx.Length > 0) // dX += W · cols: (Cin, Cout·kh·kw)·(Cout·kh·kw, count·H·W)
                     {
-                        Gemm.Multiply(false, false, inC, columnCount, patch, 1f, weight.Storage, patch, cols, columnCount, 0f, cm, columnCount);
+                        Gemm.Multiply(Gemm.Kernel.Best, threads, false, false, inC, columnCount, patch, 1f, weight.Storage, patch, cols, columnCount, 0f, cm, columnCount);
                         ChannelMajor.Scatter(cm, count, inC, positions, dx.AsSpan(first * inSize, count * inSize), default, accumulate: inputBeta != 0f);
                     }
-                    if (dw.Length > 0) // dW += X · colsᵀ: (Cin, count·H·W)·(count·H·W, Cout·kh·kw)
+                    if (dw.Length > 0) // X · colsᵀ: (Cin, count·H·W)·(count·H·W, Cout·kh·kw)
                     {
-                        ChannelMajor.Gather(input.Storage.AsSpan(first * inSize, count * inSize), count, inC, positions, cm);
-                        Gemm.Multiply(false, true, inC, patch, columnCount, 1f, cm, columnCount, cols, columnCount, weightBeta, dw, patch);
-                        weightBeta = 1f;
+                        ChannelMajor.Gather(x.AsSpan(first * inSize, count * inSize), count, inC, positions, cm);
+                        Gemm.Multiply(Gemm.Kernel.Best, threads, false, true, inC, patch, columnCount, 1f, cm, columnCount, cols, columnCount,
+                            0f, dwParts.AsSpan(index * weightSize, weightSize), patch);
                     }
-                }
+                });
+                if (dw.Length > 0) SumParts(dwParts, groups, dw.AsSpan(0, weightSize), weightBeta);
             }
             finally
             {
-                TensorScope.ReturnScratch(channelMajor);
-                TensorScope.ReturnScratch(columns);
+                TensorScope.ReturnScratch(dwParts);
             }
         }
         if (bias is not null && bias.RequiresGrad)
@@ -263,12 +253,13 @@ public sealed partial class Tensor
     }
 
     /// <summary>
-    /// Column matrices of one group of images hold at most this many floats (4 MB). A batch is convolved a
-    /// group at a time, so scratch memory does not grow with the batch, and the matrix a GEMM reads is still
-    /// in cache from its unfolding: on the conv VAE's layers at batch 128, groups of ~32 images ran the
-    /// convolutions ~10 % faster than one 12.8 MB matrix for the whole batch.
+    /// Column matrices of one group of images hold at most this many floats (1 MB). A group is the unit of
+    /// work of one thread, so scratch memory does not grow with the batch, the matrix a GEMM reads is still
+    /// in the thread's cache from its unfolding (one 12.8 MB matrix for the conv VAE's second layer at batch
+    /// 128 ran ~10 % slower), and a batch makes enough groups (13 of ≤ 10 images for that layer) for the
+    /// threads to share them evenly when one of them runs slow.
     /// </summary>
-    internal const int ColumnBudget = 1024 * 1024;
+    internal const int ColumnBudget = 256 * 1024;
 
     /// <summary>
     /// Images per group when one image's column matrix holds <paramref name="columnsPerImage"/> floats: the
@@ -279,6 +270,45 @@ public sealed partial class Tensor
         int most = Math.Clamp(ColumnBudget / Math.Max(1, columnsPerImage), 1, Math.Max(1, batch));
         int groups = (batch + most - 1) / most;
         return (batch + groups - 1) / groups;
+    }
+
+    /// <summary>(index, first image, image count, threads for the group's own kernels).</summary>
+    private delegate void GroupBody(int index, int first, int count, int threads);
+
+    /// <summary>
+    /// Runs <paramref name="body"/> for each group of <paramref name="group"/> images of the batch. Several groups
+    /// run on the kernel worker threads, a whole group per part, claimed as threads come free (a thread the
+    /// machine slows down takes fewer groups), each group's products on its one thread; a single group gets
+    /// all threads for its products. A group computes the same values on any thread, so the results do not
+    /// depend on the thread count or on timing.
+    /// </summary>
+    private static void ForEachGroup(int batch, int group, GroupBody body)
+    {
+        int groups = (batch + group - 1) / group, threads = Gemm.MaxThreads;
+        if (groups == 1 || threads == 1)
+        {
+            for (int index = 0; index < groups; index++)
+                body(index, index * group, Math.Min(group, batch - index * group), threads);
+            return;
+        }
+        WorkerPool.Run(new GroupWork(batch, group, body), groups, Math.Min(groups, threads));
+    }
+
+    private sealed class GroupWork(int batch, int group, GroupBody body) : PartedWork
+    {
+        public override void RunPart(int part) => body(part, part * group, Math.Min(group, batch - part * group), 1);
+    }
+
+    /// <summary>
+    /// target = β·target + parts[0] + parts[1] + … (β is 0 or 1), summed left to right: the gradient of a batch
+    /// from its groups' gradients, in group order whichever threads computed them.
+    /// </summary>
+    private static void SumParts(float[] parts, int count, Span<float> target, float beta)
+    {
+        int size = target.Length;
+        if (beta == 0f) parts.AsSpan(0, size).CopyTo(target);
+        else TensorPrimitives.Add(target, parts.AsSpan(0, size), target);
+        for (int index = 1; index < count; index++) TensorPrimitives.Add(target, parts.AsSpan(index * size, size), target);
     }
 
     private static ReadOnlySpan<float> BiasSpan(Tensor? bias) => bias is null ? default : bias.Span;
