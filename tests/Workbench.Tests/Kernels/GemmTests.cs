@@ -6,8 +6,8 @@ namespace Workbench.Tests.Kernels;
 public class GemmTests
 {
     // Sizes that land on and around every tail: micro-tile rows (6), columns (16), the packing transposes (8)
-    // and the block sizes (MC = 144, KC = 256).
-    private static readonly int[] Sizes = [1, 2, 7, 15, 16, 17, 33, 64, 65, 257];
+    // and the block sizes (MC = 144, KC = 384).
+    private static readonly int[] Sizes = [1, 2, 7, 15, 16, 17, 33, 64, 65, 145, 257, 401];
 
     // (α, β) pairs; β = 0 runs with a NaN-filled C that must not leak into the result.
     private static readonly (float Alpha, float Beta)[] Scalings = [(1f, 0f), (1f, 1f), (0.75f, 0.5f), (-1.5f, 0f), (2f, -1f)];

@@ -15,6 +15,7 @@ public class FusedReluTests
     {
         { 128, 400, 784, 1 },  // the MLP's first layer: one rank-KC block per third of k
         { 4096, 784, 400, 2 }, // the importance-weighted bound's decoder output: two rank-KC updates
+        { 300, 200, 1000, 2 }, // three rank-KC updates
         { 128, 20, 400, 2 },   // a narrow result, computed as Cᵀ (the bias runs along its rows)
         { 37, 129, 33, 3 },    // edge tiles on both sides, an uneven 3-thread split
         { 5, 7, 3, 1 },        // the unpacked small-problem path
