@@ -1,6 +1,8 @@
 using Workbench.Data;
 using Workbench.Models;
 using Workbench.Display;
+using Workbench.Kernels;
+using Workbench.Models.Posteriors;
 using Workbench.Tensors;
 
 namespace Workbench.Evaluation;
@@ -26,8 +28,11 @@ public sealed record ImportanceWeightedEvaluation(double NegativeLogLikelihoodBo
 /// Images are encoded a block at a time; the block's B·k samples, in image-major order, are decoded in
 /// chunks of <c>maxRows</c> rows that may span images, so every decoder product has the same large shape
 /// and memory stays bounded for any k (k = 5000 included). The noise is drawn chunk by chunk in that
-/// same order, so it does not depend on <c>maxRows</c>. Log-weights are combined with a log-sum-exp in
-/// double precision.
+/// same order, so it does not depend on <c>maxRows</c>. A chunk is weighed in runs of 256 samples that
+/// the kernel worker threads share out, each run decoded start to finish on one thread, so the model's
+/// <see cref="VariationalAutoencoder.ImportanceSample(Models.Posteriors.Posterior, Tensor, Tensor?, Tensor, int[])"/>
+/// runs on several threads at once (on disjoint samples, with gradients off): an override must not
+/// change the model's state. Log-weights are combined with a log-sum-exp in double precision.
 /// </remarks>
 public static class ImportanceWeightedBound
 {
@@ -90,7 +95,37 @@ public static class ImportanceWeightedBound
         var imageOfRow = new int[chunk];
         for (int r = 0; r < chunk; r++) imageOfRow[r] = (int)((first + r) / samplesPerImage) - firstImage;
         var noise = Tensor.Randn(rng, chunk, model.LatentSize);                     // ε, (chunk, latent)
-        return model.ImportanceSample(posterior, images, condition, noise, imageOfRow).LogWeights;
+        int parts = (chunk + RowsPerPart - 1) / RowsPerPart;
+        if (parts == 1) return model.ImportanceSample(posterior, images, condition, noise, imageOfRow).LogWeights;
+
+        // Runs of RowsPerPart samples are the parts of one worker-pool job: each is decoded and weighed start
+        // to finish on one thread, its activations and logits still in that thread's cache when the next op
+        // reads them, and no thread waits for another between ops. The runs are fixed by the chunk alone and
+        // a run computes the same bits on any thread, so the result does not depend on the thread count.
+        var logWeights = Tensor.Zeros(chunk);
+        var work = new SampleRuns(model, posterior, images, condition, noise, imageOfRow, logWeights.Storage);
+        WorkerPool.Run(work, parts, Math.Min(parts, Gemm.MaxThreads));
+        return logWeights;
+    }
+
+    /// <summary>Samples per part of a chunk: (256, 784) logits are 800 KB, within one core's L2 with the hidden activations.</summary>
+    internal const int RowsPerPart = 256;
+
+    private sealed class SampleRuns(VariationalAutoencoder model, Posterior posterior, Tensor images, Tensor? condition,
+        Tensor noise, int[] imageOfRow, float[] logWeights) : PartedWork
+    {
+        /// <summary>Each thread's tensors for its parts come from its own pool, refilled part after part.</summary>
+        [ThreadStatic] private static BufferPool? threadPool;
+
+        public override void RunPart(int part)
+        {
+            int first = part * RowsPerPart, count = Math.Min(RowsPerPart, imageOfRow.Length - first), latent = noise.Dim(1);
+            using var noGrad = GradMode.NoGrad();
+            using var scope = TensorScope.Begin(threadPool ??= new BufferPool());
+            var partNoise = Tensor.FromArray(noise.Span.Slice(first * latent, count * latent), count, latent);
+            var weights = model.ImportanceSample(posterior, images, condition, partNoise, imageOfRow[first..(first + count)]).LogWeights;
+            weights.Span.CopyTo(logWeights.AsSpan(first, count));
+        }
     }
 
     /// <summary>log w for <paramref name="samplesPerImage"/> samples of each image: (images · samples), image-major.</summary>

@@ -1,4 +1,5 @@
 using Workbench.Data;
+using Workbench.Kernels;
 using Workbench.Evaluation;
 using Workbench.Models;
 using Workbench.Models.Posteriors;
@@ -165,6 +166,37 @@ public class ImportanceWeightedBoundTests
         var chunked = ImportanceWeightedBound.Evaluate(model, data, samples: 6, seed: 9, maxRows: maxRows);
         Assert.Equal(reference.NegativeLogLikelihoodBound, chunked.NegativeLogLikelihoodBound, 3);
         Assert.NotEqual(reference.NegativeLogLikelihoodBound, ImportanceWeightedBound.Evaluate(model, data, samples: 6, seed: 10, maxRows: maxRows).NegativeLogLikelihoodBound);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void LogWeights_PartsOfAChunkOnTheWorkerThreads_GiveTheBitsOfOneThread(bool convolutional)
+    {
+        // 1,000 samples of 3 images: parts of RowsPerPart rows, the last one short, decoded on the worker
+        // threads, against the same parts run one after another on one thread.
+        Assert.True(1000 > 2 * ImportanceWeightedBound.RowsPerPart);
+        var config = convolutional ? new VaeConfig { Architecture = Architecture.Conv, ConvChannels = [4, 8], LatentSize = 4 } : TestData.SmallMlp();
+        var model = VariationalAutoencoder.Create(config, new Rng(5));
+        var data = TestData.Fashion(3);
+        float[] LogWeights()
+        {
+            using var noGrad = GradMode.NoGrad();
+            return ImportanceWeightedBound.LogWeights(model, data, [0, 1, 2], 0, 1000, 400, new Rng(12)).ToArray();
+        }
+
+        var parallel = LogWeights();
+        int threads = Gemm.MaxThreads;
+        Gemm.MaxThreads = 1;
+        try
+        {
+            Assert.Equal(LogWeights(), parallel);
+        }
+        finally
+        {
+            Gemm.MaxThreads = threads;
+        }
+        Assert.All(parallel, w => Assert.True(float.IsFinite(w)));
     }
 
     [Fact]
