@@ -192,45 +192,53 @@ public sealed partial class Tensor
     private static void ConvTranspose2dBackward(float[] g, Tensor input, Tensor weight, Tensor? bias, ConvGeometry geo, int batch, int group, int inC)
     {
         int patch = geo.PatchSize, positions = geo.Positions, inSize = inC * positions, outSize = geo.ImageSize;
-        if (input.RequiresGrad || weight.RequiresGrad)
+        int outC = geo.Channels, plane = geo.Height * geo.Width;
+        var (dw, weightBeta) = weight.RequiresGrad ? weight.GradForUpdate() : ([], 0f);
+        var (dx, inputBeta) = input.RequiresGrad ? input.GradForUpdate() : ([], 0f);
+        var (db, biasBeta) = bias is not null && bias.RequiresGrad ? bias.GradForUpdate() : ([], 0f);
+        if (dw.Length == 0 && dx.Length == 0 && db.Length == 0) return;
+        int weightSize = weight.Size, groups = (batch + group - 1) / group;
+        float[] dwParts = TensorScope.RentScratch(dw.Length > 0 ? groups * weightSize : 0); // summed in group order afterwards
+        float[] planeSums = TensorScope.RentScratch(db.Length > 0 ? batch * outC : 0);     // Σ of each (image, channel) plane of dY
+        float[] x = input.Storage;
+        try
         {
-            var (dw, weightBeta) = weight.RequiresGrad ? weight.GradForUpdate() : ([], 0f);
-            var (dx, inputBeta) = input.RequiresGrad ? input.GradForUpdate() : ([], 0f);
-            int weightSize = weight.Size, groups = (batch + group - 1) / group;
-            float[] dwParts = TensorScope.RentScratch(dw.Length > 0 ? groups * weightSize : 0); // summed in group order afterwards
-            float[] x = input.Storage;
-            try
+            ForEachGroup(batch, group, (index, first, count, threads) =>
             {
-                ForEachGroup(batch, group, (index, first, count, threads) =>
+                int columnCount = count * positions;
+                if (db.Length > 0)
+                    for (int n = first; n < first + count; n++)
+                        for (int c = 0; c < outC; c++)
+                            planeSums[n * outC + c] = TensorPrimitives.Sum(g.AsSpan((n * outC + c) * plane, plane));
+                if (dx.Length == 0 && dw.Length == 0) return;
+                var cols = ThreadScratch.First(patch * columnCount);
+                var cm = ThreadScratch.Second(inC * columnCount);
+                Im2Col.UnfoldBatch(geo, g.AsSpan(first * outSize, count * outSize), count, cols); // (Cout·kh·kw, count·H·W)
+                if (dx.Length > 0) // dX += W · cols: (Cin, Cout·kh·kw)·(Cout·kh·kw, count·H·W)
                 {
-                    int columnCount = count * positions;
-                    var cols = ThreadScratch.First(patch * columnCount);
-                    var cm = ThreadScratch.Second(inC * columnCount);
-                    Im2Col.UnfoldBatch(geo, g.AsSpan(first * outSize, count * outSize), count, cols); // (Cout·kh·kw, count·H·W)
-                    if (dx.Length > 0) // dX += W · cols: (Cin, Cout·kh·kw)·(Cout·kh·kw, count·H·W)
-                    {
-                        Gemm.Multiply(Gemm.Kernel.Best, threads, false, false, inC, columnCount, patch, 1f, weight.Storage, patch, cols, columnCount, 0f, cm, columnCount);
-                        ChannelMajor.Scatter(cm, count, inC, positions, dx.AsSpan(first * inSize, count * inSize), default, accumulate: inputBeta != 0f);
-                    }
-                    if (dw.Length > 0) // X · colsᵀ: (Cin, count·H·W)·(count·H·W, Cout·kh·kw)
-                    {
-                        ChannelMajor.Gather(x.AsSpan(first * inSize, count * inSize), count, inC, positions, cm);
-                        Gemm.Multiply(Gemm.Kernel.Best, threads, false, true, inC, patch, columnCount, 1f, cm, columnCount, cols, columnCount,
-                            0f, dwParts.AsSpan(index * weightSize, weightSize), patch);
-                    }
-                });
-                if (dw.Length > 0) SumParts(dwParts, groups, dw.AsSpan(0, weightSize), weightBeta);
-            }
-            finally
+                    Gemm.Multiply(Gemm.Kernel.Best, threads, false, false, inC, columnCount, patch, 1f, weight.Storage, patch, cols, columnCount, 0f, cm, columnCount);
+                    ChannelMajor.Scatter(cm, count, inC, positions, dx.AsSpan(first * inSize, count * inSize), default, accumulate: inputBeta != 0f);
+                }
+                if (dw.Length > 0) // X · colsᵀ: (Cin, count·H·W)·(count·H·W, Cout·kh·kw)
+                {
+                    ChannelMajor.Gather(x.AsSpan(first * inSize, count * inSize), count, inC, positions, cm);
+                    Gemm.Multiply(Gemm.Kernel.Best, threads, false, true, inC, patch, columnCount, 1f, cm, columnCount, cols, columnCount,
+                        0f, dwParts.AsSpan(index * weightSize, weightSize), patch);
+                }
+            });
+            if (dw.Length > 0) SumParts(dwParts, groups, dw.AsSpan(0, weightSize), weightBeta);
+            if (db.Length > 0)
             {
-                TensorScope.ReturnScratch(dwParts);
+                // db[c] += the plane sums image by image, in batch order.
+                if (biasBeta == 0f) db.AsSpan(0, outC).Clear();
+                for (int n = 0; n < batch; n++)
+                    TensorPrimitives.Add(db.AsSpan(0, outC), planeSums.AsSpan(n * outC, outC), db.AsSpan(0, outC));
             }
         }
-        if (bias is not null && bias.RequiresGrad)
+        finally
         {
-            var (db, beta) = bias.GradForUpdate();
-            if (beta == 0f) db.AsSpan().Clear();
-            AccumulateBiasGrad(g, db, batch, geo.Channels, geo.Height * geo.Width);
+            TensorScope.ReturnScratch(planeSums);
+            TensorScope.ReturnScratch(dwParts);
         }
     }
 
@@ -321,13 +329,5 @@ public sealed partial class Tensor
             float sum = TensorPrimitives.Sum(matrix.Slice(r * cols, cols));
             sums[r] = beta == 0f ? sum : sums[r] + sum;
         }
-    }
-
-    /// <summary>db[c] += Σ over batch and positions of g[n, c, ·].</summary>
-    private static void AccumulateBiasGrad(float[] outputGrad, float[] biasGrad, int batch, int channels, int positions)
-    {
-        for (int n = 0; n < batch; n++)
-            for (int c = 0; c < channels; c++)
-                biasGrad[c] += TensorPrimitives.Sum(outputGrad.AsSpan((n * channels + c) * positions, positions));
     }
 }
