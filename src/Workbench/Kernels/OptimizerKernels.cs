@@ -39,7 +39,11 @@ internal static class OptimizerKernels
             new Span<float>(m + start, length), new Span<float>(v + start, length), beta1, beta2, epsilon, weightDecay, stepSize, biasCorrection2Sqrt);
     }
 
-    private static void AdamSerial(Span<float> parameter, ReadOnlySpan<float> gradient, Span<float> expAvg, Span<float> expAvgSq,
+    /// <summary>Elements per part when the updates of many parameters run as one job (a multiple of the vector width).</summary>
+    internal const int AdamPartLength = 16 * 1024;
+
+    /// <summary><see cref="Adam"/> on the calling thread.</summary>
+    internal static void AdamSerial(Span<float> parameter, ReadOnlySpan<float> gradient, Span<float> expAvg, Span<float> expAvgSq,
         float beta1, float beta2, float epsilon, float weightDecay, float stepSize, float biasCorrection2Sqrt)
     {
         int n = parameter.Length;

@@ -31,6 +31,7 @@ internal static class WorkerPool
 
     private static PartedWork? job;
     private static long state;   // generation << 32 | parts << 16 | next part
+    private static int sleepers; // workers blocked (or about to block) on SleepLock
     private static int pending;  // parts of the current generation not yet finished
     private static Exception? failure;
 
@@ -50,11 +51,12 @@ internal static class WorkerPool
             failure = null;
             Volatile.Write(ref pending, parts);
             long generation = (Volatile.Read(ref state) >> 32) + 1;
-            lock (SleepLock)
-            {
-                Volatile.Write(ref state, generation << 32 | (long)parts << 16);
-                Monitor.PulseAll(SleepLock);
-            }
+            // Publish the job (a full fence), then wake blocked workers; polling workers see it without the lock.
+            // A worker counts itself a sleeper (also a full fence) before its last look at the state, so either
+            // it sees this job or this thread sees it sleeping and pulses.
+            Interlocked.Exchange(ref state, generation << 32 | (long)parts << 16);
+            if (Volatile.Read(ref sleepers) > 0)
+                lock (SleepLock) Monitor.PulseAll(SleepLock);
 
             ClaimAndRun(generation);
             // Parts still pending are running on workers; yield so that one preempted on this core can finish.
@@ -119,7 +121,9 @@ internal static class WorkerPool
                 }
                 lock (SleepLock)
                 {
+                    Interlocked.Increment(ref sleepers);
                     while (Volatile.Read(ref state) >> 32 == seen) Monitor.Wait(SleepLock);
+                    Interlocked.Decrement(ref sleepers);
                 }
             }
             seen = Volatile.Read(ref state) >> 32;

@@ -41,6 +41,8 @@ public sealed class Adam : Optimizer
     public override void Step()
     {
         var steps = _steps.Span;
+        var job = _job ??= new AdamJob(Parameters.Count);
+        job.Parts = 0;
         for (int i = 0; i < Parameters.Count; i++)
         {
             var p = Parameters[i];
@@ -49,8 +51,43 @@ public sealed class Adam : Optimizer
             // Bias corrections in double, as PyTorch computes them with Python floats.
             double biasCorrection1 = 1 - Math.Pow(Beta1, t);
             double biasCorrection2 = 1 - Math.Pow(Beta2, t);
-            OptimizerKernels.Adam(p.Span, p.Grad.Span, _expAvg[i].Span, _expAvgSq[i].Span, Beta1, Beta2, Epsilon, WeightDecay,
-                stepSize: (float)(LearningRate / biasCorrection1), biasCorrection2Sqrt: (float)Math.Sqrt(biasCorrection2));
+            job.StepSize[i] = (float)(LearningRate / biasCorrection1);
+            job.BiasCorrection2Sqrt[i] = (float)Math.Sqrt(biasCorrection2);
+            for (int start = 0; start < p.Size; start += OptimizerKernels.AdamPartLength)
+                job.Add(i, start, Math.Min(OptimizerKernels.AdamPartLength, p.Size - start));
+        }
+        // All parameters' updates are one job on the kernel worker threads, in parts of whole vectors; each
+        // element is updated by the same code in any part, so the result does not depend on the threads.
+        job.Optimizer = this;
+        WorkerPool.Run(job, Math.Max(1, job.Parts), Math.Min(job.Parts, Gemm.MaxThreads));
+        job.Optimizer = null;
+    }
+
+    private AdamJob? _job;
+
+    /// <summary>One step's updates as (parameter, start, length) parts, reused from step to step.</summary>
+    private sealed class AdamJob(int parameters) : PartedWork
+    {
+        public readonly float[] StepSize = new float[parameters], BiasCorrection2Sqrt = new float[parameters];
+        public Adam? Optimizer;
+        public int Parts;
+        private (int Parameter, int Start, int Length)[] _parts = new (int, int, int)[Math.Max(4, parameters)];
+
+        public void Add(int parameter, int start, int length)
+        {
+            if (Parts == _parts.Length) Array.Resize(ref _parts, 2 * _parts.Length);
+            _parts[Parts++] = (parameter, start, length);
+        }
+
+        public override void RunPart(int part)
+        {
+            if (part >= Parts) return; // no parameter has a gradient
+            var (i, start, length) = _parts[part];
+            var o = Optimizer!;
+            var p = o.Parameters[i];
+            OptimizerKernels.AdamSerial(p.Span.Slice(start, length), p.Grad!.Span.Slice(start, length),
+                o._expAvg[i].Span.Slice(start, length), o._expAvgSq[i].Span.Slice(start, length),
+                o.Beta1, o.Beta2, o.Epsilon, o.WeightDecay, StepSize[i], BiasCorrection2Sqrt[i]);
         }
     }
 

@@ -1,3 +1,4 @@
+using Workbench.Kernels;
 using Workbench.IO;
 using Workbench.Optim;
 using Workbench.Tensors;
@@ -112,6 +113,7 @@ public class AdamTests
     [InlineData(1023)]
     [InlineData(1025)]
     [InlineData(2500)]
+    [InlineData(3 * OptimizerKernels.AdamPartLength + 5)] // parts on the worker threads, the last one with a tail
     public void Step_LengthsAcrossChunkBoundaries_MatchDoublePrecisionReference(int length)
     {
         var rng = new Rng(11);
@@ -135,6 +137,32 @@ public class AdamTests
             }
         }
         Close.Assert(p.Select(x => (float)x).ToArray(), parameter.Span, 1e-4, 1e-6, $"length {length}");
+    }
+
+    [Fact]
+    public void Step_ManyParametersInPartsOnTheWorkerThreads_GivesTheBitsOfTheWholeArrayKernel()
+    {
+        // Three parameters, one spanning several parts: the step as one job on the worker threads against
+        // each parameter updated by the one-array kernel in a single call.
+        var rng = new Rng(12);
+        int[] lengths = [7, 2 * OptimizerKernels.AdamPartLength + 13, 1000];
+        var parameters = lengths.Select(n => Tensor.Randn(rng, n)).ToArray();
+        var expected = parameters.Select(p => p.ToArray()).ToArray();
+        var m = lengths.Select(n => new float[n]).ToArray();
+        var v = lengths.Select(n => new float[n]).ToArray();
+        var adam = new Adam(parameters, learningRate: 0.01f, weightDecay: 0.1f);
+        for (int t = 1; t <= 2; t++)
+        {
+            for (int i = 0; i < parameters.Length; i++)
+            {
+                parameters[i].Grad = Tensor.Randn(rng, lengths[i]);
+                double bc1 = 1 - Math.Pow(0.9f, t), bc2 = 1 - Math.Pow(0.999f, t);
+                OptimizerKernels.Adam(expected[i], parameters[i].Grad!.Span, m[i], v[i], 0.9f, 0.999f, 1e-8f, 0.1f,
+                    (float)(0.01f / bc1), (float)Math.Sqrt(bc2));
+            }
+            adam.Step();
+            for (int i = 0; i < parameters.Length; i++) Assert.Equal(expected[i], parameters[i].ToArray());
+        }
     }
 
     [Fact]
