@@ -1,8 +1,6 @@
 using Workbench.Data;
 using Workbench.Models;
 using Workbench.Display;
-using Workbench.Kernels;
-using Workbench.Models.Posteriors;
 using Workbench.Tensors;
 
 namespace Workbench.Evaluation;
@@ -98,35 +96,23 @@ public static class ImportanceWeightedBound
         int parts = (chunk + RowsPerPart - 1) / RowsPerPart;
         if (parts == 1) return model.ImportanceSample(posterior, images, condition, noise, imageOfRow).LogWeights;
 
-        // Runs of RowsPerPart samples are the parts of one worker-pool job: each is decoded and weighed start
-        // to finish on one thread, its activations and logits still in that thread's cache when the next op
-        // reads them, and no thread waits for another between ops. The runs are fixed by the chunk alone and
-        // a run computes the same bits on any thread, so the result does not depend on the thread count.
+        // Runs of RowsPerPart samples are shared out among the worker threads, each decoded and weighed start to
+        // finish on one thread (ParallelParts). The runs are fixed by the chunk alone and a run computes the
+        // same bits on any thread, so the result does not depend on the thread count.
         var logWeights = Tensor.Zeros(chunk);
-        var work = new SampleRuns(model, posterior, images, condition, noise, imageOfRow, logWeights.Storage);
-        WorkerPool.Run(work, parts, Math.Min(parts, Gemm.MaxThreads));
+        float[] weights = logWeights.Storage;
+        ParallelParts.Run(parts, part =>
+        {
+            int start = part * RowsPerPart, count = Math.Min(RowsPerPart, chunk - start), latent = noise.Dim(1);
+            var partNoise = Tensor.FromArray(noise.Span.Slice(start * latent, count * latent), count, latent);
+            var partWeights = model.ImportanceSample(posterior, images, condition, partNoise, imageOfRow[start..(start + count)]).LogWeights;
+            partWeights.Span.CopyTo(weights.AsSpan(start, count));
+        });
         return logWeights;
     }
 
     /// <summary>Samples per part of a chunk: (256, 784) logits are 800 KB, within one core's L2 with the hidden activations.</summary>
     internal const int RowsPerPart = 256;
-
-    private sealed class SampleRuns(VariationalAutoencoder model, Posterior posterior, Tensor images, Tensor? condition,
-        Tensor noise, int[] imageOfRow, float[] logWeights) : PartedWork
-    {
-        /// <summary>Each thread's tensors for its parts come from its own pool, refilled part after part.</summary>
-        [ThreadStatic] private static BufferPool? threadPool;
-
-        public override void RunPart(int part)
-        {
-            int first = part * RowsPerPart, count = Math.Min(RowsPerPart, imageOfRow.Length - first), latent = noise.Dim(1);
-            using var noGrad = GradMode.NoGrad();
-            using var scope = TensorScope.Begin(threadPool ??= new BufferPool());
-            var partNoise = Tensor.FromArray(noise.Span.Slice(first * latent, count * latent), count, latent);
-            var weights = model.ImportanceSample(posterior, images, condition, partNoise, imageOfRow[first..(first + count)]).LogWeights;
-            weights.Span.CopyTo(logWeights.AsSpan(first, count));
-        }
-    }
 
     /// <summary>log w for <paramref name="samplesPerImage"/> samples of each image: (images · samples), image-major.</summary>
     internal static Tensor LogWeights(VariationalAutoencoder model, ImageDataset data, int[] rows, int samplesPerImage, Rng rng) =>
