@@ -5,11 +5,13 @@ Run with Debian's PyTorch 1.13 (/usr/bin/python3, package python3-torch). With -
 the peer of the workbench's convolutional VAE instead: conv 4x4 stride 2 padding 1, 1->32->64 (ReLU),
 flatten to 64*7*7, linear heads to latent 20; the decoder mirrors it (linear to 64*7*7, ReLU, transposed
 convolutions 64->32 (ReLU) ->1); Bernoulli likelihood, loss = mean over the batch of per-image
-reconstruction + KL, as the workbench trains it. Three modes:
+reconstruction + KL, as the workbench trains it. Four modes:
 
   train      train 784-400-20 (ReLU, Bernoulli, Adam 1e-3, batch 128, seed 1) on full Fashion-MNIST
              and print the test loss after every epoch (nats per image) and the seconds per epoch
   bench      time --epochs epochs of training only (no test pass) and print one JSON line
+  serve      load the data, print {"ready": true}, then train one epoch per line read from stdin and
+             print {"seconds": ...} after each (so a benchmark can interleave epochs with its own)
   crosscheck load a workbench checkpoint (safetensors) into the PyTorch model and print the
              test loss, to compare with `workbench eval`
 
@@ -133,7 +135,7 @@ NAME_MAP = {
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("mode", choices=["train", "bench", "crosscheck"])
+    parser.add_argument("mode", choices=["train", "bench", "serve", "crosscheck"])
     parser.add_argument("--epochs", type=int, default=10)
     parser.add_argument("--architecture", choices=["mlp", "conv"], default="mlp")
     parser.add_argument("--limit", type=int, help="train on the first LIMIT training images only")
@@ -165,6 +167,13 @@ def main():
     test = load("test") if args.mode == "train" else None
     optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
     generator = torch.Generator().manual_seed(args.seed)
+    if args.mode == "serve":
+        print(json.dumps({"ready": True, "threads": torch.get_num_threads()}), flush=True)
+        for _ in sys.stdin:
+            start = time.perf_counter()
+            train_epoch(model, optimizer, train, args.batch_size, generator, per_image=conv)
+            print(json.dumps({"seconds": time.perf_counter() - start}), flush=True)
+        return
     times = []
     for epoch in range(1, args.epochs + 1):
         start = time.perf_counter()

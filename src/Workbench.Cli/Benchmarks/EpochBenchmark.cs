@@ -13,7 +13,10 @@ namespace Workbench.Cli.Benchmarks;
 /// </summary>
 /// <remarks>
 /// Each epoch is timed from its first step to its last; the test-set evaluation that follows it (as in a
-/// training run, so the peak working set is that of a real run) is not timed.
+/// training run, so the peak working set is that of a real run) is not timed. The peer runs as a separate
+/// process that trains one epoch when asked: after each of our epochs, each peer setting trains one, so
+/// both sides' epochs alternate through the same minutes of the machine's life (a shared machine's speed
+/// drifts over minutes) and the sides never run at the same time. Both sides' first epoch is a warm-up.
 /// </remarks>
 internal static class EpochBenchmark
 {
@@ -34,22 +37,43 @@ internal static class EpochBenchmark
                          $"each followed by an untimed evaluation of the {test.Count} test images.");
         output.WriteLine($"At the start: {MachineLoad.Describe()}.");
 
-        var ours = TimeOurs(config, train, test, epochs, output);
-        var theirs = new List<(int Threads, double Seconds)>();
-        foreach (int threads in pyTorchBlasThreads)
-            if (PyTorchPeer.TimeEpoch(architecture, epochs, threads, images, output) is { } seconds) theirs.Add((threads, seconds));
+        var peers = new List<PyTorchPeer.Session>();
+        try
+        {
+            foreach (int threads in pyTorchBlasThreads)
+                if (PyTorchPeer.Start(architecture, threads, images, output) is { } peer) peers.Add(peer);
+            var ours = TimeOurs(config, train, test, epochs, output, afterEpoch: epoch =>
+            {
+                foreach (var peer in peers)
+                    if (peer.Epoch() is { } seconds)
+                        output.WriteLine($"  PyTorch (OMP_NUM_THREADS=1, OPENBLAS_NUM_THREADS={peer.BlasThreads}) epoch {epoch}{(epoch == 1 ? " (warm-up)" : "")}: {seconds:F2} s");
+            });
+            Report(architecture, config, images, ours, peers, epochs, output);
+        }
+        finally
+        {
+            foreach (var peer in peers) peer.Dispose();
+        }
+        return 0;
+    }
 
+    private static void Report(Architecture architecture, VaeConfig config, int? images, OurTiming ours, List<PyTorchPeer.Session> peers, int epochs, TextWriter output)
+    {
         output.WriteLine($"At the end: {MachineLoad.Describe(afterOwnWork: true)}.");
         output.WriteLine();
-        output.WriteLine($"{"",-34}{"s/epoch",10}");
+        output.WriteLine($"{"",-34}{"s/epoch",10}   (median of {epochs} after the warm-up)");
         output.WriteLine($"{"Workbench (C#)",-34}{ours.SecondsPerEpoch,10:F2}");
-        foreach (var (threads, seconds) in theirs)
+        var theirs = peers.Where(p => p.Seconds.Count == epochs + 1).Select(p => (Threads: p.BlasThreads, Median: Median(p.Seconds.Skip(1)), Epochs: p.Seconds.Skip(1).ToArray())).ToList();
+        foreach (var (threads, seconds, _) in theirs)
             output.WriteLine($"{$"PyTorch 1.13 (OMP 1, BLAS {threads})",-34}{seconds,10:F2}");
         if (theirs.Count > 0)
         {
-            double best = theirs.Min(t => t.Seconds);
-            double ratio = ours.SecondsPerEpoch / best;
+            var best = theirs.MinBy(t => t.Median);
+            double ratio = ours.SecondsPerEpoch / best.Median;
             output.WriteLine($"ratio Workbench / PyTorch's best: {ratio:F2} (target ≤ {RatioTarget:F2}: {(ratio <= RatioTarget ? "met" : "not met")})");
+            // Epoch e of each side ran within a minute of the other: their ratios show how much of the spread is the machine.
+            var pairs = ours.Epochs.Zip(best.Epochs, (a, b) => $"{a / b:F2}");
+            output.WriteLine($"epoch by epoch (each of ours against the peer's epoch right after it): {string.Join(", ", pairs)}");
         }
         int imageFloats = config.Pixels;
         output.WriteLine($"steady-state step: {ours.BytesPerStep:N0} bytes allocated per step on the training thread " +
@@ -59,12 +83,19 @@ internal static class EpochBenchmark
         string fullData = images is null ? "" : " (not a full-data run: --images was given)";
         output.WriteLine($"peak working set of this process: {peakMb:F0} MB (target for a full-data run ≤ {peakTarget:F0} MB: " +
                          $"{(peakMb <= peakTarget ? "met" : "not met")}){fullData}");
-        return 0;
     }
 
-    private sealed record OurTiming(double SecondsPerEpoch, long BytesPerStep, double Gen0PerEpoch);
+    private static double Median(IEnumerable<double> values)
+    {
+        var sorted = values.Order().ToArray();
+        return sorted[sorted.Length / 2];
+    }
 
-    private static OurTiming TimeOurs(VaeConfig config, ImageDataset train, ImageDataset test, int epochs, TextWriter output)
+    /// <param name="Epochs">Seconds of each timed epoch (after the warm-up), in order.</param>
+    private sealed record OurTiming(double SecondsPerEpoch, double[] Epochs, long BytesPerStep, double Gen0PerEpoch);
+
+    /// <param name="afterEpoch">Called with the epoch number after each epoch and its evaluation.</param>
+    private static OurTiming TimeOurs(VaeConfig config, ImageDataset train, ImageDataset test, int epochs, TextWriter output, Action<int> afterEpoch)
     {
         var model = VariationalAutoencoder.Create(config, new Rng(1));
         var trainer = new Trainer(model, new TrainingOptions { Epochs = epochs + 1, ShowProgress = false, EvaluateEachEpoch = true, CheckpointEvery = 0 });
@@ -83,11 +114,14 @@ internal static class EpochBenchmark
             if (b.Batch == 2 + measured && measured > 0) bytesPerStep = (GC.GetAllocatedBytesForCurrentThread() - allocatedAtStart) / measured;
             if (b.Batch == b.BatchesPerEpoch) gen0AtEnd = GC.CollectionCount(0);
         };
-        trainer.EpochCompleted += m => output.WriteLine(
-            $"  Workbench epoch {m.Epoch}{(m.Epoch == 1 ? " (warm-up)" : "")}: {trainingSeconds[^1]:F2} s training, " +
-            $"train loss {m.TrainLoss:F2}, test loss {m.TestLoss:F2}");
+        trainer.EpochCompleted += m =>
+        {
+            output.WriteLine($"  Workbench epoch {m.Epoch}{(m.Epoch == 1 ? " (warm-up)" : "")}: {trainingSeconds[^1]:F2} s training, " +
+                             $"train loss {m.TrainLoss:F2}, test loss {m.TestLoss:F2}");
+            afterEpoch(m.Epoch);
+        };
         trainer.Fit(train, test);
-        var timed = trainingSeconds.Skip(1).Order().ToArray();
-        return new OurTiming(timed[timed.Length / 2], bytesPerStep, gen0AtEnd - gen0AtStart);
+        var timed = trainingSeconds.Skip(1).ToArray();
+        return new OurTiming(Median(timed), timed, bytesPerStep, gen0AtEnd - gen0AtStart);
     }
 }

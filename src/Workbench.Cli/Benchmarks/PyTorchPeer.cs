@@ -13,13 +13,14 @@ internal static class PyTorchPeer
     private const string OpenBlasPthread = "/usr/lib/x86_64-linux-gnu/openblas-pthread/libblas.so.3";
 
     /// <summary>
-    /// Median seconds per training epoch of the peer of <paramref name="architecture"/>, with
-    /// one OpenMP thread (PyTorch's convolutions and elementwise ops: two OpenMP threads oversubscribe this
-    /// 2-core machine, measured 30× slower on the conv VAE) and <paramref name="blasThreads"/> OpenBLAS threads
-    /// (its linear layers; Debian's PyTorch uses the system BLAS, so libopenblas0-pthread must be installed
-    /// or it runs on the reference BLAS); null, with the reason printed, when the peer cannot run.
+    /// Starts the peer of <paramref name="architecture"/> in its <c>serve</c> mode, with one OpenMP thread
+    /// (PyTorch's convolutions and elementwise ops: two OpenMP threads oversubscribe this 2-core machine,
+    /// measured 30× slower on the conv VAE) and <paramref name="blasThreads"/> OpenBLAS threads (its linear
+    /// layers; Debian's PyTorch uses the system BLAS, so libopenblas0-pthread must be installed or it runs
+    /// on the reference BLAS), and waits until it has loaded its data; null, with the reason printed, when
+    /// the peer cannot run.
     /// </summary>
-    public static double? TimeEpoch(Architecture architecture, int epochs, int blasThreads, int? images, TextWriter output)
+    public static Session? Start(Architecture architecture, int blasThreads, int? images, TextWriter output)
     {
         var script = FindScript();
         if (script is null || !File.Exists(Python))
@@ -30,29 +31,86 @@ internal static class PyTorchPeer
         if (!File.Exists(OpenBlasPthread))
             output.WriteLine($"  Warning: {OpenBlasPthread} is missing (apt-get install libopenblas0-pthread): Debian's PyTorch then runs on the " +
                              "reference BLAS and its times are several times slower than PyTorch can be here.");
-        var arguments = new List<string> { script, "bench", "--epochs", epochs.ToString(), "--architecture", architecture == Architecture.Conv ? "conv" : "mlp" };
+        var arguments = new List<string> { script, "serve", "--architecture", architecture == Architecture.Conv ? "conv" : "mlp" };
         if (images is { } limit) arguments.AddRange(["--limit", limit.ToString()]);
         var start = new ProcessStartInfo(Python, arguments)
         {
+            RedirectStandardInput = true,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
         start.Environment["OMP_NUM_THREADS"] = "1";
         start.Environment["OPENBLAS_NUM_THREADS"] = blasThreads.ToString();
-        using var process = Process.Start(start)!;
-        var stderr = process.StandardError.ReadToEndAsync();
-        string stdout = process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        var line = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).LastOrDefault();
-        if (process.ExitCode != 0 || line is null)
+        var session = new Session(Process.Start(start)!, blasThreads, output);
+        if (session.ReadReply("ready") is null)
         {
-            output.WriteLine($"  PyTorch peer failed (exit {process.ExitCode}): {stderr.Result.Trim().Split('\n').LastOrDefault()}");
+            session.Dispose();
             return null;
         }
-        double seconds = JsonDocument.Parse(line).RootElement.GetProperty("seconds_per_epoch").GetDouble();
-        output.WriteLine($"  PyTorch (OMP_NUM_THREADS=1, OPENBLAS_NUM_THREADS={blasThreads}): {seconds:F2} s per epoch (median of {epochs})");
-        return seconds;
+        return session;
+    }
+
+    /// <summary>A running peer that trains one epoch each time it is asked, so a benchmark can interleave its epochs with its own.</summary>
+    internal sealed class Session : IDisposable
+    {
+        private readonly Process _process;
+        private readonly Task<string> _stderr;
+        private readonly TextWriter _output;
+        private bool _failed;
+
+        public Session(Process process, int blasThreads, TextWriter output)
+        {
+            (_process, BlasThreads, _output) = (process, blasThreads, output);
+            _stderr = process.StandardError.ReadToEndAsync();
+        }
+
+        public int BlasThreads { get; }
+
+        /// <summary>Seconds of each epoch trained so far.</summary>
+        public List<double> Seconds { get; } = [];
+
+        /// <summary>Trains one epoch and returns its seconds; null (the reason printed once) when the peer has failed.</summary>
+        public double? Epoch()
+        {
+            if (_failed) return null;
+            _process.StandardInput.WriteLine("epoch");
+            _process.StandardInput.Flush();
+            if (ReadReply("seconds") is not { } reply) return null;
+            double seconds = reply.GetDouble();
+            Seconds.Add(seconds);
+            return seconds;
+        }
+
+        /// <summary>The named value of the peer's next JSON line, or null after printing why there is none.</summary>
+        internal JsonElement? ReadReply(string name)
+        {
+            string? line = _process.StandardOutput.ReadLine();
+            try
+            {
+                if (line is not null && JsonDocument.Parse(line).RootElement.TryGetProperty(name, out var value)) return value.Clone();
+            }
+            catch (JsonException)
+            {
+                // not a reply: reported below
+            }
+            _failed = true;
+            _process.StandardInput.Close();
+            _process.WaitForExit(10_000);
+            string reason = _stderr.IsCompleted ? _stderr.Result.Trim().Split('\n').LastOrDefault() ?? "" : "no reply";
+            _output.WriteLine($"  PyTorch peer (OPENBLAS_NUM_THREADS={BlasThreads}) failed{(_process.HasExited ? $" (exit {_process.ExitCode})" : "")}: {reason}");
+            return null;
+        }
+
+        public void Dispose()
+        {
+            if (!_process.HasExited)
+            {
+                try { _process.StandardInput.Close(); } catch (IOException) { }
+                if (!_process.WaitForExit(10_000)) _process.Kill(entireProcessTree: true);
+            }
+            _process.Dispose();
+        }
     }
 
     private static string? FindScript()
