@@ -1,20 +1,23 @@
 namespace Workbench.Kernels;
 
 /// <summary>
-/// Two grow-only scratch buffers per thread for work that runs on the kernel worker threads (a convolution's
+/// Three grow-only scratch buffers per thread for work that runs on the kernel worker threads (a convolution's
 /// group of images), where the step's buffer pool, which belongs to the calling thread, cannot be used. A
 /// thread reuses its buffers from part to part and layer to layer, so they stay in its cache and, after the
 /// first steps, nothing is allocated.
 /// </summary>
 internal static class ThreadScratch
 {
-    [ThreadStatic] private static float[]? first, second;
+    [ThreadStatic] private static float[]? first, second, third;
 
     /// <summary>This thread's first buffer, at least <paramref name="length"/> floats (contents unspecified).</summary>
     public static Span<float> First(int length) => Get(ref first, length);
 
     /// <summary>This thread's second buffer, distinct from <see cref="First"/>.</summary>
     public static Span<float> Second(int length) => Get(ref second, length);
+
+    /// <summary>This thread's third buffer, distinct from the other two.</summary>
+    public static Span<float> Third(int length) => Get(ref third, length);
 
     private static Span<float> Get(ref float[]? buffer, int length)
     {

@@ -172,24 +172,15 @@ public sealed partial class Tensor
         Tensor[] inputs = bias is null ? [input, weight] : [input, weight, bias];
         if (!Tracks(inputs)) return y;
         return y.Record(op, inputs, upstream =>
-        {
-            // With the ReLU, the gradient at its input: dY where y > 0, else 0.
-            float[]? masked = relu ? TensorScope.RentScratch(y.Size) : null;
-            if (masked is not null) ActivationKernels.ReluBackward(upstream.Span, y.Span, masked.AsSpan(0, y.Size), overwrite: true);
-            float[] g = masked ?? upstream.Storage;
-            try
-            {
-                ConvTranspose2dBackward(g, input, weight, bias, geo, batch, group, inC);
-            }
-            finally
-            {
-                if (masked is not null) TensorScope.ReturnScratch(masked);
-            }
-        });
+            ConvTranspose2dBackward(upstream.Storage, relu ? y.Storage : null, input, weight, bias, geo, batch, group, inC));
     }
 
-    /// <summary>Accumulates the gradients of a transposed convolution given dL/dy (<paramref name="g"/>, (N, Cout, Ho, Wo)).</summary>
-    private static void ConvTranspose2dBackward(float[] g, Tensor input, Tensor weight, Tensor? bias, ConvGeometry geo, int batch, int group, int inC)
+    /// <summary>
+    /// Accumulates the gradients of a transposed convolution given dL/dy (<paramref name="upstream"/>, (N, Cout, Ho, Wo)),
+    /// taken back through a ReLU first when its output <paramref name="reluOutput"/> is given (dY where y &gt; 0,
+    /// else 0, a group at a time).
+    /// </summary>
+    private static void ConvTranspose2dBackward(float[] upstream, float[]? reluOutput, Tensor input, Tensor weight, Tensor? bias, ConvGeometry geo, int batch, int group, int inC)
     {
         int patch = geo.PatchSize, positions = geo.Positions, inSize = inC * positions, outSize = geo.ImageSize;
         int outC = geo.Channels, plane = geo.Height * geo.Width;
@@ -206,14 +197,21 @@ public sealed partial class Tensor
             ForEachGroup(batch, group, (index, first, count, threads) =>
             {
                 int columnCount = count * positions;
+                ReadOnlySpan<float> g = upstream.AsSpan(first * outSize, count * outSize); // the group's dY
+                if (reluOutput is not null)
+                {
+                    var masked = ThreadScratch.Third(count * outSize);
+                    ActivationKernels.ReluBackward(g, reluOutput.AsSpan(first * outSize, count * outSize), masked, overwrite: true);
+                    g = masked;
+                }
                 if (db.Length > 0)
-                    for (int n = first; n < first + count; n++)
+                    for (int n = 0; n < count; n++)
                         for (int c = 0; c < outC; c++)
-                            planeSums[n * outC + c] = TensorPrimitives.Sum(g.AsSpan((n * outC + c) * plane, plane));
+                            planeSums[(first + n) * outC + c] = TensorPrimitives.Sum(g.Slice((n * outC + c) * plane, plane));
                 if (dx.Length == 0 && dw.Length == 0) return;
                 var cols = ThreadScratch.First(patch * columnCount);
                 var cm = ThreadScratch.Second(inC * columnCount);
-                Im2Col.UnfoldBatch(geo, g.AsSpan(first * outSize, count * outSize), count, cols); // (Cout·kh·kw, count·H·W)
+                Im2Col.UnfoldBatch(geo, g, count, cols); // (Cout·kh·kw, count·H·W)
                 if (dx.Length > 0) // dX += W · cols: (Cin, Cout·kh·kw)·(Cout·kh·kw, count·H·W)
                 {
                     Gemm.Multiply(Gemm.Kernel.Best, threads, false, false, inC, columnCount, patch, 1f, weight.Storage, patch, cols, columnCount, 0f, cm, columnCount);
