@@ -72,6 +72,11 @@ internal static unsafe partial class Im2Col
         public void Run(int start, int length)
         {
             int ld = count * g.Positions;
+            if (UsesRowPermutes(g))
+            {
+                UnfoldRows(g, images, columns, count, start, length);
+                return;
+            }
             if (!UsesTable(g))
             {
                 var all = new Span<float>(columns, g.PatchSize * ld);
@@ -118,6 +123,7 @@ internal static unsafe partial class Im2Col
         {
             int ld = count * g.Positions, plane = g.Height * g.Width;
             var all = new ReadOnlySpan<float>(columns, g.PatchSize * ld);
+            bool rows = UsesRowPermutes(g);
             for (int n = start; n < start + length; n++)
             {
                 var image = new Span<float>(images + (long)n * g.ImageSize, g.ImageSize);
@@ -126,7 +132,12 @@ internal static unsafe partial class Im2Col
                     if (channelStart is null) image.Clear();
                     else for (int c = 0; c < g.Channels; c++) image.Slice(c * plane, plane).Fill(channelStart[c]);
                 }
-                if (!UsesTable(g)) FoldAdd(g, all, ld, n * g.Positions, image);
+                if (!rows && !UsesTable(g)) FoldAdd(g, all, ld, n * g.Positions, image);
+            }
+            if (rows)
+            {
+                FoldRows(g, columns, images, count, start, length);
+                return;
             }
             if (!UsesTable(g)) return;
             // Tap by tap in the same order as FoldAdd, so every pixel receives its terms in the same order.

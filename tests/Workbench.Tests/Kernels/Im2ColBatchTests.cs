@@ -6,7 +6,8 @@ namespace Workbench.Tests.Kernels;
 /// <summary>The batched im2col/col2im and the channel-major reorders against the one-image forms and index arithmetic.</summary>
 public class Im2ColBatchTests
 {
-    // channels, height, width, kernel, stride, padding
+    // channels, height, width, kernel, stride, padding. Rows of at most 16 pixels with at most 8 windows take
+    // the row-permutation forms (Im2Col.Rows.cs), the others the table or row-by-row forms.
     public static TheoryData<int, int, int, int, int, int> Geometries => new()
     {
         { 1, 28, 28, 4, 2, 1 },
@@ -14,10 +15,23 @@ public class Im2ColBatchTests
         { 3, 7, 5, 3, 1, 1 },
         { 2, 9, 9, 5, 2, 2 },
         { 1, 4, 4, 4, 1, 0 },
+        { 2, 16, 16, 3, 2, 1 },  // full 16-lane rows, 8 windows per row
+        { 1, 6, 6, 3, 3, 2 },    // stride 3, padding wider than a window step
+        { 1, 17, 17, 3, 2, 1 },  // one pixel too wide for the row permutations
+        { 2, 4, 4, 3, 2, 1 },    // 2 × 2 windows: an 8-lane row store would run past the image's block
     };
 
     private static ConvGeometry Geometry(int c, int h, int w, int k, int s, int p) =>
         new(c, h, w, k, k, s, p, (h + 2 * p - k) / s + 1, (w + 2 * p - k) / s + 1);
+
+    [Fact]
+    public void RowPermutes_TakenExactlyByNarrowGeometries()
+    {
+        Assert.True(Im2Col.UsesRowPermutes(Geometry(32, 14, 14, 4, 2, 1)) || !System.Runtime.Intrinsics.X86.Avx2.IsSupported);
+        Assert.True(Im2Col.UsesRowPermutes(Geometry(2, 16, 16, 3, 2, 1)) || !System.Runtime.Intrinsics.X86.Avx2.IsSupported);
+        Assert.False(Im2Col.UsesRowPermutes(Geometry(1, 17, 17, 3, 2, 1)));
+        Assert.False(Im2Col.UsesRowPermutes(Geometry(1, 28, 28, 4, 2, 1)));
+    }
 
     private static float[] Random(int length, ulong seed)
     {
