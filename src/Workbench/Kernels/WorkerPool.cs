@@ -62,7 +62,8 @@ internal static class WorkerPool
             // Parts still pending are running on workers; yield so that one preempted on this core can finish.
             while (Volatile.Read(ref pending) != 0) Thread.Yield();
             job = null;
-            if (failure is not null) throw new AggregateException("A worker thread's part failed.", failure);
+            // A part's own exception, with its stack, as if the part had run on this thread.
+            if (failure is not null) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(failure).Throw();
         }
         finally
         {
