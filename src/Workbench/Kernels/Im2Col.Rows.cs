@@ -64,8 +64,14 @@ internal static unsafe partial class Im2Col
         }
     }
 
-    private static Vector256<float> LaneMask(int count) =>
-        Vector256.LessThan(Vector256.Create(0, 1, 2, 3, 4, 5, 6, 7), Vector256.Create(count)).AsSingle();
+    /// <summary>Lanes of an image row's low and high halves, and of an output row, for masked loads and stores.</summary>
+    private readonly struct RowMasks(in ConvGeometry g)
+    {
+        public readonly Vector256<float> Low = LaneMask(Math.Min(g.Width, 8)), High = LaneMask(g.Width - 8), Out = LaneMask(g.OutW);
+
+        private static Vector256<float> LaneMask(int count) =>
+            Vector256.LessThan(Vector256.Create(0, 1, 2, 3, 4, 5, 6, 7), Vector256.Create(count)).AsSingle();
+    }
 
     /// <summary>The column matrix entries of images [start, start + length) of a batch (see UnfoldImages).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -75,9 +81,7 @@ internal static unsafe partial class Im2Col
         long ld = (long)count * positions;
         Span<UnfoldLanes> lanes = stackalloc UnfoldLanes[kw];
         for (int j = 0; j < kw; j++) lanes[j] = new UnfoldLanes(g, j);
-        var lowMask = LaneMask(Math.Min(g.Width, 8));
-        var highMask = LaneMask(g.Width - 8);
-        var outMask = LaneMask(g.OutW);
+        var masks = new RowMasks(g);
         float* imagesEnd = images + (long)count * g.ImageSize;
         for (int n = start; n < start + length; n++)
             for (int c = 0; c < g.Channels; c++)
@@ -97,14 +101,14 @@ internal static unsafe partial class Im2Col
                                 float* row = plane + iy * g.Width;
                                 // Whole-vector loads read a little past the row (harmless) except at the end of the batch.
                                 bool inside = row + 16 <= imagesEnd;
-                                var low = Avx2.PermuteVar8x32(inside ? Avx.LoadVector256(row) : Avx.MaskLoad(row, lowMask), lane.Index);
-                                var high = Avx2.PermuteVar8x32(inside ? Avx.LoadVector256(row + 8) : Avx.MaskLoad(row + 8, highMask), lane.Index);
+                                var low = Avx2.PermuteVar8x32(inside ? Avx.LoadVector256(row) : Avx.MaskLoad(row, masks.Low), lane.Index);
+                                var high = Avx2.PermuteVar8x32(inside ? Avx.LoadVector256(row + 8) : Avx.MaskLoad(row + 8, masks.High), lane.Index);
                                 value = Avx.And(Avx.BlendVariable(low, high, lane.FromHigh), lane.Valid);
                             }
                             // A whole-vector store spills into the next output rows of this image's block, written
                             // next; near the block's end it is stored masked (AMD's masked stores are slow, so only there).
                             if (oy * g.OutW + 8 <= positions) Avx.Store(dst, value);
-                            else Avx.MaskStore(dst, outMask, value);
+                            else Avx.MaskStore(dst, masks.Out, value);
                         }
                     }
             }
@@ -121,10 +125,7 @@ internal static unsafe partial class Im2Col
         long ld = (long)count * positions;
         Span<FoldLanes> lanes = stackalloc FoldLanes[kw];
         for (int j = 0; j < kw; j++) lanes[j] = new FoldLanes(g, j);
-        var lowMask = LaneMask(Math.Min(g.Width, 8));
-        var highMask = LaneMask(g.Width - 8);
-        var outMask = LaneMask(g.OutW);
-        float* imagesEnd = images + (long)count * g.ImageSize;
+        var masks = new RowMasks(g);
         float* columnsEnd = columns + (long)g.PatchSize * ld;
         bool wide = g.Width > 8; // rows of 9-16 pixels: a high half, which runs at most 8 pixels into the next row
         for (int n = start; n < start + length; n++)
@@ -138,8 +139,8 @@ internal static unsafe partial class Im2Col
                     // are stored back unchanged; the image's last row is read and written masked, so no other
                     // thread's image is touched (AMD's masked stores are slow, so only there).
                     bool lastRow = c == g.Channels - 1 && iy == g.Height - 1;
-                    var low = Avx.MaskLoad(row, lowMask);
-                    var high = !wide ? Vector256<float>.Zero : lastRow ? Avx.MaskLoad(row + 8, highMask) : Avx.LoadVector256(row + 8);
+                    var low = Avx.MaskLoad(row, masks.Low);
+                    var high = !wide ? Vector256<float>.Zero : lastRow ? Avx.MaskLoad(row + 8, masks.High) : Avx.LoadVector256(row + 8);
                     for (int i = 0; i < kh; i++)
                     {
                         int shifted = iy + g.Padding - i; // = oy·s when kernel row i of window row oy lands on row iy
@@ -149,16 +150,16 @@ internal static unsafe partial class Im2Col
                         {
                             ref readonly var lane = ref lanes[j];
                             float* src = columns + (c * taps + i * kw + j) * ld + (long)n * positions + oy * g.OutW;
-                            var values = src + 8 <= columnsEnd ? Avx.LoadVector256(src) : Avx.MaskLoad(src, outMask);
+                            var values = src + 8 <= columnsEnd ? Avx.LoadVector256(src) : Avx.MaskLoad(src, masks.Out);
                             // Select rather than add zero, so pixels this tap does not reach keep their bits.
                             low = Avx.BlendVariable(low, low + Avx2.PermuteVar8x32(values, lane.LowSource), lane.LowValid);
                             if (wide) high = Avx.BlendVariable(high, high + Avx2.PermuteVar8x32(values, lane.HighSource), lane.HighValid);
                         }
                     }
                     if (g.Width >= 8) Avx.Store(row, low);
-                    else Avx.MaskStore(row, lowMask, low);
+                    else Avx.MaskStore(row, masks.Low, low);
                     if (!wide) continue;
-                    if (lastRow) Avx.MaskStore(row + 8, highMask, high);
+                    if (lastRow) Avx.MaskStore(row + 8, masks.High, high);
                     else Avx.Store(row + 8, high);
                 }
             }

@@ -5,48 +5,32 @@ using System.Runtime.Intrinsics;
 namespace Workbench.Kernels;
 
 /// <summary>
-/// In-place parameter updates for the optimizers; none allocates. Adam is one fused Vector256 pass,
-/// split across the kernel worker threads for large parameters; SGD walks the parameter in fixed-size
-/// chunks of TensorPrimitives calls with a stack scratch buffer.
+/// In-place parameter updates for the optimizers; none allocates. Adam is one fused Vector256 pass over a
+/// span (the optimizer runs it on all parameters as one job on the kernel worker threads); SGD walks the
+/// parameter in fixed-size chunks of TensorPrimitives calls with a stack scratch buffer.
 /// </summary>
 internal static class OptimizerKernels
 {
     private const int ChunkLength = 1024;
+
+    /// <summary>Elements per part when the updates of many parameters run as one job (a multiple of the vector width).</summary>
+    internal const int AdamPartLength = 16 * 1024;
 
     /// <summary>
     /// One Adam step (Kingma &amp; Ba 2015) in PyTorch 1.13's arithmetic order:
     /// d = g + λ·p; m = β₁m + (1−β₁)d; v = β₂v + (1−β₂)d²; p −= (lr / bc₁) · m / (√v / √bc₂ + ε).
     /// </summary>
     /// <remarks>
-    /// One fused pass with 8 lanes: each element is read and written once. Every operation is a separate
-    /// IEEE multiply, add, divide or square root (no fused multiply-add), in the order above, so the
-    /// result equals the step computed one operation at a time over whole arrays, bit for bit.
-    /// Large parameters are updated in chunks on the kernel worker threads (<see cref="ParallelChunks"/>).
+    /// One fused pass with 8 lanes on the calling thread: each element is read and written once. Every
+    /// operation is a separate IEEE multiply, add, divide or square root (no fused multiply-add), in the
+    /// order above, so the result equals the step computed one operation at a time over whole arrays, bit
+    /// for bit, and any split of the arrays into pieces of whole vectors gives the same bits.
     /// </remarks>
-    public static unsafe void Adam(Span<float> parameter, ReadOnlySpan<float> gradient, Span<float> expAvg, Span<float> expAvgSq,
+    public static void Adam(Span<float> parameter, ReadOnlySpan<float> gradient, Span<float> expAvg, Span<float> expAvgSq,
         float beta1, float beta2, float epsilon, float weightDecay, float stepSize, float biasCorrection2Sqrt)
     {
         int n = parameter.Length;
         if (gradient.Length != n || expAvg.Length != n || expAvgSq.Length != n) throw new ArgumentException("Adam: span lengths differ.");
-        fixed (float* p = parameter, g = gradient, m = expAvg, v = expAvgSq)
-            ParallelChunks.Run(new AdamChunk(p, g, m, v, beta1, beta2, epsilon, weightDecay, stepSize, biasCorrection2Sqrt), n);
-    }
-
-    private readonly unsafe struct AdamChunk(float* p, float* g, float* m, float* v,
-        float beta1, float beta2, float epsilon, float weightDecay, float stepSize, float biasCorrection2Sqrt) : IChunkKernel
-    {
-        public void Run(int start, int length) => AdamSerial(new Span<float>(p + start, length), new ReadOnlySpan<float>(g + start, length),
-            new Span<float>(m + start, length), new Span<float>(v + start, length), beta1, beta2, epsilon, weightDecay, stepSize, biasCorrection2Sqrt);
-    }
-
-    /// <summary>Elements per part when the updates of many parameters run as one job (a multiple of the vector width).</summary>
-    internal const int AdamPartLength = 16 * 1024;
-
-    /// <summary><see cref="Adam"/> on the calling thread.</summary>
-    internal static void AdamSerial(Span<float> parameter, ReadOnlySpan<float> gradient, Span<float> expAvg, Span<float> expAvgSq,
-        float beta1, float beta2, float epsilon, float weightDecay, float stepSize, float biasCorrection2Sqrt)
-    {
-        int n = parameter.Length;
         float oneMinusBeta1 = 1f - beta1, oneMinusBeta2 = 1f - beta2, negativeStep = -stepSize;
         ref float p = ref MemoryMarshal.GetReference(parameter);
         ref float g = ref MemoryMarshal.GetReference(gradient);

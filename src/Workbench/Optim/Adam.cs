@@ -85,7 +85,7 @@ public sealed class Adam : Optimizer
             var (i, start, length) = _parts[part];
             var o = Optimizer!;
             var p = o.Parameters[i];
-            OptimizerKernels.AdamSerial(p.Span.Slice(start, length), p.Grad!.Span.Slice(start, length),
+            OptimizerKernels.Adam(p.Span.Slice(start, length), p.Grad!.Span.Slice(start, length),
                 o._expAvg[i].Span.Slice(start, length), o._expAvgSq[i].Span.Slice(start, length),
                 o.Beta1, o.Beta2, o.Epsilon, o.WeightDecay, StepSize[i], BiasCorrection2Sqrt[i]);
         }

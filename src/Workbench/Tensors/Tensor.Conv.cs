@@ -264,7 +264,9 @@ public sealed partial class Tensor
     /// in the thread's cache from its unfolding (one 12.8 MB matrix for the conv VAE's second layer at batch
     /// 128 ran ~10 % slower), and a batch makes enough groups (19 of ≤ 7 images for that layer) for the
     /// threads to share them evenly. Measured on that VAE's four conv layers, forward and backward at batch
-    /// 128 on two threads: 768 KB 25.3-25.6 ms, 640 KB 25.8, 512 KB 25.7, 1 MB 26.9-27.0, 256 KB 29.2.
+    /// 128 on two threads: 768 KB 25.3-25.6 ms, 640 KB 25.8, 512 KB 25.7, 896 KB 26.3, 1 MB 26.9-27.0,
+    /// 256 KB 29.2.
+    /// </summary>
     internal const int ColumnBudget = 192 * 1024;
 
     /// <summary>

@@ -218,9 +218,11 @@ public class ElementKernelTests
             BinaryCrossEntropyKernels.Forward(logits, targets, loss);
             var (dl, dt) = (new float[n], new float[n]);
             BinaryCrossEntropyKernels.Backward(new UpstreamGradient(upstream, 0.5f, perElement: true), logits, targets, dl, dt);
-            var (p, m, v) = ((float[])logits.Clone(), new float[n], new float[n]);
-            OptimizerKernels.Adam(p, g, m, v, 0.9f, 0.999f, 1e-8f, 0f, 1e-2f, 0.0447f);
-            return (loss, dl, dt, p);
+            // Adam over a parameter of several parts (OptimizerKernels.AdamPartLength each).
+            var parameter = Workbench.Tensors.Tensor.FromArray(logits, n);
+            parameter.Grad = Workbench.Tensors.Tensor.FromArray(g, n);
+            new Workbench.Optim.Adam([parameter], learningRate: 1e-2f).Step();
+            return (loss, dl, dt, parameter.ToArray());
         }
 
         int threads = Gemm.MaxThreads;
