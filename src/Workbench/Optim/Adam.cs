@@ -41,7 +41,7 @@ public sealed class Adam : Optimizer
     public override void Step()
     {
         var steps = _steps.Span;
-        var job = _job ??= new AdamJob(Parameters.Count);
+        var job = _job ??= new AdamJob(this);
         job.Parts = 0;
         for (int i = 0; i < Parameters.Count; i++)
         {
@@ -58,20 +58,17 @@ public sealed class Adam : Optimizer
         }
         // All parameters' updates are one job on the kernel worker threads, in parts of whole vectors; each
         // element is updated by the same code in any part, so the result does not depend on the threads.
-        job.Optimizer = this;
         WorkerPool.Run(job, Math.Max(1, job.Parts), Math.Min(job.Parts, Gemm.MaxThreads));
-        job.Optimizer = null;
     }
 
     private AdamJob? _job;
 
     /// <summary>One step's updates as (parameter, start, length) parts, reused from step to step.</summary>
-    private sealed class AdamJob(int parameters) : PartedWork
+    private sealed class AdamJob(Adam optimizer) : PartedWork
     {
-        public readonly float[] StepSize = new float[parameters], BiasCorrection2Sqrt = new float[parameters];
-        public Adam? Optimizer;
+        public readonly float[] StepSize = new float[optimizer.Parameters.Count], BiasCorrection2Sqrt = new float[optimizer.Parameters.Count];
         public int Parts;
-        private (int Parameter, int Start, int Length)[] _parts = new (int, int, int)[Math.Max(4, parameters)];
+        private (int Parameter, int Start, int Length)[] _parts = new (int, int, int)[Math.Max(4, optimizer.Parameters.Count)];
 
         public void Add(int parameter, int start, int length)
         {
@@ -83,7 +80,7 @@ public sealed class Adam : Optimizer
         {
             if (part >= Parts) return; // no parameter has a gradient
             var (i, start, length) = _parts[part];
-            var o = Optimizer!;
+            var o = optimizer;
             var p = o.Parameters[i];
             OptimizerKernels.Adam(p.Span.Slice(start, length), p.Grad!.Span.Slice(start, length),
                 o._expAvg[i].Span.Slice(start, length), o._expAvgSq[i].Span.Slice(start, length),

@@ -47,7 +47,7 @@ public sealed partial class Tensor
             (height + 2 * padding - kh) / stride + 1, (width + 2 * padding - kw) / stride + 1);
         int patch = geo.PatchSize, positions = geo.Positions, imageSize = geo.ImageSize, outSize = outC * positions;
 
-        int group = GroupSize(batch, patch * positions), groups = (batch + group - 1) / group;
+        int group = GroupSize(batch, patch * positions), groups = GroupCount(batch, group);
 
         Tensor[] inputs = bias is null ? [input, weight] : [input, weight, bias];
         bool tracking = Tracks(inputs);
@@ -88,7 +88,7 @@ public sealed partial class Tensor
                     ChannelMajor.Gather(upstream.AsSpan(first * outSize, count * outSize), count, outC, positions, gcm,
                         relu ? output.AsSpan(first * outSize, count * outSize) : default);
                     if (db.Length > 0) // Σ over the group's images and positions of dY
-                        AddRowSums(gcm, outC, columnCount, dbParts.AsSpan(index * outC, outC), 0f);
+                        AxisReduction.Sum(gcm, outC, columnCount, 1, 1f, dbParts.AsSpan(index * outC, outC));
                     if (dw.Length > 0) // dY · colsᵀ: (O, count·Ho·Wo)·(count·Ho·Wo, C·kh·kw), with forward's columns
                     {
                         var forwardCols = kept!.Storage.AsSpan(first * patch * positions, patch * columnCount);
@@ -102,8 +102,8 @@ public sealed partial class Tensor
                         Im2Col.FoldBatch(geo, cols, count, dx.AsSpan(first * imageSize, count * imageSize), default, accumulate: inputBeta != 0f);
                     }
                 });
-                if (dw.Length > 0) SumParts(dwParts, groups, dw.AsSpan(0, weightSize), weightBeta);
-                if (db.Length > 0) SumParts(dbParts, groups, db.AsSpan(0, outC), biasBeta);
+                if (dw.Length > 0) AxisReduction.AccumulateColumnSums(dwParts, groups, weightSize, dw, overwrite: weightBeta == 0f);
+                if (db.Length > 0) AxisReduction.AccumulateColumnSums(dbParts, groups, outC, db, overwrite: biasBeta == 0f);
             }
             finally
             {
@@ -188,7 +188,7 @@ public sealed partial class Tensor
         var (dx, inputBeta) = input.RequiresGrad ? input.GradForUpdate() : ([], 0f);
         var (db, biasBeta) = bias is not null && bias.RequiresGrad ? bias.GradForUpdate() : ([], 0f);
         if (dw.Length == 0 && dx.Length == 0 && db.Length == 0) return;
-        int weightSize = weight.Size, groups = (batch + group - 1) / group;
+        int weightSize = weight.Size, groups = GroupCount(batch, group);
         float[] dwParts = TensorScope.RentScratch(dw.Length > 0 ? groups * weightSize : 0); // summed in group order afterwards
         float[] planeSums = TensorScope.RentScratch(db.Length > 0 ? batch * outC : 0);     // Σ of each (image, channel) plane of dY
         float[] x = input.Storage;
@@ -204,10 +204,7 @@ public sealed partial class Tensor
                     ActivationKernels.ReluBackward(g, reluOutput.AsSpan(first * outSize, count * outSize), masked, overwrite: true);
                     g = masked;
                 }
-                if (db.Length > 0)
-                    for (int n = 0; n < count; n++)
-                        for (int c = 0; c < outC; c++)
-                            planeSums[(first + n) * outC + c] = TensorPrimitives.Sum(g.Slice((n * outC + c) * plane, plane));
+                if (db.Length > 0) AxisReduction.Sum(g, count * outC, plane, 1, 1f, planeSums.AsSpan(first * outC, count * outC));
                 if (dx.Length == 0 && dw.Length == 0) return;
                 var cols = ThreadScratch.First(patch * columnCount);
                 var cm = ThreadScratch.Second(inC * columnCount);
@@ -224,14 +221,8 @@ public sealed partial class Tensor
                         0f, dwParts.AsSpan(index * weightSize, weightSize), patch);
                 }
             });
-            if (dw.Length > 0) SumParts(dwParts, groups, dw.AsSpan(0, weightSize), weightBeta);
-            if (db.Length > 0)
-            {
-                // db[c] += the plane sums image by image, in batch order.
-                if (biasBeta == 0f) db.AsSpan(0, outC).Clear();
-                for (int n = 0; n < batch; n++)
-                    TensorPrimitives.Add(db.AsSpan(0, outC), planeSums.AsSpan(n * outC, outC), db.AsSpan(0, outC));
-            }
+            if (dw.Length > 0) AxisReduction.AccumulateColumnSums(dwParts, groups, weightSize, dw, overwrite: weightBeta == 0f);
+            if (db.Length > 0) AxisReduction.AccumulateColumnSums(planeSums, batch, outC, db, overwrite: biasBeta == 0f); // image by image, in batch order
         }
         finally
         {
@@ -280,6 +271,8 @@ public sealed partial class Tensor
         return (batch + groups - 1) / groups;
     }
 
+    private static int GroupCount(int batch, int group) => (batch + group - 1) / group;
+
     /// <summary>(index, first image, image count, threads for the group's own kernels).</summary>
     private delegate void GroupBody(int index, int first, int count, int threads);
 
@@ -292,7 +285,7 @@ public sealed partial class Tensor
     /// </summary>
     private static void ForEachGroup(int batch, int group, GroupBody body)
     {
-        int groups = (batch + group - 1) / group, threads = Gemm.MaxThreads;
+        int groups = GroupCount(batch, group), threads = Gemm.MaxThreads;
         if (groups == 1 || threads == 1)
         {
             for (int index = 0; index < groups; index++)
@@ -307,27 +300,5 @@ public sealed partial class Tensor
         public override void RunPart(int part) => body(part, part * group, Math.Min(group, batch - part * group), 1);
     }
 
-    /// <summary>
-    /// target = β·target + parts[0] + parts[1] + … (β is 0 or 1), summed left to right: the gradient of a batch
-    /// from its groups' gradients, in group order whichever threads computed them.
-    /// </summary>
-    private static void SumParts(float[] parts, int count, Span<float> target, float beta)
-    {
-        int size = target.Length;
-        if (beta == 0f) parts.AsSpan(0, size).CopyTo(target);
-        else TensorPrimitives.Add(target, parts.AsSpan(0, size), target);
-        for (int index = 1; index < count; index++) TensorPrimitives.Add(target, parts.AsSpan(index * size, size), target);
-    }
-
     private static ReadOnlySpan<float> BiasSpan(Tensor? bias) => bias is null ? default : bias.Span;
-
-    /// <summary>sums[r] = β·sums[r] + Σ_j matrix[r, j] for a (rows, cols) matrix (β is 0 or 1).</summary>
-    private static void AddRowSums(ReadOnlySpan<float> matrix, int rows, int cols, Span<float> sums, float beta)
-    {
-        for (int r = 0; r < rows; r++)
-        {
-            float sum = TensorPrimitives.Sum(matrix.Slice(r * cols, cols));
-            sums[r] = beta == 0f ? sum : sums[r] + sum;
-        }
-    }
 }
