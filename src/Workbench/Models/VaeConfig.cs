@@ -136,7 +136,7 @@ public record VaeConfig
         Require(Architecture != Architecture.Conv || (ImageHeight % (1 << ConvChannels.Length) == 0 && ImageWidth % (1 << ConvChannels.Length) == 0),
             nameof(ConvChannels), $"{ConvChannels.Length} stride-2 convolutions need image sides divisible by {1 << ConvChannels.Length}");
         Require(GaussianSigma > 0, nameof(GaussianSigma), "must be positive");
-        Require(Networks.IsKnownActivation(Activation), nameof(Activation), $"'{Activation}' is not one of relu, leaky-relu, tanh, sigmoid");
+        Require(Networks.IsKnownActivation(Activation), nameof(Activation), $"'{Activation}' is not one of relu, leaky-relu, tanh, sigmoid, gelu, silu, elu");
         Require(Samples is >= 1 and <= 100_000, nameof(Samples), $"must be between 1 and 100000 (got {Samples})");
         Require(Objective == Objective.ImportanceWeighted || Samples == 1, nameof(Samples),
             "is k of the importance-weighted objective; set \"objective\": \"importance-weighted\" or leave samples at 1");
