@@ -42,7 +42,7 @@ public record VaeConfig
     /// <summary>Latent dimensions.</summary>
     public int LatentSize { get; init; } = 20;
 
-    /// <summary>Hidden activation: relu, leaky-relu, tanh or sigmoid.</summary>
+    /// <summary>Hidden activation: relu, leaky-relu, tanh, sigmoid, gelu, silu or elu.</summary>
     public string Activation { get; init; } = "relu";
 
     /// <summary>The decoder's likelihood.</summary>
