@@ -100,6 +100,37 @@ internal readonly struct GeluDerivativeVector : IVectorFunction
         Vector256.FusedMultiplyAdd(x, SmoothActivationMath.NormalDensity(x), SmoothActivationMath.NormalCdf(x));
 }
 
+/// <summary>
+/// GELU's tanh form ½x(1 + tanh u), u = √(2/π)(x + 0.044715x³) (PyTorch's approximate="tanh"), evaluated as
+/// x·σ(2u) (the same function, since 1 + tanh u = 2σ(2u)) so nothing cancels where tanh u → −1.
+/// </summary>
+internal readonly struct GeluTanhVector : IVectorFunction
+{
+    public Vector256<float> At(Vector256<float> x) => x * SmoothActivationMath.Sigmoid(GeluTanhTerms.TwiceInner(x)).Sigma;
+}
+
+/// <summary>d/dx of the tanh form: σ + 2x·σ(1 − σ)·√(2/π)(1 + 3·0.044715x²) with σ = σ(2u) (= ½(1 + tanh u), 1 − tanh² u = 4σ(1 − σ)).</summary>
+internal readonly struct GeluTanhDerivativeVector : IVectorFunction
+{
+    public Vector256<float> At(Vector256<float> x)
+    {
+        var (sigma, complement) = SmoothActivationMath.Sigmoid(GeluTanhTerms.TwiceInner(x));
+        var innerDerivative = Vector256.Create(GeluTanhTerms.Beta) * Vector256.FusedMultiplyAdd(Vector256.Create(3f * GeluTanhTerms.Kappa), x * x, Vector256<float>.One);
+        return Vector256.FusedMultiplyAdd(Vector256.Create(2f) * x * sigma * complement, innerDerivative, sigma);
+    }
+}
+
+internal static class GeluTanhTerms
+{
+    public const float Beta = 0.7978845608028654f; // √(2/π)
+    public const float Kappa = 0.044715f;
+
+    /// <summary>2u = 2√(2/π)(x + κx³), x³ formed as x·x·x as PyTorch does.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> TwiceInner(Vector256<float> x) =>
+        Vector256.Create(2f * Beta) * (x + Vector256.Create(Kappa) * (x * x * x));
+}
+
 /// <summary>SiLU(x) = x·σ(x) (Elfwing et al., 2018; "swish").</summary>
 internal readonly struct SiluVector : IVectorFunction
 {

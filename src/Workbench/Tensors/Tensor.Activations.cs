@@ -20,14 +20,14 @@ public sealed partial class Tensor
             _ => throw new ArgumentException($"Gelu: approximate must be \"none\" or \"tanh\", got \"{approximate}\".", nameof(approximate)),
         };
         var y = Uninitialized(Dims);
-        if (tanh) GeluTanhKernels.Forward(Storage, y.Storage);
+        if (tanh) VectorLoops.Map(Storage, y.Storage, new GeluTanhVector());
         else VectorLoops.Map(Storage, y.Storage, new GeluVector());
         if (!Tracks(this)) return y;
         var x = this;
         return y.Record("Gelu", [x], g =>
         {
             var (gx, beta) = x.GradForUpdate();
-            if (tanh) GeluTanhKernels.AccumulateBackward(g.Storage, x.Storage, gx, overwrite: beta == 0f);
+            if (tanh) VectorLoops.AccumulateChain(g.Storage, x.Storage, gx, new GeluTanhDerivativeVector(), overwrite: beta == 0f);
             else VectorLoops.AccumulateChain(g.Storage, x.Storage, gx, new GeluDerivativeVector(), overwrite: beta == 0f);
         });
     }
