@@ -81,7 +81,7 @@ def make_upsample():
     cases = {
         "upsample.nearest_scale2": ((2, 2, 3, 4), None, 2.0, "nearest", None),
         "upsample.nearest_size5x7": ((1, 2, 3, 4), (5, 7), None, "nearest", None),
-        "upsample.nearest_scale1.5": ((1, 2, 5, 4), None, 1.5, "nearest", None),
+        "upsample.nearest_scale1.4": ((1, 2, 4, 5), None, 1.4, "nearest", None),
         "upsample.nearest_down_size2x3": ((1, 1, 5, 7), (2, 3), None, "nearest", None),
         "upsample.bilinear_scale2": ((2, 2, 3, 4), None, 2.0, "bilinear", False),
         "upsample.bilinear_scale2_align": ((2, 2, 3, 4), None, 2.0, "bilinear", True),

@@ -87,7 +87,7 @@ public class LayersReferenceTests
     [Theory]
     [InlineData("upsample.nearest_scale2")]
     [InlineData("upsample.nearest_size5x7")]
-    [InlineData("upsample.nearest_scale1.5")]
+    [InlineData("upsample.nearest_scale1.4")]
     [InlineData("upsample.nearest_down_size2x3")]
     [InlineData("upsample.bilinear_scale2")]
     [InlineData("upsample.bilinear_scale2_align")]
