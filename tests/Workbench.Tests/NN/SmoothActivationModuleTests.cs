@@ -58,6 +58,16 @@ public class SmoothActivationModuleTests
         GradCheck.AssertGradients(t => module.Forward(t[0]), [x]);
     }
 
+    [Theory]
+    [InlineData("gelu", typeof(GELU))]
+    [InlineData("silu", typeof(SiLU))]
+    [InlineData("elu", typeof(ELU))]
+    public void ExperimentActivationName_IsAcceptedAndBuildsTheModule(string name, Type module)
+    {
+        (TestData.Tiny() with { Activation = name }).Validate();
+        Assert.IsType(module, Workbench.Models.Networks.Activation(name));
+    }
+
     [Fact]
     public void BadArguments_ThrowNamingTheValues()
     {
