@@ -13,6 +13,18 @@ internal static class BenchCommand
         command.Subcommands.Add(CreateEpoch());
         command.Subcommands.Add(CreateIwae());
         command.Subcommands.Add(CreateSweep());
+        command.Subcommands.Add(CreateOps());
+        return command;
+    }
+
+    private static Command CreateOps()
+    {
+        var repeat = CommonOptions.AtLeast("--repeat", 1, 7, "Timed rounds per op; the median is reported.");
+        var command = new Command("ops", "Forward + backward milliseconds of GELU, SiLU, the softmax family and cross-entropy beside PyTorch on one thread.")
+        {
+            repeat,
+        };
+        command.SetAction(result => OpsBenchmark.Run(result.GetValue(repeat), Console.Out));
         return command;
     }
 

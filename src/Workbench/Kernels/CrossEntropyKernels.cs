@@ -31,7 +31,7 @@ internal static class CrossEntropyKernels
                     var row = logits.Slice(n * classes, classes);
                     float shift = TensorPrimitives.Max(row);
                     TensorPrimitives.Subtract(row, shift, terms);
-                    TensorPrimitives.Exp(terms, terms);
+                    SoftmaxKernels.ExpOfShifted(terms, terms);
                     shifts[n] = shift;
                     logSums[n] = MathF.Log(TensorPrimitives.Sum<float>(terms));
                 }
@@ -49,7 +49,7 @@ internal static class CrossEntropyKernels
                     for (int c = 0; c < classes; c++)
                     {
                         TensorPrimitives.Subtract(block.Slice(c * inner, inner), shift, term);
-                        TensorPrimitives.Exp(term, term);
+                        SoftmaxKernels.ExpOfShifted(term, term);
                         TensorPrimitives.Add(sums, term, sums);
                     }
                     TensorPrimitives.Log(sums, sums);
@@ -90,7 +90,7 @@ internal static class CrossEntropyKernels
                     float w = upstream.At(n);
                     TensorPrimitives.Subtract(logits.Slice(n * classes, classes), shifts[n], softmax);
                     TensorPrimitives.Subtract(softmax, logSums[n], softmax);
-                    TensorPrimitives.Exp(softmax, softmax);
+                    SoftmaxKernels.ExpOfShifted(softmax, softmax);
                     var dst = gradient.Slice(n * classes, classes);
                     TensorPrimitives.MultiplyAdd(softmax, w, dst, dst);
                     dst[t] -= w;
@@ -111,7 +111,7 @@ internal static class CrossEntropyKernels
                     int start = (n * classes + c) * inner;
                     TensorPrimitives.Subtract(logits.Slice(start, inner), shifts.Slice(n * inner, inner), softmaxRow);
                     TensorPrimitives.Subtract(softmaxRow, logSums.Slice(n * inner, inner), softmaxRow);
-                    TensorPrimitives.Exp(softmaxRow, softmaxRow);
+                    SoftmaxKernels.ExpOfShifted(softmaxRow, softmaxRow);
                     var dst = gradient.Slice(start, inner);
                     TensorPrimitives.MultiplyAdd(softmaxRow, weights, dst, dst);
                 }

@@ -39,10 +39,16 @@ internal static class SmoothActivationMath
         return (erfSmall, ExpOrZero(r), small);
     }
 
-    /// <summary>eˣ for x ≤ 0, exactly 0 below the smallest normal result (instead of <see cref="VectorMath.ExpNonPositive"/>'s floor).</summary>
+    /// <summary>
+    /// eˣ for x ≤ 0, exactly 0 below the smallest normal result (instead of <see cref="VectorMath.ExpNonPositive"/>'s
+    /// floor), NaN for NaN.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<float> ExpOrZero(Vector256<float> x) =>
-        Vector256.ConditionalSelect(Vector256.LessThan(x, Vector256.Create(-87.33654f)), Vector256<float>.Zero, VectorMath.ExpNonPositive(x));
+    public static Vector256<float> ExpOrZero(Vector256<float> x)
+    {
+        var e = Vector256.ConditionalSelect(Vector256.Equals(x, x), VectorMath.ExpNonPositive(x), x);
+        return Vector256.ConditionalSelect(Vector256.LessThan(x, Vector256.Create(-87.33654f)), Vector256<float>.Zero, e);
+    }
 
     /// <summary>erf z.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -79,6 +85,12 @@ internal static class SmoothActivationMath
         var nonNegative = Vector256.GreaterThanOrEqual(x, Vector256<float>.Zero);
         return (Vector256.ConditionalSelect(nonNegative, q, eq), Vector256.ConditionalSelect(nonNegative, eq, q));
     }
+}
+
+/// <summary>eˣ for x ≤ 0 (the shifted logits of a softmax), 0 where it underflows, NaN for NaN.</summary>
+internal readonly struct ExpNonPositiveVector : IVectorFunction
+{
+    public Vector256<float> At(Vector256<float> x) => SmoothActivationMath.ExpOrZero(x);
 }
 
 /// <summary>erf x.</summary>

@@ -175,6 +175,20 @@ public class MathOpsTests
     }
 
     [Fact]
+    public void VectorisedOps_NaNAndInfinities_PropagateAsPyTorch()
+    {
+        var x = Tensor.FromArray([float.NaN, float.PositiveInfinity, float.NegativeInfinity, 0f, 1f, 2f, 3f, 4f, float.NaN]);
+        var erf = x.Erf().ToArray();
+        Assert.True(float.IsNaN(erf[0]) && float.IsNaN(erf[8]), "erf(NaN)");
+        Assert.Equal(1f, erf[1]);
+        Assert.Equal(-1f, erf[2]);
+        Assert.True(float.IsNaN(x.Gelu().ToArray()[0]) && float.IsNaN(x.Silu().ToArray()[8]), "GELU/SiLU(NaN)");
+        Assert.Equal(float.PositiveInfinity, x.Gelu().ToArray()[1]);
+        var softmax = Tensor.FromArray([1f, float.NaN, 2f]).Softmax(0).ToArray();
+        Assert.All(softmax, v => Assert.True(float.IsNaN(v)));
+    }
+
+    [Fact]
     public void Hardtanh_AtItsBounds_PassesNoGradientUnlikeClamp()
     {
         var x = Tensor.FromArray([-1f, 1f, 0f]);
