@@ -11,7 +11,7 @@ namespace Workbench.Tests.Cli;
 public class DropoutResumeCliTests
 {
     /// <summary>300 images in batches of 5: 60 steps an epoch, so a signal almost always lands inside one.</summary>
-    private static string WriteExperiment(string directory) => RunIdentityCliTests.WriteTiny(directory, "dropout", epochs: 30, edit: e =>
+    private static string WriteExperiment(string directory) => RunIdentityCliTests.WriteTiny(directory, "dropout", epochs: 10, edit: e =>
     {
         e["model"]!["dropout"] = 0.2;
         e["training"]!["batchSize"] = 5;
@@ -66,7 +66,7 @@ public class DropoutResumeCliTests
         Assert.True(finished.ExitCode == 0, finished.Error);
         Assert.True(uninterrupted.ExitCode == 0, uninterrupted.Error);
         var aloneFolder = Path.Combine(alone, "dropout", "default");
-        Assert.Equal(30, MetricLines(aloneFolder).Length);
+        Assert.Equal(10, MetricLines(aloneFolder).Length);
         Assert.Equal(MetricsWithoutTimes(aloneFolder), MetricsWithoutTimes(runFolder));
         Assert.Equal(File.ReadAllBytes(Path.Combine(aloneFolder, "model.safetensors")), File.ReadAllBytes(Path.Combine(runFolder, "model.safetensors")));
     }
