@@ -57,30 +57,35 @@ internal static class DropoutMaskKernels
         var s3 = Vector256.Create(state[12..]);
         var threshold = Vector256.Create(dropBelow);
         var keptValue = Vector256.Create(kept);
-        Span<float> tail = stackalloc float[ElementsPerStep];
-        for (int i = 0; i < destination.Length; i += ElementsPerStep)
+        int whole = destination.Length - destination.Length % ElementsPerStep;
+        for (int i = 0; i < whole; i += ElementsPerStep)
+            Step(ref s0, ref s1, ref s2, ref s3, threshold, keptValue).CopyTo(destination[i..]);
+        if (whole < destination.Length)
         {
-            // result = rotl(s1·5, 7)·9, the products as shifts and adds (AVX2 has no 64-bit multiply).
-            var times5 = s1 + (s1 << 2);
-            var rotated = (times5 << 7) | Vector256.ShiftRightLogical(times5, 57);
-            var result = rotated + (rotated << 3);
-            var t = s1 << 17;
-            s2 ^= s0;
-            s3 ^= s1;
-            s1 ^= s2;
-            s0 ^= s3;
-            s2 ^= t;
-            s3 = (s3 << 45) | Vector256.ShiftRightLogical(s3, 19);
-
-            var keep = Vector256.GreaterThanOrEqual(result.AsUInt32(), threshold).AsSingle();
-            var values = Vector256.ConditionalSelect(keep, keptValue, Vector256<float>.Zero);
-            if (i + ElementsPerStep <= destination.Length) values.CopyTo(destination[i..]);
-            else
-            {
-                values.CopyTo(tail);
-                tail[..(destination.Length - i)].CopyTo(destination[i..]);
-            }
+            Span<float> tail = stackalloc float[ElementsPerStep];
+            Step(ref s0, ref s1, ref s2, ref s3, threshold, keptValue).CopyTo(tail);
+            tail[..(destination.Length - whole)].CopyTo(destination[whole..]);
         }
+    }
+
+    /// <summary>One step of the four generators: eight mask values.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<float> Step(ref Vector256<ulong> s0, ref Vector256<ulong> s1, ref Vector256<ulong> s2, ref Vector256<ulong> s3,
+        Vector256<uint> threshold, Vector256<float> keptValue)
+    {
+        // result = rotl(s1·5, 7)·9, the products as shifts and adds (AVX2 has no 64-bit multiply).
+        var times5 = s1 + (s1 << 2);
+        var rotated = (times5 << 7) | Vector256.ShiftRightLogical(times5, 57);
+        var result = rotated + (rotated << 3);
+        var t = s1 << 17;
+        s2 ^= s0;
+        s3 ^= s1;
+        s1 ^= s2;
+        s0 ^= s3;
+        s2 ^= t;
+        s3 = (s3 << 45) | Vector256.ShiftRightLogical(s3, 19);
+        var keep = Vector256.GreaterThanOrEqual(result.AsUInt32(), threshold).AsSingle();
+        return Vector256.ConditionalSelect(keep, keptValue, Vector256<float>.Zero);
     }
 
     private static void FillScalar(ReadOnlySpan<ulong> state, uint dropBelow, float kept, Span<float> destination)
