@@ -90,6 +90,15 @@ public class AxesReductionTests
     }
 
     [Fact]
+    public void AmaxAndAmin_NaN_Propagates()
+    {
+        var x = Tensor.FromArray([1f, float.NaN, 3f, 0f], 2, 2);
+        Assert.True(float.IsNaN(x.Amax([0]).Span[1]), "NaN along a vectorised run");
+        Assert.True(float.IsNaN(x.Amin([1]).Span[0]), "NaN within a reduced run");
+        Assert.Equal(0f, x.Amin([1]).Span[1]);
+    }
+
+    [Fact]
     public void Min_Ties_GradientGoesToFirstMinimum()
     {
         var x = Tensor.FromArray([3f, 1f, 1f, 0f, 0f, 4f], 2, 3);
