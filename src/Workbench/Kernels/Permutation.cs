@@ -1,3 +1,6 @@
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
 namespace Workbench.Kernels;
 
 /// <summary>
@@ -5,12 +8,12 @@ namespace Workbench.Kernels;
 /// made contiguous). The permutation is first simplified: size-1 axes are dropped and axes that stay
 /// neighbours in the same order are merged, so (B, T, H) → (T, B, H) becomes a copy of H-long runs and
 /// (B, C, H, W) → (B, H, W, C) a batch of (C, H·W) transposes. When the last axis stays last, whole runs
-/// are copied; otherwise the two axes that are contiguous on either side are transposed in square tiles
-/// so both the reads and the writes stay within a few cache lines.
+/// are copied; otherwise the two axes that are contiguous on either side are transposed in blocks
+/// (8 × 8 in AVX registers) so both the reads and the writes stay within a few cache lines.
 /// </summary>
-internal static class Permutation
+internal static unsafe class Permutation
 {
-    private const int Tile = 32;
+    private const int Tile = 64; // columns per block: 8 source rows of 256 bytes, 64 destination rows of 32 bytes
 
     /// <summary>
     /// destination (+)= source permuted: destination's axis i is source's axis <paramref name="axes"/>[i]
@@ -39,11 +42,16 @@ internal static class Permutation
         int rowAxis = order[rank - 1]; // the source axis that is contiguous in the destination
         if (rowAxis == rank - 1)
         {
-            // The last axis stays last: copy runs of dims[last] in destination order.
+            // The last axis stays last: copy runs of dims[last] in destination order, the innermost loop axis directly.
             int run = dims[rank - 1];
             var loops = LoopAxes(dims, order, sourceStride, destinationStride, skipA: rank - 1, skipB: -1);
-            var walk = new Odometer(loops);
-            do Copy(source.Slice(walk.Source, run), destination.Slice(walk.Destination, run), accumulate);
+            var (extent, sourceStep, destinationStep) = loops[^1];
+            var walk = new Odometer(loops[..^1]);
+            do
+            {
+                for (int k = 0; k < extent; k++)
+                    Copy(source.Slice(walk.Source + k * sourceStep, run), destination.Slice(walk.Destination + k * destinationStep, run), accumulate);
+            }
             while (walk.Next());
             return;
         }
@@ -53,31 +61,80 @@ internal static class Permutation
         int rowStride = sourceStride[rowAxis], colStride = destinationStride[rank - 1];
         var others = LoopAxes(dims, order, sourceStride, destinationStride, skipA: rowAxis, skipB: rank - 1);
         var batch = new Odometer(others);
-        do TransposeTiles(source, batch.Source, rowStride, destination, batch.Destination, colStride, rows, cols, accumulate);
-        while (batch.Next());
-    }
-
-    /// <summary>destination[d + c·colStride + r] (+)= source[s + r·rowStride + c] for r &lt; rows, c &lt; cols, tile by tile.</summary>
-    private static void TransposeTiles(ReadOnlySpan<float> source, int s, int rowStride, Span<float> destination, int d, int colStride,
-        int rows, int cols, bool accumulate)
-    {
-        for (int r0 = 0; r0 < rows; r0 += Tile)
+        fixed (float* s = source, d = destination)
         {
-            int r1 = Math.Min(r0 + Tile, rows);
-            for (int c0 = 0; c0 < cols; c0 += Tile)
-            {
-                int c1 = Math.Min(c0 + Tile, cols);
-                for (int r = r0; r < r1; r++)
-                {
-                    int from = s + r * rowStride, to = d + r;
-                    if (accumulate)
-                        for (int c = c0; c < c1; c++) destination[to + c * colStride] += source[from + c];
-                    else
-                        for (int c = c0; c < c1; c++) destination[to + c * colStride] = source[from + c];
-                }
-            }
+            do Transpose(s + batch.Source, rowStride, d + batch.Destination, colStride, rows, cols, accumulate);
+            while (batch.Next());
         }
     }
+
+    /// <summary>
+    /// d[c·colStride + r] (+)= s[r·rowStride + c] for r &lt; rows, c &lt; cols: blocks of <see cref="Tile"/>
+    /// columns, swept by strips of 8 rows transposed 8 × 8 at a time in AVX registers where available.
+    /// </summary>
+    private static void Transpose(float* s, int rowStride, float* d, int colStride, int rows, int cols, bool accumulate)
+    {
+        for (int c0 = 0; c0 < cols; c0 += Tile)
+        {
+            int c1 = Math.Min(c0 + Tile, cols);
+            int r = 0;
+            if (Avx.IsSupported)
+            {
+                for (; r + 8 <= rows; r += 8)
+                {
+                    int c = c0;
+                    for (; c + 8 <= c1; c += 8)
+                        Transpose8x8(s + (long)r * rowStride + c, rowStride, d + (long)c * colStride + r, colStride, accumulate);
+                    TransposeScalar(s, rowStride, d, colStride, r, r + 8, c, c1, accumulate);
+                }
+            }
+            TransposeScalar(s, rowStride, d, colStride, r, rows, c0, c1, accumulate);
+        }
+    }
+
+    private static void TransposeScalar(float* s, int rowStride, float* d, int colStride, int r0, int r1, int c0, int c1, bool accumulate)
+    {
+        for (int r = r0; r < r1; r++)
+        {
+            float* from = s + (long)r * rowStride;
+            float* to = d + r;
+            if (accumulate)
+                for (int c = c0; c < c1; c++) to[(long)c * colStride] += from[c];
+            else
+                for (int c = c0; c < c1; c++) to[(long)c * colStride] = from[c];
+        }
+    }
+
+    /// <summary>The 8 × 8 block at s (row stride <paramref name="rowStride"/>) transposed into d (row stride <paramref name="colStride"/>).</summary>
+    private static void Transpose8x8(float* s, int rowStride, float* d, int colStride, bool accumulate)
+    {
+        Vector256<float> a = Avx.LoadVector256(s), b = Avx.LoadVector256(s + rowStride);
+        Vector256<float> c = Avx.LoadVector256(s + 2 * rowStride), e = Avx.LoadVector256(s + 3 * rowStride);
+        Vector256<float> f = Avx.LoadVector256(s + 4 * rowStride), g = Avx.LoadVector256(s + 5 * rowStride);
+        Vector256<float> h = Avx.LoadVector256(s + 6 * rowStride), k = Avx.LoadVector256(s + 7 * rowStride);
+        // Pairs of rows interleaved: (a0 b0 a1 b1 | a4 b4 a5 b5), (a2 b2 a3 b3 | a6 b6 a7 b7), …
+        var t0 = Avx.UnpackLow(a, b); var t1 = Avx.UnpackHigh(a, b);
+        var t2 = Avx.UnpackLow(c, e); var t3 = Avx.UnpackHigh(c, e);
+        var t4 = Avx.UnpackLow(f, g); var t5 = Avx.UnpackHigh(f, g);
+        var t6 = Avx.UnpackLow(h, k); var t7 = Avx.UnpackHigh(h, k);
+        // Quarter columns: u0 = (a0 b0 c0 e0 | a4 b4 c4 e4), u1 = (a1 … | a5 …), …; u4–u7 the same for rows f–k.
+        var u0 = Avx.Shuffle(t0, t2, 0x44); var u1 = Avx.Shuffle(t0, t2, 0xEE);
+        var u2 = Avx.Shuffle(t1, t3, 0x44); var u3 = Avx.Shuffle(t1, t3, 0xEE);
+        var u4 = Avx.Shuffle(t4, t6, 0x44); var u5 = Avx.Shuffle(t4, t6, 0xEE);
+        var u6 = Avx.Shuffle(t5, t7, 0x44); var u7 = Avx.Shuffle(t5, t7, 0xEE);
+        // Columns 0–3 join the low halves, columns 4–7 the high halves.
+        Store(d, Avx.Permute2x128(u0, u4, 0x20), accumulate);
+        Store(d + colStride, Avx.Permute2x128(u1, u5, 0x20), accumulate);
+        Store(d + 2 * colStride, Avx.Permute2x128(u2, u6, 0x20), accumulate);
+        Store(d + 3 * colStride, Avx.Permute2x128(u3, u7, 0x20), accumulate);
+        Store(d + 4 * colStride, Avx.Permute2x128(u0, u4, 0x31), accumulate);
+        Store(d + 5 * colStride, Avx.Permute2x128(u1, u5, 0x31), accumulate);
+        Store(d + 6 * colStride, Avx.Permute2x128(u2, u6, 0x31), accumulate);
+        Store(d + 7 * colStride, Avx.Permute2x128(u3, u7, 0x31), accumulate);
+    }
+
+    private static void Store(float* d, Vector256<float> column, bool accumulate) =>
+        Avx.Store(d, accumulate ? Avx.Add(Avx.LoadVector256(d), column) : column);
 
     private static void Copy(ReadOnlySpan<float> source, Span<float> destination, bool accumulate)
     {

@@ -31,9 +31,10 @@ public class PermuteTests
     [Fact]
     public void Permute_Gradient_IsInversePermutationAndAccumulates()
     {
-        var x = GradCheck.Random(3, 2, 3, 4);
+        // Big enough for the 8 × 8 register transposes, with partial blocks at the edges.
+        var x = GradCheck.Random(3, 9, 2, 21);
         x.RequiresGrad = true;
-        var r = GradCheck.Random(4, 4, 2, 3);
+        var r = GradCheck.Random(4, 21, 9, 2);
 
         // x reaches the loss twice: the second contribution adds into the first.
         ((x.Permute(2, 0, 1) * r).Sum() + (x.Permute(2, 0, 1) * r).Sum()).Backward();
