@@ -39,7 +39,7 @@ public sealed partial class Tensor
         if (step <= 0) throw new ArgumentOutOfRangeException(nameof(step), $"Slice: step {step} is out of range; it must be ≥ 1 (negative steps are not supported, as in PyTorch).");
         int n = Dims[a];
         int first = ClampBound(start ?? 0, n), stop = ClampBound(end ?? n, n);
-        int count = stop > first ? (stop - first + step - 1) / step : 0;
+        int count = stop > first ? (stop - first - 1) / step + 1 : 0;
         var dims = (int[])Dims.Clone();
         dims[a] = count;
         if (step == 1 || count <= 1) return CopyRange(a, first, count, dims, "Slice");

@@ -147,6 +147,32 @@ public class AxesReductionTests
         Assert.Contains("hold no element", Assert.Throws<ArgumentException>(() => Tensor.Zeros(2, 0).Amax([1])).Message);
     }
 
+    [Fact]
+    public void ShapeAndAxesOps_InPooledScope_MatchUnpooledResults()
+    {
+        var x = GradCheck.Random(14, 2, 3, 4);
+        Func<Tensor, Tensor> f = t => Tensor.Stack([
+            t.Sum([0, 2], keepDim: true).Expand(2, 3, 4), t.Var([0, 2], keepDim: true).Expand(2, 3, 4),
+            t.Amax([1], keepDim: true).Expand(2, 3, 4), t.Permute(2, 0, 1).Transpose(0, 2).Transpose(0, 1), t.CumSum(1),
+        ], 1).Select(0, 1).Slice(0, null, null, 2);
+        var r = GradCheck.Random(15, f(x).Shape.ToArray());
+        x.RequiresGrad = true;
+        var expected = f(x).ToArray();
+        (f(x) * r).Sum().Backward();
+        var expectedGrad = x.Grad!.ToArray();
+
+        var pool = new BufferPool();
+        for (int round = 0; round < 3; round++) // later rounds reuse the buffers (and their old contents) of earlier ones
+        {
+            x.ZeroGrad();
+            using var scope = TensorScope.Begin(pool);
+            var y = f(x);
+            (y * r).Sum().Backward();
+            Assert.Equal(expected, y.ToArray());
+            Assert.Equal(expectedGrad, x.Grad!.ToArray());
+        }
+    }
+
     private static double Variance(double[] values, int correction)
     {
         double mean = values.Average();

@@ -16,6 +16,8 @@ public class SlicingTests
     [InlineData(1, null, 2, new[] { 1, 3 })]
     [InlineData(5, null, 1, new int[0])]
     [InlineData(-7, -4, 1, new[] { 0 })]
+    [InlineData(1, int.MaxValue, int.MaxValue, new[] { 1 })]
+    [InlineData(int.MinValue, 3, 2, new[] { 0, 2 })]
     public void Slice_PythonBounds_TakesPythonsEntries(int? start, int? end, int step, int[] expected)
     {
         var x = GradCheck.Random(1, 2, 5, 3);
