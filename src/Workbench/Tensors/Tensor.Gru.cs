@@ -9,7 +9,7 @@ public sealed partial class Tensor
     /// Layer <paramref name="layer"/> of <see cref="Gru"/>: x (B, T, I) → output (B, T, H); writes its final state into
     /// <paramref name="finalHidden"/>[layer] and reads that row's gradient in backward.
     /// </summary>
-    private static Tensor GruLayer(Tensor x, RecurrentLayerWeights w, Tensor? initialHidden, int layer, int[]? lengths, Tensor finalHidden)
+    private static Tensor GruLayer(Tensor x, RecurrentLayerWeights w, Tensor? initialHidden, int layer, int[]? lengths, FinalState finalHidden)
     {
         int batch = x.Dims[0], steps = x.Dims[1], inSize = x.Dims[2], h = w.WeightHh.Dims[1], g = 3 * h, rows = batch * steps;
         var wIh = w.WeightIh;
@@ -22,7 +22,7 @@ public sealed partial class Tensor
         var states = Uninitialized([batch, steps, h]);  // h_{t−1} at (b, t): what step t read
         var hiddenN = Uninitialized([rows, h]);         // W_hn h_{t−1} + b_hn, per (b, t)
         var y = Uninitialized([batch, steps, h]);       // (B, T, H)
-        var final = finalHidden.Storage.AsSpan(layer * batch * h, batch * h);
+        var final = finalHidden.Rows(layer);
         CopyInitialState(initialHidden, layer, states.Storage, batch, steps, h);
 
         float[] hiddenGates = TensorScope.RentScratch(batch * g); // (B, 3H): W_hh h_{t−1} + b_hh for one step
@@ -51,7 +51,7 @@ public sealed partial class Tensor
             float[] carry = TensorScope.RentScratch(batch * h);         // (B, H): dL/dh_t from later steps
             try
             {
-                StartCarry(FinalStateGradient(finalHidden, layer, batch * h), carry, batch * h);
+                StartCarry(finalHidden.TakeGradient(layer), carry, batch * h);
                 bool needInitial = initialHidden is { RequiresGrad: true };
                 for (int t = steps - 1; t >= 0; t--)
                 {

@@ -10,7 +10,7 @@ public sealed partial class Tensor
     /// <paramref name="finalHidden"/>[layer] and <paramref name="finalCell"/>[layer] and reads their gradients in backward.
     /// </summary>
     private static Tensor LstmLayer(Tensor x, RecurrentLayerWeights w, LstmState? initial, int layer, int[]? lengths,
-        Tensor finalHidden, Tensor finalCell)
+        FinalState finalHidden, FinalState finalCell)
     {
         int batch = x.Dims[0], steps = x.Dims[1], inSize = x.Dims[2], h = w.WeightHh.Dims[1], g = 4 * h, rows = batch * steps;
         var wIh = w.WeightIh;
@@ -23,8 +23,8 @@ public sealed partial class Tensor
         var cellStates = Uninitialized([batch, steps, h]);   // c_{t−1} at (b, t)
         var tanhCell = Uninitialized([rows, h]);             // tanh(c_t) at (b, t)
         var y = Uninitialized([batch, steps, h]);            // (B, T, H)
-        var hFinal = finalHidden.Storage.AsSpan(layer * batch * h, batch * h);
-        var cFinal = finalCell.Storage.AsSpan(layer * batch * h, batch * h);
+        var hFinal = finalHidden.Rows(layer);
+        var cFinal = finalCell.Rows(layer);
         CopyInitialState(initial?.Hidden, layer, hiddenStates.Storage, batch, steps, h);
         CopyInitialState(initial?.Cell, layer, cellStates.Storage, batch, steps, h);
 
@@ -56,8 +56,8 @@ public sealed partial class Tensor
             float[] carryCell = TensorScope.RentScratch(batch * h);   // (B, H): dL/dc_t from later steps
             try
             {
-                StartCarry(FinalStateGradient(finalHidden, layer, batch * h), carryHidden, batch * h);
-                StartCarry(FinalStateGradient(finalCell, layer, batch * h), carryCell, batch * h);
+                StartCarry(finalHidden.TakeGradient(layer), carryHidden, batch * h);
+                StartCarry(finalCell.TakeGradient(layer), carryCell, batch * h);
                 bool needInitial = initial is not null && (initial.Hidden.RequiresGrad || initial.Cell.RequiresGrad);
                 for (int t = steps - 1; t >= 0; t--)
                 {

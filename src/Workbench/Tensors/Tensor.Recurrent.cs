@@ -21,13 +21,13 @@ public sealed partial class Tensor
     public static GruOutput Gru(Tensor input, IReadOnlyList<RecurrentLayerWeights> layers, Tensor? initialHidden = null, int[]? lengths = null)
     {
         var shape = RecurrentShape.Check("GRU", 3, input, layers, lengths, initialHidden, "initial hidden state");
-        var hidden = Uninitialized([layers.Count, shape.Batch, shape.Hidden]); // (L, B, H)
+        var hidden = new FinalState(Uninitialized([layers.Count, shape.Batch, shape.Hidden])); // (L, B, H)
         var outputs = new Tensor[layers.Count];
         var x = input;
         for (int l = 0; l < layers.Count; l++)
             x = outputs[l] = GruLayer(x, layers[l], initialHidden, l, lengths, hidden);
         RecordFinalState("GRUHiddenState", hidden, outputs);
-        return new GruOutput(x, hidden);
+        return new GruOutput(x, hidden.State);
     }
 
     /// <summary>
@@ -43,37 +43,62 @@ public sealed partial class Tensor
     {
         var shape = RecurrentShape.Check("LSTM", 4, input, layers, lengths, initialState?.Hidden, "initial hidden state");
         if (initialState is not null) RecurrentShape.CheckState("LSTM", initialState.Cell, layers.Count, shape.Batch, shape.Hidden, "initial cell state");
-        var hidden = Uninitialized([layers.Count, shape.Batch, shape.Hidden]); // (L, B, H)
-        var cell = Uninitialized([layers.Count, shape.Batch, shape.Hidden]);   // (L, B, H)
+        var hidden = new FinalState(Uninitialized([layers.Count, shape.Batch, shape.Hidden])); // (L, B, H)
+        var cell = new FinalState(Uninitialized([layers.Count, shape.Batch, shape.Hidden]));   // (L, B, H)
         var outputs = new Tensor[layers.Count];
         var x = input;
         for (int l = 0; l < layers.Count; l++)
             x = outputs[l] = LstmLayer(x, layers[l], initialState, l, lengths, hidden, cell);
         RecordFinalState("LSTMHiddenState", hidden, outputs);
         RecordFinalState("LSTMCellState", cell, outputs);
-        return new LstmOutput(x, hidden, cell);
+        return new LstmOutput(x, hidden.State, cell.State);
     }
 
     /// <summary>
     /// Records a final state (layers, B, H), which the layers wrote during their forward, as produced from the layers'
-    /// output sequences. Its rule only makes sure each layer's backward runs: a layer reads the final state's gradient
-    /// itself, as the gradient arriving after its last step.
+    /// output sequences. Its rule hands its gradient to the layers (each reads it as the gradient arriving after its last
+    /// step) and makes sure each layer's backward runs.
     /// </summary>
-    private static void RecordFinalState(string op, Tensor state, Tensor[] outputs)
+    private static void RecordFinalState(string op, FinalState final, Tensor[] outputs)
     {
         if (!outputs[^1].RequiresGrad || !GradMode.IsEnabled) return;
-        state.Record(op, outputs, _ =>
+        final.State.Record(op, outputs, g =>
         {
+            final.Hand(g);
             foreach (var output in outputs)
                 if (output.RequiresGrad) output.GradAccumulator();
         });
     }
 
-    /// <summary>The final state's gradient rows of <paramref name="layer"/> ((B, H)), or empty when no gradient reached it.</summary>
-    private static ReadOnlySpan<float> FinalStateGradient(Tensor state, int layer, int rows)
+    /// <summary>
+    /// A recurrent network's final state (layers, B, H) and the gradient its backward rule handed to the layers in the
+    /// current backward call: each layer takes its rows once, so a later call that does not reach the final state
+    /// does not see this call's gradient.
+    /// </summary>
+    private sealed class FinalState(Tensor state)
     {
-        var gradient = state.Grad;
-        return gradient is null ? default : gradient.Span.Slice(layer * rows, rows);
+        private Tensor? _gradient;
+        private readonly bool[] _pending = new bool[state.Dims[0]];
+
+        public Tensor State { get; } = state;
+
+        /// <summary>The rows of <paramref name="layer"/> in the storage (the layer's forward writes them).</summary>
+        public Span<float> Rows(int layer) => State.Span.Slice(layer * State.Dims[1] * State.Dims[2], State.Dims[1] * State.Dims[2]);
+
+        public void Hand(Tensor gradient)
+        {
+            _gradient = gradient;
+            Array.Fill(_pending, true);
+        }
+
+        /// <summary>Layer <paramref name="layer"/>'s rows of the handed gradient (B·H), or empty when none is pending for it.</summary>
+        public ReadOnlySpan<float> TakeGradient(int layer)
+        {
+            if (_gradient is null || !_pending[layer]) return default;
+            _pending[layer] = false;
+            int rows = State.Dims[1] * State.Dims[2];
+            return _gradient.Span.Slice(layer * rows, rows);
+        }
     }
 
     /// <summary>The sizes of a recurrent network's input, checked against its layers.</summary>

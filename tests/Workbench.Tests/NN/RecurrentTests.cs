@@ -187,6 +187,22 @@ public class RecurrentTests
     }
 
     [Fact]
+    public void Gru_SecondBackwardNotReachingFinalState_DoesNotReuseItsGradient()
+    {
+        var gru = new GRU(3, 4, new Rng(12), numLayers: 2);
+        var x = GradCheck.Random(13, 2, 5, 3);
+        gru.Forward(x).Output.Sum().Backward();
+        var outputOnly = gru.Layers[0].WeightHh.Grad!.ToArray();
+        gru.ZeroGrad();
+
+        var result = gru.Forward(x);
+        result.HiddenState.Sum().Backward();
+        gru.ZeroGrad();
+        result.Output.Sum().Backward();
+        Close.Assert(outputOnly, gru.Layers[0].WeightHh.Grad!.Span, 1e-6, 1e-7, "gradient of the output alone");
+    }
+
+    [Fact]
     public void Gru_PaddedSteps_LeaveStateAndGiveZeroOutput()
     {
         var gru = new GRU(2, 3, new Rng(10));
