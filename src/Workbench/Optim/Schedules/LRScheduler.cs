@@ -91,8 +91,13 @@ public abstract class LRScheduler
     /// <summary>Restores <see cref="StateValues"/> of a schedule of the same kind over an optimizer with as many groups.</summary>
     public virtual void LoadStateValues(IReadOnlyDictionary<string, double> state)
     {
-        var expected = StateValues().Keys.ToHashSet(StringComparer.Ordinal);
-        RequireNames(state, expected);
+        RequireNames(state, StateValues().Keys.ToHashSet(StringComparer.Ordinal));
+        LoadEpochAndRates(state);
+    }
+
+    /// <summary>Sets <see cref="LastEpoch"/> and every group's rate from checked state.</summary>
+    private protected void LoadEpochAndRates(IReadOnlyDictionary<string, double> state)
+    {
         LastEpoch = (int)state["last_epoch"];
         for (int g = 0; g < Optimizer.Groups.Count; g++) Optimizer.Groups[g].LearningRate = state[$"lr.{g}"];
     }

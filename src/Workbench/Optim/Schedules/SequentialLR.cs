@@ -73,6 +73,6 @@ public sealed class SequentialLR : LRScheduler
             _schedulers[i].LoadStateValues(state.Where(kv => kv.Key.StartsWith(prefix, StringComparison.Ordinal))
                 .ToDictionary(kv => kv.Key[prefix.Length..], kv => kv.Value));
         }
-        base.LoadStateValues(state.Where(kv => !kv.Key.StartsWith("schedulers.", StringComparison.Ordinal)).ToDictionary(kv => kv.Key, kv => kv.Value));
+        LoadEpochAndRates(state);
     }
 }
