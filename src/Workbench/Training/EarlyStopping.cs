@@ -76,7 +76,7 @@ public sealed record EarlyStoppingState
             EpochsWithoutImprovement = without,
             StoppedAtEpoch = epoch,
             Reason = string.Create(CultureInfo.InvariantCulture,
-                $"validation {metric} did not improve by more than {config.MinDelta:G3} for {without} epochs (best {Best:F4} at epoch {BestEpoch})"),
+                $"validation {metric} did not improve by more than {config.MinDelta:G3} for {without} epoch{(without == 1 ? "" : "s")} (best {Best:F4} at epoch {BestEpoch})"),
         };
     }
 }
