@@ -128,6 +128,9 @@ public sealed class ExperimentRunner(RunnerOptions options)
         options.TrainerReady?.Invoke(run, trainer);
         var result = trainer.Fit(train, test, cancellation);
         folder.WriteMetrics(result.History);
+        if (result.ValidationIndices is { } held)
+            folder.WriteJson("validation-split.json", new { d.Training.ValidationFraction, d.Training.Seed, Images = held.Length, Indices = held });
+        if (result.EarlyStopping?.Reason is { } why) options.Log.WriteLine($"  {run.Id}: stopped early after epoch {result.EarlyStopping.StoppedAtEpoch}: {why}");
         logs.Save();
         if (result.Stopped)
         {
@@ -248,6 +251,7 @@ public sealed class ExperimentRunner(RunnerOptions options)
             ClassConditionalAccuracy = conditional?.Accuracy,
             Mig = disentanglement?.Mig,
             SampleQuality = sampleQuality,
+            EarlyStopping = result.EarlyStopping,
             TrainSeconds = result.History.Sum(m => m.Seconds),
             Finished = DateTimeOffset.UtcNow,
         };
