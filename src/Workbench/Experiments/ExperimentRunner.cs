@@ -128,12 +128,16 @@ public sealed class ExperimentRunner(RunnerOptions options)
         options.TrainerReady?.Invoke(run, trainer);
         var result = trainer.Fit(train, test, cancellation);
         folder.WriteMetrics(result.History);
+        if (result.ValidationIndices is { } held)
+            folder.WriteJson("validation-split.json", new { d.Training.ValidationFraction, d.Training.Seed, Images = held.Length, Indices = held });
+        if (result.EarlyStopping?.Reason is { } why) options.Log.WriteLine($"  {run.Id}: stopped early after epoch {result.EarlyStopping.StoppedAtEpoch}: {why}");
         logs.Save();
         if (result.Stopped)
         {
             options.Log.WriteLine($"  {run.Id}: stopped; a checkpoint was written and the next run of this experiment resumes it");
             return null;
         }
+        model.Eval(); // measured as it will be used: random layers (dropout) off
         var summary = Evaluate(experiment, run, model, train, test, result, folder, figures);
         model.SaveParameters(Path.Combine(folder.Path, "model.safetensors"), new Dictionary<string, string>
         {
@@ -247,6 +251,7 @@ public sealed class ExperimentRunner(RunnerOptions options)
             ClassConditionalAccuracy = conditional?.Accuracy,
             Mig = disentanglement?.Mig,
             SampleQuality = sampleQuality,
+            EarlyStopping = result.EarlyStopping,
             TrainSeconds = result.History.Sum(m => m.Seconds),
             Finished = DateTimeOffset.UtcNow,
         };
