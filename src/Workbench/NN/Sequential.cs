@@ -43,7 +43,8 @@ public sealed class Sequential : Module<Tensor, Tensor>, IEnumerable<Module<Tens
     /// <summary>
     /// Applies every layer in order. A layer that can fuse a ReLU (<see cref="Linear"/>, <see cref="Conv2d"/>,
     /// <see cref="ConvTranspose2d"/>) followed by a <see cref="ReLU"/> runs as one op that applies the
-    /// activation while its output is in cache; values and gradients are bit-for-bit the same.
+    /// activation while its output is in cache; values and gradients are bit-for-bit the same. A batch-norm layer
+    /// followed by a <see cref="ReLU"/> or a <see cref="LeakyReLU"/> with a slope in [0, 1] runs as one op too.
     /// </summary>
     public override Tensor Forward(Tensor input)
     {
@@ -53,6 +54,11 @@ public sealed class Sequential : Module<Tensor, Tensor>, IEnumerable<Module<Tens
             if (_layers[i] is IReluFusable fusable && i + 1 < _layers.Count && _layers[i + 1] is ReLU)
             {
                 x = fusable.ForwardRelu(x);
+                i++;
+            }
+            else if (_layers[i] is ILeakyReluFusable leaky && i + 1 < _layers.Count && _layers[i + 1] is LeakyReLU { Slope: >= 0f and <= 1f } activation)
+            {
+                x = leaky.ForwardLeakyRelu(x, activation.Slope);
                 i++;
             }
             else x = _layers[i].Forward(x);
