@@ -22,6 +22,7 @@ public class ExperimentFilesTests
         { "sample-quality", 5 },
         { "anomaly", 10 },
         { "denoising", 2 },
+        { "conv-bn", 1 },
     };
 
     [Theory]
