@@ -3,7 +3,7 @@
 
 Writes tests/Workbench.Tests/Fixtures/norm.safetensors (float32, seeded; the writer is make_fixtures.py's):
 
-* layer cases "<case>.*": input, weight, bias, the running statistics before, the output, the output weights r of
+* layer cases "<case>.*" (BatchNorm1d/2d, LayerNorm, GroupNorm): input, weight, bias, the running statistics before, the output, the output weights r of
   the loss sum(output * r), the gradients of input, weight and bias, and the running statistics after the step;
   each in training mode ("train") and, where the layer has one, evaluation mode ("eval", after the training step).
 * "convbn.*": one training step of the batch-norm conv VAE (PyTorch-VAE's VanillaVAE shape for 28x28 images) with
@@ -89,6 +89,21 @@ def batch_norm_cases():
     out["bn2d_offset.exact_output"] = ((xd - mean) / torch.sqrt(var + 1e-5)).float()
 
 
+def row_norm_cases():
+    torch.manual_seed(30)
+    cases = [("layernorm", nn.LayerNorm(6), (4, 6)),
+             ("layernorm_2d", nn.LayerNorm((3, 5)), (2, 4, 3, 5)),
+             ("groupnorm", nn.GroupNorm(2, 6), (3, 6, 4, 5)),
+             ("groupnorm_seq", nn.GroupNorm(3, 3), (2, 3, 7))]
+    for name, layer, shape in cases:
+        randomize_affine(layer)
+        x = torch.randn(*shape) * 1.5 + 0.4
+        layer.train()
+        step(f"{name}.train", layer, x)
+        layer.eval()
+        step(f"{name}.eval", layer, x)
+
+
 class ConvBnVae(nn.Module):
     """The workbench's conv-bn architecture: PyTorch-VAE's VanillaVAE for 28x28 images, Bernoulli logits (no Tanh).
 
@@ -168,5 +183,6 @@ def conv_bn_step():
 
 if __name__ == "__main__":
     batch_norm_cases()
+    row_norm_cases()
     conv_bn_step()
     save_safetensors(os.path.join(OUT_DIR, "norm.safetensors"), out, meta)

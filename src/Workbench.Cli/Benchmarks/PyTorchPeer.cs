@@ -31,7 +31,7 @@ internal static class PyTorchPeer
         if (!File.Exists(OpenBlasPthread))
             output.WriteLine($"  Warning: {OpenBlasPthread} is missing (apt-get install libopenblas0-pthread): Debian's PyTorch then runs on the " +
                              "reference BLAS and its times are several times slower than PyTorch can be here.");
-        var arguments = new List<string> { script, "serve", "--architecture", architecture == Architecture.Conv ? "conv" : "mlp" };
+        var arguments = new List<string> { script, "serve", "--architecture", System.Text.Json.JsonNamingPolicy.KebabCaseLower.ConvertName(architecture.ToString()) };
         if (images is { } limit) arguments.AddRange(["--limit", limit.ToString()]);
         var start = new ProcessStartInfo(Python, arguments)
         {
