@@ -12,6 +12,15 @@ public sealed partial class Tensor
     /// Computes the gradient of this tensor with respect to every leaf that requires grad, and adds it
     /// to their <see cref="Grad"/> (gradients accumulate, as in PyTorch: zero them between steps).
     /// </summary>
+    /// <remarks>
+    /// Only leaves accumulate across calls. The gradient an intermediate tensor receives belongs to one
+    /// call: every call starts the intermediates it reaches from zero, so a second loss backpropagated
+    /// through a shared subgraph, or the same loss backpropagated twice, never sees what an earlier call
+    /// left there. A graph may be backpropagated more than once (as PyTorch's <c>retain_graph=True</c>):
+    /// backward rules only read what their forward saved, and the saved tensors live until their
+    /// <see cref="TensorScope"/> ends. After the call an intermediate's <see cref="Grad"/> holds this
+    /// call's gradient (PyTorch keeps it only after <c>retain_grad()</c>).
+    /// </remarks>
     /// <param name="gradient">dLoss/dThis; may be omitted for a one-element tensor (taken as 1).</param>
     public void Backward(Tensor? gradient = null)
     {
@@ -20,19 +29,24 @@ public sealed partial class Tensor
         if (gradient is null)
         {
             if (Size != 1) throw new InvalidOperationException($"Backward() without a gradient needs a one-element tensor, got shape {ShapeText(Dims)}.");
-            GradAccumulator()[0] += 1f;
         }
         else
         {
             RequireSameShape(this, gradient, "Backward gradient");
-            TensorPrimitives.Add(GradAccumulator(), gradient.Span, GradAccumulator());
         }
 
         var order = TopologicalOrder();
+        foreach (var node in order)
+            if (!node.IsLeaf) node.ZeroGrad(); // this call's gradients only (see remarks)
+
+        if (gradient is null) GradAccumulator()[0] += 1f;
+        else TensorPrimitives.Add(GradAccumulator(), gradient.Span, GradAccumulator());
+
         for (int i = order.Count - 1; i >= 0; i--)
         {
             var node = order[i];
-            if (node.Backward_ is not null && node.Grad is not null) node.Backward_(node.Grad);
+            // A node no rule reached in this call has a logically zero gradient: nothing to pass on.
+            if (node.Backward_ is not null && node._grad is not null && !node._gradIsStale) node.Backward_(node._grad);
         }
     }
 

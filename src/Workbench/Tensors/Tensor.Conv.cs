@@ -45,72 +45,7 @@ public sealed partial class Tensor
 
         var geo = new ConvGeometry(inC, height, width, kh, kw, stride, padding,
             (height + 2 * padding - kh) / stride + 1, (width + 2 * padding - kw) / stride + 1);
-        int patch = geo.PatchSize, positions = geo.Positions, imageSize = geo.ImageSize, outSize = outC * positions;
-
-        int group = GroupSize(batch, patch * positions), groups = GroupCount(batch, group);
-
-        Tensor[] inputs = bias is null ? [input, weight] : [input, weight, bias];
-        bool tracking = Tracks(inputs);
-        // When backward will need dW, the column matrices are kept for it (the group blocks one after another)
-        // rather than unfolded again; otherwise a group's matrix is the running thread's scratch.
-        var kept = tracking && weight.RequiresGrad ? Uninitialized([batch * patch * positions]) : null;
-        var y = Uninitialized([batch, outC, geo.OutH, geo.OutW]);
-        float[] x = input.Storage, w = weight.Storage, output = y.Storage;
-        ForEachGroup(batch, group, (_, first, count, threads) =>
-        {
-            int columnCount = count * positions;
-            var cols = kept is null ? ThreadScratch.First(patch * columnCount) : kept.Storage.AsSpan(first * patch * positions, patch * columnCount);
-            var result = ThreadScratch.Second(outC * columnCount);
-            Im2Col.UnfoldBatch(geo, x.AsSpan(first * imageSize, count * imageSize), count, cols);
-            // (O, C·kh·kw) · (C·kh·kw, count·Ho·Wo) → (O, count·Ho·Wo), then (count, O, Ho·Wo) + b
-            Gemm.Multiply(Gemm.Kernel.Best, threads, false, false, outC, columnCount, patch, 1f, w, patch, cols, columnCount, 0f, result, columnCount);
-            ChannelMajor.Scatter(result, count, outC, positions, output.AsSpan(first * outSize, count * outSize), BiasSpan(bias), accumulate: false, relu);
-        });
-
-        if (!tracking) return y;
-        return y.Record(op, inputs, g =>
-        {
-            var (dw, weightBeta) = weight.RequiresGrad ? weight.GradForUpdate() : ([], 0f);
-            var (dx, inputBeta) = input.RequiresGrad ? input.GradForUpdate() : ([], 0f);
-            var (db, biasBeta) = bias is not null && bias.RequiresGrad ? bias.GradForUpdate() : ([], 0f);
-            int weightSize = weight.Size;
-            // Each group's dW and db go to a part of their own, summed in group order afterwards.
-            float[] dwParts = TensorScope.RentScratch(dw.Length > 0 ? groups * weightSize : 0);
-            float[] dbParts = TensorScope.RentScratch(db.Length > 0 ? groups * outC : 0);
-            float[] upstream = g.Storage, output = y.Storage;
-            try
-            {
-                ForEachGroup(batch, group, (index, first, count, threads) =>
-                {
-                    int columnCount = count * positions;
-                    var gcm = ThreadScratch.Second(outC * columnCount); // dY as (O, count·Ho·Wo)
-                    // dY, or with the ReLU the gradient at its input: dY where y > 0, else 0.
-                    ChannelMajor.Gather(upstream.AsSpan(first * outSize, count * outSize), count, outC, positions, gcm,
-                        relu ? output.AsSpan(first * outSize, count * outSize) : default);
-                    if (db.Length > 0) // Σ over the group's images and positions of dY
-                        AxisReduction.Sum(gcm, outC, columnCount, 1, 1f, dbParts.AsSpan(index * outC, outC));
-                    if (dw.Length > 0) // dY · colsᵀ: (O, count·Ho·Wo)·(count·Ho·Wo, C·kh·kw), with forward's columns
-                    {
-                        var forwardCols = kept!.Storage.AsSpan(first * patch * positions, patch * columnCount);
-                        Gemm.Multiply(Gemm.Kernel.Best, threads, false, true, outC, patch, columnCount, 1f, gcm, columnCount, forwardCols, columnCount,
-                            0f, dwParts.AsSpan(index * weightSize, weightSize), patch);
-                    }
-                    if (dx.Length > 0) // dX += col2im(Wᵀ · dY): (C·kh·kw, O)·(O, count·Ho·Wo)
-                    {
-                        var cols = ThreadScratch.First(patch * columnCount);
-                        Gemm.Multiply(Gemm.Kernel.Best, threads, true, false, patch, columnCount, outC, 1f, weight.Storage, patch, gcm, columnCount, 0f, cols, columnCount);
-                        Im2Col.FoldBatch(geo, cols, count, dx.AsSpan(first * imageSize, count * imageSize), default, accumulate: inputBeta != 0f);
-                    }
-                });
-                if (dw.Length > 0) AxisReduction.AccumulateColumnSums(dwParts, groups, weightSize, dw, overwrite: weightBeta == 0f);
-                if (db.Length > 0) AxisReduction.AccumulateColumnSums(dbParts, groups, outC, db, overwrite: biasBeta == 0f);
-            }
-            finally
-            {
-                TensorScope.ReturnScratch(dbParts);
-                TensorScope.ReturnScratch(dwParts);
-            }
-        });
+        return ConvolveByColumns(op, input, weight, bias, new Unfolding2d(geo), [batch, outC, geo.OutH, geo.OutW], relu);
     }
 
     /// <summary>
