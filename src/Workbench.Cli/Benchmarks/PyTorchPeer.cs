@@ -4,7 +4,7 @@ using Workbench.Models;
 
 namespace Workbench.Cli.Benchmarks;
 
-/// <summary>Runs the committed PyTorch peer, tests/reference/pytorch_vae.py, under Debian's PyTorch 1.13.</summary>
+/// <summary>Runs the committed PyTorch peers (tests/reference/pytorch_vae.py, pytorch_gru.py) under Debian's PyTorch 1.13.</summary>
 internal static class PyTorchPeer
 {
     private const string Python = "/usr/bin/python3";
@@ -22,17 +22,33 @@ internal static class PyTorchPeer
     /// </summary>
     public static Session? Start(Architecture architecture, int blasThreads, int? images, TextWriter output)
     {
-        var script = FindScript();
+        var arguments = new List<string> { "--architecture", System.Text.Json.JsonNamingPolicy.KebabCaseLower.ConvertName(architecture.ToString()) };
+        if (images is { } limit) arguments.AddRange(["--limit", limit.ToString()]);
+        return Start("pytorch_vae.py", arguments, blasThreads, output);
+    }
+
+    /// <summary>
+    /// Starts a committed peer script under tests/reference (<paramref name="scriptName"/>) in its serve mode with one
+    /// OpenMP thread and <paramref name="blasThreads"/> OpenBLAS threads, and waits for its {"ready": …} line; null, with
+    /// the reason printed, when the peer cannot run.
+    /// </summary>
+    public static Session? Start(string scriptName, IReadOnlyList<string> arguments, int blasThreads, TextWriter output)
+    {
+        var script = FindScript(scriptName);
         if (script is null || !File.Exists(Python))
         {
-            output.WriteLine("  PyTorch peer skipped: needs /usr/bin/python3 with PyTorch (apt-get install python3-torch) and tests/reference/pytorch_vae.py.");
+            output.WriteLine($"  PyTorch peer skipped: needs /usr/bin/python3 with PyTorch (apt-get install python3-torch) and tests/reference/{scriptName}.");
             return null;
         }
         if (!File.Exists(OpenBlasPthread))
             output.WriteLine($"  Warning: {OpenBlasPthread} is missing (apt-get install libopenblas0-pthread): Debian's PyTorch then runs on the " +
                              "reference BLAS and its times are several times slower than PyTorch can be here.");
-        var arguments = new List<string> { script, "serve", "--architecture", System.Text.Json.JsonNamingPolicy.KebabCaseLower.ConvertName(architecture.ToString()) };
-        if (images is { } limit) arguments.AddRange(["--limit", limit.ToString()]);
+        return Serve(script, ["serve", .. arguments], blasThreads, output);
+    }
+
+    private static Session? Serve(string script, List<string> arguments, int blasThreads, TextWriter output)
+    {
+        arguments.Insert(0, script);
         var start = new ProcessStartInfo(Python, arguments)
         {
             RedirectStandardInput = true,
@@ -73,13 +89,19 @@ internal static class PyTorchPeer
         /// <summary>Trains one epoch and returns its seconds; null (the reason printed once) when the peer has failed.</summary>
         public double? Epoch()
         {
-            if (_failed) return null;
-            _process.StandardInput.WriteLine("epoch");
-            _process.StandardInput.Flush();
-            if (ReadReply("seconds") is not { } reply) return null;
+            if (Request("epoch", "seconds") is not { } reply) return null;
             double seconds = reply.GetDouble();
             Seconds.Add(seconds);
             return seconds;
+        }
+
+        /// <summary>Sends <paramref name="command"/> and returns the named value of the reply; null (the reason printed once) when the peer has failed.</summary>
+        public JsonElement? Request(string command, string name)
+        {
+            if (_failed) return null;
+            _process.StandardInput.WriteLine(command);
+            _process.StandardInput.Flush();
+            return ReadReply(name);
         }
 
         /// <summary>The named value of the peer's next JSON line, or null after printing why there is none.</summary>
@@ -113,12 +135,12 @@ internal static class PyTorchPeer
         }
     }
 
-    private static string? FindScript()
+    private static string? FindScript(string fileName)
     {
         foreach (var start in new[] { Environment.CurrentDirectory, AppContext.BaseDirectory })
             for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
             {
-                var candidate = Path.Combine(dir.FullName, "tests", "reference", "pytorch_vae.py");
+                var candidate = Path.Combine(dir.FullName, "tests", "reference", fileName);
                 if (File.Exists(candidate)) return candidate;
             }
         return null;

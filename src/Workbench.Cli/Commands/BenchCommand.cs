@@ -13,6 +13,7 @@ internal static class BenchCommand
         command.Subcommands.Add(CreateEpoch());
         command.Subcommands.Add(CreateIwae());
         command.Subcommands.Add(CreateSweep());
+        command.Subcommands.Add(CreateGru());
         return command;
     }
 
@@ -97,6 +98,42 @@ internal static class BenchCommand
                 Workbench.Tensors.ComputeThreads.Count = t;
             }
             return IwaeBenchmark.Run(result.GetValue(samples), result.GetValue(images), result.GetValue(dataDirectory), Console.Out);
+        });
+        return command;
+    }
+
+    private static Command CreateGru()
+    {
+        var batch = CommonOptions.AtLeast("--batch", 1, 64, "Sequences per batch.");
+        var steps = CommonOptions.AtLeast("--steps", 1, 32, "Time steps per sequence.");
+        var input = CommonOptions.AtLeast("--input", 1, 128, "Input features per step (an embedding's width).");
+        var hidden = CommonOptions.AtLeast("--hidden", 1, 256, "Hidden units.");
+        var rounds = CommonOptions.AtLeast("--rounds", 1, 7, "Timed rounds per side, alternating, after one warm-up round.");
+        var stepsPerRound = CommonOptions.AtLeast("--steps-per-round", 1, 5, "Forward + backward steps per round.");
+        var noPyTorch = new Option<bool>("--no-pytorch") { Description = "Do not run the PyTorch peer." };
+        var pyTorchThreads = new Option<int[]>("--pytorch-blas-threads")
+        {
+            Description = "OpenBLAS thread counts to run the PyTorch peer with (one OpenMP thread each); the best is compared.",
+            DefaultValueFactory = _ => [1, 2],
+            AllowMultipleArgumentsPerToken = true,
+        };
+        var threads = new Option<int?>("--threads") { Description = "Compute threads (default: every logical core)." };
+        var command = new Command("gru",
+            "Milliseconds per forward + backward step of one GRU layer (batch 64, 32 steps, 128 → 256) beside PyTorch's nn.GRU run in the same command, and the allocation per step.")
+        {
+            batch, steps, input, hidden, rounds, stepsPerRound, noPyTorch, pyTorchThreads, threads,
+        };
+        command.SetAction(result =>
+        {
+            var blasThreads = result.GetValue(noPyTorch) ? [] : result.GetValue(pyTorchThreads) ?? [1, 2];
+            if (blasThreads.Any(t => t < 1)) return Fail("bench gru: --pytorch-blas-threads values must be at least 1.");
+            if (result.GetValue(threads) is { } t)
+            {
+                if (t < 1) return Fail($"bench gru: --threads must be at least 1, got {t}.");
+                Workbench.Tensors.ComputeThreads.Count = t;
+            }
+            return GruBenchmark.Run(result.GetValue(batch), result.GetValue(steps), result.GetValue(input), result.GetValue(hidden),
+                result.GetValue(rounds), result.GetValue(stepsPerRound), blasThreads, Console.Out);
         });
         return command;
     }

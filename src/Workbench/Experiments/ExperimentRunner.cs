@@ -134,6 +134,7 @@ public sealed class ExperimentRunner(RunnerOptions options)
             options.Log.WriteLine($"  {run.Id}: stopped; a checkpoint was written and the next run of this experiment resumes it");
             return null;
         }
+        model.Eval(); // measured as it will be used: random layers (dropout) off
         var summary = Evaluate(experiment, run, model, train, test, result, folder, figures);
         model.SaveParameters(Path.Combine(folder.Path, "model.safetensors"), new Dictionary<string, string>
         {

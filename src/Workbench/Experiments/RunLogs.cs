@@ -96,8 +96,18 @@ public sealed class RunLogs : IDisposable
             scalars.AddRange([("epoch/test_reconstruction", m.TestReconstruction!.Value), ("epoch/test_kl", m.TestKl!.Value), ("epoch/test_negative_elbo", elbo)]);
         for (int d = 0; d < m.KlPerDimension.Length; d++) scalars.Add(($"kl_per_dimension/{LatentDimensions.Name(d)}", m.KlPerDimension[d]));
         _events.Scalars(step, scalars);
-        Image("images/reconstructions", step, Pictures.ReconstructionPairs(_model, _test, count: 8, columns: 8), 8);
-        Image("images/samples", step, Pictures.PriorSamples(_model, 16, _seed), 8);
+        // Pictures of the model as evaluated (dropout off); training continues in the mode it had.
+        bool wasTraining = _model.Training;
+        _model.Eval();
+        try
+        {
+            Image("images/reconstructions", step, Pictures.ReconstructionPairs(_model, _test, count: 8, columns: 8), 8);
+            Image("images/samples", step, Pictures.PriorSamples(_model, 16, _seed), 8);
+        }
+        finally
+        {
+            _model.Train(wasTraining);
+        }
         _events.Flush();
     }
 

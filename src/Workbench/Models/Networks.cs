@@ -32,6 +32,7 @@ internal static class Networks
             {
                 body.Add(new Linear(width, hidden, rng));
                 body.Add(Activation(config.Activation));
+                if (config.Dropout > 0) body.Add(new Dropout(config.Dropout));
                 width = hidden;
             }
             return (body, width);
@@ -64,6 +65,7 @@ internal static class Networks
             {
                 decoder.Add(new Linear(width, hidden, rng));
                 decoder.Add(Activation(config.Activation));
+                if (config.Dropout > 0) decoder.Add(new Dropout(config.Dropout));
                 width = hidden;
             }
             decoder.Add(new Linear(width, config.Pixels, rng));

@@ -39,6 +39,13 @@ public record VaeConfig
     /// <summary>Channels of the conv (and conv-bn) encoder's strided convolutions (the decoder mirrors them).</summary>
     public int[] ConvChannels { get; init; } = [32, 64];
 
+    /// <summary>
+    /// Probability of the <see cref="NN.Dropout"/> layer after each hidden activation of the MLP encoder and
+    /// decoder, in [0, 1); 0 (the default, left out of the JSON) adds no layer, so the model is the one without it.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public double Dropout { get; init; }
+
     /// <summary>Latent dimensions.</summary>
     public int LatentSize { get; init; } = 20;
 
@@ -128,6 +135,8 @@ public record VaeConfig
         Require(ConvChannels.All(c => c is > 0 and <= MaxWidth), nameof(ConvChannels), $"every channel count must be between 1 and {MaxWidth} (got [{string.Join(", ", ConvChannels)}])");
         Require(Architecture != Architecture.Mlp || LargestWeightMatrix() <= int.MaxValue, nameof(HiddenSizes),
             $"the layers {Pixels}-{string.Join("-", HiddenSizes)}-{LatentSize} need a weight matrix of {LargestWeightMatrix()} elements; at most {int.MaxValue} fit");
+        Require(Dropout is >= 0 and < 1, nameof(Dropout), $"must be at least 0 and below 1 (got {Dropout})");
+        Require(Dropout == 0 || Architecture == Architecture.Mlp, nameof(Dropout), "is applied after the MLP's hidden layers; the conv architecture has none");
         Require(float.IsFinite(GaussianSigma), nameof(GaussianSigma), $"must be a finite number > 0 (got {GaussianSigma})");
         KlPenalty?.Validate("klPenalty");
         Require(Architecture != Architecture.Mlp || HiddenSizes.Length > 0, nameof(HiddenSizes), "an MLP needs at least one hidden layer");

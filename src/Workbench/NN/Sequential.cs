@@ -41,10 +41,11 @@ public sealed class Sequential : Module<Tensor, Tensor>, IEnumerable<Module<Tens
     }
 
     /// <summary>
-    /// Applies every layer in order. A layer that can fuse a ReLU (<see cref="Linear"/>, <see cref="Conv2d"/>,
-    /// <see cref="ConvTranspose2d"/>) followed by a <see cref="ReLU"/> runs as one op that applies the
-    /// activation while its output is in cache; values and gradients are bit-for-bit the same. A batch-norm layer
-    /// followed by a <see cref="ReLU"/> or a <see cref="LeakyReLU"/> with a slope in [0, 1] runs as one op too.
+    /// Applies every layer in order. A layer that implements <see cref="IReluFusable"/> (<see cref="Linear"/>,
+    /// <see cref="Conv2d"/>, <see cref="ConvTranspose2d"/>, or a layer of your own) followed by a <see cref="ReLU"/>
+    /// runs as one call of its <see cref="IReluFusable.ForwardRelu"/>, which applies the activation while
+    /// its output is in cache; the shipped layers give bit-for-bit the values and gradients of the two steps. A batch-norm
+    /// layer followed by a <see cref="LeakyReLU"/> with a slope in [0, 1] runs as one op too.
     /// </summary>
     public override Tensor Forward(Tensor input)
     {
@@ -71,9 +72,14 @@ public sealed class Sequential : Module<Tensor, Tensor>, IEnumerable<Module<Tens
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 }
 
-/// <summary>A layer whose output can go through a ReLU inside its own op (see <see cref="Sequential.Forward"/>).</summary>
-internal interface IReluFusable
+/// <summary>
+/// A layer whose output can go through a ReLU inside its own op: <see cref="Sequential.Forward"/> calls
+/// <see cref="ForwardRelu"/> instead of <c>Forward</c> then <see cref="ReLU"/> wherever this layer is
+/// directly followed by a <see cref="ReLU"/>. Implement it on a layer of your own to have it fused too
+/// (e.g. with <see cref="Tensor.LinearRelu"/> or <see cref="Tensor.Conv2dRelu"/>, or with a fused op of your own).
+/// </summary>
+public interface IReluFusable
 {
-    /// <summary>Exactly <c>relu(Forward(input))</c>, computed in one op.</summary>
+    /// <summary>Exactly <c>Forward(input).Relu()</c> in values and gradients, computed in one op.</summary>
     Tensor ForwardRelu(Tensor input);
 }

@@ -28,13 +28,7 @@ public sealed class Rng
     /// <summary>An independent generator derived from this one's seed and <paramref name="stream"/> (e.g. one per worker or per purpose).</summary>
     public Rng Fork(ulong stream) => new(Seed ^ (0x9E3779B97F4A7C15UL * (stream + 1)));
 
-    private static ulong SplitMix64(ref ulong x)
-    {
-        ulong z = x += 0x9E3779B97F4A7C15UL;
-        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
-        z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
-        return z ^ (z >> 31);
-    }
+    private static ulong SplitMix64(ref ulong x) => Kernels.DropoutMaskKernels.SplitMix64(ref x);
 
     /// <summary>The full generator state (for checkpoints): restore it with <see cref="Restore"/>.</summary>
     public ulong[] SaveState() => [_s0, _s1, _s2, _s3, BitConverter.DoubleToUInt64Bits(_spareNormal), _hasSpare ? 1UL : 0UL];

@@ -68,26 +68,11 @@ public sealed partial class Tensor
                 throw new ArgumentException($"Concat along axis {axis}: shape {ShapeText(t.Dims)} does not match {ShapeText(first.Dims)} outside that axis.");
             dims[a] += t.Dims[a];
         }
-        var (outer, total, inner) = SplitAround(dims, a);
-
-        var y = Uninitialized(dims);
-        int offset = 0;
-        foreach (var t in tensors)
-        {
-            Slices.Insert(t.Storage, outer, t.Dims[a] * inner, y.Storage, total * inner, offset * inner, accumulate: false);
-            offset += t.Dims[a];
-        }
+        var (outer, _, inner) = SplitAround(dims, a);
         var inputs = tensors.ToArray();
-        if (!Tracks(inputs)) return y;
-        return y.Record("Concat", inputs, g =>
-        {
-            int start = 0;
-            foreach (var t in inputs)
-            {
-                if (t.RequiresGrad) Slices.Extract(g.Storage, total * inner, start * inner, outer, t.Dims[a] * inner, t.GradStorage(), accumulate: true);
-                start += t.Dims[a];
-            }
-        });
+        var blocks = new int[inputs.Length];
+        for (int t = 0; t < inputs.Length; t++) blocks[t] = inputs[t].Dims[a] * inner;
+        return Join("Concat", inputs, dims, outer, blocks);
     }
 
     /// <summary>Cuts this tensor along <paramref name="axis"/> into consecutive pieces of the given sizes (which must add up to that dimension).</summary>

@@ -15,7 +15,8 @@ namespace Workbench.Training;
 /// </summary>
 /// <remarks>
 /// Randomness comes from generators derived from (seed, epoch): the epoch's shuffle, ε and
-/// the shuffle, so an epoch's stream never depends on what came before it.
+/// the shuffle, so an epoch's stream never depends on what came before it. Random layers (dropout)
+/// draw from the ε generator, which each step makes the <see cref="ForwardRandom"/> stream.
 /// Each step runs in a <see cref="TensorScope"/> over one <see cref="BufferPool"/>: after the first
 /// step, steps allocate no tensor storage.
 /// </remarks>
@@ -119,6 +120,8 @@ public sealed class Trainer
     private (double Loss, double Reconstruction, double Kl, double KlWeight) Step(Batch batch, Rng noise, TrainingProgress progress, EpochSums sums, int datasetSize)
     {
         using var scope = TensorScope.Begin(_pool);
+        // Random layers (dropout) draw from the epoch's noise stream, after ε: its checkpointed state covers them.
+        using var random = ForwardRandom.Use(noise);
         var condition = _model.Conditioning.FromLabels(batch.Labels);
         var output = _model.Forward(new VaeBatch(batch.Images, _model.Noise(batch.Size, noise), condition, progress, datasetSize));
         float loss = output.Loss.Item();
