@@ -52,10 +52,11 @@ internal static class BenchCommand
         var epochs = new Option<int>("--epochs") { Description = "Timed epochs (after one warm-up epoch); the median is reported.", DefaultValueFactory = _ => 3 };
         var architecture = new Option<string>("--architecture")
         {
-            Description = "mlp: the reference configuration 784-400-20; conv: the convolutional VAE (conv 1→32→64, latent 20).",
+            Description = "mlp: the reference configuration 784-400-20; conv: the convolutional VAE (conv 1→32→64, latent 20); " +
+                          "conv-bn: the batch-norm conv VAE (VanillaVAE shape, 3×3 conv 1→32→64→128 with BatchNorm2d and LeakyReLU, latent 20).",
             DefaultValueFactory = _ => "mlp",
         };
-        architecture.AcceptOnlyFromAmong("mlp", "conv");
+        architecture.AcceptOnlyFromAmong("mlp", "conv", "conv-bn");
         var noPyTorch = new Option<bool>("--no-pytorch") { Description = "Do not run the PyTorch peer." };
         var pyTorchThreads = new Option<int[]>("--pytorch-blas-threads")
         {
@@ -77,7 +78,12 @@ internal static class BenchCommand
             var threads = result.GetValue(noPyTorch) ? [] : result.GetValue(pyTorchThreads) ?? [2];
             if (threads.Any(t => t < 1)) return Fail("bench epoch: --pytorch-blas-threads values must be at least 1.");
             if (result.GetValue(images) is < 129) return Fail("bench epoch: --images must be at least 129 (two steps of batch 128).");
-            var arch = result.GetValue(architecture) == "conv" ? Workbench.Models.Architecture.Conv : Workbench.Models.Architecture.Mlp;
+            var arch = result.GetValue(architecture) switch
+            {
+                "conv" => Workbench.Models.Architecture.Conv,
+                "conv-bn" => Workbench.Models.Architecture.ConvBn,
+                _ => Workbench.Models.Architecture.Mlp,
+            };
             return EpochBenchmark.Run(arch, n, threads, result.GetValue(images), result.GetValue(dataDirectory), Console.Out);
         });
         return command;

@@ -193,6 +193,8 @@ public sealed class ExperimentRunner(RunnerOptions options)
         TrainingResult result, RunFolder folder, FigureFiles figures)
     {
         var d = run.Definition;
+        // Every measurement and picture below uses the trained model as it is deployed: batch norm with its running statistics.
+        model.Eval();
         var elbo = Evaluator.Elbo(model, test, seed: d.Training.Seed);
         var active = ActiveUnits.Evaluate(model, test, d.Evaluation.ActiveUnitThreshold);
         ImportanceWeightedEvaluation? iwae = null;
@@ -270,7 +272,7 @@ public sealed class ExperimentRunner(RunnerOptions options)
     {
         if (run.Composed is not null) return $"a composed {model.GetType().Name} (latent {model.LatentSize}, {model.Prior.GetType().Name}, {model.Objective.Describe()})";
         var d = run.Definition;
-        return $"{d.Model.VariantName} ({d.Model.Architecture.ToString().ToLowerInvariant()}, latent {d.Model.LatentSize}, " +
+        return $"{d.Model.VariantName} ({JsonNamingPolicy.KebabCaseLower.ConvertName(d.Model.Architecture.ToString())}, latent {d.Model.LatentSize}, " +
                $"{(d.Model.Prior ?? new StandardNormalPriorConfig()).Describe()}, {model.Objective.Describe()})";
     }
 }

@@ -26,6 +26,7 @@ internal static class Networks
     /// </summary>
     public static (Sequential Body, int Features) EncoderBody(VaeConfig config, int inputSize, Tensors.Rng rng)
     {
+        if (config.Architecture == Architecture.ConvBn) return ConvBnNetworks.EncoderBody(config, rng);
         var body = new Sequential();
         if (config.Architecture == Architecture.Mlp)
         {
@@ -58,6 +59,7 @@ internal static class Networks
     /// <summary>The decoder: (B, latent + extra) → (B, D) decoder output (logits or mean pre-activation).</summary>
     public static Sequential Decoder(VaeConfig config, int inputSize, Tensors.Rng rng)
     {
+        if (config.Architecture == Architecture.ConvBn) return ConvBnNetworks.Decoder(config, inputSize, rng);
         var decoder = new Sequential();
         if (config.Architecture == Architecture.Mlp)
         {

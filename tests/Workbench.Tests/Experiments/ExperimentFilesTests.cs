@@ -23,6 +23,7 @@ public class ExperimentFilesTests
         { "anomaly", 10 },
         { "denoising", 2 },
         { "optimizers", 4 },
+        { "conv-bn", 1 },
     };
 
     [Theory]
