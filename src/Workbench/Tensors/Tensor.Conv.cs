@@ -43,6 +43,7 @@ public sealed partial class Tensor
         if (height + 2 * padding < kh || width + 2 * padding < kw)
             throw new ArgumentException($"{op}: kernel {kh}×{kw} is larger than the padded input {height + 2 * padding}×{width + 2 * padding} (input {ShapeText(input.Dims)}, padding {padding}).");
 
+        if (UsesDirectConv(outC, kh, kw, stride, padding)) return Conv2dDirect(op, input, weight, bias, padding, relu);
         var geo = new ConvGeometry(inC, height, width, kh, kw, stride, padding,
             (height + 2 * padding - kh) / stride + 1, (width + 2 * padding - kw) / stride + 1);
         return ConvolveByColumns(op, input, weight, bias, new Unfolding2d(geo), [batch, outC, geo.OutH, geo.OutW], relu);
