@@ -1,4 +1,6 @@
 using System.Numerics.Tensors;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace Workbench.Kernels;
 
@@ -96,7 +98,8 @@ internal static unsafe partial class Im2Col
                         {
                             float* dst = columns + (long)(c * taps + tap) * ld + (long)n * positions;
                             int* index = t + tap * positions;
-                            for (int q = 0; q < positions; q++)
+                            int q = GatherTap(plane, index, dst, positions);
+                            for (; q < positions; q++)
                             {
                                 int k = index[q];
                                 dst[q] = k >= 0 ? plane[k] : 0f;
@@ -104,6 +107,23 @@ internal static unsafe partial class Im2Col
                         }
                     }
         }
+    }
+
+    /// <summary>
+    /// dst[q] = plane[index[q]], or 0 where index[q] &lt; 0, for whole vectors of q with AVX2 masked gathers (lanes
+    /// in the padding are never read); returns the first q left for the scalar tail.
+    /// </summary>
+    private static int GatherTap(float* plane, int* index, float* dst, int positions)
+    {
+        if (!Avx2.IsSupported) return 0;
+        int q = 0;
+        for (; q + 8 <= positions; q += 8)
+        {
+            var k = Avx.LoadVector256(index + q);
+            var inside = Avx2.CompareGreaterThan(k, Vector256.Create(-1)).AsSingle();
+            Avx.Store(dst + q, Avx2.GatherMaskVector256(Vector256<float>.Zero, plane, k, inside, 4));
+        }
+        return q;
     }
 
     private readonly struct FoldImages(ConvGeometry g, float* columns, float* images, int count, float* channelStart, bool accumulate, bool relu) : IChunkKernel
@@ -140,24 +160,33 @@ internal static unsafe partial class Im2Col
                 return;
             }
             if (!UsesTable(g)) return;
-            // Tap by tap in the same order as FoldAdd, so every pixel receives its terms in the same order.
-            Span<int> table = stackalloc int[g.KernelH * g.KernelW * g.Positions];
-            BuildTable(g, table);
+            // Tap by tap in the same order as FoldAdd, so every pixel receives its terms in the same order. Each tap's
+            // window positions inside the image are listed once as (position, pixel) pairs, so the adds take no branch.
             int taps = g.KernelH * g.KernelW, positions = g.Positions;
-            fixed (int* t = table)
+            Span<int> table = stackalloc int[taps * positions];
+            Span<int> pixels = stackalloc int[taps * positions];
+            Span<int> ends = stackalloc int[taps];
+            BuildTable(g, table);
+            for (int tap = 0, e = 0; tap < taps; tap++)
+            {
+                for (int q = 0; q < positions; q++)
+                {
+                    int k = table[tap * positions + q];
+                    if (k < 0) continue;
+                    pixels[e] = k;
+                    table[e++] = q; // compacted in place: entry e ≤ tap·P + q is never read again
+                }
+                ends[tap] = e;
+            }
+            fixed (int* from = table, to = pixels)
                 for (int n = start; n < start + length; n++)
                     for (int c = 0; c < g.Channels; c++)
                     {
                         float* target = images + (long)n * g.ImageSize + c * plane;
-                        for (int tap = 0; tap < taps; tap++)
+                        for (int tap = 0, e = 0; tap < taps; tap++)
                         {
                             float* src = columns + (long)(c * taps + tap) * ld + (long)n * positions;
-                            int* index = t + tap * positions;
-                            for (int q = 0; q < positions; q++)
-                            {
-                                int k = index[q];
-                                if (k >= 0) target[k] += src[q];
-                            }
+                            for (int end = ends[tap]; e < end; e++) target[to[e]] += src[from[e]];
                         }
                     }
         }

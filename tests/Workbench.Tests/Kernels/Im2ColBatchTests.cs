@@ -19,6 +19,8 @@ public class Im2ColBatchTests
         { 1, 6, 6, 3, 3, 2 },    // stride 3, padding wider than a window step
         { 1, 17, 17, 3, 2, 1 },  // one pixel too wide for the row permutations
         { 2, 4, 4, 3, 2, 1 },    // 2 × 2 windows: an 8-lane row store would run past the image's block
+        { 3, 28, 28, 3, 2, 1 },  // the batch-norm conv VAE's 3×3 layers at 28 × 28: the table forms, 196 windows (a 4-entry tail)
+        { 2, 11, 23, 3, 1, 1 },  // stride 1 in the table forms, 253 windows
     };
 
     private static ConvGeometry Geometry(int c, int h, int w, int k, int s, int p) =>
