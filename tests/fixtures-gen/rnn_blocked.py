@@ -15,7 +15,7 @@ from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from make_fixtures import OUT_DIR, save_safetensors  # noqa: E402
 
-B, T, I, H = 50, 3, 8, 24
+B, T, I, H = 50, 4, 8, 24
 LENGTHS = [1 + (b * 7) % T for b in range(B)]
 
 

@@ -18,14 +18,15 @@ public sealed partial class Tensor
         // All steps' input projections at once: (B·T, I)·W_ihᵀ + b_ih → (B·T, 3H); rows are b·T + t. The gate kernel
         // overwrites them with r, z, n, which backward needs.
         var gates = Uninitialized([rows, g]);
-        Gemm.MultiplyBiasRelu(false, true, rows, g, inSize, 1f, x.Storage, inSize, wIh.Storage, inSize, BiasSpan(w.BiasIh), false, gates.Storage, g);
+        var hiddenProduct = HiddenProduct.Forward(wHh, batch);
+        var input = InputSide.For(x, w, hiddenProduct);
+        if (!input.PerBlock) input.Project(0, batch, gates.Storage, Gemm.MaxThreads);
         var states = Uninitialized([batch, steps, h]);  // h_{t−1} at (b, t): what step t read
         var hiddenN = Uninitialized([rows, h]);         // W_hn h_{t−1} + b_hn, per (b, t)
         var y = Uninitialized([batch, steps, h]);       // (B, T, H)
         CopyInitialState(initialHidden, layer, states.Storage, batch, steps, h);
 
         float[] hiddenGates = TensorScope.RentScratch(batch * g); // (B, 3H): W_hh h_{t−1} + b_hh for one step
-        var hiddenProduct = HiddenProduct.Forward(wHh, batch);
         try
         {
             var biasHh = w.BiasHh?.Storage;
@@ -37,6 +38,7 @@ public sealed partial class Tensor
                 var stepRows = gates.Storage.AsSpan(first * steps * g);
                 var stateRows = states.Storage.AsSpan(first * steps * h);
                 var gatesHere = hiddenGates.AsSpan(first * g, count * g);
+                if (input.PerBlock) input.Project(first, count, gates.Storage, threads: 1);
                 for (int t = 0; t < steps; t++)
                 {
                     hiddenProduct.Multiply(count, stateRows[(t * h)..], steps * h, 0f, gatesHere, g, biasHh);
@@ -65,6 +67,7 @@ public sealed partial class Tensor
             {
                 StartCarry(finalHidden.TakeGradient(layer), carry, batch * h);
                 bool needInitial = initialHidden is { RequiresGrad: true };
+                var (dx, dxBeta) = input.PerBlock && x.RequiresGrad ? x.GradForUpdate() : (null, 0f);
                 ForEachSequenceBlock(hiddenProduct, batch, (first, count) =>
                 {
                     int start = first * steps; // this block's first row of the (B, T, ·) buffers
@@ -78,8 +81,9 @@ public sealed partial class Tensor
                         if (t > 0 || needInitial) // dh_{t−1} += dgₕ_t · W_hh: (B, 3H)·(3H, H)
                             hiddenProduct.Multiply(count, hiddenGateGrad.AsSpan((start + t) * g), steps * g, 1f, carryHere, h);
                     }
+                    if (dx is not null) input.InputGradient(first, count, inputGateGrad, dx, dxBeta, threads: 1);
                 });
-                AccumulateRecurrentGradients(x, w, inputGateGrad, hiddenGateGrad, states, rows, g);
+                AccumulateRecurrentGradients(x, w, input, inputGateGrad, hiddenGateGrad, states, rows, g);
                 if (needInitial) AddInitialStateGradient(initialHidden!, layer, carry, batch * h);
             }
             finally
@@ -121,17 +125,17 @@ public sealed partial class Tensor
     }
 
     /// <summary>
-    /// After backward through time: dx = dgᵢ·W_ih, dW_ih = dgᵢᵀ·x, dW_hh = dgₕᵀ·h_prev, db_ih and db_hh the column sums,
-    /// each one GEMM (or one pass) over all B·T rows.
+    /// After backward through time: dx = dgᵢ·W_ih (unless the sequence blocks computed it: <paramref name="input"/>),
+    /// dW_ih = dgᵢᵀ·x, dW_hh = dgₕᵀ·h_prev, db_ih and db_hh the column sums, each one GEMM (or one pass) over all B·T rows.
     /// </summary>
-    private static void AccumulateRecurrentGradients(Tensor x, RecurrentLayerWeights w, float[] inputGateGrad, float[] hiddenGateGrad,
+    private static void AccumulateRecurrentGradients(Tensor x, RecurrentLayerWeights w, InputSide input, float[] inputGateGrad, float[] hiddenGateGrad,
         Tensor previousStates, int rows, int g)
     {
         int inSize = x.Dims[2], h = w.WeightHh.Dims[1];
-        if (x.RequiresGrad)
+        if (x.RequiresGrad && !input.PerBlock)
         {
             var (dx, beta) = x.GradForUpdate();
-            Gemm.Multiply(false, false, rows, inSize, g, 1f, inputGateGrad, g, w.WeightIh.Storage, inSize, beta, dx, inSize);
+            input.InputGradient(0, x.Dims[0], inputGateGrad, dx, beta, Gemm.MaxThreads);
         }
         if (w.WeightIh.RequiresGrad)
         {

@@ -18,7 +18,9 @@ public sealed partial class Tensor
 
         // All steps' input projections at once, rows b·T + t; the gate kernel overwrites them with i, f, g, o.
         var gates = Uninitialized([rows, g]);
-        Gemm.MultiplyBiasRelu(false, true, rows, g, inSize, 1f, x.Storage, inSize, wIh.Storage, inSize, BiasSpan(w.BiasIh), false, gates.Storage, g);
+        var hiddenProduct = HiddenProduct.Forward(wHh, batch);
+        var input = InputSide.For(x, w, hiddenProduct);
+        if (!input.PerBlock) input.Project(0, batch, gates.Storage, Gemm.MaxThreads);
         var hiddenStates = Uninitialized([batch, steps, h]); // h_{t−1} at (b, t)
         var cellStates = Uninitialized([batch, steps, h]);   // c_{t−1} at (b, t)
         var tanhCell = Uninitialized([rows, h]);             // tanh(c_t) at (b, t)
@@ -27,7 +29,6 @@ public sealed partial class Tensor
         CopyInitialState(initial?.Cell, layer, cellStates.Storage, batch, steps, h);
 
         float[] hiddenGates = TensorScope.RentScratch(batch * g); // (B, 4H): W_hh h_{t−1} + b_hh for one step
-        var hiddenProduct = HiddenProduct.Forward(wHh, batch);
         try
         {
             var biasHh = w.BiasHh?.Storage;
@@ -40,6 +41,7 @@ public sealed partial class Tensor
                 var hiddenRows = hiddenStates.Storage.AsSpan(start * h);
                 var cellRows = cellStates.Storage.AsSpan(start * h);
                 var gatesHere = hiddenGates.AsSpan(first * g, count * g);
+                if (input.PerBlock) input.Project(first, count, gates.Storage, threads: 1);
                 for (int t = 0; t < steps; t++)
                 {
                     hiddenProduct.Multiply(count, hiddenRows[(t * h)..], steps * h, 0f, gatesHere, g, biasHh);
@@ -71,6 +73,7 @@ public sealed partial class Tensor
                 StartCarry(finalHidden.TakeGradient(layer), carryHidden, batch * h);
                 StartCarry(finalCell.TakeGradient(layer), carryCell, batch * h);
                 bool needInitial = initial is not null && (initial.Hidden.RequiresGrad || initial.Cell.RequiresGrad);
+                var (dx, dxBeta) = input.PerBlock && x.RequiresGrad ? x.GradForUpdate() : (null, 0f);
                 ForEachSequenceBlock(hiddenProduct, batch, (first, count) =>
                 {
                     int start = first * steps; // this block's first row of the (B, T, ·) buffers
@@ -85,8 +88,9 @@ public sealed partial class Tensor
                         if (t > 0 || needInitial) // dh_{t−1} += dâ_t · W_hh: (B, 4H)·(4H, H)
                             hiddenProduct.Multiply(count, gateGrad.AsSpan((start + t) * g), steps * g, 1f, hiddenHere, h);
                     }
+                    if (dx is not null) input.InputGradient(first, count, gateGrad, dx, dxBeta, threads: 1);
                 });
-                AccumulateRecurrentGradients(x, w, gateGrad, gateGrad, hiddenStates, rows, g);
+                AccumulateRecurrentGradients(x, w, input, gateGrad, gateGrad, hiddenStates, rows, g);
                 if (initial is { Hidden.RequiresGrad: true }) AddInitialStateGradient(initial.Hidden, layer, carryHidden, batch * h);
                 if (initial is { Cell.RequiresGrad: true }) AddInitialStateGradient(initial.Cell, layer, carryCell, batch * h);
             }

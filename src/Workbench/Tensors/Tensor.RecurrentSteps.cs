@@ -3,33 +3,82 @@ using Workbench.Kernels;
 namespace Workbench.Tensors;
 
 // The time loops of the recurrent layers (Tensor.Gru.cs, Tensor.Lstm.cs), forward and backward, share out the batch:
-// a sequence's steps depend only on its own earlier steps, so each thread runs the whole loop for its own block of
-// sequences, with no hand-off between steps (a per-step split measured no faster on 2 cores: the elementwise gate
-// kernels stayed on one thread and every step waited for the slower thread). Every row is computed by the same code
-// whichever block holds it, so the results do not depend on the thread count. The per-step product with W_hh reads
-// W_hh packed once per loop (Gemm.MultiplyPacked), which gives the bits of the per-step Gemm.Multiply it replaces.
+// a sequence's steps depend only on its own earlier steps, so the batch is cut into blocks of sequences and each block
+// runs the whole loop on whichever compute thread claims it: one hand-off per loop instead of one per step, the
+// elementwise gate kernels on every thread, and blocks that a thread held back by the OS leaves for the others.
+// A block also computes its own input projection before its loop and its dx after it (its rows b·T + t are
+// contiguous). The per-step product reads W_hh packed once per loop (Gemm.MultiplyPacked). Every row is computed by
+// the same code, with the bits of the per-step Gemm.Multiply this replaced, whichever block holds it, so the results
+// do not depend on the thread count.
 public sealed partial class Tensor
 {
-    /// <summary>Fewest sequences a thread takes: fewer would spend its time streaming the packed W_hh rather than multiplying.</summary>
-    private const int MinSequencesPerPart = 16;
+    /// <summary>
+    /// Sequences per block of the time loop (a block holds 16 to 31). Measured single-threaded on the GRU benchmark's
+    /// per-step products (k = 256 or 768 against the packed W_hh): 16 rows ran at 96-100 GFLOP/s, 32 rows at 91-97 and
+    /// 64 rows at ~90: a 16-row block's packed A stays in L1 while each W_hh micro-panel streams past it. Several
+    /// blocks per thread also let a thread that the OS runs first take over blocks from one that is held back.
+    /// </summary>
+    private const int SequencesPerBlock = 16;
 
     /// <summary>
-    /// Runs <paramref name="loop"/>(first sequence, sequences) over blocks of the batch, one block per thread when the
-    /// product <paramref name="product"/> is large enough to be worth the threads, else the whole batch on this thread.
+    /// Runs <paramref name="loop"/>(first sequence, sequences) over blocks of about <see cref="SequencesPerBlock"/>
+    /// sequences, claimed by the compute threads as they come free, when <paramref name="product"/> is large enough
+    /// to be packed; else over the whole batch on this thread.
     /// </summary>
     private static void ForEachSequenceBlock(HiddenProduct product, int batch, Action<int, int> loop)
     {
-        int parts = product.IsPacked ? Math.Clamp(batch / MinSequencesPerPart, 1, ComputeThreads.Count) : 1;
-        if (parts == 1)
+        int blocks = SequenceBlocks(product, batch);
+        if (blocks == 1)
         {
             loop(0, batch);
             return;
         }
-        ParallelParts.Run(parts, part =>
+        ParallelParts.Run(blocks, block =>
         {
-            int first = (int)((long)batch * part / parts), end = (int)((long)batch * (part + 1) / parts);
+            int first = (int)((long)batch * block / blocks), end = (int)((long)batch * (block + 1) / blocks);
             loop(first, end - first);
         });
+    }
+
+    private static int SequenceBlocks(HiddenProduct product, int batch) => product.IsPacked ? Math.Max(1, batch / SequencesPerBlock) : 1;
+
+    /// <summary>
+    /// A recurrent layer's input side over rows b·T + t: gᵢ = x·W_ihᵀ + b_ih (B·T, G·H) before the time loop, dx = dgᵢ·W_ih
+    /// (B·T, I) after it. With several sequence blocks each block's rows are contiguous, so a block computes its own
+    /// rows inside its time loop (on its thread, no hand-off, its gᵢ still warm when the loop starts) — unless the
+    /// smallest block's product is below Gemm.SmallProblemVolume: Gemm's unpacked path sums in another order, so
+    /// then the whole batch runs as one product before (after) the loop, and every row has the bits it would have
+    /// in one product either way.
+    /// </summary>
+    private sealed class InputSide(Tensor x, Tensor weightIh, Tensor? biasIh, bool perBlock)
+    {
+        private readonly int _steps = x.Dims[1], _inSize = x.Dims[2], _gates = weightIh.Dims[0];
+
+        public static InputSide For(Tensor x, RecurrentLayerWeights w, HiddenProduct product)
+        {
+            int batch = x.Dims[0], steps = x.Dims[1], inSize = x.Dims[2], g = w.WeightIh.Dims[0];
+            bool perBlock = SequenceBlocks(product, batch) > 1 && (long)SequencesPerBlock * steps * g * inSize >= Gemm.SmallProblemVolume;
+            return new InputSide(x, w.WeightIh, w.BiasIh, perBlock);
+        }
+
+        /// <summary>Whether each sequence block computes its own rows inside its loop (else the whole batch at once, outside).</summary>
+        public bool PerBlock => perBlock;
+
+        /// <summary>gᵢ rows of sequences [first, first + count): (count·T, G·H) = x rows · W_ihᵀ + b_ih, on up to <paramref name="threads"/> threads.</summary>
+        public void Project(int first, int count, float[] gates, int threads)
+        {
+            int rows = count * _steps;
+            Gemm.Multiply(Gemm.Kernel.Best, threads, false, true, rows, _gates, _inSize, 1f, x.Storage.AsSpan(first * _steps * _inSize), _inSize,
+                weightIh.Storage, _inSize, 0f, gates.AsSpan(first * _steps * _gates), _gates, BiasSpan(biasIh));
+        }
+
+        /// <summary>dx rows of sequences [first, first + count): (count·T, I) = dgᵢ rows · W_ih + β·dx rows.</summary>
+        public void InputGradient(int first, int count, float[] inputGateGrad, float[] dx, float beta, int threads)
+        {
+            int rows = count * _steps;
+            Gemm.Multiply(Gemm.Kernel.Best, threads, false, false, rows, _inSize, _gates, 1f, inputGateGrad.AsSpan(first * _steps * _gates), _gates,
+                weightIh.Storage, _inSize, beta, dx.AsSpan(first * _steps * _inSize), _inSize);
+        }
     }
 
     /// <summary>

@@ -8,12 +8,12 @@ namespace Workbench.Tests.NN;
 
 /// <summary>
 /// The recurrent layers at a batch large enough for the blocked time loop (W_hh packed once per loop, the batch run in
-/// blocks of sequences on the compute threads), against rnn_blocked.safetensors (tests/fixtures-gen/rnn_blocked.py):
+/// blocks of sequences on the compute threads, each with its own input projection and dx), against rnn_blocked.safetensors (tests/fixtures-gen/rnn_blocked.py):
 /// PyTorch's values and gradients on any thread count, and the same bits on every thread count.
 /// </summary>
 public class RecurrentBlockedTests
 {
-    private const int Batch = 50, Steps = 3, Hidden = 24;
+    private const int Batch = 50, Steps = 4, Hidden = 24;
     private static readonly int[] Lengths = [.. Enumerable.Range(0, Batch).Select(b => 1 + b * 7 % Steps)];
     private static readonly Lazy<SafeTensorsFile> File = new(() => FixtureFiles.Load("rnn_blocked.safetensors"));
 
