@@ -5,7 +5,8 @@ Run with Debian's PyTorch 1.13 (/usr/bin/python3, package python3-torch). With -
 the peer of the workbench's convolutional VAE instead: conv 4x4 stride 2 padding 1, 1->32->64 (ReLU),
 flatten to 64*7*7, linear heads to latent 20; the decoder mirrors it (linear to 64*7*7, ReLU, transposed
 convolutions 64->32 (ReLU) ->1); Bernoulli likelihood, loss = mean over the batch of per-image
-reconstruction + KL, as the workbench trains it. Four modes:
+reconstruction + KL, as the workbench trains it. With --architecture conv-bn, the peer of the batch-norm conv VAE
+(PyTorch-VAE's VanillaVAE shape, see ConvBnVAE), trained the same way. Four modes:
 
   train      train 784-400-20 (ReLU, Bernoulli, Adam 1e-3, batch 128, seed 1) on full Fashion-MNIST
              and print the test loss after every epoch (nats per image) and the seconds per epoch
@@ -81,6 +82,36 @@ class ConvVAE(nn.Module):
         return self.decoder(z), mu, logvar
 
 
+class ConvBnVAE(nn.Module):
+    """The workbench's conv-bn architecture: PyTorch-VAE's VanillaVAE shape for 28x28 images (3x3 stride-2
+    convolutions 1->32->64->128 each with BatchNorm2d and LeakyReLU, 28->14->7->4; linear heads from 128*4*4; the decoder
+    a linear layer to 128*4*4, transposed convolutions 128->64->32 (output padding 0, 1: 4->7->14) and 32->32 (to 28)
+    each with BatchNorm2d and LeakyReLU, and a 3x3 convolution to one channel of Bernoulli logits)."""
+
+    def __init__(self, latent=20, channels=(32, 64, 128)):
+        super().__init__()
+        layers, previous = [], 1
+        for c in channels:
+            layers += [nn.Conv2d(previous, c, 3, stride=2, padding=1), nn.BatchNorm2d(c), nn.LeakyReLU()]
+            previous = c
+        self.encoder = nn.Sequential(*layers, nn.Flatten())
+        self.fc_mu = nn.Linear(channels[-1] * 16, latent)
+        self.fc_logvar = nn.Linear(channels[-1] * 16, latent)
+        layers = [nn.Linear(latent, channels[-1] * 16), nn.Unflatten(1, (channels[-1], 4, 4))]
+        for i, output_padding in zip(range(len(channels) - 1, 0, -1), (0, 1)):
+            layers += [nn.ConvTranspose2d(channels[i], channels[i - 1], 3, stride=2, padding=1, output_padding=output_padding),
+                       nn.BatchNorm2d(channels[i - 1]), nn.LeakyReLU()]
+        layers += [nn.ConvTranspose2d(channels[0], channels[0], 3, stride=2, padding=1, output_padding=1),
+                   nn.BatchNorm2d(channels[0]), nn.LeakyReLU(), nn.Conv2d(channels[0], 1, 3, padding=1), nn.Flatten()]
+        self.decoder = nn.Sequential(*layers)
+
+    def forward(self, x):
+        h = self.encoder(x.view(-1, 1, 28, 28))
+        mu, logvar = self.fc_mu(h), self.fc_logvar(h)
+        z = mu + torch.randn_like(mu) * torch.exp(0.5 * logvar)
+        return self.decoder(z), mu, logvar
+
+
 def loss_function(logits, x, mu, logvar):
     # The example's sigmoid + binary_cross_entropy, fused (same value, stable).
     bce = F.binary_cross_entropy_with_logits(logits, x, reduction="sum")
@@ -137,17 +168,17 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("mode", choices=["train", "bench", "serve", "crosscheck"])
     parser.add_argument("--epochs", type=int, default=10)
-    parser.add_argument("--architecture", choices=["mlp", "conv"], default="mlp")
+    parser.add_argument("--architecture", choices=["mlp", "conv", "conv-bn"], default="mlp")
     parser.add_argument("--limit", type=int, help="train on the first LIMIT training images only")
     parser.add_argument("--batch-size", type=int, default=128)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--checkpoint", help="crosscheck: a workbench checkpoint or parameters file")
     args = parser.parse_args()
     torch.manual_seed(args.seed)
-    conv = args.architecture == "conv"
+    conv = args.architecture != "mlp"
     if conv and args.mode == "crosscheck":
         parser.error("crosscheck maps the 784-400-20 MLP's parameter names; use --architecture mlp")
-    model = ConvVAE() if conv else VAE()
+    model = {"mlp": VAE, "conv": ConvVAE, "conv-bn": ConvBnVAE}[args.architecture]()
 
     if args.mode == "crosscheck":
         tensors = read_safetensors(args.checkpoint)

@@ -31,8 +31,14 @@ internal static class EpochBenchmark
         var train = FashionMnist.Load(dataDirectory, DatasetSplit.Train);
         var test = FashionMnist.Load(dataDirectory, DatasetSplit.Test);
         if (images is { } limit && limit < train.Count) train = train.Subset(Enumerable.Range(0, limit).ToArray());
-        var config = architecture == Architecture.Conv ? new VaeConfig { Architecture = Architecture.Conv } : new VaeConfig();
-        string model = architecture == Architecture.Conv ? "conv VAE (conv 1→32→64, latent 20)" : "reference configuration (784-400-20)";
+        var (config, model) = architecture switch
+        {
+            Architecture.Conv => (new VaeConfig { Architecture = Architecture.Conv }, "conv VAE (conv 1→32→64, latent 20)"),
+            // experiments/conv-bn.json's model
+            Architecture.ConvBn => (new VaeConfig { Architecture = Architecture.ConvBn, ConvChannels = [32, 64, 128], Activation = "leaky-relu" },
+                "batch-norm conv VAE (VanillaVAE shape: 3×3 conv 1→32→64→128 with BatchNorm2d and LeakyReLU, latent 20)"),
+            _ => (new VaeConfig(), "reference configuration (784-400-20)"),
+        };
         output.WriteLine($"{model}, batch 128, {train.Count} training images, {epochs} timed epoch(s) after one warm-up epoch, " +
                          $"each followed by an untimed evaluation of the {test.Count} test images.");
         output.WriteLine($"At the start: {MachineLoad.Describe()}.");
@@ -79,7 +85,7 @@ internal static class EpochBenchmark
         output.WriteLine($"steady-state step: {ours.BytesPerStep:N0} bytes allocated per step on the training thread " +
                          $"(a batch of 128 images is {128 * imageFloats * 4:N0} bytes), {ours.Gen0PerEpoch:F1} gen-0 collections per timed epoch");
         double peakMb = Process.GetCurrentProcess().PeakWorkingSet64 / (1024.0 * 1024.0);
-        double peakTarget = architecture == Architecture.Conv ? ConvPeakTargetMb : MlpPeakTargetMb;
+        double peakTarget = architecture == Architecture.Mlp ? MlpPeakTargetMb : ConvPeakTargetMb;
         string fullData = images is null ? "" : " (not a full-data run: --images was given)";
         output.WriteLine($"peak working set of this process: {peakMb:F0} MB (target for a full-data run ≤ {peakTarget:F0} MB: " +
                          $"{(peakMb <= peakTarget ? "met" : "not met")}){fullData}");

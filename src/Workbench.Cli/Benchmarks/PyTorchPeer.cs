@@ -22,7 +22,7 @@ internal static class PyTorchPeer
     /// </summary>
     public static Session? Start(Architecture architecture, int blasThreads, int? images, TextWriter output)
     {
-        var arguments = new List<string> { "--architecture", architecture == Architecture.Conv ? "conv" : "mlp" };
+        var arguments = new List<string> { "--architecture", System.Text.Json.JsonNamingPolicy.KebabCaseLower.ConvertName(architecture.ToString()) };
         if (images is { } limit) arguments.AddRange(["--limit", limit.ToString()]);
         return Start("pytorch_vae.py", arguments, blasThreads, output);
     }

@@ -14,6 +14,18 @@ internal static class BenchCommand
         command.Subcommands.Add(CreateIwae());
         command.Subcommands.Add(CreateSweep());
         command.Subcommands.Add(CreateGru());
+        command.Subcommands.Add(CreateOps());
+        return command;
+    }
+
+    private static Command CreateOps()
+    {
+        var repeat = CommonOptions.AtLeast("--repeat", 1, 7, "Timed rounds per op; the median is reported.");
+        var command = new Command("ops", "Forward + backward milliseconds of GELU, SiLU, the softmax family and cross-entropy beside PyTorch on one thread.")
+        {
+            repeat,
+        };
+        command.SetAction(result => OpsBenchmark.Run(result.GetValue(repeat), Console.Out));
         return command;
     }
 
@@ -40,10 +52,11 @@ internal static class BenchCommand
         var epochs = new Option<int>("--epochs") { Description = "Timed epochs (after one warm-up epoch); the median is reported.", DefaultValueFactory = _ => 3 };
         var architecture = new Option<string>("--architecture")
         {
-            Description = "mlp: the reference configuration 784-400-20; conv: the convolutional VAE (conv 1→32→64, latent 20).",
+            Description = "mlp: the reference configuration 784-400-20; conv: the convolutional VAE (conv 1→32→64, latent 20); " +
+                          "conv-bn: the batch-norm conv VAE (VanillaVAE shape, 3×3 conv 1→32→64→128 with BatchNorm2d and LeakyReLU, latent 20).",
             DefaultValueFactory = _ => "mlp",
         };
-        architecture.AcceptOnlyFromAmong("mlp", "conv");
+        architecture.AcceptOnlyFromAmong("mlp", "conv", "conv-bn");
         var noPyTorch = new Option<bool>("--no-pytorch") { Description = "Do not run the PyTorch peer." };
         var pyTorchThreads = new Option<int[]>("--pytorch-blas-threads")
         {
@@ -65,7 +78,12 @@ internal static class BenchCommand
             var threads = result.GetValue(noPyTorch) ? [] : result.GetValue(pyTorchThreads) ?? [2];
             if (threads.Any(t => t < 1)) return Fail("bench epoch: --pytorch-blas-threads values must be at least 1.");
             if (result.GetValue(images) is < 129) return Fail("bench epoch: --images must be at least 129 (two steps of batch 128).");
-            var arch = result.GetValue(architecture) == "conv" ? Workbench.Models.Architecture.Conv : Workbench.Models.Architecture.Mlp;
+            var arch = result.GetValue(architecture) switch
+            {
+                "conv" => Workbench.Models.Architecture.Conv,
+                "conv-bn" => Workbench.Models.Architecture.ConvBn,
+                _ => Workbench.Models.Architecture.Mlp,
+            };
             return EpochBenchmark.Run(arch, n, threads, result.GetValue(images), result.GetValue(dataDirectory), Console.Out);
         });
         return command;

@@ -128,6 +128,9 @@ public sealed class ExperimentRunner(RunnerOptions options)
         options.TrainerReady?.Invoke(run, trainer);
         var result = trainer.Fit(train, test, cancellation);
         folder.WriteMetrics(result.History);
+        if (result.ValidationIndices is { } held)
+            folder.WriteJson("validation-split.json", new { d.Training.ValidationFraction, d.Training.Seed, Images = held.Length, Indices = held });
+        if (result.EarlyStopping?.Reason is { } why) options.Log.WriteLine($"  {run.Id}: stopped early after epoch {result.EarlyStopping.StoppedAtEpoch}: {why}");
         logs.Save();
         if (result.Stopped)
         {
@@ -190,6 +193,8 @@ public sealed class ExperimentRunner(RunnerOptions options)
         TrainingResult result, RunFolder folder, FigureFiles figures)
     {
         var d = run.Definition;
+        // Every measurement and picture below uses the trained model as it is deployed: batch norm with its running statistics.
+        model.Eval();
         var elbo = Evaluator.Elbo(model, test, seed: d.Training.Seed);
         var active = ActiveUnits.Evaluate(model, test, d.Evaluation.ActiveUnitThreshold);
         ImportanceWeightedEvaluation? iwae = null;
@@ -248,6 +253,7 @@ public sealed class ExperimentRunner(RunnerOptions options)
             ClassConditionalAccuracy = conditional?.Accuracy,
             Mig = disentanglement?.Mig,
             SampleQuality = sampleQuality,
+            EarlyStopping = result.EarlyStopping,
             TrainSeconds = result.History.Sum(m => m.Seconds),
             Finished = DateTimeOffset.UtcNow,
         };
@@ -266,7 +272,7 @@ public sealed class ExperimentRunner(RunnerOptions options)
     {
         if (run.Composed is not null) return $"a composed {model.GetType().Name} (latent {model.LatentSize}, {model.Prior.GetType().Name}, {model.Objective.Describe()})";
         var d = run.Definition;
-        return $"{d.Model.VariantName} ({d.Model.Architecture.ToString().ToLowerInvariant()}, latent {d.Model.LatentSize}, " +
+        return $"{d.Model.VariantName} ({JsonNamingPolicy.KebabCaseLower.ConvertName(d.Model.Architecture.ToString())}, latent {d.Model.LatentSize}, " +
                $"{(d.Model.Prior ?? new StandardNormalPriorConfig()).Describe()}, {model.Objective.Describe()})";
     }
 }

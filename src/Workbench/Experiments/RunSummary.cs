@@ -41,6 +41,8 @@ public sealed record RunSummary : IHtmlDisplayable
     public double? Mig { get; init; }
     /// <summary>Fréchet distance, precision and recall of the run's samples; null unless the experiment asked for them.</summary>
     public SampleQuality.SampleQualityResult? SampleQuality { get; init; }
+    /// <summary>Early stopping's record: the best validation epoch and value, and when it ended training, the epoch and why; null when it was off.</summary>
+    public Training.EarlyStoppingState? EarlyStopping { get; init; }
     public required double TrainSeconds { get; init; }
     public required DateTimeOffset Finished { get; init; }
 

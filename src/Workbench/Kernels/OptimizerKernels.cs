@@ -9,7 +9,7 @@ namespace Workbench.Kernels;
 /// span (the optimizer runs it on all parameters as one job on the kernel worker threads); SGD walks the
 /// parameter in fixed-size chunks of TensorPrimitives calls with a stack scratch buffer.
 /// </summary>
-internal static class OptimizerKernels
+internal static partial class OptimizerKernels
 {
     private const int ChunkLength = 1024;
 
@@ -77,12 +77,12 @@ internal static class OptimizerKernels
     }
 
     /// <summary>
-    /// One SGD step in PyTorch 1.13's form (dampening 0): d = g + λ·p; with momentum μ the buffer is
-    /// b = d on the first step and b = μb + d afterwards, and d becomes b (or d + μb for Nesterov);
+    /// One SGD step in PyTorch 1.13's form: d = g + λ·p; with momentum μ the buffer is
+    /// b = d on the first step and b = μb + (1 − dampening)·d afterwards, and d becomes b (or d + μb for Nesterov);
     /// then p −= lr·d.
     /// </summary>
     public static void Sgd(Span<float> parameter, ReadOnlySpan<float> gradient, Span<float> momentumBuffer, bool firstStep,
-        float learningRate, float momentum, float weightDecay, bool nesterov)
+        float learningRate, float momentum, float weightDecay, bool nesterov, float dampening = 0f)
     {
         Span<float> scratch = stackalloc float[ChunkLength];
         for (int start = 0; start < parameter.Length; start += ChunkLength)
@@ -97,7 +97,12 @@ internal static class OptimizerKernels
             {
                 var b = momentumBuffer.Slice(start, n);
                 if (firstStep) d.CopyTo(b);
-                else TensorPrimitives.MultiplyAdd(b, momentum, d, b);
+                else if (dampening == 0f) TensorPrimitives.MultiplyAdd(b, momentum, d, b);
+                else
+                {
+                    TensorPrimitives.Multiply(b, momentum, b);
+                    TensorPrimitives.MultiplyAdd(d, 1f - dampening, b, b);
+                }
                 if (nesterov) TensorPrimitives.MultiplyAdd(b, momentum, d, d);
                 else b.CopyTo(d);
             }

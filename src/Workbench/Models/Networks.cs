@@ -5,7 +5,7 @@ namespace Workbench.Models;
 /// <summary>Builds the encoder body and decoder networks a <see cref="VaeConfig"/> describes.</summary>
 internal static class Networks
 {
-    public static bool IsKnownActivation(string name) => name is "relu" or "leaky-relu" or "tanh" or "sigmoid";
+    public static bool IsKnownActivation(string name) => name is "relu" or "leaky-relu" or "tanh" or "sigmoid" or "gelu" or "silu" or "elu";
 
     public static Module<Tensors.Tensor, Tensors.Tensor> Activation(string name) => name switch
     {
@@ -13,6 +13,9 @@ internal static class Networks
         "leaky-relu" => new LeakyReLU(0.01f),
         "tanh" => new Tanh(),
         "sigmoid" => new Sigmoid(),
+        "gelu" => new GELU(),
+        "silu" => new SiLU(),
+        "elu" => new ELU(),
         _ => throw new ArgumentException($"Unknown activation '{name}'."),
     };
 
@@ -23,6 +26,7 @@ internal static class Networks
     /// </summary>
     public static (Sequential Body, int Features) EncoderBody(VaeConfig config, int inputSize, Tensors.Rng rng)
     {
+        if (config.Architecture == Architecture.ConvBn) return ConvBnNetworks.EncoderBody(config, rng);
         var body = new Sequential();
         if (config.Architecture == Architecture.Mlp)
         {
@@ -55,6 +59,7 @@ internal static class Networks
     /// <summary>The decoder: (B, latent + extra) → (B, D) decoder output (logits or mean pre-activation).</summary>
     public static Sequential Decoder(VaeConfig config, int inputSize, Tensors.Rng rng)
     {
+        if (config.Architecture == Architecture.ConvBn) return ConvBnNetworks.Decoder(config, inputSize, rng);
         var decoder = new Sequential();
         if (config.Architecture == Architecture.Mlp)
         {

@@ -36,6 +36,13 @@ public enum Architecture
 
     /// <summary>Strided convolutions (encoder) and transposed convolutions (decoder) for 28×28 images.</summary>
     Conv,
+
+    /// <summary>
+    /// PyTorch-VAE's VanillaVAE for one-channel images: 3×3 stride-2 convolutions each followed by BatchNorm2d and the
+    /// activation, mirrored by transposed convolutions with batch norm, and a final 3×3 convolution to the logits
+    /// (see <see cref="ConvBnNetworks"/>). Experiment files name it "conv-bn".
+    /// </summary>
+    ConvBn,
 }
 
 /// <summary>The decoder's likelihood p(x|z).</summary>

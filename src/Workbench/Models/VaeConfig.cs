@@ -36,7 +36,7 @@ public record VaeConfig
     /// <summary>Hidden layer widths of the MLP encoder (the decoder mirrors them). Unused by the conv architecture.</summary>
     public int[] HiddenSizes { get; init; } = [400];
 
-    /// <summary>Channels of the conv encoder's strided convolutions (the decoder mirrors them).</summary>
+    /// <summary>Channels of the conv (and conv-bn) encoder's strided convolutions (the decoder mirrors them).</summary>
     public int[] ConvChannels { get; init; } = [32, 64];
 
     /// <summary>
@@ -49,7 +49,7 @@ public record VaeConfig
     /// <summary>Latent dimensions.</summary>
     public int LatentSize { get; init; } = 20;
 
-    /// <summary>Hidden activation: relu, leaky-relu, tanh or sigmoid.</summary>
+    /// <summary>Hidden activation: relu, leaky-relu, tanh, sigmoid, gelu, silu or elu.</summary>
     public string Activation { get; init; } = "relu";
 
     /// <summary>The decoder's likelihood.</summary>
@@ -140,12 +140,12 @@ public record VaeConfig
         Require(float.IsFinite(GaussianSigma), nameof(GaussianSigma), $"must be a finite number > 0 (got {GaussianSigma})");
         KlPenalty?.Validate("klPenalty");
         Require(Architecture != Architecture.Mlp || HiddenSizes.Length > 0, nameof(HiddenSizes), "an MLP needs at least one hidden layer");
-        Require(Architecture != Architecture.Conv || (ConvChannels.Length > 0 && ConvChannels.All(c => c > 0)),
+        Require(Architecture == Architecture.Mlp || (ConvChannels.Length > 0 && ConvChannels.All(c => c > 0)),
             nameof(ConvChannels), "the conv architecture needs at least one convolution, each with a positive channel count");
         Require(Architecture != Architecture.Conv || (ImageHeight % (1 << ConvChannels.Length) == 0 && ImageWidth % (1 << ConvChannels.Length) == 0),
             nameof(ConvChannels), $"{ConvChannels.Length} stride-2 convolutions need image sides divisible by {1 << ConvChannels.Length}");
         Require(GaussianSigma > 0, nameof(GaussianSigma), "must be positive");
-        Require(Networks.IsKnownActivation(Activation), nameof(Activation), $"'{Activation}' is not one of relu, leaky-relu, tanh, sigmoid");
+        Require(Networks.IsKnownActivation(Activation), nameof(Activation), $"'{Activation}' is not one of relu, leaky-relu, tanh, sigmoid, gelu, silu, elu");
         Require(Samples is >= 1 and <= 100_000, nameof(Samples), $"must be between 1 and 100000 (got {Samples})");
         Require(Objective == Objective.ImportanceWeighted || Samples == 1, nameof(Samples),
             "is k of the importance-weighted objective; set \"objective\": \"importance-weighted\" or leave samples at 1");

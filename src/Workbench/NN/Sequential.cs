@@ -44,7 +44,8 @@ public sealed class Sequential : Module<Tensor, Tensor>, IEnumerable<Module<Tens
     /// Applies every layer in order. A layer that implements <see cref="IReluFusable"/> (<see cref="Linear"/>,
     /// <see cref="Conv2d"/>, <see cref="ConvTranspose2d"/>, or a layer of your own) followed by a <see cref="ReLU"/>
     /// runs as one call of its <see cref="IReluFusable.ForwardRelu"/>, which applies the activation while
-    /// its output is in cache; the shipped layers give bit-for-bit the values and gradients of the two steps.
+    /// its output is in cache; the shipped layers give bit-for-bit the values and gradients of the two steps. A batch-norm
+    /// layer followed by a <see cref="LeakyReLU"/> with a slope in [0, 1] runs as one op too.
     /// </summary>
     public override Tensor Forward(Tensor input)
     {
@@ -54,6 +55,11 @@ public sealed class Sequential : Module<Tensor, Tensor>, IEnumerable<Module<Tens
             if (_layers[i] is IReluFusable fusable && i + 1 < _layers.Count && _layers[i + 1] is ReLU)
             {
                 x = fusable.ForwardRelu(x);
+                i++;
+            }
+            else if (_layers[i] is ILeakyReluFusable leaky && i + 1 < _layers.Count && _layers[i + 1] is LeakyReLU { Slope: >= 0f and <= 1f } activation)
+            {
+                x = leaky.ForwardLeakyRelu(x, activation.Slope);
                 i++;
             }
             else x = _layers[i].Forward(x);

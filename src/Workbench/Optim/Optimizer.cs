@@ -14,37 +14,74 @@ namespace Workbench.Optim;
 /// </remarks>
 public abstract class Optimizer
 {
-    private float _learningRate;
+    private readonly int[] _groupOfParameter;
 
+    /// <summary>One parameter group over <paramref name="parameters"/> at <paramref name="learningRate"/>.</summary>
     protected Optimizer(IEnumerable<Tensor> parameters, float learningRate)
+        : this([new ParameterGroup(parameters ?? throw new ArgumentNullException(nameof(parameters)))], learningRate, 0f)
     {
-        ArgumentNullException.ThrowIfNull(parameters);
+    }
+
+    /// <summary>
+    /// Parameter groups (PyTorch's <c>param_groups</c>); a group without its own learning rate or weight decay takes
+    /// <paramref name="learningRate"/> or <paramref name="weightDecay"/>. Parameters are numbered group after group.
+    /// </summary>
+    protected Optimizer(IEnumerable<ParameterGroup> groups, float learningRate, float weightDecay)
+    {
+        ArgumentNullException.ThrowIfNull(groups);
+        if (!(learningRate >= 0f) || float.IsInfinity(learningRate))
+            throw new ArgumentOutOfRangeException(nameof(learningRate), $"Learning rate must be finite and non-negative, got {learningRate}.");
         var list = new List<Tensor>();
+        var groupList = new List<OptimizerGroup>();
+        var groupOf = new List<int>();
         var seen = new HashSet<Tensor>(ReferenceEqualityComparer.Instance);
-        foreach (var p in parameters)
+        foreach (var group in groups)
         {
-            if (p is null) throw new ArgumentException($"Parameter {list.Count} is null.", nameof(parameters));
-            if (!seen.Add(p))
-                throw new ArgumentException($"Parameter {list.Count}{NameSuffix(p)} appears more than once in the parameter list.", nameof(parameters));
-            list.Add(p);
+            if (group is null) throw new ArgumentException($"Parameter group {groupList.Count} is null.", nameof(groups));
+            int first = list.Count;
+            foreach (var p in group.Parameters)
+            {
+                if (p is null) throw new ArgumentException($"Parameter {list.Count} is null.", nameof(groups));
+                if (!seen.Add(p))
+                    throw new ArgumentException($"Parameter {list.Count}{NameSuffix(p)} appears more than once in the parameter list.", nameof(groups));
+                list.Add(p);
+                groupOf.Add(groupList.Count);
+            }
+            float groupDecay = group.WeightDecay ?? weightDecay;
+            if (!(groupDecay >= 0f) || float.IsInfinity(groupDecay))
+                throw new ArgumentOutOfRangeException(nameof(groups), $"Weight decay of parameter group {groupList.Count} must be finite and non-negative, got {groupDecay}.");
+            float groupRate = group.LearningRate ?? learningRate;
+            if (!(groupRate >= 0f) || float.IsInfinity(groupRate))
+                throw new ArgumentOutOfRangeException(nameof(groups), $"Learning rate of parameter group {groupList.Count} must be finite and non-negative, got {groupRate}.");
+            groupList.Add(new OptimizerGroup(groupList.Count, first, list.Count - first, groupRate, groupDecay));
         }
-        if (list.Count == 0) throw new ArgumentException("The optimizer got an empty parameter list.", nameof(parameters));
+        if (list.Count == 0) throw new ArgumentException("The optimizer got an empty parameter list.", nameof(groups));
         Parameters = list;
-        LearningRate = learningRate;
+        Groups = groupList;
+        _groupOfParameter = groupOf.ToArray();
     }
 
     /// <summary>The parameters updated by <see cref="Step"/>, in the order their state is numbered.</summary>
     public IReadOnlyList<Tensor> Parameters { get; }
 
-    /// <summary>The step size; may be changed between steps (learning-rate schedules).</summary>
+    /// <summary>The parameter groups, each with its own learning rate and weight decay (one group unless several were given).</summary>
+    public IReadOnlyList<OptimizerGroup> Groups { get; }
+
+    /// <summary>The group holding parameter <paramref name="parameter"/> (its index in <see cref="Parameters"/>).</summary>
+    public OptimizerGroup GroupOf(int parameter) => Groups[_groupOfParameter[parameter]];
+
+    /// <summary>
+    /// The step size: reads the first group's learning rate; setting it sets every group's. Schedules
+    /// (<see cref="Schedules.LRScheduler"/>) instead set each group's own rate from that group's initial rate, as PyTorch's do.
+    /// </summary>
     public float LearningRate
     {
-        get => _learningRate;
+        get => (float)Groups[0].LearningRate;
         set
         {
             if (!(value >= 0f) || float.IsInfinity(value))
                 throw new ArgumentOutOfRangeException(nameof(value), $"Learning rate must be finite and non-negative, got {value}.");
-            _learningRate = value;
+            foreach (var group in Groups) group.LearningRate = value;
         }
     }
 
@@ -71,11 +108,11 @@ public abstract class Optimizer
     public abstract void LoadStateTensors(IReadOnlyDictionary<string, Tensor> state);
 
     /// <summary>A zero tensor shaped like <paramref name="parameter"/> whose storage belongs to no scope.</summary>
-    private protected static Tensor StateBuffer(Tensor parameter) =>
+    internal static Tensor StateBuffer(Tensor parameter) =>
         new((int[])parameter.Dims.Clone(), new float[parameter.Size], null);
 
     /// <summary>A scope-free copy of <paramref name="state"/>, safe to keep after the optimizer moves on.</summary>
-    private protected static Tensor Snapshot(Tensor state)
+    internal static Tensor Snapshot(Tensor state)
     {
         var copy = new Tensor((int[])state.Dims.Clone(), new float[state.Size], null);
         state.Span.CopyTo(copy.Span);
@@ -86,7 +123,7 @@ public abstract class Optimizer
     /// Checks <paramref name="state"/> against the expected names and shapes (optional names may be
     /// absent) and throws one exception listing every problem.
     /// </summary>
-    private protected static void ValidateState(IReadOnlyDictionary<string, Tensor> state, string kind,
+    internal static void ValidateState(IReadOnlyDictionary<string, Tensor> state, string kind,
         IReadOnlyDictionary<string, int[]> required, IReadOnlyDictionary<string, int[]>? optional = null)
     {
         ArgumentNullException.ThrowIfNull(state);

@@ -19,7 +19,7 @@ public enum Reduction
 /// elements and one hand-written backward rule (not a chain of smaller ops), so no intermediate
 /// overflows and no graph of temporaries is kept. All values are in nats (natural logarithms).
 /// </summary>
-public static class Losses
+public static partial class Losses
 {
     /// <summary>
     /// Binary cross-entropy of Bernoulli(σ(logits)) against <paramref name="targets"/>, effectively

@@ -22,6 +22,12 @@ public sealed record EpochMetrics
     public double? TestKl { get; init; }
     /// <summary>Test negative ELBO (reconstruction + KL at weight 1), nats per image.</summary>
     public double? TestNegativeElbo => TestReconstruction + TestKl;
+    /// <summary>The held-out validation images' loss, reconstruction and KL (nats per image, final KL weight); null without a validation split.</summary>
+    public double? ValidationLoss { get; init; }
+    public double? ValidationReconstruction { get; init; }
+    public double? ValidationKl { get; init; }
+    /// <summary>The first parameter group's learning rate during the epoch; recorded when a schedule changes it, else null.</summary>
+    public double? LearningRate { get; init; }
     /// <summary>KL per latent dimension, on the test set when evaluated, else the training epoch's mean.</summary>
     public required float[] KlPerDimension { get; init; }
     public required double Seconds { get; init; }
@@ -37,6 +43,15 @@ public readonly record struct BatchMetrics(int Epoch, int Batch, int BatchesPerE
 [TypeFormatterSource(typeof(HtmlFormatterSource<TrainingResult>), PreferredMimeTypes = ["text/html"])]
 public sealed record TrainingResult(IReadOnlyList<EpochMetrics> History, int ResumedFromEpoch, bool Stopped) : IHtmlDisplayable
 {
+    /// <summary>Early stopping's record (best epoch and value; when it fired, the epoch and why); null when it was off.</summary>
+    public EarlyStoppingState? EarlyStopping { get; init; }
+
+    /// <summary>True when early stopping ended training before the last epoch.</summary>
+    public bool StoppedEarly => EarlyStopping?.StoppedAtEpoch is not null;
+
+    /// <summary>Indices into the training set of the held-out validation images; null without a validation split.</summary>
+    public int[]? ValidationIndices { get; init; }
+
     /// <summary>The history as a table of epochs.</summary>
     public string ToHtml() => new MetricsTable(History).ToHtml();
 }

@@ -26,7 +26,7 @@ public sealed class Trainer
     private readonly TrainingOptions _options;
     private readonly BufferPool _pool = new();
 
-    /// <param name="optimizer">Updates the model's parameters; null for Adam at <c>options.LearningRate</c>.
+    /// <param name="optimizer">Updates the model's parameters; null for <c>options.Optimizer</c> (Adam when absent) at <c>options.LearningRate</c>.
     /// Its state is saved in checkpoints and restored on resume.</param>
     public Trainer(VariationalAutoencoder model, TrainingOptions options, Optimizer? optimizer = null)
     {
@@ -35,8 +35,14 @@ public sealed class Trainer
         options.Validate();
         _model = model;
         _options = options;
-        Optimizer = optimizer ?? new Adam(model.Parameters(), options.LearningRate);
+        Optimizer = optimizer ?? options.Optimizer?.Build(model.Parameters(), options.LearningRate) ?? new Adam(model.Parameters(), options.LearningRate);
+        _controls = new EpochControls(options, Optimizer);
     }
+
+    private readonly EpochControls _controls;
+
+    /// <summary>The learning-rate schedule of <see cref="TrainingOptions.LearningRateSchedule"/>, stepped after every epoch; null without one.</summary>
+    public Optim.Schedules.LRScheduler? Scheduler => _controls.Scheduler;
 
     /// <summary>The optimizer over the model's parameters.</summary>
     public Optimizer Optimizer { get; }
@@ -65,10 +71,13 @@ public sealed class Trainer
         if (train.PixelCount != _model.Pixels)
             throw new ArgumentException($"The training images have {train.PixelCount} pixels but the model expects {_model.Pixels} ({_model.ImageHeight}×{_model.ImageWidth}).");
 
+        var (trainSet, split) = _controls.Split(train);
         var state = ResumeOrStart();
         _history = state.History; // the same list the loop appends to
         if (state.Step > 0) Resumed?.Invoke(_history);
         int resumedFrom = state.Epoch;
+        if (_controls.Stopped) return Result(state.History, resumedFrom, stopped: false, split);
+        train = trainSet;
         var loader = new DataLoader(train, _options.BatchSize, _options.Seed,
             transform: _options.DynamicBinarization ? new DynamicBinarization(BinarizationSeed(_options.Seed)) : null);
         int batchesPerEpoch = loader.BatchesPerEpoch;
@@ -98,7 +107,7 @@ public sealed class Trainer
                         Epoch = epoch - 1, BatchInEpoch = batch.BatchIndex, NoiseRngState = noise.SaveState(), PartialSums = sums.ToArray(),
                     };
                     WriteCheckpoint(interrupted, epoch);
-                    return new TrainingResult(interrupted.History, resumedFrom, Stopped: true);
+                    return Result(interrupted.History, resumedFrom, stopped: true, split);
                 }
                 var metrics = Step(batch, noise, new TrainingProgress(state.Step, totalSteps), sums, train.Count);
                 state = state with { Step = state.Step + 1 };
@@ -107,15 +116,20 @@ public sealed class Trainer
                 BatchCompleted?.Invoke(batchMetrics);
             }
 
-            var epochMetrics = FinishEpoch(epoch, state.Step, sums, test, clock);
-            state = state with { Epoch = epoch, BatchInEpoch = 0, NoiseRngState = null, PartialSums = null };
+            var epochMetrics = _controls.Measure(FinishEpoch(epoch, state.Step, sums, test, clock), _model, split?.Validation, _pool, clock);
+            bool stopEarly = _controls.EndEpoch(epochMetrics);
+            state = _controls.Into(state with { Epoch = epoch, BatchInEpoch = 0, NoiseRngState = null, PartialSums = null });
             state.History.Add(epochMetrics);
-            if (_options.CheckpointEvery > 0 && (epoch % _options.CheckpointEvery == 0 || epoch == _options.Epochs)) WriteCheckpoint(state, epoch);
+            if (_options.CheckpointEvery > 0 && (epoch % _options.CheckpointEvery == 0 || epoch == _options.Epochs || stopEarly)) WriteCheckpoint(state, epoch);
             progress.EpochDone(epochMetrics);
             EpochCompleted?.Invoke(epochMetrics);
+            if (stopEarly) break;
         }
-        return new TrainingResult(state.History, resumedFrom, Stopped: false);
+        return Result(state.History, resumedFrom, stopped: false, split);
     }
+
+    private TrainingResult Result(List<EpochMetrics> history, int resumedFrom, bool stopped, ValidationSplit? split) =>
+        new(history, resumedFrom, stopped) { EarlyStopping = _controls.EarlyStopping, ValidationIndices = split?.ValidationIndices };
 
     private (double Loss, double Reconstruction, double Kl, double KlWeight) Step(Batch batch, Rng noise, TrainingProgress progress, EpochSums sums, int datasetSize)
     {
@@ -175,7 +189,7 @@ public sealed class Trainer
 
     private TrainingCheckpoint ResumeOrStart()
     {
-        string dataStream = $"seed {_options.Seed}, batch size {_options.BatchSize}, dynamic binarization {_options.DynamicBinarization}";
+        string dataStream = $"seed {_options.Seed}, batch size {_options.BatchSize}, dynamic binarization {_options.DynamicBinarization}" + _controls.DataStreamSuffix;
         var fresh = new TrainingCheckpoint(0, 0, 0, null, null, []) { DataStream = dataStream };
         if (_options.CheckpointDirectory is not { } directory || !_options.Resume) return fresh;
         var latest = TrainingCheckpoint.Latest(directory);
@@ -184,6 +198,7 @@ public sealed class Trainer
         if (state.DataStream is { } saved && saved != dataStream)
             throw new InvalidDataException($"{latest}: the checkpoint was trained with {saved}, but these options give {dataStream}; " +
                 "resume with the same values, or set Resume = false (or another CheckpointDirectory) to start a new run.");
+        _controls.From(state, latest);
         return state with { DataStream = dataStream };
     }
 

@@ -26,6 +26,12 @@ internal sealed record TrainingCheckpoint(
     /// </summary>
     public string? DataStream { get; init; }
 
+    /// <summary>The learning-rate schedule's state after the last finished epoch; null without a schedule (or before its first epoch).</summary>
+    public Dictionary<string, double>? Schedule { get; init; }
+
+    /// <summary>Early stopping's state after the last finished epoch; null when it is off.</summary>
+    public EarlyStoppingState? EarlyStopping { get; init; }
+
     private static readonly JsonSerializerOptions Json = new() { NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals };
 
     /// <summary>Names sort in training order: finished epochs, then batches into the next one.</summary>

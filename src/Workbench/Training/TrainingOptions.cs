@@ -1,4 +1,6 @@
 using System.Text.Json.Serialization;
+using Workbench.Optim;
+using Workbench.Optim.Schedules;
 
 namespace Workbench.Training;
 
@@ -11,7 +13,7 @@ public sealed record TrainingOptions
     /// <summary>Images per optimizer step.</summary>
     public int BatchSize { get; init; } = 128;
 
-    /// <summary>Adam's learning rate.</summary>
+    /// <summary>The optimizer's learning rate (every parameter group's initial rate).</summary>
     public float LearningRate { get; init; } = 1e-3f;
 
     /// <summary>Seeds model initialisation, shuffling, ε and binarisation: same seed and thread count, same metrics.</summary>
@@ -25,6 +27,22 @@ public sealed record TrainingOptions
 
     /// <summary>Write a checkpoint every this many epochs (and after the last); 0 never.</summary>
     public int CheckpointEvery { get; init; } = 1;
+
+    /// <summary>The optimizer and its hyperparameters (at <see cref="LearningRate"/>); null for Adam with PyTorch's defaults.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] // absent, a run's identity is what it was before the field existed
+    public OptimizerConfig? Optimizer { get; init; }
+
+    /// <summary>How the learning rate changes from epoch to epoch; null keeps it constant.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public LRScheduleConfig? LearningRateSchedule { get; init; }
+
+    /// <summary>Hold out this fraction of the training images (seeded) and measure them after every epoch; null for no split.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public double? ValidationFraction { get; init; }
+
+    /// <summary>Stop when the validation metric stops improving; null trains every epoch. Needs <see cref="ValidationFraction"/>.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public EarlyStoppingConfig? EarlyStopping { get; init; }
 
     /// <summary>Where checkpoints go; null keeps none (and there is nothing to resume from).</summary>
     [JsonIgnore]
@@ -51,6 +69,13 @@ public sealed record TrainingOptions
             throw new ArgumentException($"{nameof(LearningRate)}: must be > 0 and at most {MaxLearningRate} (got {LearningRate}).");
         if (ClipGradientNorm is { } c && (!(c > 0) || !float.IsFinite(c))) throw new ArgumentException($"{nameof(ClipGradientNorm)}: must be a finite number > 0, or null for no clipping (got {c}).");
         if (CheckpointEvery is < 0 or > MaxEpochs) throw new ArgumentException($"{nameof(CheckpointEvery)}: must be 0 (never) or between 1 and {MaxEpochs} (got {CheckpointEvery}).");
+        Optimizer?.Validate(nameof(Optimizer));
+        LearningRateSchedule?.Validate(nameof(LearningRateSchedule));
+        if (ValidationFraction is { } v && !(v > 0 && v < 1))
+            throw new ArgumentException($"{nameof(ValidationFraction)}: must be in (0, 1), the fraction of training images held out, or null for no split (got {v}).");
+        EarlyStopping?.Validate(nameof(EarlyStopping));
+        if (EarlyStopping is not null && ValidationFraction is null)
+            throw new ArgumentException($"{nameof(EarlyStopping)}: watches the validation set, so it needs {nameof(ValidationFraction)} (e.g. 0.1).");
     }
 
     /// <summary>Upper bounds of the checks in <see cref="Validate"/>.</summary>

@@ -22,6 +22,8 @@ public class ExperimentFilesTests
         { "sample-quality", 5 },
         { "anomaly", 10 },
         { "denoising", 2 },
+        { "optimizers", 4 },
+        { "conv-bn", 1 },
     };
 
     [Theory]

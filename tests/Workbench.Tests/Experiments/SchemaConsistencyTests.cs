@@ -21,6 +21,10 @@ public class SchemaConsistencyTests
         Assert.Equal(Enum<Objective>(), Enum(Schema()["properties"]!["model"]!["properties"]!["objective"]!));
 
     [Fact]
+    public void Architectures_AreTheArchitectureEnumInKebabCase() =>
+        Assert.Equal(Enum<Architecture>(), Enum(Schema()["properties"]!["model"]!["properties"]!["architecture"]!));
+
+    [Fact]
     public void PriorKinds_AreThePriorConfigsDiscriminators()
     {
         var kinds = typeof(Workbench.Models.Priors.PriorConfig)
