@@ -33,11 +33,34 @@ public sealed partial class Tensor
             loop(0, batch);
             return;
         }
-        ParallelParts.Run(blocks, block =>
+        // The blocks make no tensors, so they run on the worker pool directly (ParallelParts would open a TensorScope
+        // per block, ~2 KB each on the calling thread).
+        var work = SequenceBlockWork.Cached ??= new SequenceBlockWork();
+        (work.Loop, work.Batch, work.Blocks) = (loop, batch, blocks);
+        try
         {
-            int first = (int)((long)batch * block / blocks), end = (int)((long)batch * (block + 1) / blocks);
-            loop(first, end - first);
-        });
+            WorkerPool.Run(work, blocks, Math.Min(blocks, ComputeThreads.Count));
+        }
+        finally
+        {
+            work.Loop = null;
+        }
+    }
+
+    /// <summary>One time loop's blocks as a <see cref="PartedWork"/>: part i is sequences [B·i/n, B·(i+1)/n).</summary>
+    private sealed class SequenceBlockWork : PartedWork
+    {
+        /// <summary>This thread's reusable job (a backward loop runs after its forward loop, never inside it).</summary>
+        [ThreadStatic] public static SequenceBlockWork? Cached;
+
+        public Action<int, int>? Loop;
+        public int Batch, Blocks;
+
+        public override void RunPart(int part)
+        {
+            int first = (int)((long)Batch * part / Blocks), end = (int)((long)Batch * (part + 1) / Blocks);
+            Loop!(first, end - first);
+        }
     }
 
     private static int SequenceBlocks(HiddenProduct product, int batch) => product.IsPacked ? Math.Max(1, batch / SequencesPerBlock) : 1;
