@@ -8,9 +8,10 @@ namespace Workbench.Tensors;
 /// <remarks>
 /// Storage is one exact-length <c>float[]</c>. Inside a <see cref="TensorScope"/> the storage of every
 /// tensor created is rented from the scope's pool and handed back when the scope ends, so a training
-/// step that runs in a scope reuses the same buffers step after step. Ops live in partial files by
-/// family (<c>Tensor.Elementwise.cs</c>, <c>Tensor.Reductions.cs</c>, …); each writes its forward
-/// result and, right beside it, its backward rule.
+/// step that runs in a scope reuses the same buffers step after step. Ops live in partial files, one
+/// folder per family (<c>Autograd/</c>, <c>Elementwise/</c>, <c>Shape/</c>, <c>Reductions/</c>,
+/// <c>Layers/</c>, <c>Recurrent/</c>, <c>Losses/</c>); each writes its forward result and, right beside
+/// it, its backward rule.
 /// </remarks>
 public sealed partial class Tensor
 {

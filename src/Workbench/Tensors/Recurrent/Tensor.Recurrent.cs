@@ -82,8 +82,11 @@ public sealed partial class Tensor
 
         public Tensor State { get; } = state;
 
-        /// <summary>The rows of <paramref name="layer"/> in the storage (the layer's forward writes them).</summary>
-        public Span<float> Rows(int layer) => State.Span.Slice(layer * State.Dims[1] * State.Dims[2], State.Dims[1] * State.Dims[2]);
+        /// <summary>The storage (layers, B, H); a layer's forward writes its (B, H) rows from <see cref="Start"/>.</summary>
+        public float[] Storage => State.Storage;
+
+        /// <summary>Where <paramref name="layer"/>'s rows begin in <see cref="Storage"/>.</summary>
+        public int Start(int layer) => layer * State.Dims[1] * State.Dims[2];
 
         public void Hand(Tensor gradient)
         {

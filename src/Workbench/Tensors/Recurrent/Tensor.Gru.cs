@@ -18,27 +18,40 @@ public sealed partial class Tensor
         // All steps' input projections at once: (B·T, I)·W_ihᵀ + b_ih → (B·T, 3H); rows are b·T + t. The gate kernel
         // overwrites them with r, z, n, which backward needs.
         var gates = Uninitialized([rows, g]);
-        Gemm.MultiplyBiasRelu(false, true, rows, g, inSize, 1f, x.Storage, inSize, wIh.Storage, inSize, BiasSpan(w.BiasIh), false, gates.Storage, g);
+        var hiddenProduct = HiddenProduct.Forward(wHh, batch);
+        var input = InputSide.For(x, w, hiddenProduct);
+        if (!input.PerBlock) input.Project(0, batch, gates.Storage, Gemm.MaxThreads);
         var states = Uninitialized([batch, steps, h]);  // h_{t−1} at (b, t): what step t read
         var hiddenN = Uninitialized([rows, h]);         // W_hn h_{t−1} + b_hn, per (b, t)
         var y = Uninitialized([batch, steps, h]);       // (B, T, H)
-        var final = finalHidden.Rows(layer);
         CopyInitialState(initialHidden, layer, states.Storage, batch, steps, h);
 
         float[] hiddenGates = TensorScope.RentScratch(batch * g); // (B, 3H): W_hh h_{t−1} + b_hh for one step
         try
         {
-            for (int t = 0; t < steps; t++)
+            var biasHh = w.BiasHh?.Storage;
+            int finalStart = finalHidden.Start(layer);
+            ForEachSequenceBlock(hiddenProduct, batch, (first, count) =>
             {
-                Gemm.MultiplyBiasRelu(false, true, batch, g, h, 1f, states.Storage.AsSpan(t * h), steps * h, wHh.Storage, h,
-                    BiasSpan(w.BiasHh), false, hiddenGates, g);
-                bool last = t == steps - 1;
-                GruKernels.Forward(batch, h, t, lengths, gates.Storage, hiddenGates, hiddenN.Storage, new RowSet(t, steps),
-                    states.Storage, new RowSet(t, steps), last ? final : states.Storage, last ? new RowSet(0, 1) : new RowSet(t + 1, steps), y.Storage);
-            }
+                // This block's rows: sequence b is row b of (B, ·) buffers and rows b·T + t of (B, T, ·) ones.
+                var lengthsHere = lengths is null ? default : lengths.AsSpan(first, count);
+                var stepRows = gates.Storage.AsSpan(first * steps * g);
+                var stateRows = states.Storage.AsSpan(first * steps * h);
+                var gatesHere = hiddenGates.AsSpan(first * g, count * g);
+                if (input.PerBlock) input.Project(first, count, gates.Storage, threads: 1);
+                for (int t = 0; t < steps; t++)
+                {
+                    hiddenProduct.Multiply(count, stateRows[(t * h)..], steps * h, 0f, gatesHere, g, biasHh);
+                    bool last = t == steps - 1;
+                    GruKernels.Forward(count, h, t, lengthsHere, stepRows, gatesHere, hiddenN.Storage.AsSpan(first * steps * h), new RowSet(t, steps),
+                        stateRows, new RowSet(t, steps), last ? finalHidden.Storage.AsSpan(finalStart + first * h) : stateRows,
+                        last ? new RowSet(0, 1) : new RowSet(t + 1, steps), y.Storage.AsSpan(first * steps * h));
+                }
+            });
         }
         finally
         {
+            hiddenProduct.Dispose();
             TensorScope.ReturnScratch(hiddenGates);
         }
 
@@ -49,22 +62,33 @@ public sealed partial class Tensor
             float[] inputGateGrad = TensorScope.RentScratch(rows * g);  // (B·T, 3H): d(W_ih x + b_ih)
             float[] hiddenGateGrad = TensorScope.RentScratch(rows * g); // (B·T, 3H): d(W_hh h + b_hh)
             float[] carry = TensorScope.RentScratch(batch * h);         // (B, H): dL/dh_t from later steps
+            var hiddenProduct = HiddenProduct.Backward(wHh, batch);
             try
             {
                 StartCarry(finalHidden.TakeGradient(layer), carry, batch * h);
                 bool needInitial = initialHidden is { RequiresGrad: true };
-                for (int t = steps - 1; t >= 0; t--)
+                var (dx, dxBeta) = input.PerBlock && x.RequiresGrad ? x.GradForUpdate() : (null, 0f);
+                ForEachSequenceBlock(hiddenProduct, batch, (first, count) =>
                 {
-                    GruKernels.Backward(batch, h, t, lengths, gates.Storage, hiddenN.Storage, new RowSet(t, steps),
-                        states.Storage, new RowSet(t, steps), dY.Storage, carry, inputGateGrad, hiddenGateGrad);
-                    if (t > 0 || needInitial) // dh_{t−1} += dgₕ_t · W_hh: (B, 3H)·(3H, H)
-                        Gemm.Multiply(false, false, batch, h, g, 1f, hiddenGateGrad.AsSpan(t * g), steps * g, wHh.Storage, h, 1f, carry, h);
-                }
-                AccumulateRecurrentGradients(x, w, inputGateGrad, hiddenGateGrad, states, rows, g);
+                    int start = first * steps; // this block's first row of the (B, T, ·) buffers
+                    var lengthsHere = lengths is null ? default : lengths.AsSpan(first, count);
+                    var carryHere = carry.AsSpan(first * h, count * h);
+                    for (int t = steps - 1; t >= 0; t--)
+                    {
+                        GruKernels.Backward(count, h, t, lengthsHere, gates.Storage.AsSpan(start * g), hiddenN.Storage.AsSpan(start * h), new RowSet(t, steps),
+                            states.Storage.AsSpan(start * h), new RowSet(t, steps), dY.Storage.AsSpan(start * h), carryHere,
+                            inputGateGrad.AsSpan(start * g), hiddenGateGrad.AsSpan(start * g));
+                        if (t > 0 || needInitial) // dh_{t−1} += dgₕ_t · W_hh: (B, 3H)·(3H, H)
+                            hiddenProduct.Multiply(count, hiddenGateGrad.AsSpan((start + t) * g), steps * g, 1f, carryHere, h);
+                    }
+                    if (dx is not null) input.InputGradient(first, count, inputGateGrad, dx, dxBeta, threads: 1);
+                });
+                AccumulateRecurrentGradients(x, w, input, inputGateGrad, hiddenGateGrad, states, rows, g);
                 if (needInitial) AddInitialStateGradient(initialHidden!, layer, carry, batch * h);
             }
             finally
             {
+                hiddenProduct.Dispose();
                 TensorScope.ReturnScratch(carry);
                 TensorScope.ReturnScratch(hiddenGateGrad);
                 TensorScope.ReturnScratch(inputGateGrad);
@@ -101,17 +125,17 @@ public sealed partial class Tensor
     }
 
     /// <summary>
-    /// After backward through time: dx = dgᵢ·W_ih, dW_ih = dgᵢᵀ·x, dW_hh = dgₕᵀ·h_prev, db_ih and db_hh the column sums,
-    /// each one GEMM (or one pass) over all B·T rows.
+    /// After backward through time: dx = dgᵢ·W_ih (unless the sequence blocks computed it: <paramref name="input"/>),
+    /// dW_ih = dgᵢᵀ·x, dW_hh = dgₕᵀ·h_prev, db_ih and db_hh the column sums, each one GEMM (or one pass) over all B·T rows.
     /// </summary>
-    private static void AccumulateRecurrentGradients(Tensor x, RecurrentLayerWeights w, float[] inputGateGrad, float[] hiddenGateGrad,
+    private static void AccumulateRecurrentGradients(Tensor x, RecurrentLayerWeights w, InputSide input, float[] inputGateGrad, float[] hiddenGateGrad,
         Tensor previousStates, int rows, int g)
     {
         int inSize = x.Dims[2], h = w.WeightHh.Dims[1];
-        if (x.RequiresGrad)
+        if (x.RequiresGrad && !input.PerBlock)
         {
             var (dx, beta) = x.GradForUpdate();
-            Gemm.Multiply(false, false, rows, inSize, g, 1f, inputGateGrad, g, w.WeightIh.Storage, inSize, beta, dx, inSize);
+            input.InputGradient(0, x.Dims[0], inputGateGrad, dx, beta, Gemm.MaxThreads);
         }
         if (w.WeightIh.RequiresGrad)
         {
