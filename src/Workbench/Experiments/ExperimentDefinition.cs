@@ -111,21 +111,3 @@ public sealed record RunSpec(string Id, IReadOnlyDictionary<string, JsonNode?> O
     /// </summary>
     public ComposedModel? Composed { get; init; }
 }
-
-/// <summary>A model composed in code, as a run knows it.</summary>
-/// <param name="Model">The model, freshly initialised; the run trains it (or loads the finished run's weights into it).</param>
-/// <param name="Optimizer">Its optimizer; null for Adam at the run's learning rate.</param>
-public sealed record ComposedModel(VariationalAutoencoder Model, Optim.Optimizer? Optimizer = null)
-{
-    /// <summary>What identifies the model in <c>config.json</c> and the run's identity: its module tree, objective, prior and the shapes of its state.</summary>
-    public JsonObject ToJson() => new()
-    {
-        ["composed"] = Model.GetType().Name,
-        ["description"] = Model.Description,
-        ["latentSize"] = Model.LatentSize,
-        ["objective"] = Model.Objective.Describe(),
-        ["optimizer"] = Optimizer?.GetType().Name ?? "Adam",
-        ["state"] = new JsonObject(Model.NamedState().DistinctBy(s => s.Name)
-            .Select(s => KeyValuePair.Create(s.Name, (JsonNode?)Tensors.Tensor.ShapeText(s.Tensor.Dims)))),
-    };
-}

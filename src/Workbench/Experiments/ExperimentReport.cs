@@ -75,9 +75,11 @@ public static class ExperimentReport
             sections.Add(new ReportSection("Objective ablation",
                 "Each run optimises a different objective; the pictures below show what each one learned.", charts, []));
         }
-        if (Differ(runs, r => PenaltyKind(r.Definition.Model.ResolveKlPenalty())))
+        // A model composed in code has no KL penalty configuration to draw its schedule from.
+        var configured = runs.Where(r => !r.IsComposed).ToArray();
+        if (Differ(configured, r => PenaltyKind(r.Definition.Model.ResolveKlPenalty())))
             sections.Add(new ReportSection("KL schedules", "The KL weight each run trained with, and the KL it reached.",
-                [new ReportChart("kl-schedules", ComparisonFigures.KlSchedules(runs))], []));
+                [new ReportChart("kl-schedules", ComparisonFigures.KlSchedules(configured))], []));
         if (runs.Any(r => r.Summary.Mig is not null)) sections.Add(DisentanglementSection(runs));
         if (runs.Any(r => r.Summary.SampleQuality is not null))
             sections.Add(new ReportSection("Sample quality",
@@ -121,6 +123,13 @@ public static class ExperimentReport
         foreach (var run in runs)
         {
             if (run.Summary.LatentSize < 2) continue;
+            if (run.IsComposed || run.Definition.Data.Fingerprint is not null)
+            {
+                notes.Add($"latent scatter of {run.Id} skipped: " + (run.IsComposed
+                    ? "its model was composed in code, and the report does not rebuild it"
+                    : "its images were handed over in memory by a notebook"));
+                continue;
+            }
             try
             {
                 var trained = TrainedRun.Load(run.Folder);

@@ -11,6 +11,12 @@ public sealed record ReportRun(string Folder, RunSummary Summary, IReadOnlyList<
 {
     public string Id => Summary.Run;
 
+    /// <summary>
+    /// True for a run of a model composed in code: it has no model configuration (<see cref="ExperimentDefinition.Model"/>
+    /// holds the defaults), so the comparisons that read one leave it out; its summary, metrics and pictures are read as any run's.
+    /// </summary>
+    public bool IsComposed { get; init; }
+
     /// <summary>The training objective as experiment files spell it (elbo, kl-only, …).</summary>
     public string Objective => JsonNamingPolicy.KebabCaseLower.ConvertName(Summary.Objective);
 
@@ -40,10 +46,13 @@ public sealed record ReportRun(string Folder, RunSummary Summary, IReadOnlyList<
             var summaryPath = Path.Combine(folder, RunFolder.SummaryFile);
             if (!File.Exists(summaryPath)) continue;
             var summary = ReadJson<RunSummary>(summaryPath, "run summary");
-            var definition = TrainedRun.ReadDefinition(Path.Combine(folder, TrainedRun.ConfigFile));
+            var configuration = RunConfiguration.Read(Path.Combine(folder, TrainedRun.ConfigFile));
             var evalPath = Path.Combine(folder, RunEvaluation.FileName);
             var evaluation = File.Exists(evalPath) ? ReadJson<RunEvaluation>(evalPath, "evaluation") : null;
-            runs.Add(new ReportRun(folder, summary, ReadMetrics(Path.Combine(folder, "metrics.jsonl")), definition, evaluation));
+            runs.Add(new ReportRun(folder, summary, ReadMetrics(Path.Combine(folder, "metrics.jsonl")), configuration.Definition, evaluation)
+            {
+                IsComposed = configuration.IsComposed,
+            });
         }
         // Experiment order: the runner trains a grid's runs in the order the experiment lists them.
         return runs.OrderBy(r => r.Summary.Finished).ThenBy(r => r.Id, StringComparer.Ordinal).ToList();

@@ -35,7 +35,7 @@ public static partial class Lab
         {
             model.LoadParameters(Path.Combine(path, TrainedRun.ModelFile));
             model.Eval();
-            options = new Training.TrainingOptions { Epochs = summary.Epochs, Seed = summary.Seed };
+            options = RunConfiguration.ReadTraining(Path.Combine(path, TrainedRun.ConfigFile));
         }
         var history = ReportRun.ReadMetrics(Path.Combine(path, "metrics.jsonl"));
         var test = new ElboEvaluation(summary.TestLoss, summary.TestReconstruction, summary.TestKl, summary.KlPerDimension, summary.TestImages);

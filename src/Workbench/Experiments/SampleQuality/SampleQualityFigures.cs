@@ -17,7 +17,7 @@ public static class SampleQualityFigures
         title ??= sizes.Length == 1
             ? $"Sample quality per run ({sizes[0].Samples:N0} samples against {sizes[0].RealImages:N0} test images)"
             : "Sample quality per run";
-        var bernoulli = measured.Where(r => r.Summary.ImportanceWeightedBound is not null && r.Definition.Model.Likelihood == Models.LikelihoodKind.Bernoulli).ToArray();
+        var bernoulli = measured.Where(r => r.Summary.ImportanceWeightedBound is not null && !r.IsComposed && r.Definition.Model.Likelihood == Models.LikelihoodKind.Bernoulli).ToArray();
         bool nll = bernoulli.Length > 0;
         string[] titles = nll
             ? ["Fréchet distance (lower is better)", "Precision", "Recall", "Test NLL bound, Bernoulli models [nats]"]
