@@ -163,9 +163,23 @@ internal static class CodeFingerprint
         return $"{Name(method.DeclaringType)}::{method.Name}{generic}({string.Join(",", method.GetParameters().Select(p => Name(p.ParameterType)))}){returns}";
     }
 
-    /// <summary>A type's full name without the notebook's submission numbers (a re-executed cell compiles into a new submission).</summary>
-    internal static string Name(Type? type) =>
-        type is null ? "?" : SubmissionNumber.Replace(type.FullName ?? (type.Namespace is { } ns ? ns + "." : "") + type.Name, "Submission");
+    /// <summary>
+    /// A type's full name with its generic arguments, but without assembly names (.NET's carry its version) or the
+    /// notebook's submission numbers (a re-executed cell compiles into a new submission).
+    /// </summary>
+    internal static string Name(Type? type)
+    {
+        if (type is null) return "?";
+        if (type.IsGenericParameter) return type.Name;
+        if (type.HasElementType)
+        {
+            var element = Name(type.GetElementType());
+            return type.IsArray ? element + "[" + new string(',', type.GetArrayRank() - 1) + "]" : element + (type.IsByRef ? "&" : "*");
+        }
+        var name = type.IsNested ? Name(type.DeclaringType) + "+" + type.Name : (type.Namespace is { } ns ? ns + "." : "") + type.Name;
+        if (type.IsConstructedGenericType) name += "[" + string.Join(",", type.GetGenericArguments().Select(Name)) + "]";
+        return SubmissionNumber.Replace(name, "Submission");
+    }
 
     private static readonly Regex SubmissionNumber = new(@"Submission#\d+", RegexOptions.Compiled);
 
