@@ -25,7 +25,7 @@ public sealed record TrainedRun(string Folder, ExperimentDefinition Definition, 
     /// </summary>
     /// <exception cref="DirectoryNotFoundException">The folder does not exist.</exception>
     /// <exception cref="FileNotFoundException">config.json or model.safetensors is missing.</exception>
-    /// <exception cref="InvalidDataException">config.json or the model file is corrupt or does not match.</exception>
+    /// <exception cref="InvalidDataException">config.json or the model file is corrupt or does not match, or the run trained a model composed in code.</exception>
     /// <exception cref="ArgumentException">An experiment folder with several runs was given.</exception>
     public static TrainedRun Load(string folder)
     {
@@ -41,7 +41,11 @@ public sealed record TrainedRun(string Folder, ExperimentDefinition Definition, 
                   "or train one with workbench train."
                 : $"{modelPath} is missing: the run has not finished (run its experiment again to complete it).", modelPath);
 
-        var definition = ReadDefinition(configPath);
+        var configuration = RunConfiguration.Read(configPath);
+        if (configuration.IsComposed)
+            throw new InvalidDataException($"{configPath}: the run trained a model composed in code, which its files cannot rebuild; " +
+                "build the same model and open the run with Lab.OpenRun(folder, model).");
+        var definition = configuration.Definition;
         var model = definition.Model.Build(new Rng(definition.Training.Seed));
         model.LoadParameters(modelPath);
         RequireFinite(model, modelPath);

@@ -164,6 +164,8 @@ public class ComposedRunIdentityTests
         Assert.Equal(2e-3f, opened.Options.LearningRate);
         Assert.Equal(0.1, opened.Options.ValidationFraction);
         Assert.Equal(options, opened.Options with { ShowProgress = options.ShowProgress }); // all but the display flag
+        var error = Assert.Throws<InvalidDataException>(() => TrainedRun.Load(trained.Folder!)); // its files alone cannot rebuild it
+        Assert.Contains("Lab.OpenRun(folder, model)", error.Message);
     }
 
     [Fact]
