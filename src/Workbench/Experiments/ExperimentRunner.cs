@@ -35,6 +35,13 @@ public sealed record RunnerOptions
     /// <c>&lt;experiment&gt;/.stale/</c>) and the run trains again; off, such a folder is an error.
     /// </summary>
     public bool RerunChanged { get; init; }
+
+    /// <summary>
+    /// The folder that receives what runs share: <c>index.json</c> (then listing this experiment's runs), the one
+    /// copy of plotly.js and the sample-quality judge's feature classifiers. Null: the results root, shared by every
+    /// experiment under it. <c>workbench train</c> gives its output folder, so nothing is written beside it.
+    /// </summary>
+    public string? SharedFolder { get; init; }
 }
 
 /// <summary>
@@ -45,7 +52,7 @@ public sealed record RunnerOptions
 public sealed class ExperimentRunner(RunnerOptions options)
 {
     private readonly Dictionary<string, (ImageDataset Train, ImageDataset Test)> _data = new();
-    private readonly SampleQuality.SampleQualityJudge _judge = new(options.ResultsRoot, options.Log);
+    private readonly SampleQuality.SampleQualityJudge _judge = new(options.SharedFolder ?? options.ResultsRoot, options.Log);
 
     /// <summary>Uses <paramref name="train"/> and <paramref name="test"/> for runs whose data spec is <paramref name="spec"/> (in-memory data from a notebook).</summary>
     public void ProvideData(DataSpec spec, ImageDataset train, ImageDataset test) => _data[DataKey(spec)] = (train, test);
@@ -63,13 +70,14 @@ public sealed class ExperimentRunner(RunnerOptions options)
         Check(source, runs);
         RefuseChangedRuns(definition.Name, runs);
         options.Log.WriteLine($"Experiment '{definition.Name}': {runs.Count} run(s) → {Path.Combine(options.ResultsRoot, definition.Name)}");
-        var figures = new FigureFiles(options.ImageExporter, options.ResultsRoot);
+        var figures = new FigureFiles(options.ImageExporter, options.SharedFolder ?? options.ResultsRoot);
         foreach (var run in runs)
         {
             if (cancellation.IsCancellationRequested) break;
             RunOne(definition.Name, run, figures, cancellation);
         }
-        ResultsIndex.Rebuild(options.ResultsRoot, warning => options.Log.WriteLine($"warning: {warning}"));
+        ResultsIndex.Rebuild(options.ResultsRoot, warning => options.Log.WriteLine($"warning: {warning}"),
+            options.SharedFolder is null ? null : definition.Name, options.SharedFolder);
         foreach (var note in figures.Notes) options.Log.WriteLine($"note: {note}");
         return ResultsIndex.Read(options.ResultsRoot, definition.Name, warn: _ => { }); // warned about above
     }
@@ -104,7 +112,7 @@ public sealed class ExperimentRunner(RunnerOptions options)
         }
         var identity = RunIdentity.Of(run);
         if (!CheckIdentity(folder, run, identity)) return null;
-        StaleTempFiles.Remove(folder.Path);
+        StaleTempFiles.Remove(folder.Path, within: options.ResultsRoot);
         var d = run.Definition;
         var (train, test) = LoadData(d.Data); // loaded and checked by Check before any folder was made
         var environment = RunEnvironment.Capture(d.Training.Seed, ComputeThreads.Count);
