@@ -154,7 +154,7 @@ public static class IdxReader
         // a few bytes can claim gigabytes. A compressed stream's length is unknown, so it is read in growing chunks.
         if (!compressed && stream.CanSeek && stream.Length - stream.Position < size)
             throw new DataFileException(source,
-                $"truncated: header says {ContentText(dims, size)} but the file is {stream.Length} bytes long, {stream.Length - stream.Position} after the header");
+                $"truncated: header says {ContentText(dims, size)} but only {stream.Length - stream.Position} bytes follow (the file is {stream.Length} bytes long)");
         var data = compressed ? ReadGrowing(stream, size, out got) : new byte[size];
         if (!compressed) got = stream.ReadAtLeast(data, data.Length, throwOnEndOfStream: false);
         if (got < size)
