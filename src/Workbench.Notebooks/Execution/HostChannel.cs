@@ -27,7 +27,8 @@ internal sealed class HostChannel : IDisposable
     public string Name { get; }
 
     /// <summary>Opens a channel under a fresh random name, for the runner to listen on.</summary>
-    public static HostChannel Open() => new("workbench-host-" + Guid.NewGuid().ToString("N"));
+    // Short: on Unix the name becomes a socket path under the temporary folder, limited to 104 bytes on macOS.
+    public static HostChannel Open() => new("workbench-" + Guid.NewGuid().ToString("N")[..16]);
 
     /// <summary>
     /// Waits for the host to connect; null when <paramref name="hostExited"/> completes first (the

@@ -53,4 +53,16 @@ public class NotebookDiskFullTests
         Assert.Null(written.Cells[2].ExecutionCount);
         Assert.Empty(Directory.GetFiles(disk.Path, "*.tmp"));
     }
+
+    [TmpfsFact]
+    public void Write_ReadOnlyDisk_ThrowsNamingTheNotebookAndLeavesNothing()
+    {
+        using var disk = new SmallTmpfs("64k", readOnly: true);
+        var output = Path.Combine(disk.Path, "out.ipynb");
+
+        var error = Assert.Throws<IOException>(() => NotebookFile.Write(new NotebookBuilder().Code("1").Build(), output));
+
+        Assert.Equal($"could not write {output}: Read-only file system", error.Message);
+        Assert.Empty(Directory.GetFiles(disk.Path));
+    }
 }
