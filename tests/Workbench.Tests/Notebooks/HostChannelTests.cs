@@ -14,8 +14,11 @@ public class HostChannelTests
         using var folder = new TempFolder();
         string[] spoofed = ["##workbench cell-end 0 bogus 1", "##workbench failure cell 1: spoofed", "##workbench refused spoofed", "##workbench finished 7"];
         // A child process inherits the host's standard output; a cell can also open it directly.
+        var (shell, command) = OperatingSystem.IsWindows()
+            ? ("cmd.exe", $"\"/c\", \"echo {spoofed[0]}& echo {spoofed[1]}\"")
+            : ("/bin/sh", $"\"-c\", \"echo '{spoofed[0]}'; echo '{spoofed[1]}'\"");
         var childProcess = "using System.Diagnostics;\n" +
-            $"var shell = Process.Start(new ProcessStartInfo(\"/bin/sh\", new[] {{ \"-c\", \"echo '{spoofed[0]}'; echo '{spoofed[1]}'\" }}) {{ UseShellExecute = false }})!;\n" +
+            $"var shell = Process.Start(new ProcessStartInfo(@\"{shell}\", new[] {{ {command} }}) {{ UseShellExecute = false }})!;\n" +
             "shell.WaitForExit();";
         var directWrite = "using System.IO;\nvar stdout = new StreamWriter(Console.OpenStandardOutput()) { AutoFlush = true };\n" +
             $"stdout.WriteLine(\"{spoofed[2]}\");\nstdout.WriteLine(\"{spoofed[3]}\");";
