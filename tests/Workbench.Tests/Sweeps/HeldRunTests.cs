@@ -103,4 +103,29 @@ public class HeldRunTests
             Stop(other);
         }
     }
+
+    [Fact]
+    public void RunHolder_RecordLeftByAKilledProcess_IsNotTakenForALiveHolder()
+    {
+        using var directory = new TempDirectory();
+        var file = RunIdentityCliTests.WriteTiny(directory.Path, "holder");
+        var identity = RunIdentity.Of(ExperimentLoader.Expand(file).Runs[0]);
+        string runFolder = directory.File("run");
+        string record;
+        using (var folder = new RunFolder(runFolder))
+        {
+            Assert.True(folder.TryLock(identity));
+            Assert.Equal(identity.Hash, RunHolder.Live(runFolder)?.Identity.Hash);
+            Assert.Equal(Environment.ProcessId, RunHolder.Live(runFolder)?.ProcessId);
+            record = File.ReadAllText(Path.Combine(runFolder, RunHolder.FileName));
+        }
+        Assert.False(File.Exists(Path.Combine(runFolder, RunHolder.FileName)));
+
+        // As kill -9 leaves it: the record without the lock.
+        Directory.CreateDirectory(runFolder);
+        File.WriteAllText(Path.Combine(runFolder, RunHolder.FileName), record);
+        File.WriteAllText(Path.Combine(runFolder, ".lock"), "");
+
+        Assert.Null(RunHolder.Live(runFolder));
+    }
 }
