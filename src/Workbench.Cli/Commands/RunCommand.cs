@@ -29,7 +29,8 @@ internal static class RunCommand
         command.SetAction((parse, cancellation) =>
         {
             var experimentFile = parse.GetValue(file)!;
-            return Task.FromResult(sweep.Run(parse, experimentFile, parse.GetValue(results)!, parse.GetValue(noPng), CommonOptions.Out(parse), cancellation,
+            return Task.FromResult(sweep.Run(parse, experimentFile, parse.GetValue(results)!, parse.GetValue(noPng), parse.GetValue(rerunChanged),
+                CommonOptions.Out(parse), cancellation,
                 () =>
                 {
                     var (definition, runs) = ExperimentLoader.Expand(experimentFile);

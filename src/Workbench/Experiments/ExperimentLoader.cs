@@ -22,10 +22,16 @@ public static partial class ExperimentLoader
     public static (ExperimentDefinition Definition, IReadOnlyList<RunSpec> Runs) Expand(string path)
     {
         if (!File.Exists(path)) throw new ExperimentFileException(path, null, "file not found");
+        return Parse(path, File.ReadAllText(path));
+    }
+
+    /// <summary>Parses <paramref name="text"/>, the contents of experiment file <paramref name="path"/> (named in messages), and expands its grid.</summary>
+    public static (ExperimentDefinition Definition, IReadOnlyList<RunSpec> Runs) Parse(string path, string text)
+    {
         JsonObject root;
         try
         {
-            root = JsonNode.Parse(File.ReadAllText(path), documentOptions: new JsonDocumentOptions
+            root = JsonNode.Parse(text, documentOptions: new JsonDocumentOptions
             {
                 CommentHandling = JsonCommentHandling.Skip,
                 AllowTrailingCommas = true,

@@ -58,7 +58,7 @@ public static partial class SweepStatus
             return new RunStatus(run, RunState.Finished, $"test −ELBO {summary.TestNegativeElbo:F2} nats", []);
         }
         string epochs = $"{CountLines(Path.Combine(folder, "metrics.jsonl"))}/{TotalEpochs(folder)?.ToString() ?? "?"} epochs";
-        if (IsLocked(folder)) return new RunStatus(run, RunState.Running, epochs, []);
+        if (IsLocked(folder)) return new RunStatus(run, RunState.Running, RunHolder.Read(folder) is { } holder ? $"{epochs}, {holder.Describe()}" : epochs, []);
 
         var attempt = RunLog.LastAttempt(Path.Combine(folder, RunLog.FileName));
         int? exit = RunLog.ExitCode(attempt);
