@@ -9,11 +9,26 @@ namespace Workbench.NotebookHost;
 /// Runs one notebook in the kernel: every code cell in order, the executed notebook written
 /// atomically after each one (so finished cells survive whatever happens to this process), the
 /// injected parameters cell after the cell tagged "parameters", and nothing after a failed cell.
-/// Progress and the outcome go to the runner as <see cref="HostProtocol"/> lines.
+/// Progress and the outcome go to the runner as <see cref="HostProtocol"/> lines. When the executed
+/// notebook cannot be saved (a full disk, a read-only folder) the run stops there and the runner is
+/// told which file could not be written; the file keeps its last complete copy.
 /// </summary>
 internal sealed class NotebookHostRun(string inputPath, string outputPath, IReadOnlyDictionary<string, string> parameters, TextWriter protocol)
 {
     public async Task<int> RunAsync()
+    {
+        try
+        {
+            return await RunCellsAsync();
+        }
+        catch (OutputUnwritableException e)
+        {
+            protocol.WriteLine(HostProtocol.Unwritable(e.Message));
+            return 1;
+        }
+    }
+
+    private async Task<int> RunCellsAsync()
     {
         Notebook executed;
         NotebookCell? parametersCell;
@@ -95,13 +110,23 @@ internal sealed class NotebookHostRun(string inputPath, string outputPath, IRead
 
     private void Write(Notebook executed)
     {
-        NotebookFile.Write(executed, outputPath);
+        try
+        {
+            NotebookFile.Write(executed, outputPath);
+        }
+        catch (IOException e)
+        {
+            throw new OutputUnwritableException(e.Message, e);
+        }
         if (_written) return;
         _written = true;
         protocol.WriteLine(HostProtocol.Written());
     }
 
     private bool _written;
+
+    /// <summary>The executed notebook could not be saved; the message names the file and the reason.</summary>
+    private sealed class OutputUnwritableException(string message, Exception inner) : Exception(message, inner);
 
     /// <summary>Reads and checks everything before a cell runs: cell languages, parameter names.</summary>
     private (Notebook, Dictionary<NotebookCell, CellPlan>, NotebookCell?) Prepare()

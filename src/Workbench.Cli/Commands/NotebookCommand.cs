@@ -10,7 +10,8 @@ namespace Workbench.Cli.Commands;
 /// from the notebook's folder) and saves the executed copy after every cell. Exit code 0 when every
 /// cell ran, 2 when a cell failed, timed out or ended the kernel (the executed notebook is still
 /// written, showing the error; later cells are not run), 1 when the notebook could not be run at
-/// all (nothing is written).
+/// all (nothing is written) or the executed notebook could not be saved (a full disk, a read-only
+/// folder: the message names the file, which keeps its last complete copy).
 /// </summary>
 internal static class NotebookCommand
 {
@@ -43,11 +44,12 @@ internal static class NotebookCommand
             { notebook, output, parameters, inPlace, cellTimeout };
         run.SetAction((parse, cancellationToken) => RunAsync(
             parse.GetValue(notebook)!, parse.GetValue(output), parse.GetValue(parameters) ?? [], parse.GetValue(inPlace),
-            parse.GetValue(cellTimeout), cancellationToken));
+            parse.GetValue(cellTimeout), parse.InvocationConfiguration.Error, cancellationToken));
         return run;
     }
 
-    private static async Task<int> RunAsync(string input, string? output, string[] parameterArguments, bool inPlace, string? cellTimeout, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(string input, string? output, string[] parameterArguments, bool inPlace, string? cellTimeout, TextWriter error,
+        CancellationToken cancellationToken)
     {
         try
         {
@@ -65,12 +67,20 @@ internal static class NotebookCommand
             if (result.Succeeded)
                 Console.WriteLine($"Ran {result.ExecutedCells} cell(s) in {seconds} s; wrote {outputPath}");
             else
-                Console.Error.WriteLine($"Failed at {result.Failure}\nRan {result.ExecutedCells} cell(s) in {seconds} s; wrote {outputPath} (later cells not run)");
+                error.WriteLine($"Failed at {result.Failure}\nRan {result.ExecutedCells} cell(s) in {seconds} s; wrote {outputPath} (later cells not run)");
             return result.ExitCode;
         }
         catch (NotebookException e)
         {
-            Console.Error.WriteLine($"error: {e.Message}");
+            error.WriteLine($"error: {e.Message}");
+            return 1;
+        }
+        catch (IOException e)
+        {
+            // A full or read-only disk: the message names the file, which keeps its last complete copy.
+            if (_lineOpen) Console.WriteLine(" stopped");
+            error.WriteLine($"error: {e.Message}");
+            error.WriteLine("The executed notebook keeps the cells saved before the failure; free space or make the folder writable, then run the notebook again.");
             return 1;
         }
     }

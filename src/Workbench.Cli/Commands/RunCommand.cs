@@ -29,7 +29,8 @@ internal static class RunCommand
         command.SetAction((parse, cancellation) =>
         {
             var experimentFile = parse.GetValue(file)!;
-            return Task.FromResult(sweep.Run(parse, experimentFile, parse.GetValue(results)!, parse.GetValue(noPng), CommonOptions.Out(parse), cancellation,
+            return Task.FromResult(sweep.Run(parse, experimentFile, parse.GetValue(results)!, parse.GetValue(noPng), parse.GetValue(rerunChanged),
+                CommonOptions.Out(parse), cancellation,
                 () =>
                 {
                     var (definition, runs) = ExperimentLoader.Expand(experimentFile);
@@ -43,15 +44,17 @@ internal static class RunCommand
     /// <summary>
     /// Runs an experiment loaded from <paramref name="experimentFile"/> and writes its report; returns the exit code.
     /// Once the data are checked, <paramref name="hold"/> (e.g. a folder lock) is taken for the runs and
-    /// <paramref name="afterRuns"/> called under it when they return.
+    /// <paramref name="afterRuns"/> called under it when they return. <paramref name="sharedFolder"/> receives the
+    /// index and plotly.js (<see cref="RunnerOptions.SharedFolder"/>; null: the results root).
     /// </summary>
     internal static int RunExperiment(string experimentFile, ExperimentDefinition definition, IReadOnlyList<RunSpec> runs, string resultsRoot,
-        bool noPng, bool rerunChanged, TextWriter output, CancellationToken cancellation, Func<IDisposable>? hold = null, Action? afterRuns = null)
+        bool noPng, bool rerunChanged, TextWriter output, CancellationToken cancellation, Func<IDisposable>? hold = null, Action? afterRuns = null,
+        string? sharedFolder = null)
     {
         using var exporter = CommonOptions.Exporter(noPng);
         var runner = new ExperimentRunner(new RunnerOptions
         {
-            ResultsRoot = resultsRoot, ImageExporter = exporter, Log = output, RerunChanged = rerunChanged,
+            ResultsRoot = resultsRoot, ImageExporter = exporter, Log = output, RerunChanged = rerunChanged, SharedFolder = sharedFolder,
         });
         runner.Check(experimentFile, runs);
         IReadOnlyList<RunSummary> summaries;
@@ -66,7 +69,7 @@ internal static class RunCommand
             output.WriteLine("No finished run to report.");
             return Cli.Success;
         }
-        var (report, notes) = ExperimentReport.Write(Path.Combine(resultsRoot, definition.Name), exporter);
+        var (report, notes) = ExperimentReport.Write(Path.Combine(resultsRoot, definition.Name), exporter, plotlyFolder: sharedFolder ?? resultsRoot);
         CommonOptions.WriteNotes(output, notes);
         output.WriteLine($"Report: {report}");
         return Cli.Success;

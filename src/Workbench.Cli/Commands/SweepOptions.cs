@@ -48,9 +48,13 @@ internal sealed class SweepOptions
 
     public IEnumerable<Option> All => [_point, _threads, _parallel, _reportOnly, _slurm, _partition, _time, _cpusPerTask, _mem, _sbatchArgs];
 
-    /// <summary>Runs the mode the options select; <paramref name="sequential"/> is a plain run of the whole grid.</summary>
-    public int Run(ParseResult parse, string experimentFile, string resultsRoot, bool noPng, TextWriter output, CancellationToken cancellation,
-        Func<int> sequential)
+    /// <summary>
+    /// Runs the mode the options select; <paramref name="sequential"/> is a plain run of the whole grid.
+    /// <paramref name="rerunChanged"/> applies on every path: to one point, and passed on to the children of
+    /// <c>--parallel</c> and to the Slurm tasks.
+    /// </summary>
+    public int Run(ParseResult parse, string experimentFile, string resultsRoot, bool noPng, bool rerunChanged, TextWriter output,
+        CancellationToken cancellation, Func<int> sequential)
     {
         int? point = parse.GetValue(_point), threads = parse.GetValue(_threads);
         int parallel = parse.GetValue(_parallel);
@@ -70,41 +74,45 @@ internal sealed class SweepOptions
                 Partition = parse.GetValue(_partition), Time = parse.GetValue(_time), CpusPerTask = parse.GetValue(_cpusPerTask),
                 Mem = parse.GetValue(_mem), ExtraArguments = parse.GetValue(_sbatchArgs) ?? [],
             };
-            return SlurmSubmission.Submit(experimentFile, resultsRoot, options, passThrough, output);
+            return SlurmSubmission.Submit(experimentFile, resultsRoot, options, rerunChanged, passThrough, output);
         }
-        if (reportOnly) return WriteReport(experimentFile, resultsRoot, noPng, output);
+        if (reportOnly) return WriteReport(ExperimentLoader.Load(experimentFile).Name, resultsRoot, noPng, output);
         if (point is null && parallel > 1)
         {
             int perRun = threads ?? Math.Max(1, Environment.ProcessorCount / parallel);
-            int failed = ParallelSweep.Run(experimentFile, resultsRoot, parallel, perRun, passThrough, output, cancellation);
+            var outcome = ParallelSweep.Run(experimentFile, resultsRoot, parallel, perRun, rerunChanged, passThrough, output, cancellation);
             if (cancellation.IsCancellationRequested) return Cli.Interrupted;
-            int code = WriteReport(experimentFile, resultsRoot, noPng, output);
-            if (failed == 0) return code;
-            output.WriteLine($"{failed} run(s) failed; their run.log holds the error (workbench status {Path.Combine(resultsRoot, ExperimentLoader.Load(experimentFile).Name)}).");
+            int code = WriteReport(outcome.Experiment, resultsRoot, noPng, output);
+            string status = $"workbench status {Path.Combine(resultsRoot, outcome.Experiment)}";
+            if (outcome.NotFinished > 0) output.WriteLine($"{outcome.NotFinished} run(s) not finished by this sweep ({status}).");
+            if (outcome.Failed == 0) return code;
+            output.WriteLine($"{outcome.Failed} run(s) failed; their run.log holds the error ({status}).");
             return Cli.Failure;
         }
 
         if ((threads ?? SlurmCpusPerTask()) is { } count) ComputeThreads.Count = count;
         if (point is not { } index) return sequential();
+        using var watch = ParentWatch.Start(); // a child of --parallel stops with its parent
         using var exporter = CommonOptions.Exporter(noPng);
-        GridPointRun.Run(experimentFile, index, new RunnerOptions { ResultsRoot = resultsRoot, ImageExporter = exporter, Log = output, ShowProgress = false },
-            cancellation);
+        GridPointRun.Run(experimentFile, index, new RunnerOptions
+        {
+            ResultsRoot = resultsRoot, ImageExporter = exporter, Log = output, ShowProgress = false, RerunChanged = rerunChanged,
+        }, cancellation);
         return cancellation.IsCancellationRequested ? Cli.Interrupted : Cli.Success;
     }
 
-    /// <summary>Rebuilds the results index and writes the experiment's report from its finished runs.</summary>
-    private static int WriteReport(string experimentFile, string resultsRoot, bool noPng, TextWriter output)
+    /// <summary>Rebuilds the results index and writes the report of experiment <paramref name="experiment"/> from its finished runs.</summary>
+    private static int WriteReport(string experiment, string resultsRoot, bool noPng, TextWriter output)
     {
-        var definition = ExperimentLoader.Load(experimentFile);
         ResultsIndex.Rebuild(resultsRoot);
-        var finished = ResultsIndex.Read(resultsRoot, definition.Name);
+        var finished = ResultsIndex.Read(resultsRoot, experiment);
         if (finished.Count == 0)
         {
             output.WriteLine("No finished run to report.");
             return Cli.Success;
         }
         using var exporter = CommonOptions.Exporter(noPng);
-        var (report, notes) = ExperimentReport.Write(Path.Combine(resultsRoot, definition.Name), exporter);
+        var (report, notes) = ExperimentReport.Write(Path.Combine(resultsRoot, experiment), exporter);
         CommonOptions.WriteNotes(output, notes);
         output.WriteLine($"Report ({finished.Count} finished run(s)): {report}");
         return Cli.Success;

@@ -11,7 +11,8 @@ namespace Workbench.Cli.Commands;
 /// <c>workbench train [flags]</c>: one run from flags. The flags become an experiment,
 /// saved as <c>&lt;output&gt;/experiment.json</c> and run by the same <see cref="ExperimentRunner"/> as
 /// <c>workbench run</c>, so the run lands in <c>&lt;output&gt;/default/</c> with the same layout and
-/// can be repeated with <c>workbench run &lt;output&gt;/experiment.json</c>.
+/// can be repeated with <c>workbench run &lt;output&gt;/experiment.json</c>. Everything it writes stays inside
+/// the <c>--output</c> folder given: its index.json and plotly.js too.
 /// </summary>
 internal static class TrainCommand
 {
@@ -97,6 +98,9 @@ internal static class TrainCommand
                 model["klPenalty"] = KlPenalty(parse.GetValue(schedule)!, betaValue, parse.GetValue(warmup), parse.GetValue(cycles), parse.GetValue(ratio),
                     parse.GetValue(gamma), parse.GetValue(maxCapacity), parse.GetValue(ramp), parse.GetValue(freeBits));
             }
+            if (parse.GetValue(dataDir) is not null && !DataSpec.ReadFromFiles.Contains(parse.GetValue(dataset)))
+                throw new UsageException($"--data-dir names the folder of IDX files for --dataset {string.Join(" or ", DataSpec.ReadFromFiles)}; " +
+                                         $"--dataset {parse.GetValue(dataset)} reads no files: drop --data-dir or choose one of those datasets.");
             var data = new JsonObject { ["dataset"] = parse.GetValue(dataset) };
             if (parse.GetValue(dataDir) is { } directory) data["directory"] = Path.GetFullPath(directory);
             if (parse.GetValue(trainLimit) is { } train) data["trainLimit"] = train;
@@ -118,7 +122,8 @@ internal static class TrainCommand
                 },
                 ["evaluation"] = new JsonObject { ["importanceSamples"] = parse.GetValue(iwae) },
             };
-            return Task.FromResult(Run(experiment, folder, parse.GetValue(noPng), parse.GetValue(rerunChanged), CommonOptions.Out(parse), cancellation));
+            return Task.FromResult(Run(experiment, folder, outputGiven: parse.GetValue(output) is not null, parse.GetValue(noPng), parse.GetValue(rerunChanged),
+                CommonOptions.Out(parse), cancellation));
         });
         return command;
     }
@@ -127,16 +132,19 @@ internal static class TrainCommand
     /// Validates the settings and checks the data in memory, then, holding the folder's lock (so two
     /// trains into one folder never mix settings), runs the experiment; the run compares what the folder
     /// holds with these settings under its own lock. experiment.json is written once the run has
-    /// finished or stopped, so a train that fails leaves none behind.
+    /// finished or stopped, so a train that fails leaves none behind. Into a folder the user named
+    /// (<paramref name="outputGiven"/>), the index and plotly.js go inside it; into the default results/train-…,
+    /// they are the results folder's.
     /// </summary>
-    private static int Run(JsonObject experiment, string folder, bool noPng, bool rerunChanged, TextWriter output, CancellationToken cancellation)
+    private static int Run(JsonObject experiment, string folder, bool outputGiven, bool noPng, bool rerunChanged, TextWriter output, CancellationToken cancellation)
     {
         var file = Path.Combine(folder, ExperimentFile);
         var (definition, runs) = ExperimentLoader.Expand(file, experiment);
         return RunCommand.RunExperiment(file, definition, runs, Path.GetDirectoryName(folder)!, noPng, rerunChanged, output, cancellation,
             hold: () => FolderLock.TryAcquire(folder, ".train.lock")
                         ?? throw new UsageException($"another workbench process is training into {folder}; wait for it to finish or choose another --output."),
-            afterRuns: () => AtomicFile.WriteAllText(file, experiment.ToJsonString(ExperimentJson.Options) + "\n"));
+            afterRuns: () => AtomicFile.WriteAllText(file, experiment.ToJsonString(ExperimentJson.Options) + "\n"),
+            sharedFolder: outputGiven ? folder : null);
     }
 
     /// <summary>The model's klPenalty JSON for the chosen schedule.</summary>

@@ -13,22 +13,35 @@ namespace Workbench.Cli.Sweeps;
 /// </summary>
 internal static class SlurmSubmission
 {
-    public static int Submit(string experimentFile, string resultsRoot, SlurmOptions options, IReadOnlyList<string> passThrough, TextWriter output)
+    /// <summary>
+    /// Checks every point's folder against its configuration (refusing like a plain run, unless
+    /// <paramref name="rerunChanged"/>, which the tasks then apply), writes a snapshot of the experiment and the scripts
+    /// (whose tasks run that snapshot), and submits the points still to run.
+    /// </summary>
+    public static int Submit(string experimentFile, string resultsRoot, SlurmOptions options, bool rerunChanged, IReadOnlyList<string> passThrough,
+        TextWriter output)
     {
         options.Validate();
         string sbatch = FindOnPath("sbatch") ?? throw new UsageException(
             "--slurm: 'sbatch' is not on PATH. Run this on a Slurm login node (where sbatch, squeue and sacct are available), or drop --slurm to run here.");
-        var (definition, runs) = ExperimentLoader.Expand(experimentFile);
-        var sweep = new SlurmSweep(Path.GetFullPath(experimentFile), Path.GetFullPath(resultsRoot), definition.Name,
-            WorkbenchProcess.Command(), runs.Select(r => r.Id).ToList(), passThrough);
-        var points = GridPoints.Unfinished(resultsRoot, definition.Name, runs);
+        var submitted = SubmittedExperiment.Read(experimentFile);
+        var (definition, runs) = (submitted.Definition, submitted.Runs);
+        RunIdentityGuard.RefuseChanged(resultsRoot, definition.Name, runs, rerunChanged);
+        var points = RunIdentityGuard.ToRun(resultsRoot, definition.Name, runs);
         if (points.Count == 0)
         {
             output.WriteLine($"Experiment '{definition.Name}': all {runs.Count} run(s) are finished; nothing to submit.");
             return Cli.Success;
         }
 
-        Directory.CreateDirectory(sweep.ScriptFolder);
+        string scriptFolder = Path.Combine(Path.GetFullPath(resultsRoot), definition.Name, SlurmSubmissionRecord.Folder);
+        // The tasks start later, maybe after the file has changed: they run the experiment as submitted.
+        string snapshot = submitted.WriteSnapshot(scriptFolder);
+        var sweep = new SlurmSweep(snapshot, Path.GetFullPath(resultsRoot), definition.Name,
+            WorkbenchProcess.Command(), runs.Select(r => r.Id).ToList(), [.. passThrough, .. rerunChanged ? ["--rerun-changed"] : Array.Empty<string>()])
+        {
+            Source = Path.GetFullPath(experimentFile),
+        };
         string sweepScript = Path.Combine(sweep.ScriptFolder, SlurmScripts.SweepScript);
         string reportScript = Path.Combine(sweep.ScriptFolder, SlurmScripts.ReportScript);
         AtomicFile.WriteAllText(sweepScript, SlurmScripts.Sweep(sweep, options));
@@ -40,7 +53,8 @@ internal static class SlurmSubmission
         new SlurmSubmissionRecord
         {
             Experiment = definition.Name,
-            ExperimentFile = sweep.ExperimentFile,
+            ExperimentFile = sweep.Source,
+            Snapshot = snapshot,
             ArrayJobId = arrayJob,
             ReportJobId = reportJob,
             Points = points,

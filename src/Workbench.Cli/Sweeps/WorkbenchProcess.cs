@@ -32,8 +32,11 @@ internal static class WorkbenchProcess
         return File.Exists(candidate) ? candidate : "dotnet";
     }
 
-    /// <summary>Starts workbench with <paramref name="arguments"/>, its stdout and stderr appended to <paramref name="log"/>.</summary>
-    public static Process Start(IEnumerable<string> arguments, StreamWriter log)
+    /// <summary>
+    /// Starts workbench with <paramref name="arguments"/> (and <paramref name="environment"/> added to this process's),
+    /// its stdout and stderr appended to <paramref name="log"/>.
+    /// </summary>
+    public static Process Start(IEnumerable<string> arguments, StreamWriter log, params KeyValuePair<string, string>[] environment)
     {
         var command = Command();
         var start = new ProcessStartInfo(command[0])
@@ -43,6 +46,7 @@ internal static class WorkbenchProcess
             UseShellExecute = false,
         };
         foreach (var argument in command.Skip(1).Concat(arguments)) start.ArgumentList.Add(argument);
+        foreach (var (name, value) in environment) start.Environment[name] = value;
         var process = new Process { StartInfo = start };
         void Append(object? sender, DataReceivedEventArgs e)
         {

@@ -13,7 +13,10 @@ namespace Workbench.Notebooks;
 /// only when the host said so and the executed notebook reached the last cell.
 /// Problems with the notebook itself (another language's cell, an unknown parameter, a file that is
 /// not a notebook) are found before any cell runs and thrown as <see cref="NotebookException"/>,
-/// with nothing written.
+/// with nothing written. When the executed notebook cannot be saved (a full disk, a read-only
+/// folder), the run stops and an <see cref="IOException"/> names the file; the file keeps the last
+/// copy written in full. The host reports on a channel of its own (<see cref="HostChannel"/>): what a
+/// cell's child processes print on the host's standard output is relayed to <see cref="HostOutput"/>.
 /// </summary>
 public sealed class NotebookRunner
 {
@@ -41,7 +44,17 @@ public sealed class NotebookRunner
     /// <summary>Whether the executed notebook may replace the source (<c>--in-place</c>); otherwise that is refused.</summary>
     public bool InPlace { get; init; }
 
-    /// <summary>Runs <paramref name="inputPath"/> and writes the executed notebook to <paramref name="outputPath"/>, after every cell.</summary>
+    /// <summary>
+    /// Receives each line the kernel host prints on its standard output (outside the kernel's capture:
+    /// a process a cell started, a cell writing to the raw stream); the console by default. Never read
+    /// as a message from the host.
+    /// </summary>
+    public Action<string> HostOutput { get; init; } = line => Console.Out.WriteLine(line);
+
+    /// <summary>
+    /// Runs <paramref name="inputPath"/> and writes the executed notebook to <paramref name="outputPath"/>, after every cell.
+    /// Throws <see cref="IOException"/> ("could not write &lt;file&gt;: No space left on device") when the notebook cannot be saved.
+    /// </summary>
     public async Task<NotebookRunResult> RunFileAsync(string inputPath, string outputPath, CancellationToken cancellationToken = default)
     {
         var input = Path.GetFullPath(inputPath);
@@ -58,6 +71,11 @@ public sealed class NotebookRunner
         var clock = Stopwatch.StartNew();
         var supervision = await SuperviseAsync(host, input, output, cancellationToken);
         if (supervision.Refusal is { } refusal) throw new NotebookException(refusal);
+        if (supervision.Unwritable is { } unwritable)
+        {
+            RemoveTemporaryFiles(output);
+            throw new IOException(unwritable);
+        }
 
         var executed = File.Exists(output) && supervision.OutputWritten ? NotebookFile.Read(output) : source.Clone();
         var failure = supervision.Failure;
@@ -125,7 +143,8 @@ public sealed class NotebookRunner
             StandardOutputEncoding = Encoding.UTF8,
             StandardErrorEncoding = Encoding.UTF8,
         };
-        foreach (var argument in new[] { "exec", host, input, output }) start.ArgumentList.Add(argument);
+        using var channel = HostChannel.Open();
+        foreach (var argument in new[] { "exec", host, channel.Name, input, output }) start.ArgumentList.Add(argument);
         foreach (var (name, value) in _parameters) start.ArgumentList.Add($"{name}={value}");
 
         var state = new Supervision();
@@ -143,10 +162,17 @@ public sealed class NotebookRunner
                     if (errorTail.Length > 16_000) errorTail.Remove(0, errorTail.Length - 16_000);
                 }
         });
+        var relayed = Task.Run(async () =>
+        {
+            while (await process.StandardOutput.ReadLineAsync() is { } line) HostOutput(line);
+        });
+        var exited = process.WaitForExitAsync(CancellationToken.None);
         var cellClock = new Stopwatch();
         var lines = Task.Run(async () =>
         {
-            while (await process.StandardOutput.ReadLineAsync() is { } line)
+            using var reader = await channel.AcceptAsync(exited);
+            if (reader is null) return; // the host ended before it connected: its standard error says why
+            while (await reader.ReadLineAsync() is { } line)
             {
                 switch (HostProtocol.Parse(line))
                 {
@@ -167,14 +193,13 @@ public sealed class NotebookRunner
                     case HostMessage.Written: state.OutputWritten = true; break;
                     case HostMessage.CellFailed failed: state.Failure = failed.Description; break;
                     case HostMessage.Refused refused: state.Refusal = refused.Message; break;
+                    case HostMessage.Unwritable unwritable: state.Unwritable = unwritable.Message; break;
                     case HostMessage.Finished finished: state.Finished = finished.ExitCode; break;
-                    case null: Console.Out.WriteLine(line); break; // printed outside any cell
                 }
             }
         });
 
         string? stopReason = null;
-        var exited = process.WaitForExitAsync(CancellationToken.None);
         while (!exited.IsCompleted)
         {
             await Task.WhenAny(exited, Task.Delay(200, CancellationToken.None));
@@ -187,11 +212,11 @@ public sealed class NotebookRunner
             process.Kill(entireProcessTree: true);
             await exited;
         }
-        await Task.WhenAll(lines, errors);
+        await Task.WhenAll(lines, errors, relayed);
         // Ctrl+C in a terminal reaches the host too (same process group) and may end it first.
         if (stopReason is null && state.Finished is null && cancellationToken.IsCancellationRequested) stopReason = "interrupted";
 
-        if (state.Refusal is not null || (state.Finished is not null && stopReason is null)) return state;
+        if (state.Refusal is not null || state.Unwritable is not null || (state.Finished is not null && stopReason is null)) return state;
         var detail = errorTail.ToString().ReplaceLineEndings("\n").Split('\n', StringSplitOptions.RemoveEmptyEntries).TakeLast(40).ToArray();
         state.Stopped = stopReason switch
         {
@@ -235,6 +260,7 @@ public sealed class NotebookRunner
         public string Summary { get; set; } = "";
         public string? Failure { get; set; }
         public string? Refusal { get; set; }
+        public string? Unwritable { get; set; }
         public int? Finished { get; set; }
         public StopCause? Stopped { get; set; }
     }

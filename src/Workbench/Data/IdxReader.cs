@@ -150,15 +150,35 @@ public static class IdxReader
                 throw new DataFileException(source, $"the header's sizes {DimsText(dims.AsSpan(0, i + 1))} exceed the largest array .NET can hold");
         }
 
-        var data = new byte[size];
-        got = stream.ReadAtLeast(data, data.Length, throwOnEndOfStream: false);
-        if (got < data.Length)
+        // The claim is checked against what the file holds before that much memory is taken: a header of
+        // a few bytes can claim gigabytes. A compressed stream's length is unknown, so it is read in growing chunks.
+        if (!compressed && stream.CanSeek && stream.Length - stream.Position < size)
+            throw new DataFileException(source,
+                $"truncated: header says {ContentText(dims, size)} but only {stream.Length - stream.Position} bytes follow (the file is {stream.Length} bytes long)");
+        var data = compressed ? ReadGrowing(stream, size, out got) : new byte[size];
+        if (!compressed) got = stream.ReadAtLeast(data, data.Length, throwOnEndOfStream: false);
+        if (got < size)
             throw new DataFileException(source, $"truncated: header says {ContentText(dims, size)} but only {got} bytes follow");
 
         long trailing = CountRemaining(stream);
         if (trailing > 0)
             throw new DataFileException(source, $"trailing data: {trailing} bytes follow the {ContentText(dims, size)} the header declares");
         return new IdxArray(source, dims, data);
+    }
+
+    /// <summary>Reads up to <paramref name="size"/> bytes into a buffer that grows with what actually arrives (never more than twice that).</summary>
+    private static byte[] ReadGrowing(Stream stream, long size, out int got)
+    {
+        var buffer = new byte[Math.Min(size, 1 << 20)];
+        got = 0;
+        while (got < size)
+        {
+            if (got == buffer.Length) Array.Resize(ref buffer, (int)Math.Min(size, 2L * buffer.Length));
+            int n = stream.Read(buffer, got, buffer.Length - got);
+            if (n == 0) break;
+            got += n;
+        }
+        return buffer;
     }
 
     private static long CountRemaining(Stream stream)

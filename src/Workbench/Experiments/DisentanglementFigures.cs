@@ -109,11 +109,10 @@ public static class DisentanglementFigures
     /// </summary>
     public static Figure? LabelledTraversals(ReportRun run)
     {
-        var picture = Path.Combine(run.Folder, "images", "traversals.png");
+        var picture = RunFiles.Picture(run.Folder, Path.Combine("images", "traversals.png"));
         var rowsFile = Path.Combine(run.Folder, "images", "traversals.json");
-        if (!File.Exists(picture) || !File.Exists(rowsFile) || RunDisentanglement.Read(run.Folder) is not { } disentanglement) return null;
-        var rows = System.Text.Json.JsonSerializer.Deserialize<RunArtifacts.TraversalRows>(File.ReadAllText(rowsFile), ExperimentJson.Options)
-            ?? throw new InvalidDataException($"'{rowsFile}' holds null.");
+        if (picture is null || !File.Exists(rowsFile) || RunDisentanglement.Read(run.Folder) is not { } disentanglement) return null;
+        var rows = RunFiles.ReadJson<RunArtifacts.TraversalRows>(rowsFile, "traversal row list");
         var png = File.ReadAllBytes(picture);
         var (width, height) = PngSize(png, picture);
         var dimensions = rows.Dimensions.Select(name => int.Parse(name.AsSpan(1), CultureInfo.InvariantCulture)).ToArray();

@@ -58,6 +58,15 @@ public sealed record DataSpec
     public string? Fingerprint { get; init; }
 
     public static readonly string[] Known = ["fashion-mnist-subset", "fashion-mnist", "mnist", "sprites"];
+
+    /// <summary>The datasets read from IDX files, the only ones a <see cref="Directory"/> applies to (the subset is bundled, sprites are drawn).</summary>
+    public static readonly string[] ReadFromFiles = ["fashion-mnist", "mnist"];
+
+    /// <summary>Why <see cref="Directory"/> cannot be used with this dataset (it would be ignored), or null when it can.</summary>
+    public string? DirectoryProblem() => Directory is { } directory && !ReadFromFiles.Contains(Dataset)
+        ? $"'{directory}' is given, but dataset '{Dataset}' {(Dataset == "sprites" ? "is drawn in memory" : "is bundled with Workbench")} and reads no files; " +
+          $"remove the directory, or choose a dataset read from IDX files ({string.Join(", ", ReadFromFiles)})"
+        : null;
 }
 
 /// <summary>What to measure once a run has trained.</summary>

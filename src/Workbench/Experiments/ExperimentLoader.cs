@@ -22,10 +22,16 @@ public static partial class ExperimentLoader
     public static (ExperimentDefinition Definition, IReadOnlyList<RunSpec> Runs) Expand(string path)
     {
         if (!File.Exists(path)) throw new ExperimentFileException(path, null, "file not found");
+        return Parse(path, File.ReadAllText(path));
+    }
+
+    /// <summary>Parses <paramref name="text"/>, the contents of experiment file <paramref name="path"/> (named in messages), and expands its grid.</summary>
+    public static (ExperimentDefinition Definition, IReadOnlyList<RunSpec> Runs) Parse(string path, string text)
+    {
         JsonObject root;
         try
         {
-            root = JsonNode.Parse(File.ReadAllText(path), documentOptions: new JsonDocumentOptions
+            root = JsonNode.Parse(text, documentOptions: new JsonDocumentOptions
             {
                 CommentHandling = JsonCommentHandling.Skip,
                 AllowTrailingCommas = true,
@@ -87,6 +93,7 @@ public static partial class ExperimentLoader
             Fail("data.dataset", $"'{d.Data.Dataset}' is not one of {string.Join(", ", DataSpec.Known)}");
         if (d.Data.TrainLimit is < 1) Fail("data.trainLimit", $"must be at least 1 (got {d.Data.TrainLimit})");
         if (d.Data.TestLimit is < 1) Fail("data.testLimit", $"must be at least 1 (got {d.Data.TestLimit})");
+        if (d.Data.DirectoryProblem() is { } directoryProblem) Fail("data.directory", directoryProblem);
         if (d.Data.HeldOutClass is < 0) Fail("data.heldOutClass", $"must be a class index ≥ 0, or null for none (got {d.Data.HeldOutClass})");
         try
         {
@@ -110,6 +117,25 @@ public static partial class ExperimentLoader
         foreach (var (field, values) in d.Grid)
             if (values is null) Fail($"grid.{field}", "must be a list of values, not null");
             else if (values.Length == 0) Fail($"grid.{field}", "needs at least one value");
+        // Counted before anything is expanded: a grid of 10^9 points would take all memory first.
+        if (CountRuns(d.Grid) is var count and > MaxRuns)
+            Fail("grid", $"holds {count} runs ({string.Join(" × ", d.Grid.Values.Select(v => v.Length))} values of " +
+                         $"{string.Join(", ", d.Grid.Keys)}); at most {MaxRuns} runs are allowed in one experiment: split it into several experiment files");
+    }
+
+    /// <summary>Most runs one experiment may hold (the product of its grid's value counts).</summary>
+    public const int MaxRuns = 10_000;
+
+    /// <summary>How many runs <paramref name="grid"/> expands to (the product of its value counts), without expanding it; saturates at <see cref="long.MaxValue"/>.</summary>
+    public static long CountRuns(IReadOnlyDictionary<string, JsonElement[]> grid)
+    {
+        long count = 1;
+        foreach (var values in grid.Values)
+        {
+            long n = values?.Length ?? 0;
+            count = n != 0 && count > long.MaxValue / n ? long.MaxValue : count * n;
+        }
+        return count;
     }
 
     private static (string Field, string Problem) SplitFieldMessage(string message)

@@ -25,14 +25,22 @@ public static class ExperimentReport
     /// <exception cref="InvalidDataException">It holds no finished run, or a run's files are corrupt.</exception>
     /// <param name="selfContained">Inline plotly.js and the pictures into report.html, so the one file can be sent on its own;
     /// otherwise the pages load the results folder's shared plotly.js and the run folders' PNGs by relative path.</param>
-    public static (string Path, IReadOnlyList<string> Notes) Write(string experimentFolder, IFigureImageExporter? exporter = null, bool selfContained = false)
+    /// <param name="plotlyFolder">The folder whose shared plotly.js the pages load (written there when missing). Null: the
+    /// experiment folder's own copy, else the results folder's when it has one, else a copy written into the experiment
+    /// folder: a report written on its own writes nothing outside the folder it was given.</param>
+    public static (string Path, IReadOnlyList<string> Notes) Write(string experimentFolder, IFigureImageExporter? exporter = null, bool selfContained = false,
+        string? plotlyFolder = null)
     {
         var runs = ReportRun.ReadAll(experimentFolder);
         if (runs.Count == 0)
             throw new InvalidDataException($"'{experimentFolder}' holds no finished run (no */{RunFolder.SummaryFile}); run the experiment first.");
         var definition = runs[0].Definition;
         var experimentPath = Path.GetFullPath(experimentFolder);
-        string? sharedRoot = selfContained || !PlotlyBundle.IsAvailable ? null : Path.GetDirectoryName(experimentPath);
+        // One writer of the report at a time; it alone may remove what a killed writer left half-written.
+        using var _ = FileLock.Wait(Path.Combine(experimentPath, ".report.lock"));
+        StaleTempFiles.RemoveOf(experimentPath, FileName);
+        StaleTempFiles.Remove(Path.Combine(experimentPath, "figures"), within: experimentPath);
+        string? sharedRoot = selfContained || !PlotlyBundle.IsAvailable ? null : plotlyFolder ?? PlotlyFolder(experimentPath);
         var files = new FigureFiles(exporter, sharedRoot);
         var notes = new List<string>();
         var sections = Sections(runs, notes);
@@ -48,6 +56,14 @@ public static class ExperimentReport
         AtomicFile.WriteAllText(path, html);
         notes.AddRange(files.Notes);
         return (path, notes);
+    }
+
+    /// <summary>Where a report written on its own finds plotly.js: see <see cref="Write"/>.</summary>
+    private static string PlotlyFolder(string experimentPath)
+    {
+        if (File.Exists(Path.Combine(experimentPath, SharedPlotly.FileName))) return experimentPath;
+        var resultsRoot = Path.GetDirectoryName(experimentPath);
+        return resultsRoot is not null && File.Exists(Path.Combine(resultsRoot, SharedPlotly.FileName)) ? resultsRoot : experimentPath;
     }
 
     /// <summary>The report's sections for these runs, in reading order.</summary>
@@ -86,7 +102,7 @@ public static class ExperimentReport
                 "Fréchet distance between Gaussian fits of classifier features of generated and real test images (lower is better); precision: the share of samples inside the real images' k-NN manifold, recall: the share of real images inside the samples' (Kynkäänniemi et al. 2019).",
                 [new ReportChart("sample-quality", SampleQuality.SampleQualityFigures.Compare(runs))], []));
         sections.AddRange(UsesReport.Sections(runs, notes));
-        sections.AddRange(ReportPictures.Sections(runs));
+        sections.AddRange(ReportPictures.Sections(runs, notes));
         return sections;
     }
 

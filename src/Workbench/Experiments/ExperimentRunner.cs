@@ -35,6 +35,13 @@ public sealed record RunnerOptions
     /// <c>&lt;experiment&gt;/.stale/</c>) and the run trains again; off, such a folder is an error.
     /// </summary>
     public bool RerunChanged { get; init; }
+
+    /// <summary>
+    /// The folder that receives what runs share: <c>index.json</c> (then listing this experiment's runs), the one
+    /// copy of plotly.js and the sample-quality judge's feature classifiers. Null: the results root, shared by every
+    /// experiment under it. <c>workbench train</c> gives its output folder, so nothing is written beside it.
+    /// </summary>
+    public string? SharedFolder { get; init; }
 }
 
 /// <summary>
@@ -45,7 +52,7 @@ public sealed record RunnerOptions
 public sealed class ExperimentRunner(RunnerOptions options)
 {
     private readonly Dictionary<string, (ImageDataset Train, ImageDataset Test)> _data = new();
-    private readonly SampleQuality.SampleQualityJudge _judge = new(options.ResultsRoot, options.Log);
+    private readonly SampleQuality.SampleQualityJudge _judge = new(options.SharedFolder ?? options.ResultsRoot, options.Log);
 
     /// <summary>Uses <paramref name="train"/> and <paramref name="test"/> for runs whose data spec is <paramref name="spec"/> (in-memory data from a notebook).</summary>
     public void ProvideData(DataSpec spec, ImageDataset train, ImageDataset test) => _data[DataKey(spec)] = (train, test);
@@ -61,15 +68,16 @@ public sealed class ExperimentRunner(RunnerOptions options)
     public IReadOnlyList<RunSummary> Run(string source, ExperimentDefinition definition, IReadOnlyList<RunSpec> runs, CancellationToken cancellation = default)
     {
         Check(source, runs);
-        RefuseChangedRuns(definition.Name, runs);
+        RunIdentityGuard.RefuseChanged(options.ResultsRoot, definition.Name, runs, options.RerunChanged);
         options.Log.WriteLine($"Experiment '{definition.Name}': {runs.Count} run(s) → {Path.Combine(options.ResultsRoot, definition.Name)}");
-        var figures = new FigureFiles(options.ImageExporter, options.ResultsRoot);
+        var figures = new FigureFiles(options.ImageExporter, options.SharedFolder ?? options.ResultsRoot);
         foreach (var run in runs)
         {
             if (cancellation.IsCancellationRequested) break;
             RunOne(definition.Name, run, figures, cancellation);
         }
-        ResultsIndex.Rebuild(options.ResultsRoot, warning => options.Log.WriteLine($"warning: {warning}"));
+        ResultsIndex.Rebuild(options.ResultsRoot, warning => options.Log.WriteLine($"warning: {warning}"),
+            options.SharedFolder is null ? null : definition.Name, options.SharedFolder);
         foreach (var note in figures.Notes) options.Log.WriteLine($"note: {note}");
         return ResultsIndex.Read(options.ResultsRoot, definition.Name, warn: _ => { }); // warned about above
     }
@@ -93,18 +101,18 @@ public sealed class ExperimentRunner(RunnerOptions options)
     /// first: what the folder holds is only compared with <paramref name="run"/> while no one else can change it.
     /// </summary>
     /// <exception cref="RunConfigurationChangedException">The folder holds a run of another configuration
-    /// (and <see cref="RunnerOptions.RerunChanged"/> is off).</exception>
+    /// (and <see cref="RunnerOptions.RerunChanged"/> is off), or another process is training another configuration in it.</exception>
     public RunSummary? RunOne(string experiment, RunSpec run, FigureFiles figures, CancellationToken cancellation = default)
     {
+        var identity = RunIdentity.Of(run);
         using var folder = new RunFolder(Path.Combine(options.ResultsRoot, experiment, run.Id));
-        if (!folder.TryLock())
+        if (!folder.TryLock(identity))
         {
-            options.Log.WriteLine($"  {run.Id}: another process is running it, skipped");
+            RunIdentityGuard.LeaveToHolder(folder.Path, run, identity, options.Log);
             return null;
         }
-        var identity = RunIdentity.Of(run);
-        if (!CheckIdentity(folder, run, identity)) return null;
-        StaleTempFiles.Remove(folder.Path);
+        if (!RunIdentityGuard.ShouldTrain(folder, run, identity, options.RerunChanged, options.Log)) return null;
+        StaleTempFiles.Remove(folder.Path, within: options.ResultsRoot);
         var d = run.Definition;
         var (train, test) = LoadData(d.Data); // loaded and checked by Check before any folder was made
         var environment = RunEnvironment.Capture(d.Training.Seed, ComputeThreads.Count);
@@ -149,44 +157,6 @@ public sealed class ExperimentRunner(RunnerOptions options)
         options.Log.WriteLine($"  {run.Id}: test −ELBO {summary.TestNegativeElbo:F2} (rec {summary.TestReconstruction:F2}, KL {summary.TestKl:F2}), " +
                               $"{summary.ActiveUnits} active units");
         return summary;
-    }
-
-    /// <summary>
-    /// True when the run should train (new, or interrupted with the same configuration); false when it
-    /// finished earlier with the same configuration. A folder holding another configuration is refused,
-    /// or with <see cref="RunnerOptions.RerunChanged"/> moved aside so the run trains afresh.
-    /// </summary>
-    private bool CheckIdentity(RunFolder folder, RunSpec run, RunIdentity requested)
-    {
-        if (RunDrift.Find(folder.Path, requested) is { } differences)
-        {
-            if (!options.RerunChanged) throw RunDrift.Refusal([(folder.Path, differences)]);
-            string state = RunDrift.State(folder.Path);
-            var moved = folder.MoveAside();
-            options.Log.WriteLine($"  {run.Id}: configuration changed ({string.Join("; ", differences)}); the {state} run was moved to {moved}");
-        }
-        if (folder.IsFinished)
-        {
-            options.Log.WriteLine($"  {run.Id}: finished earlier, skipped");
-            return false;
-        }
-        return true;
-    }
-
-    /// <summary>
-    /// Without <see cref="RunnerOptions.RerunChanged"/>, refuses before anything trains when any run folder
-    /// already holds another configuration, listing them all. (Advisory: each run checks again under its lock.)
-    /// </summary>
-    private void RefuseChangedRuns(string experiment, IReadOnlyList<RunSpec> runs)
-    {
-        if (options.RerunChanged) return;
-        var changed = new List<(string, IReadOnlyList<string>)>();
-        foreach (var run in runs)
-        {
-            var folder = Path.GetFullPath(Path.Combine(options.ResultsRoot, experiment, run.Id));
-            if (Directory.Exists(folder) && RunDrift.Find(folder, RunIdentity.Of(run)) is { } differences) changed.Add((folder, differences));
-        }
-        if (changed.Count > 0) throw RunDrift.Refusal(changed);
     }
 
     private RunSummary Evaluate(string experiment, RunSpec run, VariationalAutoencoder model, ImageDataset train, ImageDataset test,

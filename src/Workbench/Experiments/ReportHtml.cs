@@ -99,6 +99,7 @@ internal static class ReportHtml
         html.Append("</table>\n");
     }
 
+    // Pictures reach here through RunFiles.Picture: PNGs inside their run folder.
     private static string ImageSource(string path, string? relativeTo) => relativeTo is null
         ? PngEncoder.ToDataUri(File.ReadAllBytes(path))
         : string.Join('/', Path.GetRelativePath(relativeTo, path).Split(Path.DirectorySeparatorChar).Select(Uri.EscapeDataString));

@@ -26,7 +26,7 @@ internal static class ReportPictures
         new("figures/latent-scatter.png", "Latent scatter", "μ(x) of test images, coloured by class."),
     ];
 
-    private static string Caption(ReportRun run, string picture, bool objectivesDiffer)
+    private static string Caption(ReportRun run, string picture, bool objectivesDiffer, List<string>? notes)
     {
         var caption = objectivesDiffer ? $"{run.Id} ({run.Objective})" : run.Id;
         // A traversal says which dimension each row sweeps and over which values.
@@ -41,22 +41,26 @@ internal static class ReportPictures
             return string.Create(System.Globalization.CultureInfo.InvariantCulture,
                 $"{caption}: rows {string.Join(", ", rows.Dimensions)}{(byKl ? " (most KL first)" : "")}; columns z = {rows.Values[0]:0.##} … {rows.Values[^1]:+0.##}");
         }
-        catch (System.Text.Json.JsonException)
+        catch (System.Text.Json.JsonException e)
         {
+            notes?.Add($"{rowsFile}: not valid traversal rows ({e.Message}); the traversal picture is captioned without them");
             return caption;
         }
     }
 
-    /// <summary>One section per picture kind that at least one run has, in the order above.</summary>
-    public static IEnumerable<ReportSection> Sections(IReadOnlyList<ReportRun> runs)
+    /// <summary>
+    /// One section per picture kind that at least one run has, in the order above. A picture that is no PNG, or
+    /// that a link takes outside its run folder, is left out with a note (<see cref="RunFiles.Picture"/>).
+    /// </summary>
+    public static IEnumerable<ReportSection> Sections(IReadOnlyList<ReportRun> runs, List<string>? notes = null)
     {
         bool objectivesDiffer = runs.Select(r => r.Objective).Distinct().Skip(1).Any();
         foreach (var kind in Kinds)
         {
             var images = runs
-                .Select(r => (Run: r, Path: Path.Combine(r.Folder, kind.File)))
-                .Where(x => File.Exists(x.Path))
-                .Select(x => new ReportImage(Caption(x.Run, x.Path, objectivesDiffer), x.Path))
+                .Select(r => (Run: r, Path: RunFiles.Picture(r.Folder, kind.File, notes)))
+                .Where(x => x.Path is not null)
+                .Select(x => new ReportImage(Caption(x.Run, x.Path!, objectivesDiffer, notes), x.Path!))
                 .ToList();
             if (images.Count > 0) yield return new ReportSection(kind.Heading, kind.Explanation, [], images);
         }

@@ -45,10 +45,10 @@ public sealed record ReportRun(string Folder, RunSummary Summary, IReadOnlyList<
         {
             var summaryPath = Path.Combine(folder, RunFolder.SummaryFile);
             if (!File.Exists(summaryPath)) continue;
-            var summary = ReadJson<RunSummary>(summaryPath, "run summary");
+            var summary = RunFiles.ReadSummary(summaryPath);
             var configuration = RunConfiguration.Read(Path.Combine(folder, TrainedRun.ConfigFile));
             var evalPath = Path.Combine(folder, RunEvaluation.FileName);
-            var evaluation = File.Exists(evalPath) ? ReadJson<RunEvaluation>(evalPath, "evaluation") : null;
+            var evaluation = File.Exists(evalPath) ? RunFiles.ReadJson<RunEvaluation>(evalPath, "evaluation") : null;
             runs.Add(new ReportRun(folder, summary, ReadMetrics(Path.Combine(folder, "metrics.jsonl")), configuration.Definition, evaluation)
             {
                 IsComposed = configuration.IsComposed,
@@ -86,17 +86,4 @@ public sealed record ReportRun(string Folder, RunSummary Summary, IReadOnlyList<
     {
         UnmappedMemberHandling = System.Text.Json.Serialization.JsonUnmappedMemberHandling.Skip,
     };
-
-    private static T ReadJson<T>(string path, string what)
-    {
-        try
-        {
-            return JsonSerializer.Deserialize<T>(File.ReadAllText(path), ExperimentJson.Options)
-                ?? throw new InvalidDataException($"{path}: empty {what}.");
-        }
-        catch (JsonException e)
-        {
-            throw new InvalidDataException($"{path}: not a valid {what} ({e.Message})", e);
-        }
-    }
 }

@@ -17,12 +17,16 @@ public static class ResultsIndex
     /// an unreadable one is left out and reported to <paramref name="warn"/> (one broken run elsewhere
     /// must not stop every experiment sharing the folder from being indexed).
     /// </summary>
-    public static IReadOnlyList<RunSummary> Rebuild(string resultsRoot, Action<string>? warn = null)
+    /// <param name="experiment">Index only this experiment's runs (null: every experiment).</param>
+    /// <param name="indexFolder">Where index.json goes (null: the results root), e.g. the experiment folder itself.</param>
+    public static IReadOnlyList<RunSummary> Rebuild(string resultsRoot, Action<string>? warn = null, string? experiment = null, string? indexFolder = null)
     {
-        Directory.CreateDirectory(resultsRoot);
-        using var _ = AcquireLock(Path.Combine(resultsRoot, ".index.lock"));
-        var summaries = Read(resultsRoot, null, warn ?? (_ => { }));
-        AtomicFile.WriteAllText(Path.Combine(resultsRoot, FileName), JsonSerializer.Serialize(summaries, ExperimentJson.Options) + "\n");
+        indexFolder ??= resultsRoot;
+        Directory.CreateDirectory(indexFolder);
+        using var _ = FileLock.Wait(Path.Combine(indexFolder, ".index.lock"));
+        StaleTempFiles.RemoveOf(indexFolder, FileName); // a killed rebuild's half-written index
+        var summaries = Read(resultsRoot, experiment, warn ?? (_ => { }));
+        AtomicFile.WriteAllText(Path.Combine(indexFolder, FileName), JsonSerializer.Serialize(summaries, ExperimentJson.Options) + "\n");
         return summaries;
     }
 
@@ -43,32 +47,14 @@ public static class ResultsIndex
                 if (!File.Exists(file)) continue;
                 try
                 {
-                    if (JsonSerializer.Deserialize<RunSummary>(File.ReadAllText(file), ExperimentJson.Options) is { } summary) list.Add(summary);
+                    list.Add(RunFiles.ReadSummary(file));
                 }
-                catch (JsonException e)
+                catch (InvalidDataException e) when (warn is not null)
                 {
-                    var problem = $"{file}: not a valid run summary ({e.Message})";
-                    if (warn is null) throw new InvalidDataException(problem, e);
-                    warn(problem + "; left out of the index");
+                    warn(e.Message + "; left out of the index");
                 }
             }
         }
         return list;
-    }
-
-    private static FileStream AcquireLock(string path)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (true)
-        {
-            try
-            {
-                return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.DeleteOnClose);
-            }
-            catch (IOException) when (DateTime.UtcNow < deadline)
-            {
-                Thread.Sleep(50);
-            }
-        }
     }
 }

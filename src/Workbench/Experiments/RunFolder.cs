@@ -16,7 +16,7 @@ namespace Workbench.Experiments;
 public sealed class RunFolder : IDisposable
 {
     public const string SummaryFile = "summary.json";
-    private const string LockFile = ".lock";
+    internal const string LockFile = ".lock";
     private FileStream? _lock;
 
     public RunFolder(string path) => Path = System.IO.Path.GetFullPath(path);
@@ -31,15 +31,17 @@ public sealed class RunFolder : IDisposable
     public bool IsFinished => File.Exists(SummaryPath);
 
     /// <summary>
-    /// Takes the run's lock (an exclusive lock file, released on dispose or when the process dies).
+    /// Takes the run's lock (an exclusive lock file, released on dispose or when the process dies) and, given
+    /// <paramref name="training"/>, records this process as its holder (<see cref="RunHolder"/>).
     /// Returns false when another process holds it.
     /// </summary>
-    public bool TryLock()
+    public bool TryLock(RunIdentity? training = null)
     {
         Directory.CreateDirectory(Path);
         try
         {
             _lock = new FileStream(System.IO.Path.Combine(Path, LockFile), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.DeleteOnClose);
+            if (training is not null) RunHolder.Write(Path, training);
             return true;
         }
         catch (IOException e) when (FolderLock.IsHeldByAnother(e))
@@ -61,7 +63,7 @@ public sealed class RunFolder : IDisposable
         foreach (var entry in Directory.EnumerateFileSystemEntries(Path).ToList())
         {
             string name = System.IO.Path.GetFileName(entry);
-            if (name == LockFile) continue;
+            if (name is LockFile or RunHolder.FileName) continue;
             string destination = System.IO.Path.Combine(target, name);
             if (Directory.Exists(entry)) Directory.Move(entry, destination);
             else File.Move(entry, destination);
@@ -107,6 +109,7 @@ public sealed class RunFolder : IDisposable
     public void Dispose()
     {
         if (_lock is null) return;
+        RunHolder.Remove(Path);
         _lock.Dispose();
         _lock = null;
         // A run that stopped before writing anything leaves no empty folder behind.

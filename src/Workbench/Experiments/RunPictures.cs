@@ -75,7 +75,7 @@ public static class RunPictures
     private static RunArtifacts.TraversalRows? TraversalRows(string images)
     {
         var file = Path.Combine(images, "traversals.json");
-        return File.Exists(file) ? JsonSerializer.Deserialize<RunArtifacts.TraversalRows>(File.ReadAllText(file), ExperimentJson.Options) : null;
+        return File.Exists(file) ? RunFiles.ReadJson<RunArtifacts.TraversalRows>(file, "traversal row list") : null;
     }
 
     private static int ParseDimension(string name) =>

@@ -20,8 +20,7 @@ public static partial class Lab
         var path = Path.GetFullPath(folder);
         var summaryPath = Path.Combine(path, RunFolder.SummaryFile);
         if (!File.Exists(summaryPath)) throw new FileNotFoundException($"{summaryPath} is missing: '{folder}' is not a finished run.", summaryPath);
-        var summary = JsonSerializer.Deserialize<RunSummary>(File.ReadAllText(summaryPath), ExperimentJson.Options)
-            ?? throw new InvalidDataException($"{summaryPath} is empty.");
+        var summary = RunFiles.ReadSummary(summaryPath);
         Training.TrainingOptions options;
         if (model is null)
         {

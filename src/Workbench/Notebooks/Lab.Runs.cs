@@ -99,7 +99,7 @@ public static partial class Lab
 
         model.LoadParameters(Path.Combine(folder, TrainedRun.ModelFile));
         model.Eval();
-        var summary = JsonSerializer.Deserialize<RunSummary>(File.ReadAllText(summaryPath), ExperimentJson.Options)!;
+        var summary = RunFiles.ReadSummary(summaryPath);
         var history = ReportRun.ReadMetrics(Path.Combine(folder, "metrics.jsonl"));
         var evaluation = new ElboEvaluation(summary.TestLoss, summary.TestReconstruction, summary.TestKl, summary.KlPerDimension, summary.TestImages);
         var labRun = new LabRun(name, model, options, history, evaluation, summary.MeanPosteriorSigma, folder);

@@ -24,4 +24,12 @@ public sealed class HostProtocolTests
         Assert.Equal(CellState.Failed, ended.State);
         Assert.Empty(ended.DisplayUpdates);
     }
+
+    [Theory]
+    [InlineData("##workbench cell-end 0 bogus 1")]
+    [InlineData("##workbench cell-end 0 ok soon")]
+    [InlineData("##workbench cell-end 0 ok 5 1,x")]
+    [InlineData("##workbench cell-start one 1 3 summary")]
+    [InlineData("##workbench finished -")]
+    public void Parse_MalformedLine_IsNotAMessage(string line) => Assert.Null(HostProtocol.Parse(line));
 }

@@ -1,6 +1,9 @@
 using System.Diagnostics;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using Workbench.Cli.Sweeps;
+using Workbench.Experiments;
+using Workbench.Tests.Cli;
 
 namespace Workbench.Tests.Sweeps;
 
@@ -68,5 +71,80 @@ internal static class SweepFiles
             if (clock.Elapsed > timeout) Assert.Fail($"Timed out after {timeout.TotalSeconds:F0} s waiting for {what}.");
             Thread.Sleep(50);
         }
+    }
+
+    /// <summary>A tiny experiment (300 images, <paramref name="epochs"/> epochs) over <paramref name="seeds"/> with a <paramref name="latent"/>-d latent.</summary>
+    public static string WriteTinyGrid(string directory, string name, int latent = 2, int epochs = 1, int[]? seeds = null) =>
+        RunIdentityCliTests.WriteTiny(directory, name, epochs, e =>
+        {
+            e["model"]!["latentSize"] = latent;
+            e["grid"] = new JsonObject { ["training.seed"] = new JsonArray((seeds ?? [1, 2]).Select(s => (JsonNode)s).ToArray()) };
+        });
+
+    /// <summary>The summary.json of a finished run.</summary>
+    public static RunSummary Summary(string runFolder) =>
+        JsonSerializer.Deserialize<RunSummary>(File.ReadAllText(Path.Combine(runFolder, RunFolder.SummaryFile)), ExperimentJson.Options)!;
+
+    /// <summary>
+    /// Stand-ins for Slurm's tools in <c>&lt;directory&gt;/bin</c>: <c>sbatch</c> records its arguments in
+    /// <c>&lt;directory&gt;/sbatch-calls</c> and prints a job id as --parsable does (41, 42, ...); <c>srun</c> drops its
+    /// options and runs the command, as a one-task job step does. Returns the bin folder.
+    /// </summary>
+    public static string FakeSlurm(string directory)
+    {
+        var bin = Path.Combine(directory, "bin");
+        Directory.CreateDirectory(bin);
+        string calls = Path.Combine(directory, "sbatch-calls");
+        Tool(bin, "sbatch", $"#!/bin/sh\necho \"$@\" >> '{calls}'\necho $((40 + $(wc -l < '{calls}')))\n");
+        Tool(bin, "srun", "#!/bin/sh\nwhile [ \"${1#-}\" != \"$1\" ]; do shift; done\nexec \"$@\"\n");
+        return bin;
+    }
+
+    private static void Tool(string bin, string name, string script)
+    {
+        var path = Path.Combine(bin, name);
+        File.WriteAllText(path, script);
+        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+    }
+
+    /// <summary>PATH with the <see cref="FakeSlurm"/> tools first.</summary>
+    public static Dictionary<string, string> FakeSlurmPath(string bin) => new() { ["PATH"] = bin + ":/usr/bin:/bin" };
+
+    /// <summary>
+    /// Runs array task <paramref name="point"/> of a written <c>sweep.sbatch</c> as Slurm would start it (with
+    /// <see cref="FakeSlurm"/>'s srun); returns the task's exit code (its output goes to the run's run.log).
+    /// </summary>
+    public static int RunSlurmTask(string script, int point, string bin)
+    {
+        var start = new ProcessStartInfo("bash", [script]) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        start.Environment["PATH"] = bin + ":/usr/bin:/bin";
+        start.Environment["SLURM_ARRAY_TASK_ID"] = $"{point}";
+        start.Environment["SLURM_ARRAY_JOB_ID"] = "41";
+        using var process = Process.Start(start)!;
+        _ = process.StandardOutput.ReadToEndAsync();
+        _ = process.StandardError.ReadToEndAsync();
+        if (!process.WaitForExit(TimeSpan.FromMinutes(3)))
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"task {point} of {script} did not finish in time.");
+        }
+        return process.ExitCode;
+    }
+
+    /// <summary>True when Slurm lists none of <paramref name="jobs"/> any more (all ended).</summary>
+    public static bool JobsEnded(params string[] jobs)
+    {
+        using var squeue = Process.Start(new ProcessStartInfo("squeue", ["-h", "-j", string.Join(',', jobs)]) { RedirectStandardOutput = true, RedirectStandardError = true })!;
+        string listed = squeue.StandardOutput.ReadToEnd();
+        _ = squeue.StandardError.ReadToEnd();
+        squeue.WaitForExit();
+        return squeue.ExitCode == 0 && listed.Trim().Length == 0;
+    }
+
+    /// <summary>Cancels <paramref name="jobs"/> (when a test fails before they end).</summary>
+    public static void TryCancel(params string[] jobs)
+    {
+        try { Process.Start("scancel", jobs)?.WaitForExit(); }
+        catch (System.ComponentModel.Win32Exception) { }
     }
 }

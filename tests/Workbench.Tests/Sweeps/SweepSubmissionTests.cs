@@ -7,17 +7,6 @@ namespace Workbench.Tests.Sweeps;
 
 public class SweepSubmissionTests
 {
-    /// <summary>An sbatch stand-in on PATH: records its arguments, prints a job id as --parsable does.</summary>
-    private static string FakeSbatch(string directory)
-    {
-        var bin = Path.Combine(directory, "bin");
-        Directory.CreateDirectory(bin);
-        var sbatch = Path.Combine(bin, "sbatch");
-        File.WriteAllText(sbatch, $"#!/bin/sh\necho \"$@\" >> '{Path.Combine(directory, "sbatch-calls")}'\necho $((40 + $(wc -l < '{Path.Combine(directory, "sbatch-calls")}')))\n");
-        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(sbatch, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        return bin;
-    }
-
     [Fact]
     public void RunSlurm_SubmitsOnlyUnfinishedPointsThenTheReportAfterThem()
     {
@@ -25,7 +14,7 @@ public class SweepSubmissionTests
         var file = CliRunner.WriteGridExperiment(directory.Path);
         var results = directory.File("results");
         Assert.Equal(0, CliRunner.Invoke("run", file, "--results", results, "--point", "1", "--no-png").ExitCode);
-        var bin = FakeSbatch(directory.Path);
+        var bin = SweepFiles.FakeSlurm(directory.Path);
 
         var (exitCode, output) = SweepFiles.RunWorkbench(["run", file, "--results", results, "--slurm", "--cpus-per-task", "2", "--no-png"],
             new Dictionary<string, string> { ["PATH"] = bin + ":/usr/bin:/bin" });

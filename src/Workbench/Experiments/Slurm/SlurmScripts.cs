@@ -45,9 +45,9 @@ public sealed partial record SlurmOptions
 }
 
 /// <summary>
-/// One sweep to hand to Slurm: the experiment, where its results go, the command that starts workbench on a
-/// node, and the run id of every grid point by index. Paths are absolute (tasks start in other folders and on
-/// other machines, which see the same shared file system).
+/// One sweep to hand to Slurm: the experiment file the tasks run (the snapshot taken at submission), where its
+/// results go, the command that starts workbench on a node, and the run id of every grid point by index. Paths are
+/// absolute (tasks start in other folders and on other machines, which see the same shared file system).
 /// </summary>
 public sealed record SlurmSweep(
     string ExperimentFile,
@@ -57,6 +57,9 @@ public sealed record SlurmSweep(
     IReadOnlyList<string> RunIds,
     IReadOnlyList<string> PassThrough)
 {
+    /// <summary>The experiment file as given, when <see cref="ExperimentFile"/> is a snapshot of it (named in the scripts' comments).</summary>
+    public string? Source { get; init; }
+
     public string ExperimentFolder => Path.Combine(ResultsRoot, Experiment);
     public string ScriptFolder => Path.Combine(ExperimentFolder, SlurmSubmissionRecord.Folder);
 }
@@ -80,6 +83,8 @@ public static class SlurmScripts
         var script = new StringBuilder();
         script.AppendLine("#!/bin/bash");
         script.AppendLine($"# The grid of experiment '{sweep.Experiment}' ({sweep.ExperimentFile}) as a Slurm array job: task id = grid point index.");
+        if (sweep.Source is { } source)
+            script.AppendLine($"# {Path.GetFileName(sweep.ExperimentFile)} is {source} as submitted: every task runs that configuration, whatever the file says later.");
         script.AppendLine("# Written by `workbench run --slurm`, which submits it with --array=<unfinished points>. To submit again by hand:");
         script.AppendLine($"#   sbatch --array=<points> {Quote(Path.Combine(sweep.ScriptFolder, SweepScript))}");
         script.AppendLine($"#SBATCH --job-name={sweep.Experiment}");

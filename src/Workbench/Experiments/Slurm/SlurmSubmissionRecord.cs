@@ -13,7 +13,11 @@ public sealed record SlurmSubmissionRecord
     public const string Folder = "slurm", FileName = "submission.json";
 
     public required string Experiment { get; init; }
+    /// <summary>The experiment file as given.</summary>
     public required string ExperimentFile { get; init; }
+
+    /// <summary>The copy of <see cref="ExperimentFile"/> taken at submission, which the tasks run.</summary>
+    public string? Snapshot { get; init; }
     public required string ArrayJobId { get; init; }
     public required string ReportJobId { get; init; }
 

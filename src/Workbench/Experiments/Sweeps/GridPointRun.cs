@@ -8,8 +8,10 @@ public static class GridPointRun
 
     /// <summary>
     /// Runs point <paramref name="index"/> of <paramref name="experimentFile"/> (resuming its checkpoint, skipping it
-    /// when finished) and returns its summary, or null when it was finished before, stopped, or held by another process.
-    /// A point found locked is retried for <see cref="LockWait"/>: a status probe holds the lock only for an instant.
+    /// when finished) and returns its summary, or null when it was finished before, stopped, or held by another process
+    /// training the same configuration. A point found locked is retried for <see cref="LockWait"/>: a status probe holds
+    /// the lock only for an instant. The folder is checked against the point's configuration as on every path
+    /// (<see cref="RunIdentityGuard"/>): another configuration there, or being trained there by another process, is an error.
     /// </summary>
     public static RunSummary? Run(string experimentFile, int index, RunnerOptions options, CancellationToken cancellation = default)
     {
@@ -18,7 +20,7 @@ public static class GridPointRun
         var folder = GridPoints.FolderOf(options.ResultsRoot, definition.Name, run);
         options.Log.WriteLine($"Experiment '{definition.Name}', grid point {index} of {runs.Count}: {run.Id} → {folder}");
         var runner = new ExperimentRunner(options);
-        var figures = new FigureFiles(options.ImageExporter);
+        var figures = new FigureFiles(options.ImageExporter, options.ResultsRoot); // the pages load the results root's one plotly.js, as a sequential run's do
         var deadline = DateTime.UtcNow + LockWait;
         while (true)
         {

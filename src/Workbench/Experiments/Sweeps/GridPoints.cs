@@ -19,12 +19,6 @@ public static class GridPoints
     public static string FolderOf(string resultsRoot, string experiment, RunSpec run) =>
         Path.GetFullPath(Path.Combine(resultsRoot, experiment, run.Id));
 
-    /// <summary>Indices of the points without a summary.json: the ones a sweep still has to run.</summary>
-    public static IReadOnlyList<int> Unfinished(string resultsRoot, string experiment, IReadOnlyList<RunSpec> runs) =>
-        Enumerable.Range(0, runs.Count)
-            .Where(i => !File.Exists(Path.Combine(FolderOf(resultsRoot, experiment, runs[i]), RunFolder.SummaryFile)))
-            .ToList();
-
     /// <summary>Indices as Slurm's <c>--array</c> list: ranges where consecutive (<c>0-3,5,7-8</c>).</summary>
     public static string ArrayList(IReadOnlyList<int> indices)
     {

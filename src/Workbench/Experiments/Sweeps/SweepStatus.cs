@@ -54,11 +54,11 @@ public static partial class SweepStatus
         var summaryPath = Path.Combine(folder, RunFolder.SummaryFile);
         if (File.Exists(summaryPath))
         {
-            var summary = JsonSerializer.Deserialize<RunSummary>(File.ReadAllText(summaryPath), ExperimentJson.Options);
-            return new RunStatus(run, RunState.Finished, summary is null ? "" : $"test −ELBO {summary.TestNegativeElbo:F2} nats", []);
+            var summary = RunFiles.ReadSummary(summaryPath);
+            return new RunStatus(run, RunState.Finished, $"test −ELBO {summary.TestNegativeElbo:F2} nats", []);
         }
         string epochs = $"{CountLines(Path.Combine(folder, "metrics.jsonl"))}/{TotalEpochs(folder)?.ToString() ?? "?"} epochs";
-        if (IsLocked(folder)) return new RunStatus(run, RunState.Running, epochs, []);
+        if (IsLocked(folder)) return new RunStatus(run, RunState.Running, RunHolder.Read(folder) is { } holder ? $"{epochs}, {holder.Describe()}" : epochs, []);
 
         var attempt = RunLog.LastAttempt(Path.Combine(folder, RunLog.FileName));
         int? exit = RunLog.ExitCode(attempt);

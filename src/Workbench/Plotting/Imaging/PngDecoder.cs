@@ -16,6 +16,9 @@ public static class PngDecoder
 {
     private static ReadOnlySpan<byte> Signature => [0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A];
 
+    /// <summary>True when <paramref name="bytes"/> start with the 8-byte PNG signature.</summary>
+    public static bool HasSignature(ReadOnlySpan<byte> bytes) => bytes.Length >= 8 && bytes[..8].SequenceEqual(Signature);
+
     /// <exception cref="InvalidDataException">Not a PNG, a corrupt chunk, or a format outside 8-bit non-interlaced gray/RGB/RGBA.</exception>
     public static PngImage Decode(ReadOnlySpan<byte> png)
     {
@@ -53,11 +56,24 @@ public static class PngDecoder
         }
         if (channels == 0) throw new InvalidDataException("PNG file has no IHDR chunk.");
 
+        // The size IHDR claims is checked before it is allocated: deflate shrinks data at most about 1032-fold,
+        // so a claim beyond that of the IDAT bytes the file holds cannot be true.
+        long claimed = ((long)width * channels + 1) * height;
+        if (width <= 0 || height <= 0 || claimed > Array.MaxLength || claimed > 1032 * idat.Length + 1024)
+            throw new InvalidDataException(
+                $"PNG header claims a {width}×{height} image ({claimed} bytes of scanlines) that {idat.Length} bytes of compressed data cannot hold.");
         int rowBytes = width * channels;
         var filtered = new byte[(rowBytes + 1) * height];
         idat.Position = 0;
-        using (var zlib = new ZLibStream(idat, CompressionMode.Decompress))
+        try
+        {
+            using var zlib = new ZLibStream(idat, CompressionMode.Decompress);
             zlib.ReadExactly(filtered);
+        }
+        catch (EndOfStreamException)
+        {
+            throw new InvalidDataException($"PNG image data ends before the {width}×{height} image its header claims.");
+        }
         var pixels = new byte[rowBytes * height];
         for (int y = 0; y < height; y++)
         {

@@ -21,8 +21,12 @@ public static class SharedPlotly
     {
         var path = Path.GetFullPath(Path.Combine(root, FileName));
         var source = PlotlyBundle.JavaScript;
-        if (File.Exists(path) && new FileInfo(path).Length == System.Text.Encoding.UTF8.GetByteCount(source)) return path;
-        Directory.CreateDirectory(root);
+        long length = System.Text.Encoding.UTF8.GetByteCount(source);
+        if (File.Exists(path) && new FileInfo(path).Length == length) return path;
+        // One writer at a time, which alone may remove a copy a killed writer left half-written.
+        using var _ = FileLock.Wait(Path.Combine(root, ".plotly.lock"));
+        StaleTempFiles.RemoveOf(root, FileName);
+        if (File.Exists(path) && new FileInfo(path).Length == length) return path;
         AtomicFile.WriteAllText(path, source);
         return path;
     }
