@@ -85,7 +85,8 @@ public static partial class Lab
         runner.ProvideData(data, train, test);
         runner.Check("notebook", [run]);
         bool trained;
-        try { trained = runner.RunOne(Experiment, run, new FigureFiles(null)) is not null; }
+        // The run page loads the results root's one plotly.js, as the pages of every other path do.
+        try { trained = runner.RunOne(Experiment, run, new FigureFiles(null, ResultsRoot)) is not null; }
         catch (Exception e) when (view is not null)
         {
             view.Fail(e.Message);

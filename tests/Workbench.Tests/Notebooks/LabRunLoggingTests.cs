@@ -30,6 +30,11 @@ public class LabRunLoggingTests
             Assert.True(File.Exists(Path.Combine(folder, file)), file);
         var index = File.ReadAllText(Path.Combine(dir.Path, "index.json"));
         Assert.Contains("beta=1-run", index);
+        // Its page loads the results root's one copy of plotly.js, as the CLI's run pages do.
+        string page = File.ReadAllText(Path.Combine(folder, "figures", "elbo-components.html"));
+        Assert.True(page.Length < 200_000, $"the page holds {page.Length} characters: plotly.js inlined");
+        Assert.Contains($"../../../{Workbench.Plotting.Rendering.SharedPlotly.FileName}", page);
+        Assert.True(File.Exists(Path.Combine(dir.Path, Workbench.Plotting.Rendering.SharedPlotly.FileName)));
 
         var output = new StringWriter();
         var previous = Console.Out;
