@@ -40,14 +40,11 @@ internal sealed class ParentWatch : IDisposable
     {
         if (getppid() == _parent) return;
         _timer.Change(Timeout.Infinite, Timeout.Infinite);
-        _ = kill(Environment.ProcessId, 15); // SIGTERM: StopSignals turns it into a checkpoint and exit 143
+        WorkbenchProcess.SendTerm(Environment.ProcessId); // StopSignals turns it into a checkpoint and exit 143
     }
 
     public void Dispose() => _timer.Dispose();
 
     [DllImport("libc", SetLastError = true)]
     private static extern int getppid();
-
-    [DllImport("libc", SetLastError = true)]
-    private static extern int kill(int pid, int signal);
 }

@@ -69,8 +69,11 @@ internal static class WorkbenchProcess
             process.Kill();
             return;
         }
-        if (!process.HasExited) _ = kill(process.Id, 15);
+        if (!process.HasExited) SendTerm(process.Id);
     }
+
+    /// <summary>Sends SIGTERM to the process <paramref name="pid"/> (Unix systems).</summary>
+    internal static void SendTerm(int pid) => _ = kill(pid, 15);
 
     [DllImport("libc", SetLastError = true)]
     private static extern int kill(int pid, int signal);

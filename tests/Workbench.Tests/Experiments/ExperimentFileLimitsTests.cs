@@ -8,15 +8,7 @@ namespace Workbench.Tests.Experiments;
 /// <summary>Experiment files that ask for something the workbench would silently ignore or could not hold in memory.</summary>
 public class ExperimentFileLimitsTests
 {
-    private static ExperimentFileException LoadFails(string json)
-    {
-        using var directory = new TempDirectory();
-        var path = directory.File("experiment.json");
-        File.WriteAllText(path, json);
-        var error = Assert.Throws<ExperimentFileException>(() => ExperimentLoader.Expand(path));
-        Assert.StartsWith(path + ":", error.Message);
-        return error;
-    }
+    private static ExperimentFileException LoadFails(string json) => ExperimentValidationTests.LoadFails(json);
 
     [Theory]
     [InlineData("fashion-mnist-subset")]

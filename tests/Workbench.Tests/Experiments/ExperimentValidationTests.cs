@@ -6,7 +6,8 @@ namespace Workbench.Tests.Experiments;
 /// <summary>Hostile or mistaken experiment files: each gives one error naming the file, the field and what is allowed.</summary>
 public class ExperimentValidationTests
 {
-    private static ExperimentFileException LoadFails(string json)
+    /// <summary>Loads <paramref name="json"/> as an experiment file; asserts it fails with a message starting with the file's path.</summary>
+    internal static ExperimentFileException LoadFails(string json)
     {
         using var directory = new TempDirectory();
         var path = directory.File("experiment.json");
