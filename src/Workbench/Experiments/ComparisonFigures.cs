@@ -70,7 +70,7 @@ public static class ComparisonFigures
     /// <summary>
     /// KL weight and training KL per epoch, one series per run (over the epochs all runs have). The
     /// weight is drawn from each run's schedule at 50 points an epoch, so cyclical and warm-up shapes
-    /// show; capacity annealing has no β: its panel line is the target C, drawn dashed under its KL.
+    /// show; capacity annealing has no β: its panel line is the target C, drawn black and dashed over its KL.
     /// </summary>
     public static Figure KlSchedules(IReadOnlyList<ReportRun> runs)
     {
@@ -103,7 +103,7 @@ public static class ComparisonFigures
     /// One run's series for <see cref="VaeCharts.KlScheduleComparison"/>: the weight drawn from the
     /// run's schedule at 50 points an epoch (so cyclical and warm-up shapes show), the KL per epoch
     /// (<paramref name="kl"/> picks train or test), and for capacity annealing, which has no β, no
-    /// weight line but its target C, drawn dashed under its KL.
+    /// weight line but its target C, drawn black and dashed over its KL.
     /// </summary>
     /// <param name="trainingEpochs">The epochs the run was configured for (the schedule's length).</param>
     public static KlScheduleSeries KlScheduleSeriesOf(string name, KlPenalty penalty, IReadOnlyList<EpochMetrics> history, int trainingEpochs,

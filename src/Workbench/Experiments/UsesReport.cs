@@ -34,8 +34,10 @@ internal static class UsesReport
     public static HtmlTable AurocTable(IReadOnlyList<AnomalyDetection> results)
     {
         var scoreNames = results.SelectMany(r => r.Scores.Select(s => s.Score)).Distinct().ToArray();
+        int k = results.Max(r => r.ImportanceSamples);
         var table = new HtmlTable(["held-out class", .. scoreNames.Select(s => $"AUROC {s}"), "held-out / all test images"],
-            "AUROC of telling the held-out class from the classes seen in training, per score (1 = perfect, 0.5 = chance, below 0.5 = the held-out class scores as more typical than the training classes)");
+            "AUROC of telling the held-out class from the classes seen in training, per score (1 = perfect, 0.5 = chance, below 0.5 = the held-out class scores as more typical than the training classes)" +
+            (k > 0 ? $"; the importance-weighted score is −L_k with k = {k} samples per image" : ""));
         foreach (var r in results.OrderBy(r => r.HeldOutClass))
             table.AddRow([r.ClassName, .. scoreNames.Select(s => r.AurocOf(s) is { } v ? v.ToString("F3", CultureInfo.InvariantCulture) : "–"), $"{r.HeldOutImages} / {r.Images}"]);
         return table;

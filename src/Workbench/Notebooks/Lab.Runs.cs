@@ -109,10 +109,13 @@ public static partial class Lab
         return labRun;
     }
 
-    /// <summary>A folder-safe run id from a display name ("β=0.5" → "beta=0.5").</summary>
+    /// <summary>
+    /// A folder-safe run id from a display name: β and σ spelled out, every run of other characters outside
+    /// letters, digits, '.', '_' and '=' one '-' ("β=0.5" → "beta=0.5", "N(0, I) prior" → "N-0-I-prior").
+    /// </summary>
     internal static string RunId(string name)
     {
-        var id = Regex.Replace(name.Replace("β", "beta").Replace("σ", "sigma").Replace(' ', '-'), "[^A-Za-z0-9._=-]", "-").Trim('-', '.');
+        var id = Regex.Replace(name.Replace("β", "beta").Replace("σ", "sigma"), "[^A-Za-z0-9._=]+", "-").Trim('-', '.');
         return id.Length == 0 ? "run" : id;
     }
 

@@ -40,6 +40,24 @@ public partial class YourOwnVariantNotebookTests(YourOwnVariantAtDefaults notebo
         }
     }
 
+    [Fact]
+    public void RunFolders_AreNamedReadablyAfterTheRuns()
+    {
+        // "named after the run (`N-0-I-prior`, `mixture-prior`)"
+        var folders = Directory.GetDirectories(Path.Combine(Support.NotebookResults.Root, "06-your-own-variant")).Select(Path.GetFileName).Order();
+        Assert.Equal(["mixture-prior", "N-0-I-prior"], folders);
+    }
+
+    [Fact]
+    public void SamplesSideBySide_TakesTheTwoPicturesWithoutACast()
+    {
+        var cell = notebook.Executed.Cell("Lab.SideBySide(");
+        Assert.DoesNotContain("(Workbench.Display.IHtmlDisplayable)", cell.Source);
+        var html = notebook.Executed.Html("Lab.SideBySide(");
+        Assert.Equal(2, html.Split("<img src=\"data:image/png;base64,").Length - 1);
+        Assert.True(html.IndexOf("N(0, I) prior", StringComparison.Ordinal) < html.IndexOf("mixture prior", StringComparison.Ordinal), html);
+    }
+
     [GeneratedRegex(@"moved by ([0-9.]+) on average; KL analytic: (\w+); bounds decrease with k: (\w+)")]
     private static partial Regex CheckLine();
 

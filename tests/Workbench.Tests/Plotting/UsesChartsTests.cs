@@ -38,6 +38,30 @@ public class UsesChartsTests
     }
 
     [Fact]
+    public void ScoreHistograms_EndBinsHoldingScoresBeyondTheAxis_AreLabelledWithWhatTheyHold()
+    {
+        var histogram = new ScoreHistogram("Bag: −ELBO", "negative-elbo", [100, 150, 200, 250], [1, 2, 1], [6, 3, 1]);
+        var root = Parse(VaeCharts.ScoreHistograms([histogram]));
+
+        var labels = root.GetProperty("layout").GetProperty("annotations").EnumerateArray()
+            .Where(a => a.GetProperty("text").GetString()!.Contains("bar: ", StringComparison.Ordinal)).ToList();
+        Assert.Equal(["first bar: < 150", "last bar: ≥ 200"], labels.Select(a => a.GetProperty("text").GetString()));
+        Assert.Equal([125.0, 225.0], labels.Select(a => a.GetProperty("x").GetDouble()));
+        Assert.All(labels, a => Assert.Equal("x", a.GetProperty("xref").GetString()));
+        Assert.Equal(["< 150", "[150, 200)", "≥ 200"], root.GetProperty("data")[0].GetProperty("hovertext").EnumerateArray().Select(t => t.GetString()));
+    }
+
+    [Fact]
+    public void LabelledImageRows_WithATitle_LeavesRoomAboveTheTitleForPlotlysToolbar()
+    {
+        float[] white = [1, 1, 1, 1];
+        var layout = Parse(VaeCharts.LabelledImageRows([new ImageRow("clean", [white])], 2, 2, title: "Denoising")).GetProperty("layout");
+
+        // The title is centred in the top margin; plotly's toolbar takes about the top 30 px.
+        Assert.True(layout.GetProperty("margin").GetProperty("t").GetDouble() / 2 - 17 >= 30, "the title's top clears the toolbar");
+    }
+
+    [Fact]
     public void LabelledImageRows_PictureOfAllRowsAndOneLabelPerRowAtItsCentre()
     {
         float[] black = new float[4], white = [1, 1, 1, 1];

@@ -134,4 +134,18 @@ public class VaeChartsTests
         Assert.Equal("dash", target.GetProperty("line").GetProperty("dash").GetString());
         Assert.Equal([2.5, 5], target.GetProperty("y").EnumerateArray().Select(v => v.GetDouble()));
     }
+
+    [Fact]
+    public void KlScheduleComparison_CapacityTarget_HasItsOwnColourAndLegendEntry()
+    {
+        var figure = VaeCharts.KlScheduleComparison(new[] { 1, 2 },
+            [new("capacity", new[] { double.NaN, double.NaN }, new[] { 3.0, 6 }, KlTarget: new[] { 2.5, 5 })]);
+
+        var data = Parse(figure).GetProperty("data").EnumerateArray().ToList();
+        var target = data.Single(t => t.GetProperty("name").GetString() == "capacity target C");
+        var kl = data.Last(t => t.GetProperty("name").GetString() == "capacity");
+        Assert.NotEqual(kl.GetProperty("line").GetProperty("color").GetString(), target.GetProperty("line").GetProperty("color").GetString());
+        Assert.False(target.TryGetProperty("showlegend", out var shown) && !shown.GetBoolean(), "the target C is in the legend");
+        Assert.True(data.IndexOf(target) > data.IndexOf(kl), "the target C is drawn over the KL it follows");
+    }
 }

@@ -56,24 +56,45 @@ public static partial class VaeCharts
                 throw new ArgumentException($"Histogram '{h.Title}' needs one more edge than counts in each group.", nameof(histograms));
             var centres = Enumerable.Range(0, h.HeldOutCounts.Length).Select(b => (h.BinEdges[b] + h.BinEdges[b + 1]) / 2).ToArray();
             int row = i / columns + 1, column = i % columns + 1;
+            var ranges = BinRanges(h.BinEdges);
+            Bar? drawn = null;
             foreach (var (name, counts, color) in new[] { ("the nine training classes", h.OthersCounts, ColorAt(0)), ("held-out class", h.HeldOutCounts, ColorAt(3)) })
             {
                 double total = Math.Max(1, counts.Sum());
-                grid.Add(new Bar
+                drawn = grid.Add(new Bar
                 {
                     Name = name,
                     LegendGroup = name,
                     ShowLegend = i == 0,
                     X = centres,
                     Y = counts.Select(c => c / total).ToArray(),
+                    HoverText = ranges,
+                    HoverTemplate = "%{hovertext}: %{y:.1%}<extra>" + name + "</extra>",
                     Opacity = 0.6,
                     Marker = new Marker { Color = color },
                 }, row, column);
             }
+            // The first and last bins also hold every score beyond the axis (the ranges run from the 0.5 % to the
+            // 99.5 % quantile), so each is labelled with what it holds.
+            foreach (var (bin, anchor, prefix) in new[] { (0, "left", "first bar: "), (centres.Length - 1, "right", "last bar: ") })
+                grid.Figure.Layout.Annotate(new Annotation
+                {
+                    Text = prefix + ranges[bin], XRef = drawn!.XAxis, YRef = drawn.YAxis + " domain", X = centres[bin], Y = 1,
+                    XAnchor = anchor, YAnchor = "top", ShowArrow = false, Font = new Font { Size = 11 },
+                });
             grid.XAxis(row, column).Title = h.Score;
             if (column == 1) grid.YAxis(row, column).Title = "fraction of images";
         }
         grid.Figure.Layout.BarMode = "overlay";
         return Finish(grid.Figure, title, 1150, 120 + 300 * rows);
+    }
+
+    /// <summary>What each bin holds: [a, b) inside, "&lt; b" for the first and "≥ a" for the last, which also take the scores beyond the edges.</summary>
+    private static string[] BinRanges(double[] edges)
+    {
+        static string Format(double v) => v.ToString("G3", System.Globalization.CultureInfo.InvariantCulture);
+        int bins = edges.Length - 1;
+        return Enumerable.Range(0, bins).Select(b =>
+            b == 0 ? $"< {Format(edges[1])}" : b == bins - 1 ? $"≥ {Format(edges[b])}" : $"[{Format(edges[b])}, {Format(edges[b + 1])})").ToArray();
     }
 }

@@ -42,9 +42,10 @@ public static partial class VaeCharts
         figure.Layout.XAxis().Range = [-0.5, grid.Width - 0.5];
         figure.Layout.YAxis().Range = [grid.Height - 0.5, -0.5];
         figure.Layout.YAxis().ScaleAnchor = "x";
-        figure.Layout.Margin = new Margin { L = 190, R = 10, T = title is null ? 10 : 50, B = 10 };
+        // A tall top margin puts the title (centred in it) below plotly's toolbar, which sits at the figure's top right.
+        figure.Layout.Margin = new Margin { L = 190, R = 10, T = title is null ? 10 : 100, B = 10 };
         figure.Layout.PlotBackgroundColor = figure.Layout.PaperBackgroundColor = "white";
-        return Finish(figure, title, grid.Width + 200, grid.Height + (title is null ? 20 : 60));
+        return Finish(figure, title, grid.Width + 200, grid.Height + (title is null ? 20 : 110));
     }
 
     /// <summary>Bars of mean PSNR per corruption (x), one colour per series: higher is closer to the clean image.</summary>

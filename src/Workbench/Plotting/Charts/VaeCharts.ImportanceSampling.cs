@@ -5,13 +5,15 @@ public static partial class VaeCharts
     /// <summary>
     /// The importance-weighted bound −L_k (Burda et al. 2016) against the number of samples k on a log
     /// axis, with the ELBO (k = 1, one sample per image) as a dashed reference. −L_k decreases
-    /// monotonically toward −log p(x) as k grows; the gap at k = 1 is what the ELBO gives away.
+    /// monotonically toward −log p(x) as k grows; its gap to the ELBO at large k is what the ELBO gives away.
     /// </summary>
     /// <param name="samples">k per point (positive).</param>
     /// <param name="negativeBounds">−L_k per point, nats per image.</param>
     /// <param name="negativeElbo">The −ELBO of the same images, nats per image; null to leave out the reference line.</param>
+    /// <param name="standardErrorAtOne">The sampling noise of −L_1 (one standard error, nats); drawn as a bar of ±2 standard
+    /// errors at k = 1, so a gap between −L_1 and the −ELBO within it reads as noise. Null to leave it out.</param>
     public static Figure ImportanceWeightedBound(IReadOnlyList<int> samples, DataArray negativeBounds, double? negativeElbo = null,
-        string? title = "Importance-weighted bound against k")
+        string? title = "Importance-weighted bound against k", double? standardErrorAtOne = null)
     {
         ArgumentNullException.ThrowIfNull(samples);
         if (samples.Count == 0) throw new ArgumentException("The bound chart needs at least one k.", nameof(samples));
@@ -37,6 +39,20 @@ public static partial class VaeCharts
                 X = new[] { ks.Min(), ks.Max() },
                 Y = new[] { elbo, elbo },
                 Line = new Line { Color = ColorAt(3), Width = 1.5, Dash = LineDash.Dash },
+            });
+        }
+        int one = samples.ToList().IndexOf(1);
+        if (standardErrorAtOne is { } error && one >= 0)
+        {
+            double bound = negativeBounds.NumberAt(one);
+            figure.Add(new Scatter
+            {
+                Name = "−L_1 ± 2 standard errors (sampling noise)",
+                Mode = ScatterMode.Lines,
+                X = new[] { 1.0, 1.0 },
+                Y = new[] { bound - 2 * error, bound + 2 * error },
+                HoverTemplate = "%{y:.3f} nats<extra></extra>",
+                Line = new Line { Color = "black", Width = 3 },
             });
         }
         figure.Layout.XAxis().Title = "k (importance samples per image)";

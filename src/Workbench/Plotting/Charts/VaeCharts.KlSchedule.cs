@@ -4,7 +4,7 @@ namespace Workbench.Plotting.Charts;
 /// annealing of Fu et al. 2019 …): the weight and the resulting KL term per epoch.</summary>
 /// <param name="WeightAt">Optional: (fractional epoch, weight) at many points, so schedules that change
 /// within an epoch show their shape; when null the per-epoch <paramref name="KlWeight"/> is drawn.</param>
-/// <param name="KlTarget">Optional per-epoch target of the KL term (capacity annealing's C), drawn dashed under the KL.</param>
+/// <param name="KlTarget">Optional per-epoch target of the KL term (capacity annealing's C), drawn black and dashed over the KL, with its own legend entry.</param>
 /// <param name="KlAt">Optional: (fractional epoch, training KL) logged every few steps, drawn as a thin line under the per-epoch KL.</param>
 /// <param name="KlTargetAt">Optional: (fractional epoch, target C) per step; drawn instead of the per-epoch target.</param>
 public sealed record KlScheduleSeries(string Name, DataArray KlWeight, DataArray Kl,
@@ -35,21 +35,6 @@ public static partial class VaeCharts
                 X = s.WeightAt?.Epochs ?? epochs, Y = s.WeightAt?.Weight ?? s.KlWeight,
                 Line = new Line { Color = color, Width = 2, Shape = s.WeightAt is null ? "hv" : "linear" },
             }, 1, 1);
-            if (s.KlTargetAt is { } targetAt)
-                grid.Add(new Scatter
-                {
-                    Name = s.Name + " target C", LegendGroup = s.Name, ShowLegend = false, Mode = ScatterMode.Lines,
-                    X = targetAt.Epochs, Y = targetAt.Target, Line = new Line { Color = color, Width = 1, Dash = LineDash.Dash },
-                }, 2, 1);
-            else if (s.KlTarget is { } target)
-            {
-                RequireLength(target, epochs.Count, $"{s.Name} KL target");
-                grid.Add(new Scatter
-                {
-                    Name = s.Name + " target C", LegendGroup = s.Name, ShowLegend = false, Mode = ScatterMode.Lines,
-                    X = epochs, Y = target, Line = new Line { Color = color, Width = 1, Dash = LineDash.Dash },
-                }, 2, 1);
-            }
             if (s.KlAt is { } klAt)
                 grid.Add(new Scatter
                 {
@@ -61,6 +46,14 @@ public static partial class VaeCharts
                 Name = s.Name, LegendGroup = s.Name, ShowLegend = false, Mode = ScatterMode.LinesAndMarkers,
                 X = epochs, Y = s.Kl, Line = new Line { Color = color, Width = 2 }, Marker = new Marker { Color = color, Size = 4 },
             }, 2, 1);
+            // The target C follows the KL closely, so it is drawn over it in black, dashed, with its own legend entry.
+            if (s.KlTargetAt is { } targetAt)
+                grid.Add(TargetTrace(s.Name, targetAt.Epochs, targetAt.Target), 2, 1);
+            else if (s.KlTarget is { } target)
+            {
+                RequireLength(target, epochs.Count, $"{s.Name} KL target");
+                grid.Add(TargetTrace(s.Name, epochs, target), 2, 1);
+            }
         }
         grid.YAxis(1, 1).Title = "β";
         grid.YAxis(2, 1).Title = "nats per image";
@@ -71,4 +64,10 @@ public static partial class VaeCharts
         EpochAxis(grid.XAxis(2, 1), lastEpoch);
         return Finish(grid.Figure, title, 800, 600);
     }
+
+    private static Scatter TargetTrace(string name, DataArray epochs, DataArray target) => new()
+    {
+        Name = name + " target C", Mode = ScatterMode.Lines, X = epochs, Y = target,
+        Line = new Line { Color = "black", Width = 1.5, Dash = LineDash.Dash },
+    };
 }
