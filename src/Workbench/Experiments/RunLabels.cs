@@ -16,13 +16,13 @@ internal static class RunLabels
     }
 
     /// <summary>
-    /// A picture's caption: the run's label, or for the one run of an experiment without a grid (whose id is only
+    /// A picture's caption: the run's id, or for the one run of an experiment without a grid (whose id is only
     /// "default") what was trained, e.g. "quickstart: vae, latent 20, 10 epochs".
     /// </summary>
     public static string Caption(ReportRun run) =>
         run.Summary.Overrides.Count == 0 && run.Id == ExperimentLoader.RunId(run.Summary.Overrides)
             ? string.Create(CultureInfo.InvariantCulture, $"{run.Summary.Experiment}: {run.Summary.Variant}, latent {run.Summary.LatentSize}, {run.Summary.Epochs} epochs")
-            : For(run);
+            : run.Id;
 
     private static string Part(string path, JsonNode? value)
     {
