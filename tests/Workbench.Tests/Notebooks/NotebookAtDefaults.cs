@@ -52,6 +52,9 @@ public abstract class NotebookAtDefaults : IAsyncLifetime
             var first = html.FindIndex(h => h.Contains("Plotly.newPlot", StringComparison.Ordinal));
             Assert.InRange(bundles.FindIndex(b => b > 0), 0, first);
         }
+        // docs/notebooks.md: a saved notebook holds that one copy of plotly.js (4.66 MB) and stays under 6 MB.
+        long saved = new FileInfo(OutputPath).Length;
+        Assert.True(saved < 6_000_000, $"{Name}: the executed notebook is {saved:N0} bytes, over 6 MB");
 
         AssertTrainingShowedLive();
         NbformatValidator.AssertValid(SourcePath);
