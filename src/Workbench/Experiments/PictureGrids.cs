@@ -33,9 +33,23 @@ public static class PictureGrids
         Scale = scale,
     };
 
-    /// <summary>Images decoded from z ~ p(z). They need no labels: every tile is a sample.</summary>
-    public static ImageGrid Samples(VariationalAutoencoder model, int count, ulong seed, int columns = 8, int scale = 2) =>
-        Grid(model, Pictures.PriorSamples(model, count, seed), columns, scale);
+    /// <summary>
+    /// Images decoded from z ~ p(z). Every tile is a sample, so an unconditional model's grid has no labels; a
+    /// conditional model's samples cycle through the classes, and when there is one column per class each column
+    /// is headed by the number of the class it asks for, under "requested class".
+    /// </summary>
+    public static ImageGrid Samples(VariationalAutoencoder model, int count, ulong seed, int columns = 8, int scale = 2)
+    {
+        var grid = Grid(model, Pictures.PriorSamples(model, count, seed), columns, scale);
+        int classes = model.Conditioning.Classes;
+        if (!model.Conditioning.IsConditional || columns != classes) return grid;
+        return grid.WithLabels(new GridLabels
+        {
+            Columns = Enumerable.Range(0, classes).Select(c => c.ToString(CultureInfo.InvariantCulture)).ToArray(),
+            ColumnTitle = "requested class",
+            Scale = scale,
+        });
+    }
 
     /// <summary>
     /// Traversal images (rows·steps, D), one row per dimension in <paramref name="dimensions"/>, labelled with

@@ -64,7 +64,7 @@ public static partial class Lab
         var list = runs.ToList();
         if (list.Count == 0) throw new ArgumentException("Give at least one run.", nameof(runs));
         int columns = Math.Min(list.Count, 4), rows = (list.Count + columns - 1) / columns;
-        var grid = Subplots.Grid(rows, columns, list.Select(r => r.Name).ToArray(), horizontalSpacing: 0.2 / columns, verticalSpacing: 0.3 / rows);
+        var grid = Subplots.Grid(rows, columns, list.Select(r => r.Name).ToArray(), horizontalSpacing: 0.28 / columns, verticalSpacing: 0.3 / rows);
         for (int i = 0; i < list.Count; i++)
         {
             int row = i / columns + 1, column = i % columns + 1;
@@ -80,7 +80,7 @@ public static partial class Lab
         }
         grid.Figure.Layout.Legend = new Legend { ItemSizing = "constant" };
         if (title is not null) grid.Figure.WithTitle(title);
-        return grid.Figure.WithSize(300 * columns + 160, 330 * rows + 90);
+        return grid.Figure.WithSize(300 * columns + 200, 340 * rows + 160);
     }
 
     /// <summary>The ELBO components per epoch (train solid, test dashed).</summary>
