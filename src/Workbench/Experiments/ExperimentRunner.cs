@@ -215,6 +215,7 @@ public sealed class ExperimentRunner(RunnerOptions options)
             TestNegativeElbo = elbo.NegativeElbo,
             ImportanceWeightedBound = iwae?.NegativeLogLikelihoodBound,
             ImportanceSamples = iwae?.Samples,
+            ImportanceImages = iwae?.Images,
             ActiveUnits = active.Count,
             Activity = active.Activity,
             KlPerDimension = elbo.KlPerDimension,

@@ -74,37 +74,13 @@ internal static class ReportHtml
         return html.ToString();
     }
 
-    private static void AppendTable(StringBuilder html, IReadOnlyList<ReportRun> runs)
-    {
-        html.Append("<h2>Runs</h2>\n<p>Test-set values in nats per image; IWAE is the importance-weighted bound −L<sub>k</sub> (Burda et al. 2016).</p>\n");
-        html.Append("<table>\n<tr><th>run</th><th>variant</th><th>objective</th><th>β / KL penalty</th><th>test −ELBO</th><th>reconstruction</th>")
-            .Append("<th>KL</th><th>IWAE</th><th>active units</th><th>mean posterior σ</th><th>reconstruction vs. mean image (RMS)</th>")
-            .Append("<th>class-conditional accuracy</th><th>seconds</th></tr>\n");
-        foreach (var run in runs)
-        {
-            var s = run.Summary;
-            string iwae = run.ImportanceWeightedBound is { } bound
-                ? $"{Number(bound)} (k={s.ImportanceSamples ?? run.Evaluation?.ImportanceSamples})" : "–";
-            html.Append("<tr>");
-            foreach (var text in new[] { s.Run, s.Variant, run.Objective, s.KlPenalty })
-                html.Append("<td class=\"text\">").Append(Encode(text)).Append("</td>");
-            foreach (var value in new[] { Number(s.TestNegativeElbo), Number(s.TestReconstruction), Number(s.TestKl), iwae,
-                         $"{s.ActiveUnits} / {s.LatentSize}", s.MeanPosteriorSigma.ToString("F3", CultureInfo.InvariantCulture),
-                         s.ReconstructionToMeanImageRms is { } rms ? rms.ToString("F3", CultureInfo.InvariantCulture) : "–",
-                         s.ClassConditionalAccuracy is { } accuracy ? accuracy.ToString("P1", CultureInfo.InvariantCulture) : "–",
-                         s.TrainSeconds.ToString("F1", CultureInfo.InvariantCulture) })
-                html.Append("<td>").Append(Encode(value)).Append("</td>");
-            html.Append("</tr>\n");
-        }
-        html.Append("</table>\n");
-    }
+    private static void AppendTable(StringBuilder html, IReadOnlyList<ReportRun> runs) => ReportRunsTable.Append(html, runs);
 
     // Pictures reach here through RunFiles.Picture: PNGs inside their run folder.
     private static string ImageSource(string path, string? relativeTo) => relativeTo is null
         ? PngEncoder.ToDataUri(File.ReadAllBytes(path))
         : string.Join('/', Path.GetRelativePath(relativeTo, path).Split(Path.DirectorySeparatorChar).Select(Uri.EscapeDataString));
 
-    private static string Number(double value) => value.ToString("F2", CultureInfo.InvariantCulture);
 
     private static string Encode(string text) => WebUtility.HtmlEncode(text);
 

@@ -28,7 +28,7 @@ internal static class ReportPictures
 
     private static string Caption(ReportRun run, string picture, bool objectivesDiffer, List<string>? notes)
     {
-        var caption = objectivesDiffer ? $"{run.Id} ({run.Objective})" : run.Id;
+        var caption = objectivesDiffer ? $"{run.Id} ({run.Objective})" : RunLabels.Caption(run);
         // A traversal says which dimension each row sweeps and over which values.
         var rowsFile = Path.ChangeExtension(picture, ".json");
         if (Path.GetFileName(picture) != "traversals.png" || !File.Exists(rowsFile)) return caption;

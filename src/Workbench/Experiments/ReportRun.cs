@@ -23,6 +23,15 @@ public sealed record ReportRun(string Folder, RunSummary Summary, IReadOnlyList<
     /// <summary>The importance-weighted bound from the run's summary, else from its eval.json.</summary>
     public double? ImportanceWeightedBound => Summary.ImportanceWeightedBound ?? Evaluation?.ImportanceWeightedBound;
 
+    /// <summary>k of <see cref="ImportanceWeightedBound"/>: from the summary when it holds the bound, else from eval.json.</summary>
+    public int? ImportanceSamples => Summary.ImportanceWeightedBound is not null ? Summary.ImportanceSamples : Evaluation?.ImportanceSamples;
+
+    /// <summary>
+    /// How many test images <see cref="ImportanceWeightedBound"/> averages over; null where it is unknown (no bound, or
+    /// a summary written before the count was recorded).
+    /// </summary>
+    public int? ImportanceImages => Summary.ImportanceWeightedBound is not null ? Summary.ImportanceImages : Evaluation?.ImportanceImages;
+
     /// <summary>The run's per-step training log (steps.jsonl); empty for runs logged per epoch only.</summary>
     public IReadOnlyList<StepMetrics> Steps => _steps ??= StepLog.Read(Folder);
     private IReadOnlyList<StepMetrics>? _steps;

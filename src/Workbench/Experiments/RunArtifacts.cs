@@ -12,7 +12,11 @@ namespace Workbench.Experiments;
 /// <summary>The pictures and figures of one run: images/ (PNG grids) and figures/ (ELBO components, latent scatter).</summary>
 public static class RunArtifacts
 {
-    /// <summary>The per-epoch ELBO components, train and test, with the training curves per step when <paramref name="steps"/> are given.</summary>
+    /// <summary>
+    /// The per-epoch ELBO components, train and test, with the training curves per step when <paramref name="steps"/> are given.
+    /// When the run weighed its KL by β ≠ 1 in some epoch, the KL panel also draws β·KL, the term the optimiser minimised
+    /// (train loss − train reconstruction, nats per image).
+    /// </summary>
     public static Figure ElboFigure(IReadOnlyList<EpochMetrics> history, string title, IReadOnlyList<StepMetrics>? steps = null)
     {
         var epochs = history.Select(m => m.Epoch).ToArray();
@@ -22,8 +26,18 @@ public static class RunArtifacts
             ? new ElboCurves(history.Select(m => m.TestReconstruction!.Value).ToArray(), history.Select(m => m.TestKl!.Value).ToArray(),
                 history.Select(m => m.TestNegativeElbo!.Value).ToArray())
             : null;
-        return VaeCharts.ElboComponents(epochs, train, test, title, StepCurves(history, steps));
+        return VaeCharts.ElboComponents(epochs, train, test, title, StepCurves(history, steps),
+            WeightedKl(history) is { } weighted ? (DataArray)weighted : null);
     }
+
+    /// <summary>
+    /// β·KL per epoch (train loss − train reconstruction) for a run whose KL weight differed from 1; null otherwise, and for
+    /// capacity annealing, whose loss weighs |KL − C| instead. Objectives that report weight 1 (IWAE, β-TCVAE) draw none.
+    /// </summary>
+    internal static double[]? WeightedKl(IReadOnlyList<EpochMetrics> history) =>
+        history.Count > 0 && history.All(m => m.KlTarget is null && double.IsFinite(m.KlWeight)) && history.Any(m => m.KlWeight != 1)
+            ? history.Select(m => m.TrainLoss - m.TrainReconstruction).ToArray()
+            : null;
 
     /// <summary>Per-step training curves at fractional epochs (step / steps per epoch), or null without steps.</summary>
     internal static (DataArray Epochs, ElboCurves Curves)? StepCurves(IReadOnlyList<EpochMetrics> history, IReadOnlyList<StepMetrics>? steps)

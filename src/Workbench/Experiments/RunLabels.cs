@@ -15,6 +15,15 @@ internal static class RunLabels
         return string.Join(", ", run.Summary.Overrides.Select(kv => Part(kv.Key, kv.Value)));
     }
 
+    /// <summary>
+    /// A picture's caption: the run's id, or for the one run of an experiment without a grid (whose id is only
+    /// "default") what was trained, e.g. "quickstart: vae, latent 20, 10 epochs".
+    /// </summary>
+    public static string Caption(ReportRun run) =>
+        run.Summary.Overrides.Count == 0 && run.Id == ExperimentLoader.RunId(run.Summary.Overrides)
+            ? string.Create(CultureInfo.InvariantCulture, $"{run.Summary.Experiment}: {run.Summary.Variant}, latent {run.Summary.LatentSize}, {run.Summary.Epochs} epochs")
+            : run.Id;
+
     private static string Part(string path, JsonNode? value)
     {
         var name = path[(path.LastIndexOf('.') + 1)..];

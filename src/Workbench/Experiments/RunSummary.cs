@@ -28,6 +28,8 @@ public sealed record RunSummary : IHtmlDisplayable
     public required double TestNegativeElbo { get; init; }
     public double? ImportanceWeightedBound { get; init; }
     public int? ImportanceSamples { get; init; }
+    /// <summary>How many test images (the first ones) the importance-weighted bound averages over; the ELBO terms use all <see cref="TestImages"/>.</summary>
+    public int? ImportanceImages { get; init; }
     public required int ActiveUnits { get; init; }
     public required float[] Activity { get; init; }
     public required float[] KlPerDimension { get; init; }

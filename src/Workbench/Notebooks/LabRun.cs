@@ -44,6 +44,13 @@ public sealed class LabRun : IHtmlDisplayable
     /// <summary>One entry per epoch.</summary>
     public IReadOnlyList<EpochMetrics> History { get; }
 
+    /// <summary>
+    /// The training log every few optimizer steps (the run folder's steps.jsonl: step, epoch, loss, reconstruction, KL and
+    /// KL weight of the batch, nats per image); empty for a run without a folder or one logged per epoch only. Read once.
+    /// </summary>
+    public IReadOnlyList<StepMetrics> Steps => _steps ??= Folder is null ? [] : StepLog.Read(Folder);
+    private IReadOnlyList<StepMetrics>? _steps;
+
     /// <summary>ELBO components on the test set after training; null when no test set was given.</summary>
     public ElboEvaluation? Test { get; }
 

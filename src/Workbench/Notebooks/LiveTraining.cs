@@ -16,7 +16,10 @@ namespace Workbench.Notebooks;
 /// summary (its final test ELBO, chart and, folded, the table of epochs). Knows nothing of the notebook kernel: it
 /// is shown once through the function <see cref="Lab.ShowLiveProgress"/> was given, which hands back
 /// the function that replaces what is shown; step updates are throttled to one per
-/// <see cref="UpdateInterval"/>, epoch ends and the end of the run always redraw.
+/// <see cref="UpdateInterval"/>, epoch ends and the end of the run always redraw. No state carries plotly.js: when the
+/// view is the session's first chart, the library is shown once before it as a display of its own
+/// (<see cref="ChartLibraryDisplay"/>), so a client that saves every state as an output saves it once, as one that saves
+/// only the last state does.
 /// </summary>
 [TypeFormatterSource(typeof(HtmlFormatterSource<LiveTraining>), PreferredMimeTypes = ["text/html"])]
 public sealed class LiveTraining : IHtmlDisplayable
@@ -28,15 +31,19 @@ public sealed class LiveTraining : IHtmlDisplayable
     private readonly Func<TimeSpan> _clock;
     private readonly UpdateThrottle _throttle;
     private readonly List<EpochMetrics> _history = [];
-    private readonly bool _carriesPlotly = NotebookHtml.ClaimInlineBundle();
+    private readonly bool _carriesPlotly;
     private Action<object>? _update;
     private long? _firstStep;
     private TimeSpan? _finishedAt;
 
     /// <param name="display">Shows a value and returns the function that replaces it (in .NET Interactive: <c>v => display(v).Update</c>).</param>
     /// <param name="clock">Time since an arbitrary origin; a stopwatch started here by default.</param>
-    internal LiveTraining(string name, int epochs, Func<object, Action<object>> display, Func<TimeSpan>? clock = null, TimeSpan? updateInterval = null)
+    /// <param name="carriesPlotly">Whether this view shows plotly.js before its first state; by default it does when it is the
+    /// session's first chart (<see cref="NotebookHtml.ClaimInlineBundle"/>).</param>
+    internal LiveTraining(string name, int epochs, Func<object, Action<object>> display, Func<TimeSpan>? clock = null, TimeSpan? updateInterval = null,
+        bool? carriesPlotly = null)
     {
+        _carriesPlotly = carriesPlotly ?? NotebookHtml.ClaimInlineBundle();
         Name = name;
         Epochs = epochs;
         _display = display;
@@ -92,9 +99,10 @@ public sealed class LiveTraining : IHtmlDisplayable
         }
     }
 
-    /// <summary>Draws the view for the first time.</summary>
+    /// <summary>Draws the view for the first time, after plotly.js (once, never redrawn) when the view claimed it.</summary>
     internal void Show()
     {
+        if (_carriesPlotly) _display(new ChartLibraryDisplay());
         _throttle.Forced(_clock());
         Redraws++;
         _update = _display(this);
@@ -159,15 +167,13 @@ public sealed class LiveTraining : IHtmlDisplayable
     public string ToHtml()
     {
         var html = new StringBuilder();
-        // plotly.js travels with the first state and the last (the one saved in the notebook), not with every redraw.
-        if (_carriesPlotly && (Redraws <= 1 || Run is not null || Failure is not null)) html.Append(NotebookHtml.InlineBundle());
         html.Append("<div class=\"workbench-live-training\" style=\"font-family: sans-serif; font-size: 13px; margin-bottom: 16px;\">");
         html.Append("<div style=\"font-weight: bold; margin-bottom: 4px;\">").Append(Encode(Heading())).Append("</div>");
         AppendBar(html);
         if (Run is { } run)
         {
             // What the run displays as (chart, table of epochs), with the table folded: a cell training five runs stays readable.
-            html.Append(run.ElboFigure().ToHtml());
+            html.Append(NotebookHtml.Render(run.ElboFigure()));
             html.Append("<details><summary style=\"cursor: pointer;\">").Append(Encode($"table of the {run.History.Count} epochs")).Append("</summary>");
             html.Append(run.Metrics().ToHtml()).Append("</details>");
             return html.Append("</div>").ToString();

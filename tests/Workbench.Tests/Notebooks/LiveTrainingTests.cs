@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using Workbench.Display;
 using Workbench.Notebooks;
 using Workbench.Tests.Support;
 using Workbench.Training;
@@ -39,7 +40,7 @@ public sealed partial class LiveTrainingTests
     {
         var clock = new ManualClock();
         var shown = new List<string>();
-        var view = new LiveTraining("β=4", epochs: 3, Recorder(shown), clock.Now);
+        var view = new LiveTraining("β=4", epochs: 3, Recorder(shown), clock.Now, carriesPlotly: false);
         view.Show();
         // 3 epochs × 100 steps, 10 ms apart: 3 s of training.
         for (int epoch = 1; epoch <= 3; epoch++)
@@ -61,7 +62,7 @@ public sealed partial class LiveTrainingTests
     {
         var clock = new ManualClock();
         var shown = new List<string>();
-        var view = new LiveTraining("β=4", epochs: 10, Recorder(shown), clock.Now);
+        var view = new LiveTraining("β=4", epochs: 10, Recorder(shown), clock.Now, carriesPlotly: false);
         view.Show();
         Assert.Contains("β=4: training, epoch 1/10", shown[0]);
         Assert.DoesNotContain("Plotly.newPlot", shown[0]); // no epoch finished: no chart yet
@@ -95,6 +96,7 @@ public sealed partial class LiveTrainingTests
         var displays = new List<List<string>>();
         Lab.ShowLiveProgress(value =>
         {
+            if (value is ChartLibraryDisplay) return _ => throw new InvalidOperationException("plotly.js is shown once, never redrawn");
             var states = new List<string> { ((LiveTraining)value).ToHtml() };
             displays.Add(states);
             return updated => states.Add(((LiveTraining)updated).ToHtml());
@@ -138,6 +140,51 @@ public sealed partial class LiveTrainingTests
         Assert.Equal(run.Test.NegativeElbo, reused.Test!.NegativeElbo);
     }
 
+    [Fact]
+    public void Show_FirstChartOfTheSession_ShowsPlotlyOnceBeforeTheViewAndNoStateCarriesIt()
+    {
+        var clock = new ManualClock();
+        var displays = new List<List<string>>();
+        var view = new LiveTraining("β=4", epochs: 3, value =>
+        {
+            var states = new List<string> { ((IHtmlDisplayable)value).ToHtml() };
+            displays.Add(states);
+            return updated => states.Add(((IHtmlDisplayable)updated).ToHtml());
+        }, clock.Now, carriesPlotly: true);
+        view.Show();
+        for (int step = 1; step <= 30; step++)
+        {
+            clock.Advance(0.6);
+            view.OnStep(new BatchMetrics((step - 1) / 10 + 1, (step - 1) % 10 + 1, 10, step, 210.5, 190.25, 20.25, 1));
+            if (step % 10 == 0) view.OnEpoch(Epoch(step / 10, step));
+        }
+        view.Fail("stopped by the test");
+
+        // Two displays: plotly.js, never redrawn, then the view in every state it went through (step updates, epoch ends, the end).
+        Assert.Equal(2, displays.Count);
+        var library = Assert.Single(displays[0]);
+        Assert.Single(BundlePattern().Matches(library));
+        Assert.DoesNotContain("<div", library); // nothing visible
+        var states = displays[1];
+        Assert.Equal(view.Redraws, states.Count);
+        Assert.True(states.Count >= 30, $"{states.Count} states");
+        // No state carries the library: a client that keeps every state as an output saves plotly.js once, with the first display.
+        Assert.All(states, state => Assert.Empty(BundlePattern().Matches(state)));
+        Assert.All(states, state => Assert.True(state.Length < 20_000, $"a state of {state.Length} characters"));
+        Assert.Contains("Plotly.newPlot", states[^1]);
+    }
+
+    [Fact]
+    public void Show_AfterAnotherChartCarriedPlotly_ShowsOnlyTheView()
+    {
+        var shown = new List<string>();
+        var view = new LiveTraining("β=4", epochs: 3, Recorder(shown), new ManualClock().Now, carriesPlotly: false);
+        view.Show();
+        view.OnEpoch(Epoch(1, 10));
+        Assert.Equal(2, shown.Count);
+        Assert.All(shown, state => Assert.Empty(BundlePattern().Matches(state)));
+    }
+
     private static Func<object, Action<object>> Recorder(List<string> shown) => value =>
     {
         shown.Add(((LiveTraining)value).ToHtml());
@@ -160,6 +207,9 @@ public sealed partial class LiveTrainingTests
 
     private static List<JsonArray> Figures(string html) =>
         FigurePattern().Matches(html).Select(m => JsonNode.Parse(m.Groups[1].Value)!.AsArray()).ToList();
+
+    [GeneratedRegex("data-workbench-plotly=")]
+    private static partial Regex BundlePattern();
 
     [GeneratedRegex("class=\"workbench-progress\" data-step=\"(\\d+)\" data-total-steps=\"(\\d+)\"")]
     private static partial Regex BarPattern();

@@ -45,12 +45,16 @@ public abstract class NotebookAtDefaults : IAsyncLifetime
         Assert.True(html.Sum(h => Count(h, "<img src=\"data:image/png;base64,")) >= minPictures, $"{Name}: fewer than {minPictures} pictures");
         if (minFigures > 0)
         {
-            // Offline figures: plotly.js travels once, inline, before the first figure draws.
+            // Offline figures: plotly.js travels once, inline, in the first figure or in a display of its own before it
+            // (a live training view shows it so, and none of its states repeats it).
             var bundles = html.Select(h => Count(h, "data-workbench-plotly=")).ToList();
             Assert.Equal(1, bundles.Sum());
             var first = html.FindIndex(h => h.Contains("Plotly.newPlot", StringComparison.Ordinal));
-            Assert.Equal(1, bundles[first]);
+            Assert.InRange(bundles.FindIndex(b => b > 0), 0, first);
         }
+        // docs/notebooks.md: a saved notebook holds that one copy of plotly.js (4.66 MB) and stays under 6 MB.
+        long saved = new FileInfo(OutputPath).Length;
+        Assert.True(saved < 6_000_000, $"{Name}: the executed notebook is {saved:N0} bytes, over 6 MB");
 
         AssertTrainingShowedLive();
         NbformatValidator.AssertValid(SourcePath);

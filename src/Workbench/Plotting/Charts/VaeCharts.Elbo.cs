@@ -12,8 +12,10 @@ public static partial class VaeCharts
     /// </summary>
     /// <param name="trainPerStep">Optional training curves logged every few steps, at fractional epochs
     /// (step / steps per epoch), drawn as a thin line under the per-epoch means.</param>
+    /// <param name="weightedKl">Optional per-epoch training KL term as the loss weighted it (β·KL, nats per image), drawn
+    /// dotted in the KL panel: what the optimiser minimised when the weight is not 1.</param>
     public static Figure ElboComponents(DataArray epochs, ElboCurves train, ElboCurves? test = null, string? title = "Negative ELBO and its terms",
-        (DataArray Epochs, ElboCurves Curves)? trainPerStep = null)
+        (DataArray Epochs, ElboCurves Curves)? trainPerStep = null, DataArray? weightedKl = null)
     {
         ArgumentNullException.ThrowIfNull(epochs);
         ArgumentNullException.ThrowIfNull(train);
@@ -21,12 +23,24 @@ public static partial class VaeCharts
         if (trainPerStep is { } steps) AddSteps(grid, steps.Epochs, steps.Curves, "train, per step", ColorAt(0));
         AddSplit(grid, epochs, train, trainPerStep is null ? "train" : "train, epoch mean", ColorAt(0), LineDash.Solid);
         if (test is not null) AddSplit(grid, epochs, test, "test", ColorAt(1), LineDash.Dash);
+        if (weightedKl is not null)
+        {
+            RequireLength(weightedKl, epochs.Count, WeightedKlName);
+            grid.Add(new Scatter
+            {
+                Name = WeightedKlName, Mode = ScatterMode.LinesAndMarkers, X = epochs, Y = weightedKl,
+                Line = new Line { Color = ColorAt(2), Dash = LineDash.Dot, Width = 2 }, Marker = new Marker { Color = ColorAt(2), Size = 5 },
+            }, 1, 2);
+        }
         double lastEpoch = epochs.Count == 0 || epochs.IsText ? 1 : Enumerable.Range(0, epochs.Count).Max(epochs.NumberAt);
         for (int column = 1; column <= 3; column++) EpochAxis(grid.XAxis(1, column), lastEpoch);
         grid.YAxis(1, 2).RangeMode = "tozero"; // the KL is a rate: 0 is its floor, and 0.3 nats of noise should not fill the panel
         grid.YAxis(1, 1).Title = "nats per image";
         return Finish(grid.Figure, title, 1050, 400);
     }
+
+    /// <summary>The legend name of the weighted KL curve.</summary>
+    public const string WeightedKlName = "β·KL, train (the KL term as optimised)";
 
     private static void AddSteps(SubplotGrid grid, DataArray epochs, ElboCurves curves, string name, string color)
     {

@@ -1,0 +1,110 @@
+using System.Globalization;
+using System.Net;
+using System.Text;
+
+namespace Workbench.Experiments;
+
+/// <summary>
+/// The report's table of runs: what each run trained and what it measured on the test set, saying over how
+/// many test images each measure is taken (the importance-weighted bound usually covers only the first few
+/// hundred). A column whose value no run has, or that only tells runs apart, is left out of a report it would
+/// say nothing in: class-conditional accuracy appears when some run has one, reconstruction vs. the mean image
+/// (a posterior-collapse check) when several runs are compared or a run has no active unit.
+/// </summary>
+internal static class ReportRunsTable
+{
+    internal sealed record Column(string Header, Func<ReportRun, string> Cell, bool Text = false);
+
+    /// <summary>Appends the heading, the sentence on units and image counts, and the table.</summary>
+    public static void Append(StringBuilder html, IReadOnlyList<ReportRun> runs)
+    {
+        html.Append("<h2>Runs</h2>\n<p>").Append(Encode(Note(runs))).Append("</p>\n");
+        var columns = Columns(runs);
+        html.Append("<table>\n<tr>");
+        foreach (var column in columns) html.Append("<th>").Append(Encode(column.Header)).Append("</th>");
+        html.Append("</tr>\n");
+        foreach (var run in runs)
+        {
+            html.Append("<tr>");
+            foreach (var column in columns)
+                html.Append(column.Text ? "<td class=\"text\">" : "<td>").Append(Encode(column.Cell(run))).Append("</td>");
+            html.Append("</tr>\n");
+        }
+        html.Append("</table>\n");
+    }
+
+    /// <summary>The columns these runs have a value for, in reading order.</summary>
+    internal static IReadOnlyList<Column> Columns(IReadOnlyList<ReportRun> runs)
+    {
+        var columns = new List<Column>
+        {
+            new("run", r => r.Id, Text: true),
+            new("variant", r => r.Summary.Variant, Text: true),
+            new("objective", r => r.Objective, Text: true),
+            new("β / KL penalty", r => r.Summary.KlPenalty, Text: true),
+            new("test −ELBO", r => Number(r.Summary.TestNegativeElbo)),
+            new("reconstruction", r => Number(r.Summary.TestReconstruction)),
+            new("KL", r => Number(r.Summary.TestKl)),
+        };
+        if (runs.Any(r => r.ImportanceWeightedBound is not null))
+            columns.Add(new("IWAE bound", Importance));
+        columns.Add(new("active units", r => $"{r.Summary.ActiveUnits} / {r.Summary.LatentSize}"));
+        columns.Add(new("mean posterior σ", r => r.Summary.MeanPosteriorSigma.ToString("F3", CultureInfo.InvariantCulture)));
+        if (runs.Any(r => r.Summary.ReconstructionToMeanImageRms is not null) && (runs.Count > 1 || runs.Any(r => r.Summary.ActiveUnits == 0)))
+            columns.Add(new("reconstruction vs. mean image (RMS)",
+                r => r.Summary.ReconstructionToMeanImageRms is { } rms ? rms.ToString("F3", CultureInfo.InvariantCulture) : "–"));
+        if (runs.Any(r => r.Summary.ClassConditionalAccuracy is not null))
+            columns.Add(new("class-conditional accuracy",
+                r => r.Summary.ClassConditionalAccuracy is { } accuracy ? accuracy.ToString("P1", CultureInfo.InvariantCulture) : "–"));
+        columns.Add(new("training time", r => Duration(r.Summary.TrainSeconds)));
+        return columns;
+    }
+
+    /// <summary>What the numbers are and over how many test images: the ELBO terms over all, the bound over its own count.</summary>
+    internal static string Note(IReadOnlyList<ReportRun> runs)
+    {
+        var note = new StringBuilder("Test-set values in nats per image. −ELBO, reconstruction and KL: ")
+            .Append(Images(runs.Select(r => r.Summary.TestImages))).Append(" test images");
+        var counts = runs.Where(r => r.ImportanceWeightedBound is not null).Select(r => r.ImportanceImages).ToList();
+        if (counts.Count > 0)
+        {
+            note.Append("; IWAE bound: the importance-weighted bound −L_k (Burda et al. 2016) over ")
+                .Append(counts.All(c => c is not null) ? $"the first {Images(counts.Select(c => c!.Value))} of them" : "a part of them (a run written before the count was recorded does not say how many)")
+                .Append(", not on exactly the images of the −ELBO");
+        }
+        note.Append(". Training time: the epochs' training and test passes, without the evaluation and pictures after them.");
+        return note.ToString();
+    }
+
+    /// <summary>"1,000" when every run shares the count, "500–1,000" when they differ.</summary>
+    private static string Images(IEnumerable<int> counts)
+    {
+        var values = counts.Distinct().Order().ToList();
+        return values.Count == 1
+            ? values[0].ToString("N0", CultureInfo.InvariantCulture)
+            : $"{values[0].ToString("N0", CultureInfo.InvariantCulture)}–{values[^1].ToString("N0", CultureInfo.InvariantCulture)}";
+    }
+
+    /// <summary>"245.31 (k=100, 500 images)": the bound with its samples and the images it averages over.</summary>
+    private static string Importance(ReportRun run)
+    {
+        if (run.ImportanceWeightedBound is not { } bound) return "–";
+        var images = run.ImportanceImages is { } n ? $", {n.ToString("N0", CultureInfo.InvariantCulture)} images" : "";
+        return $"{Number(bound)} (k={run.ImportanceSamples}{images})";
+    }
+
+    /// <summary>"42.3 s" below a minute, "1 min 05 s" below an hour, "1 h 02 min" above.</summary>
+    internal static string Duration(double seconds)
+    {
+        if (!double.IsFinite(seconds) || seconds < 0) return "–";
+        if (seconds < 60) return string.Create(CultureInfo.InvariantCulture, $"{seconds:0.0} s");
+        long whole = (long)Math.Round(seconds);
+        return whole < 3600
+            ? string.Create(CultureInfo.InvariantCulture, $"{whole / 60} min {whole % 60:00} s")
+            : string.Create(CultureInfo.InvariantCulture, $"{whole / 3600} h {whole / 60 % 60:00} min");
+    }
+
+    private static string Number(double value) => value.ToString("F2", CultureInfo.InvariantCulture);
+
+    private static string Encode(string text) => WebUtility.HtmlEncode(text);
+}
