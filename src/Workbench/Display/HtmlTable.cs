@@ -40,7 +40,10 @@ public sealed class HtmlTable : IHtmlDisplayable
         return this;
     }
 
-    /// <summary>A cell's text: "" for null, 4 significant digits for floating-point numbers, invariant culture.</summary>
+    /// <summary>
+    /// A cell's text: "" for null; floating-point numbers in plain decimal notation, never with an exponent (up to 4
+    /// decimals, 3 significant digits below 0.001 as in "0.0000127", no decimals from 100000 up); invariant culture.
+    /// </summary>
     public static string Cell(object? value) => value switch
     {
         null => "",
@@ -50,8 +53,15 @@ public sealed class HtmlTable : IHtmlDisplayable
         _ => value.ToString() ?? "",
     };
 
-    private static string FormatNumber(double value) =>
-        double.IsNaN(value) ? "–" : value.ToString(Math.Abs(value) >= 1e5 || (value != 0 && Math.Abs(value) < 1e-3) ? "G4" : "0.####", CultureInfo.InvariantCulture);
+    private static string FormatNumber(double value)
+    {
+        if (double.IsNaN(value)) return "–";
+        double magnitude = Math.Abs(value);
+        if (magnitude >= 1e5) return value.ToString("0", CultureInfo.InvariantCulture);
+        if (magnitude == 0 || magnitude >= 1e-3) return value.ToString("0.####", CultureInfo.InvariantCulture);
+        int decimals = Math.Min(15, 2 - (int)Math.Floor(Math.Log10(magnitude))); // 3 significant digits
+        return value.ToString("0." + new string('#', decimals), CultureInfo.InvariantCulture);
+    }
 
     public string ToHtml()
     {

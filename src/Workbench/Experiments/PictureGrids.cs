@@ -33,26 +33,48 @@ public static class PictureGrids
         Scale = scale,
     };
 
-    /// <summary>Images decoded from z ~ p(z). They need no labels: every tile is a sample.</summary>
-    public static ImageGrid Samples(VariationalAutoencoder model, int count, ulong seed, int columns = 8, int scale = 2) =>
-        Grid(model, Pictures.PriorSamples(model, count, seed), columns, scale);
+    /// <summary>
+    /// Images decoded from z ~ p(z). Every tile is a sample, so an unconditional model's grid has no labels; a
+    /// conditional model's samples cycle through the classes, and when there is one column per class each column
+    /// is headed by the number of the class it asks for, under "requested class".
+    /// </summary>
+    public static ImageGrid Samples(VariationalAutoencoder model, int count, ulong seed, int columns = 8, int scale = 2)
+    {
+        var grid = Grid(model, Pictures.PriorSamples(model, count, seed), columns, scale);
+        int classes = model.Conditioning.Classes;
+        if (!model.Conditioning.IsConditional || columns != classes) return grid;
+        return grid.WithLabels(new GridLabels
+        {
+            Columns = Enumerable.Range(0, classes).Select(c => c.ToString(CultureInfo.InvariantCulture)).ToArray(),
+            ColumnTitle = "requested class",
+            Scale = scale,
+        });
+    }
 
     /// <summary>
     /// Traversal images (rows·steps, D), one row per dimension in <paramref name="dimensions"/>, labelled with
-    /// the dimension (z3) on the left and the value it is set to on top.
+    /// the dimension (z3) on the left, with its KL when <paramref name="klPerDimension"/> is given (indexed by
+    /// dimension, nats), and the value it is set to on top.
     /// </summary>
-    public static ImageGrid Traversals(VariationalAutoencoder model, Tensor images, IReadOnlyList<int> dimensions, IReadOnlyList<float> values, int scale = 2)
+    public static ImageGrid Traversals(VariationalAutoencoder model, Tensor images, IReadOnlyList<int> dimensions, IReadOnlyList<float> values,
+        int scale = 2, IReadOnlyList<float>? klPerDimension = null)
     {
         var grid = Grid(model, images, values.Count, scale);
-        return grid.WithLabels(TraversalLabels(dimensions, values, scale));
+        return grid.WithLabels(TraversalLabels(dimensions, values, scale, klPerDimension));
     }
 
-    /// <summary>Labels of a traversal grid: z-names on the rows, the swept values (signed, as "-1.5", "0", "+1.5") on the columns.</summary>
-    public static GridLabels TraversalLabels(IReadOnlyList<int> dimensions, IReadOnlyList<float> values, int scale = 2) => new()
+    /// <summary>
+    /// Labels of a traversal grid: z-names on the rows ("z3", or "z3 2.31 nats" with its KL when
+    /// <paramref name="klPerDimension"/> is given), the swept values (signed, as "-1.5", "0", "+1.5") on the columns.
+    /// </summary>
+    public static GridLabels TraversalLabels(IReadOnlyList<int> dimensions, IReadOnlyList<float> values, int scale = 2, IReadOnlyList<float>? klPerDimension = null) => new()
     {
-        Rows = dimensions.Select(LatentDimensions.Name).ToArray(),
+        Rows = dimensions.Select(d => klPerDimension is not null && d < klPerDimension.Count
+            ? string.Create(CultureInfo.InvariantCulture, $"{LatentDimensions.Name(d)} {klPerDimension[d]:F2} nats")
+            : LatentDimensions.Name(d)).ToArray(),
         Columns = values.Select(v => Signed(v, "0.##")).ToArray(),
         ColumnTitle = "value of the row's dimension",
+        RowTitle = klPerDimension is null ? null : "dimension, KL",
         Scale = scale,
     };
 

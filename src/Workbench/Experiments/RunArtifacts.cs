@@ -78,12 +78,13 @@ public static class RunArtifacts
         return VaeCharts.LatentScatter(x, y, labels, data.ClassNames, title, LatentDimensions.Name(dims[0]), LatentDimensions.Name(dims[1]));
     }
 
-    /// <summary>Latent traversals of the <paramref name="dimensions"/> dimensions with the most KL, most first: one row each, <paramref name="steps"/> values over ±<paramref name="range"/>.</summary>
+    /// <summary>Latent traversals of image <paramref name="imageIndex"/>'s code in the <paramref name="dimensions"/> dimensions with the most KL, most first: one row each, <paramref name="steps"/> values over ±<paramref name="range"/>.</summary>
     /// <returns>The decoded images (rows·steps, D) and the dimension of each row.</returns>
-    public static (Tensor Images, int[] Dimensions) Traversals(VariationalAutoencoder model, ImageDataset data, float[] klPerDimension, int dimensions = 10, int steps = 9, float range = 3f)
+    public static (Tensor Images, int[] Dimensions) Traversals(VariationalAutoencoder model, ImageDataset data, float[] klPerDimension, int dimensions = 10, int steps = 9, float range = 3f,
+        int imageIndex = 0)
     {
         var order = LatentDimensions.MostActive(klPerDimension, model.LatentSize, dimensions);
-        var all = Pictures.Traversals(model, data, dimensions: model.LatentSize, steps: steps, range: range); // (latent·steps, D)
+        var all = Pictures.Traversals(model, data, dimensions: model.LatentSize, steps: steps, range: range, imageIndex: imageIndex); // (latent·steps, D)
         int pixels = all.Dim(1);
         var chosen = Tensor.Zeros(order.Length * steps, pixels);
         for (int row = 0; row < order.Length; row++)

@@ -12,9 +12,12 @@ namespace Workbench.Notebooks;
 // Measurements and comparisons of trained models.
 public static partial class Lab
 {
-    /// <summary>The runs on the rate–distortion plane (Alemi et al. 2018): KL against reconstruction on the test set, labelled by β.</summary>
+    /// <summary>
+    /// The runs on the rate–distortion plane (Alemi et al. 2018): KL against reconstruction on the test set, labelled
+    /// by β, with a dashed line of equal ELBO (slope −1, D + R = const) through each run.
+    /// </summary>
     public static Figure RateDistortion(IEnumerable<LabRun> runs, string? title = "Rate–distortion on the test set") =>
-        VaeCharts.RateDistortion(runs.Select(r => new RateDistortionPoint(r.Beta, RequireTest(r).Kl, RequireTest(r).Reconstruction)).ToList(), title);
+        VaeCharts.RateDistortion(runs.Select(r => new RateDistortionPoint(r.Beta, RequireTest(r).Kl, RequireTest(r).Reconstruction)).ToList(), title, equalElboLines: true);
 
     /// <summary>Test-set KL of every latent dimension, one group of bars per run: collapsed dimensions sit at 0.</summary>
     public static Figure PerDimensionKl(IEnumerable<LabRun> runs, string? title = "KL per latent dimension (test set)") =>
@@ -88,15 +91,22 @@ public static partial class Lab
         return VaeCharts.ImportanceWeightedBounds(samples, series);
     }
 
-    /// <summary>The runs' test-set numbers in one table: reconstruction, KL, −ELBO, mean posterior σ and active units.</summary>
+    /// <summary>
+    /// The runs' test-set numbers in one table: reconstruction, KL, −ELBO, mean posterior σ and active units; when a
+    /// run's objective leaves a reported term out of training (an ablation), a last column says which.
+    /// </summary>
     public static HtmlTable Compare(IEnumerable<LabRun> runs, ImageDataset test, string? caption = "Test set, nats per image")
     {
-        var table = new HtmlTable(["run", "objective", "latent", "reconstruction", "KL", "−ELBO", "mean posterior σ", "active units"], caption);
-        foreach (var r in runs)
+        var list = runs.ToList();
+        bool notes = list.Any(r => r.Model.Objective.NotTrained is not null);
+        string[] columns = ["run", "objective", "latent", "reconstruction", "KL", "−ELBO", "mean posterior σ", "active units"];
+        var table = new HtmlTable(notes ? [.. columns, "not trained by its loss"] : columns, caption);
+        foreach (var r in list)
         {
             var t = RequireTest(r);
-            table.AddRow(r.Name, r.Objective, r.Model.LatentSize, t.Reconstruction, t.Kl, t.NegativeElbo,
-                r.MeanPosteriorSigma, Evaluation.ActiveUnits.Evaluate(r.Model, test).Count);
+            object?[] cells = [r.Name, r.Objective, r.Model.LatentSize, t.Reconstruction, t.Kl, t.NegativeElbo,
+                r.MeanPosteriorSigma, Evaluation.ActiveUnits.Evaluate(r.Model, test).Count];
+            table.AddRow(notes ? [.. cells, r.Model.Objective.NotTrained ?? "–"] : cells);
         }
         return table;
     }

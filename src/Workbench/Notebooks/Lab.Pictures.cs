@@ -27,14 +27,16 @@ public static partial class Lab
         PictureGrids.Samples(model, count, seed, columns);
 
     /// <summary>
-    /// One row per latent dimension z0, z1, …: that coordinate of μ(x) swept over [−range, +range], the others fixed;
-    /// rows labelled with their dimension, columns with the value.
+    /// One row per latent dimension, the <paramref name="dimensions"/> with the most KL on <paramref name="data"/>
+    /// first (as the CLI's traversals.png): that coordinate of μ(x) swept over [−range, +range], the others fixed.
+    /// Each row is labelled with its dimension and KL ("z3 2.31 nats"), each column with the value. A model whose
+    /// KL has no per-dimension form (e.g. a VampPrior) ranks by the activity Var(μ) and labels rows by name only.
     /// </summary>
     public static ImageGrid Traversals(VariationalAutoencoder model, ImageDataset data, int dimensions = 10, int steps = 9, float range = 3f, int imageIndex = 0)
     {
-        var images = Pictures.Traversals(model, data, dimensions, steps, range, imageIndex); // (rows·steps, D)
-        int rows = images.Dim(0) / steps;
-        return PictureGrids.Traversals(model, images, Enumerable.Range(0, rows).ToArray(), Pictures.TraversalValues(steps, range));
+        var (usage, measure) = LatentDimensions.Usage(model, data);
+        var (images, rows) = RunArtifacts.Traversals(model, data, usage, dimensions, steps, range, imageIndex); // (rows·steps, D)
+        return PictureGrids.Traversals(model, images, rows, Pictures.TraversalValues(steps, range), klPerDimension: measure == "KL" ? usage : null);
     }
 
     /// <summary>The decoded 2-D latent plane at Gaussian quantiles (needs a 2-D latent), z0 and z1 labelled along the axes.</summary>
@@ -51,6 +53,35 @@ public static partial class Lab
     /// <summary>μ(x) of test images on the first two latent dimensions, coloured by class.</summary>
     public static Figure LatentScatter(VariationalAutoencoder model, ImageDataset data, int count = 1000, string? title = null) =>
         RunArtifacts.LatentScatter(model, data, count, title);
+
+    /// <summary>
+    /// μ(x) of the first <paramref name="count"/> images of <paramref name="data"/> for each run, on its first two
+    /// latent dimensions, coloured by class: one figure, a panel per run titled with its name, each panel on its
+    /// own scale, and one legend for all (clicking a class hides it in every panel).
+    /// </summary>
+    public static Figure LatentScatters(IEnumerable<LabRun> runs, ImageDataset data, int count = 500, string? title = "μ(x) of test images, coloured by class")
+    {
+        var list = runs.ToList();
+        if (list.Count == 0) throw new ArgumentException("Give at least one run.", nameof(runs));
+        int columns = Math.Min(list.Count, 4), rows = (list.Count + columns - 1) / columns;
+        var grid = Subplots.Grid(rows, columns, list.Select(r => r.Name).ToArray(), horizontalSpacing: 0.28 / columns, verticalSpacing: 0.3 / rows);
+        for (int i = 0; i < list.Count; i++)
+        {
+            int row = i / columns + 1, column = i % columns + 1;
+            var panel = RunArtifacts.LatentScatter(list[i].Model, data, count, title: null);
+            foreach (var trace in panel.Data)
+            {
+                trace.LegendGroup = trace.Name;
+                trace.ShowLegend = i == 0;
+                grid.Add(trace, row, column);
+            }
+            grid.XAxis(row, column).Title = panel.Layout.XAxis().Title;
+            grid.YAxis(row, column).Title = panel.Layout.YAxis().Title;
+        }
+        grid.Figure.Layout.Legend = new Legend { ItemSizing = "constant" };
+        if (title is not null) grid.Figure.WithTitle(title);
+        return grid.Figure.WithSize(300 * columns + 200, 340 * rows + 160);
+    }
 
     /// <summary>The ELBO components per epoch (train solid, test dashed).</summary>
     public static Figure ElboFigure(LabRun run) => run.ElboFigure();

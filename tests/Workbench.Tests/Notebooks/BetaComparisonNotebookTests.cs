@@ -38,14 +38,59 @@ public class BetaComparisonNotebookTests(BetaComparisonAtDefaults notebook) : IC
     }
 
     [Fact]
-    public void LargerBeta_MoreDimensionsDropToNearZeroNats()
+    public void Objective_NamedElboOnlyForBetaOne_BetaElboOtherwise()
     {
-        // Per-dimension test KL from the bar chart: "As β grows, more dimensions drop to ≈ 0 nats".
+        // "With β ≠ 1 the loss is not the ELBO but the β-weighted bound ..., which the table's "objective" column names "β-ELBO""
+        foreach (var beta in Betas)
+        {
+            var objective = Comparison.Row(beta)[1];
+            if (beta == "β=1") Assert.StartsWith("ELBO,", objective);
+            else Assert.StartsWith("β-ELBO,", objective);
+        }
+    }
+
+    [Fact]
+    public void RateDistortion_DrawsAnEqualElboLineThroughEachModel_BetaOneOnTheLowest()
+    {
+        // "lines of slope −1 are lines of equal ELBO: the chart draws one, dashed grey, through each model, and a lower
+        // line is a better ELBO. β = 1 ... sits on the lowest."
+        var figure = Assert.Single(notebook.Executed.Figures("Lab.RateDistortion(runs)"));
+        var models = NotebookAtDefaults.Trace(figure, "models");
+        var rate = ExecutedNotebook.Values(models, "x");
+        var distortion = ExecutedNotebook.Values(models, "y");
+        var labels = models["text"]!.AsArray().Select(t => t!.GetValue<string>()).ToArray();
+        var lines = figure.Where(t => t!["legendgroup"]?.GetValue<string>() == "equal-elbo").ToList();
+        Assert.Equal(Betas.Length, lines.Count);
+        var intercepts = lines.Select(line =>
+        {
+            var x = ExecutedNotebook.Values(line!, "x");
+            var y = ExecutedNotebook.Values(line!, "y");
+            Assert.Equal(-1, (y[1] - y[0]) / (x[1] - x[0]), 6);
+            Assert.Equal("dash", line!["line"]!["dash"]!.GetValue<string>());
+            return y[0] + x[0];
+        }).ToArray();
+        for (int i = 0; i < rate.Length; i++)
+            Assert.Contains(intercepts, c => Math.Abs(c - (rate[i] + distortion[i])) < 1e-6);
+
+        var lowest = Enumerable.Range(0, rate.Length).MinBy(i => rate[i] + distortion[i]);
+        Assert.Equal("β=1", labels[lowest]);
+    }
+
+    [Fact]
+    public void LargerBeta_MoreDimensionsInactive_InactiveOnesAtNearZeroNats_BetaFourHasActiveOnesUnderATenth()
+    {
+        // "As β grows, more dimensions become inactive; at β = 8 half of them are, and their bars sit at ≈ 0 (under
+        // 0.01 nats each) ... at β = 4, some dimensions shrink below 0.1 nats yet still vary across images, so they
+        // still count as active"
         var figure = Assert.Single(notebook.Executed.Figures("Lab.PerDimensionKl(runs)"));
-        var nearZero = Betas.Select(b => ExecutedNotebook.Values(NotebookAtDefaults.Trace(figure, b), "y").Count(kl => kl < 0.1)).ToArray();
+        double[] Kl(string beta) => ExecutedNotebook.Values(NotebookAtDefaults.Trace(figure, beta), "y");
+        var inactive = Betas.Select(b => (int)(Comparison.Number(b, "latent") - Comparison.Number(b, "active units"))).ToArray();
 
         for (int i = 1; i < Betas.Length; i++)
-            Assert.True(nearZero[i] >= nearZero[i - 1], $"dimensions under 0.1 nats per β: {string.Join(", ", nearZero)}");
-        Assert.True(nearZero[^1] > nearZero[0], $"dimensions under 0.1 nats per β: {string.Join(", ", nearZero)}");
+            Assert.True(inactive[i] >= inactive[i - 1], $"inactive dimensions per β: {string.Join(", ", inactive)}");
+        Assert.Equal(Kl("β=8").Length / 2, inactive[^1]);
+        Assert.Equal(inactive[^1], Kl("β=8").Count(kl => kl < 0.01));
+        Assert.Equal(0, inactive[Array.IndexOf(Betas, "β=4")]);
+        Assert.True(Kl("β=4").Count(kl => kl < 0.1) > 0, $"β=4 per-dimension KL: {string.Join(", ", Kl("β=4"))}");
     }
 }

@@ -22,7 +22,12 @@ public class ElboObjective(KlPenalty penalty) : TrainingObjective
 
     public override KlPenalty? KlPenalty => Penalty;
 
-    public override string Describe() => "ELBO, " + Penalty.Describe();
+    /// <summary>
+    /// "ELBO, constant β=1" when the loss is the ELBO itself (KL weight 1 throughout); otherwise the loss is a
+    /// reweighted bound, named "β-ELBO" with its penalty (e.g. "β-ELBO, constant β=4").
+    /// </summary>
+    public override string Describe() =>
+        (Penalty is WeightedKl { Schedule: ConstantKlWeight { Beta: 1f } } ? "ELBO, " : "β-ELBO, ") + Penalty.Describe();
 
     public override VaeOutput Forward(VariationalAutoencoder model, VaeBatch batch)
     {
@@ -50,6 +55,8 @@ public class ElboObjective(KlPenalty penalty) : TrainingObjective
 public sealed class ReconstructionOnlyObjective() : ElboObjective(new WeightedKl(new ConstantKlWeight(0f)))
 {
     public override string Describe() => "reconstruction only";
+
+    public override string NotTrained => "KL not optimised (weight 0)";
 }
 
 /// <summary>
@@ -64,6 +71,8 @@ public sealed class KlOnlyObjective(KlPenalty penalty) : ElboObjective(penalty)
 
     public override string Describe() => "KL only, " + Penalty.Describe();
 
+    public override string NotTrained => "reconstruction does not reach the encoder";
+
     protected override Tensor DecoderInput(Tensor z) => z.Detach();
 }
 
@@ -71,6 +80,8 @@ public sealed class KlOnlyObjective(KlPenalty penalty) : ElboObjective(penalty)
 public sealed class AutoencoderObjective() : ElboObjective(new WeightedKl(new ConstantKlWeight(0f)))
 {
     public override string Describe() => "deterministic autoencoder";
+
+    public override string NotTrained => "σ not trained (z = μ); KL not optimised";
 
     protected override Tensor Latent(Posterior posterior, Tensor noise) => posterior.Mean;
 }

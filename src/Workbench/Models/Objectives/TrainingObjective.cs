@@ -17,7 +17,13 @@ public abstract class TrainingObjective
     /// <summary>How the KL enters the loss, for objectives that weigh it (the ELBO family); null for the others.</summary>
     public virtual Kl.KlPenalty? KlPenalty => null;
 
-    /// <summary>The objective in a few words, for tables and logs (e.g. "ELBO, constant β=4").</summary>
+    /// <summary>
+    /// What this objective's loss leaves out of training although runs still report it, in a few words for tables
+    /// (e.g. "KL not optimised"); null when the loss trains every term it reports.
+    /// </summary>
+    public virtual string? NotTrained => null;
+
+    /// <summary>The objective in a few words, for tables and logs (e.g. "β-ELBO, constant β=4").</summary>
     public abstract string Describe();
 
     /// <summary>One forward pass of <paramref name="model"/> on <paramref name="batch"/> with this objective's loss.</summary>

@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace Workbench.Plotting.Charts;
 
 /// <summary>One trained model on the rate–distortion plane (Alemi et al. 2018, "Fixing a Broken
@@ -11,8 +13,10 @@ public static partial class VaeCharts
     /// <summary>
     /// Distortion against rate, one line per series through its points in order of rate, each point
     /// labelled with its β. Lower-left is better; the ELBO-optimal trade-off lies on D + R = const.
+    /// With <paramref name="equalElboLines"/>, a dashed grey line of slope −1 through each point, D + R = that
+    /// point's −ELBO: of two points, the one on the lower line has the better ELBO.
     /// </summary>
-    public static Figure RateDistortion(IReadOnlyList<RateDistortionPoint> points, string? title = "Rate–distortion")
+    public static Figure RateDistortion(IReadOnlyList<RateDistortionPoint> points, string? title = "Rate–distortion", bool equalElboLines = false)
     {
         ArgumentNullException.ThrowIfNull(points);
         if (points.Count == 0) throw new ArgumentException("Rate–distortion chart needs at least one point.", nameof(points));
@@ -47,7 +51,38 @@ public static partial class VaeCharts
             figure.Layout.XAxis().Range = [Math.Min(0, points.Min(p => p.Rate)) - 0.12 * maxRate, 1.25 * maxRate];
             figure.Layout.YAxis().Range = [low - 0.1 * span, high + 0.15 * span];
         }
-        figure.Layout.ShowLegend = index > 1;
+        if (equalElboLines) AddEqualElboLines(figure, points);
+        figure.Layout.ShowLegend = index > 1 || equalElboLines;
         return Finish(figure, title, 700, 500);
+    }
+
+    /// <summary>
+    /// Dashed lines D = c − R, one per point with c = its D + R (the point's −ELBO), across the rate axis, in one
+    /// legend entry; the axes are fixed to the points so the lines do not stretch them.
+    /// </summary>
+    private static void AddEqualElboLines(Figure figure, IReadOnlyList<RateDistortionPoint> points)
+    {
+        double maxRate = Math.Max(points.Max(p => p.Rate), 1e-9);
+        double low = points.Min(p => p.Distortion), high = points.Max(p => p.Distortion), span = Math.Max(high - low, 1e-9);
+        double left = Math.Min(0, points.Min(p => p.Rate)) - 0.05 * maxRate, right = 1.15 * maxRate;
+        bool first = true;
+        foreach (var point in points.OrderBy(p => p.Distortion + p.Rate))
+        {
+            double elbo = point.Distortion + point.Rate; // −ELBO, nats
+            figure.Add(new Scatter
+            {
+                Name = "equal ELBO: D + R = const",
+                LegendGroup = "equal-elbo",
+                ShowLegend = first,
+                Mode = ScatterMode.Lines,
+                X = new[] { left, right },
+                Y = new[] { elbo - left, elbo - right },
+                HoverTemplate = string.Create(CultureInfo.InvariantCulture, $"D + R = {elbo:F2} nats<extra></extra>"),
+                Line = new Line { Color = "#999999", Width = 1, Dash = LineDash.Dash },
+            });
+            first = false;
+        }
+        figure.Layout.XAxis().Range = [left, right];
+        figure.Layout.YAxis().Range = [low - 0.1 * span, high + 0.15 * span];
     }
 }
