@@ -1,4 +1,4 @@
-namespace Workbench.Experiments;
+namespace Workbench.Experiments.Definitions;
 
 /// <summary>Suggestions for a mistyped name: the valid names within a small edit distance.</summary>
 public static class DidYouMean

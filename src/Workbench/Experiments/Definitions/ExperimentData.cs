@@ -1,7 +1,7 @@
 using Workbench.Data;
 using Workbench.Tensors;
 
-namespace Workbench.Experiments;
+namespace Workbench.Experiments.Definitions;
 
 /// <summary>Loads the training and test images a <see cref="DataSpec"/> names.</summary>
 public static class ExperimentData

@@ -1,9 +1,10 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Workbench.Experiments.Composed;
 using Workbench.Models;
 using Workbench.Training;
 
-namespace Workbench.Experiments;
+namespace Workbench.Experiments.Definitions;
 
 /// <summary>
 /// An experiment file: a base configuration (data, model, training, evaluation) and a grid of
@@ -92,7 +93,7 @@ public sealed record EvaluationSpec
     public const int MaxImportanceSamples = 100_000;
 
     /// <summary>Fréchet distance, precision and recall of generated samples (<c>sample-quality.json</c>); null skips them.</summary>
-    public SampleQuality.SampleQualitySpec? SampleQuality { get; init; }
+    public SampleQualitySpec? SampleQuality { get; init; }
 
     /// <summary>The first field out of its range and why, or null when all are valid.</summary>
     public (string Field, string Problem)? Problem()

@@ -1,4 +1,4 @@
-namespace Workbench.Experiments;
+namespace Workbench.Experiments.Definitions;
 
 /// <summary>An experiment file that cannot be used, with the file, the field and the problem.</summary>
 public sealed class ExperimentFileException(string path, string? field, string problem)

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace Workbench.Experiments;
+namespace Workbench.Experiments.Definitions;
 
 /// <summary>The one set of JSON conventions for experiment files, config.json and summaries: camelCase
 /// names, kebab-case enum values, unknown fields rejected, comments and trailing commas allowed.</summary>

@@ -2,7 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using System.Text.RegularExpressions;
 
-namespace Workbench.Experiments;
+namespace Workbench.Experiments.Definitions;
 
 /// <summary>
 /// Turns a System.Text.Json binding error in an experiment file into the field and a message in the

@@ -3,7 +3,7 @@ using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Workbench.Models;
 
-namespace Workbench.Experiments;
+namespace Workbench.Experiments.Definitions;
 
 /// <summary>Reads and validates experiment files and expands their grids into runs.</summary>
 public static partial class ExperimentLoader

@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 
-namespace Workbench.Experiments;
+namespace Workbench.Experiments.Definitions;
 
 /// <summary>
 /// Run ids are folder names, so two grid points must never share one and none may outgrow a file

@@ -1,4 +1,4 @@
-namespace Workbench.Experiments.SampleQuality;
+namespace Workbench.Experiments.Definitions;
 
 /// <summary>How to measure the quality of a run's samples (the <c>evaluation.sampleQuality</c> section).</summary>
 public sealed record SampleQualitySpec

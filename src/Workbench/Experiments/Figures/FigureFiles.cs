@@ -3,7 +3,7 @@ using Workbench.Plotting;
 using Workbench.Plotting.Imaging;
 using Workbench.Plotting.Rendering;
 
-namespace Workbench.Experiments;
+namespace Workbench.Experiments.Figures;
 
 /// <summary>Writes figures and image grids into a results folder: HTML that works offline, and PNG when an exporter is available.</summary>
 /// <param name="sharedPlotlyRoot">The results folder whose one copy of plotly.js (<see cref="SharedPlotly"/>) the pages load

@@ -3,7 +3,7 @@ using Workbench.Data;
 using Workbench.Evaluation;
 using Workbench.Models;
 
-namespace Workbench.Experiments;
+namespace Workbench.Experiments.Figures;
 
 /// <summary>
 /// Which latent dimensions a picture shows. A β-VAE leaves many dimensions collapsed (KL ≈ 0), so

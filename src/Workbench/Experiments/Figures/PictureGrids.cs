@@ -5,7 +5,7 @@ using Workbench.Models;
 using Workbench.Plotting.Imaging;
 using Workbench.Tensors;
 
-namespace Workbench.Experiments;
+namespace Workbench.Experiments.Figures;
 
 /// <summary>
 /// The pictures of <see cref="Pictures"/> as image grids that say what they show, in text drawn into the

@@ -1,5 +1,6 @@
 using Workbench.Data;
 using Workbench.Evaluation;
+using Workbench.Experiments.RunFolders;
 using Workbench.Models;
 using Workbench.Plotting;
 using Workbench.Plotting.Charts;
@@ -7,7 +8,7 @@ using Workbench.Plotting.Imaging;
 using Workbench.Tensors;
 using Workbench.Training;
 
-namespace Workbench.Experiments;
+namespace Workbench.Experiments.Figures;
 
 /// <summary>The pictures and figures of one run: images/ (PNG grids) and figures/ (ELBO components, latent scatter).</summary>
 public static class RunArtifacts

@@ -1,8 +1,10 @@
 using System.Text.Json;
 using Workbench.Data;
+using Workbench.Experiments.Definitions;
+using Workbench.Experiments.RunFolders;
 using Workbench.Plotting.Imaging;
 
-namespace Workbench.Experiments;
+namespace Workbench.Experiments.Figures;
 
 /// <summary>
 /// Draws a finished run's pictures again with the current code. With its model (<c>model.safetensors</c>)

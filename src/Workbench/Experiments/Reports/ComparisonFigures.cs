@@ -1,10 +1,11 @@
+using Workbench.Experiments.Figures;
 using Workbench.Models;
 using Workbench.Models.Kl;
 using Workbench.Plotting;
 using Workbench.Plotting.Charts;
 using Workbench.Training;
 
-namespace Workbench.Experiments;
+namespace Workbench.Experiments.Reports;
 
 /// <summary>
 /// The figures that compare the runs of one experiment: ELBO terms per epoch, rate–distortion and

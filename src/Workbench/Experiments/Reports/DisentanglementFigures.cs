@@ -1,8 +1,11 @@
 using System.Globalization;
+using Workbench.Experiments.Figures;
+using Workbench.Experiments.RunFolders;
+using Workbench.Experiments.Running;
 using Workbench.Plotting;
 using Workbench.Plotting.Charts;
 
-namespace Workbench.Experiments;
+namespace Workbench.Experiments.Reports;
 
 /// <summary>
 /// The disentanglement figures of an experiment on sprites: the Mutual Information Gap against the

@@ -1,11 +1,14 @@
 using Workbench.Data;
 using Workbench.Evaluation;
+using Workbench.Experiments.Definitions;
+using Workbench.Experiments.Figures;
+using Workbench.Experiments.RunFolders;
 using Workbench.IO;
 using Workbench.Models.Kl;
 using Workbench.Plotting;
 using Workbench.Plotting.Rendering;
 
-namespace Workbench.Experiments;
+namespace Workbench.Experiments.Reports;
 
 /// <summary>
 /// The report of an experiment: comparison figures in <c>&lt;experiment&gt;/figures/</c> (HTML, and
@@ -100,7 +103,7 @@ public static class ExperimentReport
         if (runs.Any(r => r.Summary.SampleQuality is not null))
             sections.Add(new ReportSection("Sample quality",
                 "Fréchet distance between Gaussian fits of classifier features of generated and real test images (lower is better); precision: the share of samples inside the real images' k-NN manifold, recall: the share of real images inside the samples' (Kynkäänniemi et al. 2019).",
-                [new ReportChart("sample-quality", SampleQuality.SampleQualityFigures.Compare(runs))], []));
+                [new ReportChart("sample-quality", SampleQualityFigures.Compare(runs))], []));
         sections.AddRange(UsesReport.Sections(runs, notes));
         sections.AddRange(ReportPictures.Sections(runs, notes));
         return sections;

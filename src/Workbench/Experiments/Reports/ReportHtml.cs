@@ -4,7 +4,7 @@ using System.Text;
 using Workbench.Plotting.Imaging;
 using Workbench.Plotting.Rendering;
 
-namespace Workbench.Experiments;
+namespace Workbench.Experiments.Reports;
 
 /// <summary>
 /// The report page: plotly.js in the head (the results folder's shared copy, or inlined), one div and

@@ -1,4 +1,8 @@
-namespace Workbench.Experiments;
+using Workbench.Experiments.Definitions;
+using Workbench.Experiments.Figures;
+using Workbench.Experiments.RunFolders;
+
+namespace Workbench.Experiments.Reports;
 
 /// <summary>
 /// The pictures section of a report: for each kind of picture a run writes (reconstructions, prior

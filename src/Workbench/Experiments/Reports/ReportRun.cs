@@ -1,7 +1,10 @@
 using System.Text.Json;
+using Workbench.Experiments.Definitions;
+using Workbench.Experiments.RunFolders;
+using Workbench.Experiments.Running;
 using Workbench.Training;
 
-namespace Workbench.Experiments;
+namespace Workbench.Experiments.Reports;
 
 /// <summary>
 /// What the experiment report knows about one finished run: its summary, its per-epoch metrics,

@@ -1,7 +1,8 @@
+using Workbench.Experiments.SampleQuality;
 using Workbench.Plotting;
 using Workbench.Plotting.Charts;
 
-namespace Workbench.Experiments.SampleQuality;
+namespace Workbench.Experiments.Reports;
 
 /// <summary>The report's sample-quality comparison: Fréchet distance, precision, recall and test NLL per run and sampler.</summary>
 public static class SampleQualityFigures

@@ -2,9 +2,12 @@ using System.Globalization;
 using System.Text.Json;
 using Workbench.Display;
 using Workbench.Evaluation;
+using Workbench.Experiments.Definitions;
+using Workbench.Experiments.RunFolders;
+using Workbench.Experiments.Running;
 using Workbench.Plotting.Charts;
 
-namespace Workbench.Experiments;
+namespace Workbench.Experiments.Reports;
 
 /// <summary>
 /// The report sections on what a trained VAE is used for: anomaly detection (runs with <c>anomaly.json</c>)

@@ -1,7 +1,8 @@
 using System.Text.Json;
+using Workbench.Experiments.Definitions;
 using Workbench.IO;
 
-namespace Workbench.Experiments;
+namespace Workbench.Experiments.RunFolders;
 
 /// <summary>
 /// <c>results/index.json</c>: every finished run's summary in one JSON array (load it with

@@ -1,8 +1,10 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Workbench.Experiments.Composed;
+using Workbench.Experiments.Definitions;
 using Workbench.Training;
 
-namespace Workbench.Experiments;
+namespace Workbench.Experiments.RunFolders;
 
 /// <summary>
 /// A run's <c>config.json</c> read back, for a run of a configured model and of a model composed in code alike.

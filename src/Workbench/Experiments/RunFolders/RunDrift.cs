@@ -1,4 +1,4 @@
-namespace Workbench.Experiments;
+namespace Workbench.Experiments.RunFolders;
 
 /// <summary>
 /// Finds run folders whose recorded configuration differs from the one requested and words the refusal:

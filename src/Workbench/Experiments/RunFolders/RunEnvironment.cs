@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
 
-namespace Workbench.Experiments;
+namespace Workbench.Experiments.RunFolders;
 
 /// <summary>Where and how a run executed: what <c>environment.json</c> records so results can be traced and reproduced.</summary>
 public sealed record RunEnvironment

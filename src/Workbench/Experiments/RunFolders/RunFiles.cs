@@ -1,8 +1,9 @@
 using System.Text.Json;
+using Workbench.Experiments.Definitions;
 using Workbench.IO;
 using Workbench.Plotting.Imaging;
 
-namespace Workbench.Experiments;
+namespace Workbench.Experiments.RunFolders;
 
 /// <summary>
 /// Reading what a run folder holds, for the commands and pages that come after training (status, report,

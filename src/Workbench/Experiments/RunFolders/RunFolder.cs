@@ -2,10 +2,11 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Workbench.Experiments.Definitions;
 using Workbench.IO;
 using Workbench.Training;
 
-namespace Workbench.Experiments;
+namespace Workbench.Experiments.RunFolders;
 
 /// <summary>
 /// One run's folder, <c>results/&lt;experiment&gt;/&lt;run-id&gt;/</c>: config.json, environment.json,

@@ -1,8 +1,9 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Workbench.Experiments.Definitions;
 using Workbench.IO;
 
-namespace Workbench.Experiments;
+namespace Workbench.Experiments.RunFolders;
 
 /// <summary>
 /// <c>.holder.json</c> in a run folder: which process holds the folder's lock and which configuration it trains,

@@ -2,9 +2,11 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Workbench.Experiments.Composed;
+using Workbench.Experiments.Definitions;
 using Workbench.Models;
 
-namespace Workbench.Experiments;
+namespace Workbench.Experiments.RunFolders;
 
 /// <summary>
 /// What a run is: its resolved configuration (data, model, training, evaluation, with every default

@@ -1,10 +1,12 @@
-namespace Workbench.Experiments;
+using Workbench.Experiments.Definitions;
+
+namespace Workbench.Experiments.RunFolders;
 
 /// <summary>
 /// The one check of run folders against the runs requested, which every path that trains goes through: a plain
 /// <c>workbench run</c> and <c>train</c>, one grid point (<c>--point</c>, what a <c>--parallel</c> child and a Slurm
 /// task run), the <c>--parallel</c> parent and the <c>--slurm</c> submission before they start anything, and
-/// <c>Lab.Train</c> (through <see cref="ExperimentRunner.RunOne"/>). A folder recording another configuration is
+/// <c>Lab.Train</c> (through <see cref="Running.ExperimentRunner.RunOne"/>). A folder recording another configuration is
 /// never skipped as finished nor resumed: it is refused, or with <c>rerunChanged</c> moved to <c>.stale/</c>.
 /// </summary>
 public static class RunIdentityGuard

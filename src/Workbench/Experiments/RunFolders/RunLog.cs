@@ -1,4 +1,4 @@
-namespace Workbench.Experiments.Sweeps;
+namespace Workbench.Experiments.RunFolders;
 
 /// <summary>
 /// <c>run.log</c> in a run folder: the console output of every process that ran the point (a Slurm task, or a

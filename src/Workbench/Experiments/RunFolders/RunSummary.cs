@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
 using Workbench.Display;
 
-namespace Workbench.Experiments;
+namespace Workbench.Experiments.RunFolders;
 
 /// <summary>What a finished run measured (<c>summary.json</c>); one row of <c>results/index.json</c>.
 /// Losses are test-set values in nats per image.</summary>

@@ -1,6 +1,6 @@
 using Workbench.Display;
 
-namespace Workbench.Experiments;
+namespace Workbench.Experiments.RunFolders;
 
 /// <summary>
 /// Finished runs side by side, one row each: what was trained (variant, objective, KL penalty,

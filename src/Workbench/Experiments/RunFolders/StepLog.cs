@@ -1,10 +1,11 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using Workbench.Experiments.Definitions;
 using Workbench.IO;
 using Workbench.Training;
 
-namespace Workbench.Experiments;
+namespace Workbench.Experiments.RunFolders;
 
 /// <summary>
 /// Training metrics of one logged point: the mean over the optimizer steps since the previous point.

@@ -1,9 +1,10 @@
 using System.Text.Json;
+using Workbench.Experiments.Definitions;
 using Workbench.IO;
 using Workbench.Models;
 using Workbench.Tensors;
 
-namespace Workbench.Experiments;
+namespace Workbench.Experiments.RunFolders;
 
 /// <summary>
 /// A finished run read back from its folder: the resolved experiment (<c>config.json</c>) and the

@@ -3,7 +3,7 @@ using Workbench.Evaluation;
 using Workbench.Models;
 using Workbench.Plotting.Charts;
 
-namespace Workbench.Experiments;
+namespace Workbench.Experiments.Running;
 
 /// <summary>How well one score tells the held-out class from the classes seen in training.</summary>
 /// <param name="Score">negative-elbo, importance-weighted or reconstruction-error (<see cref="AnomalyScores"/>).</param>

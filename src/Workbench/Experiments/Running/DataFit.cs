@@ -1,7 +1,8 @@
 using Workbench.Data;
+using Workbench.Experiments.Definitions;
 using Workbench.Models;
 
-namespace Workbench.Experiments;
+namespace Workbench.Experiments.Running;
 
 /// <summary>
 /// Checks, before any folder is created, that a run's images fit its model: image size (train and

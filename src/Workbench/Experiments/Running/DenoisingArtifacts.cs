@@ -1,10 +1,12 @@
 using Workbench.Data;
 using Workbench.Evaluation;
+using Workbench.Experiments.Figures;
+using Workbench.Experiments.RunFolders;
 using Workbench.Models;
 using Workbench.Plotting;
 using Workbench.Plotting.Charts;
 
-namespace Workbench.Experiments;
+namespace Workbench.Experiments.Running;
 
 /// <summary>
 /// Denoising with a trained model: <c>denoising.json</c> (PSNR of the corrupted inputs and of the model's

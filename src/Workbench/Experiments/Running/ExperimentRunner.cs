@@ -1,6 +1,9 @@
 using System.Text.Json;
 using Workbench.Data;
 using Workbench.Evaluation;
+using Workbench.Experiments.Definitions;
+using Workbench.Experiments.Figures;
+using Workbench.Experiments.RunFolders;
 using Workbench.IO;
 using Workbench.Models;
 using Workbench.Models.Priors;
@@ -8,7 +11,7 @@ using Workbench.Plotting;
 using Workbench.Tensors;
 using Workbench.Training;
 
-namespace Workbench.Experiments;
+namespace Workbench.Experiments.Running;
 
 /// <summary>What to do while running an experiment.</summary>
 public sealed record RunnerOptions
@@ -52,7 +55,7 @@ public sealed record RunnerOptions
 public sealed class ExperimentRunner(RunnerOptions options)
 {
     private readonly Dictionary<string, (ImageDataset Train, ImageDataset Test)> _data = new();
-    private readonly SampleQuality.SampleQualityJudge _judge = new(options.SharedFolder ?? options.ResultsRoot, options.Log);
+    private readonly SampleQualityJudge _judge = new(options.SharedFolder ?? options.ResultsRoot, options.Log);
 
     /// <summary>Uses <paramref name="train"/> and <paramref name="test"/> for runs whose data spec is <paramref name="spec"/> (in-memory data from a notebook).</summary>
     public void ProvideData(DataSpec spec, ImageDataset train, ImageDataset test) => _data[DataKey(spec)] = (train, test);

@@ -1,9 +1,10 @@
 using System.Text.Json;
 using Workbench.Evaluation;
+using Workbench.Experiments.Definitions;
 using Workbench.IO;
 using Workbench.Models;
 
-namespace Workbench.Experiments;
+namespace Workbench.Experiments.Running;
 
 /// <summary>
 /// <c>disentanglement.json</c>: the Mutual Information Gap of a run trained on sprites, measured on its

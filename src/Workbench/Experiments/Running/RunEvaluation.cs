@@ -1,9 +1,11 @@
 using System.Text.Json;
 using Workbench.Data;
 using Workbench.Evaluation;
+using Workbench.Experiments.Definitions;
+using Workbench.Experiments.RunFolders;
 using Workbench.IO;
 
-namespace Workbench.Experiments;
+namespace Workbench.Experiments.Running;
 
 /// <summary>
 /// <c>eval.json</c>: a finished run measured again on its test set, with the importance-weighted

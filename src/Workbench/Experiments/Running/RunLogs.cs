@@ -2,12 +2,15 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using Workbench.Data;
 using Workbench.Evaluation;
+using Workbench.Experiments.Definitions;
+using Workbench.Experiments.Figures;
+using Workbench.Experiments.RunFolders;
 using Workbench.IO.TensorBoard;
 using Workbench.Models;
 using Workbench.Models.Kl;
 using Workbench.Training;
 
-namespace Workbench.Experiments;
+namespace Workbench.Experiments.Running;
 
 /// <summary>
 /// What a run logs while it trains, besides its per-epoch metrics: per-step curves (<c>steps.jsonl</c>,

@@ -1,10 +1,14 @@
 using Workbench.Data;
 using Workbench.Evaluation;
 using Workbench.Evaluation.SampleQuality;
+using Workbench.Experiments.Definitions;
+using Workbench.Experiments.Figures;
+using Workbench.Experiments.RunFolders;
+using Workbench.Experiments.SampleQuality;
 using Workbench.Models;
 using Workbench.Tensors;
 
-namespace Workbench.Experiments.SampleQuality;
+namespace Workbench.Experiments.Running;
 
 /// <summary>
 /// What an experiment runner needs to judge samples: the stored feature classifier of each dataset (trained on
