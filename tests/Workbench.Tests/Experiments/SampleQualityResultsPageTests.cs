@@ -7,21 +7,18 @@ using Workbench.Experiments.SampleQuality;
 
 namespace Workbench.Tests.Experiments;
 
-/// <summary>The README's sample-quality table and statements against the committed summaries of results/sample-quality/.</summary>
-public partial class SampleQualityReadmeTests
+/// <summary>The sample-quality table of docs/results.md and statements against the committed summaries of results/sample-quality/.</summary>
+public partial class SampleQualityResultsPageTests
 {
     private static readonly string Root = Support.Repository.Root();
 
     private static RunSummary Summary(string run) =>
         JsonSerializer.Deserialize<RunSummary>(File.ReadAllText(Path.Combine(Root, "results", "sample-quality", "model=" + run, "summary.json")), ExperimentJson.Options)!;
 
-    /// <summary>The rows of the README table: run id, sampler, Fréchet distance, precision, recall, NLL bound.</summary>
+    /// <summary>The rows of the page's table: run id, sampler, Fréchet distance, precision, recall, NLL bound.</summary>
     private static List<string[]> Rows()
     {
-        var readme = File.ReadAllText(Path.Combine(Root, "README.md"));
-        int start = readme.IndexOf("### Sample quality", StringComparison.Ordinal);
-        Assert.True(start >= 0, "README has a Sample quality section");
-        var section = readme[start..readme.IndexOf("\n### ", start + 5, StringComparison.Ordinal)];
+        var section = Support.DocsPage.Section("results.md", "Sample quality");
         return RowPattern().Matches(section).Select(m => m.Groups.Values.Skip(1).Select(g => g.Value.Replace("*", "")).ToArray()).ToList();
     }
 
@@ -31,7 +28,7 @@ public partial class SampleQualityReadmeTests
     private static string Text(double value, string format) => value.ToString(format, CultureInfo.InvariantCulture);
 
     [Fact]
-    public void ReadmeTable_MatchesTheCommittedSummaries()
+    public void ResultsPageTable_MatchesTheCommittedSummaries()
     {
         var rows = Rows();
         Assert.Equal(10, rows.Count); // five models, two samplers each
@@ -83,7 +80,7 @@ public partial class SampleQualityReadmeTests
     }
 
     [Fact]
-    public void ConvGaussianAndBeta_AsTheReadmeStates()
+    public void ConvGaussianAndBeta_AsTheResultsPageStates()
     {
         string[] all = ["vae", "vamp-prior", "conv", "gaussian", "beta-0.5"];
         Assert.Equal(8, Percent(1 - Fd(Prior("conv")) / Fd(Prior("vae"))));

@@ -8,21 +8,14 @@ using Workbench.Tests.Support;
 namespace Workbench.Tests.Experiments;
 
 /// <summary>
-/// The README's anomaly-detection and denoising tables are the committed results of experiments/anomaly.json and
-/// experiments/denoising.json, and what its text says about them holds for those results.
+/// The anomaly-detection and denoising tables of docs/results.md are the committed results of experiments/anomaly.json and
+/// experiments/denoising.json, and what the page says about them holds for those results.
 /// </summary>
-public class UsesReadmeTests
+public class UsesResultsPageTests
 {
     private static readonly string Root = Repository.Root();
 
-    private static string Section(string heading)
-    {
-        var readme = File.ReadAllText(Path.Combine(Root, "README.md"));
-        int start = readme.IndexOf("### " + heading + "\n", StringComparison.Ordinal);
-        Assert.True(start >= 0, $"README has no section '{heading}'");
-        int end = readme.IndexOf("\n### ", start + 4, StringComparison.Ordinal);
-        return readme[start..(end < 0 ? readme.Length : end)];
-    }
+    private static string Section(string heading) => DocsPage.Section("results.md", heading);
 
     /// <summary>The rows of the section's table as cells, without the header and separator rows.</summary>
     private static List<string[]> TableRows(string section) => section.Split('\n')
