@@ -1,7 +1,8 @@
 using System.CommandLine;
 using Workbench.Cli.Commands;
 using Workbench.Data;
-using Workbench.Experiments;
+using Workbench.Experiments.Definitions;
+using Workbench.Experiments.RunFolders;
 using Workbench.Training;
 
 namespace Workbench.Cli;

@@ -1,6 +1,6 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
-using Workbench.Experiments;
+using Workbench.Experiments.Definitions;
 
 namespace Workbench.Cli;
 

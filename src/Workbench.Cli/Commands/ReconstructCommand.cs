@@ -1,5 +1,7 @@
 using System.CommandLine;
-using Workbench.Experiments;
+using Workbench.Experiments.Definitions;
+using Workbench.Experiments.Figures;
+using Workbench.Experiments.RunFolders;
 
 namespace Workbench.Cli.Commands;
 

@@ -1,5 +1,5 @@
 using System.CommandLine;
-using Workbench.Experiments;
+using Workbench.Experiments.Figures;
 
 namespace Workbench.Cli.Commands;
 

@@ -1,5 +1,5 @@
 using System.CommandLine;
-using Workbench.Experiments;
+using Workbench.Experiments.Reports;
 
 namespace Workbench.Cli.Commands;
 

@@ -1,5 +1,8 @@
 using System.CommandLine;
-using Workbench.Experiments;
+using Workbench.Experiments.Definitions;
+using Workbench.Experiments.Reports;
+using Workbench.Experiments.RunFolders;
+using Workbench.Experiments.Running;
 
 namespace Workbench.Cli.Commands;
 

@@ -1,6 +1,6 @@
 using System.CommandLine;
 using Workbench.Evaluation;
-using Workbench.Experiments;
+using Workbench.Experiments.RunFolders;
 using Workbench.IO;
 using Workbench.Models;
 using Workbench.Plotting.Imaging;

@@ -1,6 +1,9 @@
 using System.CommandLine;
 using Workbench.Cli.Sweeps;
-using Workbench.Experiments;
+using Workbench.Experiments.Definitions;
+using Workbench.Experiments.Reports;
+using Workbench.Experiments.RunFolders;
+using Workbench.Experiments.Running;
 using Workbench.Experiments.Slurm;
 using Workbench.Experiments.Sweeps;
 using Workbench.Tensors;

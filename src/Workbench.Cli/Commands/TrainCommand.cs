@@ -1,7 +1,8 @@
 using System.CommandLine;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Workbench.Experiments;
+using Workbench.Experiments.Definitions;
+using Workbench.Experiments.Running;
 using Workbench.IO;
 using Workbench.Models;
 

@@ -1,5 +1,6 @@
 using System.Diagnostics;
-using Workbench.Experiments;
+using Workbench.Experiments.Definitions;
+using Workbench.Experiments.RunFolders;
 using Workbench.Experiments.Sweeps;
 
 namespace Workbench.Cli.Sweeps;

@@ -2,7 +2,7 @@ using Workbench.Display;
 using System.Globalization;
 using Workbench.Data;
 using Workbench.Evaluation;
-using Workbench.Experiments;
+using Workbench.Experiments.Reports;
 using Workbench.Models;
 using Workbench.Plotting;
 using Workbench.Plotting.Charts;

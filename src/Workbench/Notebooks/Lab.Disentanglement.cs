@@ -1,6 +1,7 @@
 using Workbench.Data;
 using Workbench.Evaluation;
-using Workbench.Experiments;
+using Workbench.Experiments.Definitions;
+using Workbench.Experiments.RunFolders;
 using Workbench.Models;
 
 namespace Workbench.Notebooks;

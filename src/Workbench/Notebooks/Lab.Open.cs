@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Workbench.Evaluation;
-using Workbench.Experiments;
+using Workbench.Experiments.Reports;
+using Workbench.Experiments.RunFolders;
 using Workbench.IO;
 using Workbench.Models;
 

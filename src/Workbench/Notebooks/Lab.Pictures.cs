@@ -1,7 +1,7 @@
 using Workbench.Display;
 using Workbench.Data;
 using Workbench.Evaluation;
-using Workbench.Experiments;
+using Workbench.Experiments.Figures;
 using Workbench.Models;
 using Workbench.Plotting;
 using Workbench.Plotting.Imaging;

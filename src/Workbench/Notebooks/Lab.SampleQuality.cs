@@ -1,7 +1,8 @@
 using Workbench.Data;
 using Workbench.Display;
 using Workbench.Evaluation.SampleQuality;
-using Workbench.Experiments;
+using Workbench.Experiments.Definitions;
+using Workbench.Experiments.Figures;
 using Workbench.Experiments.SampleQuality;
 using Workbench.Plotting.Imaging;
 using Workbench.Tensors;

@@ -1,7 +1,8 @@
 using Workbench.Data;
 using Workbench.Display;
 using Workbench.Evaluation;
-using Workbench.Experiments;
+using Workbench.Experiments.Reports;
+using Workbench.Experiments.Running;
 using Workbench.Models;
 using Workbench.Plotting;
 
@@ -16,7 +17,7 @@ public static partial class Lab
     /// error, and the AUROC of each for telling that class from the rest.
     /// </summary>
     public static AnomalyDetection DetectAnomalies(VariationalAutoencoder model, ImageDataset test, int heldOutClass, int importanceSamples = 50, ulong seed = 0) =>
-        Experiments.AnomalyDetection.Evaluate(model, test, heldOutClass, importanceSamples, seed);
+        Experiments.Running.AnomalyDetection.Evaluate(model, test, heldOutClass, importanceSamples, seed);
 
     /// <summary>AUROC per held-out class (rows) and score (columns).</summary>
     public static HtmlTable AurocTable(IEnumerable<AnomalyDetection> results) => UsesReport.AurocTable(results.ToList());

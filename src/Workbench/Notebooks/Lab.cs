@@ -12,7 +12,7 @@ namespace Workbench.Notebooks;
 /// <summary>
 /// One-line entry points for notebooks: load data, train, and get back figures, image grids and
 /// tables that display themselves. Each call composes library pieces (<see cref="Trainer"/>,
-/// <see cref="Pictures"/>, <see cref="Experiments.RunArtifacts"/>, the VAE charts); no model code
+/// <see cref="Pictures"/>, <see cref="Experiments.Figures.RunArtifacts"/>, the VAE charts); no model code
 /// lives here. Split by topic over partial files: data and training here, pictures in
 /// <c>Lab.Pictures.cs</c>, measurements and comparisons in <c>Lab.Analysis.cs</c>.
 /// </summary>

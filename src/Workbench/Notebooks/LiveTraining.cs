@@ -3,7 +3,7 @@ using System.Globalization;
 using System.Net;
 using System.Text;
 using Workbench.Display;
-using Workbench.Experiments;
+using Workbench.Experiments.Figures;
 using Workbench.Plotting.Rendering;
 using Workbench.Training;
 

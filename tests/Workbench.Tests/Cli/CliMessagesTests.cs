@@ -36,7 +36,7 @@ public class CliMessagesTests
         Assert.Equal(["--beta"], ParseErrors.Closest("--betta", names));
         Assert.Equal(["--batch-size"], ParseErrors.Closest("--batch-sze=3", names));
         Assert.Empty(ParseErrors.Closest("--frobnicate", names));
-        Assert.Equal(3, Workbench.Experiments.DidYouMean.Distance("kitten", "sitting"));
+        Assert.Equal(3, Workbench.Experiments.Definitions.DidYouMean.Distance("kitten", "sitting"));
     }
 
     [Fact]

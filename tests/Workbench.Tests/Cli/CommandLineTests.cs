@@ -1,6 +1,6 @@
 using System.CommandLine;
 using System.Text.Json;
-using Workbench.Experiments;
+using Workbench.Experiments.RunFolders;
 using Workbench.Tests.Support;
 using CommandLine = Workbench.Cli.Cli;
 

@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using Workbench.Experiments;
+using Workbench.Experiments.RunFolders;
 using Workbench.Tests.Support;
 
 namespace Workbench.Tests.Cli;

@@ -1,4 +1,5 @@
-using Workbench.Experiments;
+using Workbench.Experiments.Reports;
+using Workbench.Experiments.RunFolders;
 using Workbench.Plotting.Imaging;
 using Workbench.Tests.Support;
 

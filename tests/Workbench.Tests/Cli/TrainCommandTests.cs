@@ -1,5 +1,7 @@
 using System.Text.Json;
-using Workbench.Experiments;
+using Workbench.Experiments.Definitions;
+using Workbench.Experiments.RunFolders;
+using Workbench.Experiments.Running;
 
 namespace Workbench.Tests.Cli;
 

@@ -1,7 +1,11 @@
 using System.Text.Json;
 using Workbench.Data;
 using Workbench.Evaluation;
-using Workbench.Experiments;
+using Workbench.Experiments.Definitions;
+using Workbench.Experiments.Figures;
+using Workbench.Experiments.Reports;
+using Workbench.Experiments.RunFolders;
+using Workbench.Experiments.Running;
 using Workbench.Notebooks;
 using Workbench.Tests.Cli;
 using Workbench.Tests.Support;

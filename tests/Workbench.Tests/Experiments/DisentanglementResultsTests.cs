@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Text.Json;
-using Workbench.Experiments;
+using Workbench.Experiments.Definitions;
+using Workbench.Experiments.RunFolders;
+using Workbench.Experiments.Running;
 
 namespace Workbench.Tests.Experiments;
 

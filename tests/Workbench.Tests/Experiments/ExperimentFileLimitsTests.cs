@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using Workbench.Experiments;
+using Workbench.Experiments.Definitions;
 using Workbench.Tests.Cli;
 using Workbench.Tests.Support;
 

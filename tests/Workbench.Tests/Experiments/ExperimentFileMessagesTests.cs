@@ -1,4 +1,4 @@
-using Workbench.Experiments;
+using Workbench.Experiments.Definitions;
 
 namespace Workbench.Tests.Experiments;
 

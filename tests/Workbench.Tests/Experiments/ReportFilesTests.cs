@@ -1,4 +1,4 @@
-using Workbench.Experiments;
+using Workbench.Experiments.Reports;
 using Workbench.Plotting.Rendering;
 
 namespace Workbench.Tests.Experiments;

@@ -1,4 +1,4 @@
-using Workbench.Experiments;
+using Workbench.Experiments.Reports;
 using Workbench.Tests.Support;
 
 namespace Workbench.Tests.Experiments;

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
-using Workbench.Experiments;
+using Workbench.Experiments.Definitions;
+using Workbench.Experiments.RunFolders;
 using Workbench.Tests.Support;
 
 namespace Workbench.Tests.Experiments;

@@ -1,6 +1,8 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Workbench.Experiments;
+using Workbench.Experiments.Definitions;
+using Workbench.Experiments.Reports;
+using Workbench.Experiments.RunFolders;
 
 namespace Workbench.Tests.Experiments;
 

@@ -1,4 +1,6 @@
-using Workbench.Experiments;
+using Workbench.Experiments.Reports;
+using Workbench.Experiments.RunFolders;
+using Workbench.Experiments.Running;
 using Workbench.Tests.Cli;
 using Workbench.Tests.IO.TensorBoard;
 using Workbench.Tests.Support;

@@ -1,4 +1,4 @@
-using Workbench.Experiments;
+using Workbench.Experiments.Figures;
 using Workbench.Plotting.Imaging;
 using Workbench.Tensors;
 using Workbench.Tests.Plotting;

@@ -1,5 +1,8 @@
 using System.Text.Json;
-using Workbench.Experiments;
+using Workbench.Experiments.Definitions;
+using Workbench.Experiments.Reports;
+using Workbench.Experiments.RunFolders;
+using Workbench.Experiments.Running;
 using Workbench.Experiments.SampleQuality;
 using Workbench.Tests.Cli;
 using Workbench.Tests.Support;

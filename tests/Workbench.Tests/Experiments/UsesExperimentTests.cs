@@ -1,6 +1,9 @@
 using System.Text.Json;
 using Workbench.Evaluation;
-using Workbench.Experiments;
+using Workbench.Experiments.Definitions;
+using Workbench.Experiments.Reports;
+using Workbench.Experiments.RunFolders;
+using Workbench.Experiments.Running;
 using Workbench.Tests.Support;
 
 namespace Workbench.Tests.Experiments;

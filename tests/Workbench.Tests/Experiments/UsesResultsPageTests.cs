@@ -1,7 +1,8 @@
 using System.Globalization;
 using System.Text.Json;
 using Workbench.Evaluation;
-using Workbench.Experiments;
+using Workbench.Experiments.Definitions;
+using Workbench.Experiments.Running;
 using Workbench.Tests.Support;
 
 namespace Workbench.Tests.Experiments;

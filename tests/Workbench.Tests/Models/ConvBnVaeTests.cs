@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Workbench.Experiments;
+using Workbench.Experiments.Definitions;
 using Workbench.Models;
 using Workbench.NN;
 using Workbench.Tensors;

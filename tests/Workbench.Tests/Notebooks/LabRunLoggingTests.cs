@@ -1,5 +1,6 @@
 using System.Text.Json;
-using Workbench.Experiments;
+using Workbench.Experiments.Definitions;
+using Workbench.Experiments.RunFolders;
 using Workbench.Models;
 using Workbench.Notebooks;
 using Workbench.Tensors;

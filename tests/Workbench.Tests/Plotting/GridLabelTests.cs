@@ -1,5 +1,5 @@
 using Workbench.Evaluation;
-using Workbench.Experiments;
+using Workbench.Experiments.Figures;
 using Workbench.Models;
 using Workbench.Plotting.Imaging;
 using Workbench.Tensors;

@@ -1,4 +1,5 @@
-using Workbench.Experiments;
+using Workbench.Experiments.Figures;
+using Workbench.Experiments.RunFolders;
 using Workbench.Plotting.Charts;
 using Workbench.Tests.Experiments;
 using Workbench.Training;

@@ -1,4 +1,5 @@
-using Workbench.Experiments;
+using Workbench.Experiments.Figures;
+using Workbench.Experiments.Reports;
 using Workbench.Plotting.Charts;
 using Workbench.Tensors;
 using Workbench.Tests.Experiments;

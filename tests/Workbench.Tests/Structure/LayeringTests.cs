@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Workbench.Tests.Structure.LayeringFixture.Low;
 using Xunit.Abstractions;
 
@@ -5,7 +6,7 @@ namespace Workbench.Tests.Structure;
 
 /// <summary>
 /// Dependencies point one way (Display, the notebook-formatting convention, sits under everything): Kernels → Tensors → NN/Optim/IO → Models/Data → Evaluation → Training
-/// → Experiments/Plotting → Notebooks. Each library folder may use only the folders listed for it.
+/// → Experiments/Plotting → Notebooks. Each library folder may use only the folders listed for it; inside Experiments, the folders are ordered too (<see cref="ExperimentsAllowed"/>).
 /// </summary>
 /// <remarks>
 /// The check reads the compiled Workbench.dll (<see cref="LayerReferences"/>), not the source text, so no way of naming a type
@@ -89,6 +90,115 @@ public class LayeringTests(ITestOutputHelper output)
         Assert.True(!unplaced.Any(), $"Namespaces with no place in the layering; add them to {nameof(LayeringTests)}.{nameof(Allowed)}:\n" + string.Join("\n", unplaced));
         var empty = Allowed.Keys.Where(layer => !layers.ContainsKey(layer)).ToList();
         Assert.True(empty.Count == 0, "Layers in the table with no type in Workbench.dll: " + string.Join(", ", empty));
+    }
+
+    /// <summary>
+    /// Inside Experiments, a folder per concept, each its own namespace Workbench.Experiments.&lt;Folder&gt;, dependencies pointing one way:
+    /// Composed (a model composed in code) → Definitions (the experiment file) → SampleQuality (the measure) → RunFolders (what a run
+    /// folder holds) → Figures (a run's pictures and figures) → Running (training and measuring a run) → Slurm, Sweeps, Reports.
+    /// Each folder may use only the folders listed for it, and uses each of them.
+    /// </summary>
+    private static readonly Dictionary<string, string[]> ExperimentsAllowed = new()
+    {
+        ["Composed"] = [],
+        ["Definitions"] = ["Composed"],
+        ["SampleQuality"] = ["Definitions"],
+        ["RunFolders"] = ["Composed", "Definitions", "SampleQuality"],
+        ["Figures"] = ["Definitions", "RunFolders"],
+        ["Running"] = ["Composed", "Definitions", "SampleQuality", "RunFolders", "Figures"],
+        ["Slurm"] = ["Definitions", "RunFolders"],
+        ["Sweeps"] = ["Definitions", "RunFolders", "Figures", "Running", "Slurm"],
+        ["Reports"] = ["Definitions", "SampleQuality", "RunFolders", "Figures", "Running"],
+    };
+
+    /// <summary>Allowed uses between Experiments folders that the compiled code does not show, each with the reason it stays allowed.</summary>
+    private static readonly Dictionary<(string Folder, string Uses), string> ExperimentsAllowedButUnused = new()
+    {
+        [("Slurm", "RunFolders")] = "the job script writes run.log with RunLog's constants, which the compiler copies into the script's code",
+    };
+
+    private static readonly Lazy<LayerGraph> Experiments =
+        new(() => LayerReferences.Read(typeof(Workbench.Tensors.Tensor).Assembly.Location, "Workbench.Experiments"));
+
+    [Fact]
+    public void ExperimentsFolders_UseOnlyTheFoldersAllowedForThem()
+    {
+        var violations = Violations(Experiments.Value, ExperimentsAllowed);
+        Assert.True(violations.Count == 0, "Dependencies against the order of the Experiments folders (type → used type (its folder)):\n" + string.Join("\n", violations));
+
+        // The compiled code does not show what only the source names (constants, doc references): its using directives are held to the same table.
+        var experiments = Path.Combine(RepositoryRoot(), "src", "Workbench", "Experiments");
+        var usings = Directory.EnumerateFiles(experiments, "*.cs", SearchOption.AllDirectories)
+            .Select(file => Path.GetRelativePath(experiments, file))
+            .SelectMany(file => File.ReadLines(Path.Combine(experiments, file))
+                .Select(line => Regex.Match(line, @"^using Workbench\.Experiments\.(\w+)"))
+                .Where(match => match.Success && !(ExperimentsAllowed.GetValueOrDefault(file.Split(Path.DirectorySeparatorChar)[0]) ?? []).Contains(match.Groups[1].Value))
+                .Select(match => $"{file}: {match.Value}"))
+            .ToList();
+        Assert.True(usings.Count == 0, "Using directives against the order of the Experiments folders:\n" + string.Join("\n", usings));
+    }
+
+    [Fact]
+    public void ExperimentsFolders_EachUseEveryFolderTheyAreExpectedToUse()
+    {
+        var seen = Experiments.Value.References.CountBy(reference => (reference.FromLayer, reference.ToLayer)).ToDictionary();
+        foreach (var ((folder, uses), count) in seen.OrderBy(pair => pair.Key))
+            output.WriteLine($"Experiments.{folder} → Experiments.{uses}: {count} type-to-type references");
+        var allowed = ExperimentsAllowed.SelectMany(rule => rule.Value.Select(uses => (Folder: rule.Key, Uses: uses))).ToList();
+        Assert.All(ExperimentsAllowedButUnused.Keys, pair => Assert.Contains(pair, allowed));
+        var unseen = allowed.Except(ExperimentsAllowedButUnused.Keys).Where(pair => !seen.ContainsKey(pair)).Select(pair => $"{pair.Folder} → {pair.Uses}").ToList();
+        Assert.True(unseen.Count == 0, $"Allowed dependencies between Experiments folders never seen; remove them from {nameof(ExperimentsAllowed)} " +
+            $"or list them in {nameof(ExperimentsAllowedButUnused)}, saying why:\n" + string.Join("\n", unseen));
+        var nowUsed = ExperimentsAllowedButUnused.Keys.Where(seen.ContainsKey).Select(pair => $"{pair.Folder} → {pair.Uses}").ToList();
+        Assert.True(nowUsed.Count == 0, $"Dependencies listed in {nameof(ExperimentsAllowedButUnused)} that the code now uses; remove them from that list:\n" + string.Join("\n", nowUsed));
+    }
+
+    [Fact]
+    public void ExperimentsFolders_EachHoldTheirTypesInTheirOwnNamespace()
+    {
+        var folders = Experiments.Value.TypesByLayer;
+        Assert.False(folders.ContainsKey(""),
+            "Types in the namespace Workbench.Experiments itself belong to no folder; move them into one: " + string.Join(", ", folders.GetValueOrDefault("") ?? []));
+        var unplaced = folders.Keys.Where(folder => !ExperimentsAllowed.ContainsKey(folder)).Select(folder => $"Workbench.Experiments.{folder}: {string.Join(", ", folders[folder].Take(3))}");
+        Assert.True(!unplaced.Any(), $"Namespaces with no place in the order of the Experiments folders; add them to {nameof(LayeringTests)}.{nameof(ExperimentsAllowed)}:\n" + string.Join("\n", unplaced));
+        var empty = ExperimentsAllowed.Keys.Where(folder => !folders.ContainsKey(folder)).ToList();
+        Assert.True(empty.Count == 0, "Folders in the table with no type in Workbench.dll: " + string.Join(", ", empty));
+
+        var experiments = Path.Combine(RepositoryRoot(), "src", "Workbench", "Experiments");
+        var misplaced = Directory.EnumerateFiles(experiments, "*.cs", SearchOption.AllDirectories)
+            .Select(file => (File: Path.GetRelativePath(experiments, file), Expected: "namespace Workbench.Experiments." + Path.GetRelativePath(experiments, file).Split(Path.DirectorySeparatorChar)[0] + ";"))
+            .Where(pair => !File.ReadLines(Path.Combine(experiments, pair.File)).Contains(pair.Expected))
+            .Select(pair => $"{pair.File}: expected '{pair.Expected}'").ToList();
+        Assert.True(misplaced.Count == 0, "Files of src/Workbench/Experiments whose namespace is not their folder's:\n" + string.Join("\n", misplaced));
+    }
+
+    /// <summary>The table itself points one way: no folder may, through the folders it uses, come to use itself.</summary>
+    [Fact]
+    public void ExperimentsAllowed_HasNoCycle()
+    {
+        var cycles = ExperimentsAllowed.Keys.Where(folder => Reachable(folder).Contains(folder)).ToList();
+        Assert.True(cycles.Count == 0, "Experiments folders that may use themselves through others: " + string.Join(", ", cycles));
+
+        static HashSet<string> Reachable(string start)
+        {
+            var reached = new HashSet<string>();
+            var pending = new Stack<string>(ExperimentsAllowed[start]);
+            while (pending.TryPop(out var folder))
+                if (reached.Add(folder))
+                    foreach (var next in ExperimentsAllowed.GetValueOrDefault(folder) ?? []) pending.Push(next);
+            return reached;
+        }
+    }
+
+    /// <summary>src/Workbench/Experiments/README.md lists every folder once, each below the folders it may use.</summary>
+    [Fact]
+    public void ExperimentsReadme_ListsEveryFolderBelowTheFoldersItUses()
+    {
+        var readme = Path.Combine(RepositoryRoot(), "src", "Workbench", "Experiments", "README.md");
+        var listed = File.ReadLines(readme).Select(line => Regex.Match(line, @"^\| `(\w+)/` \|")).Where(match => match.Success).Select(match => match.Groups[1].Value).ToList();
+        Assert.Equal(ExperimentsAllowed.Keys.Order(), listed.Order());
+        var below = ExperimentsAllowed.SelectMany(rule => rule.Value.Where(uses => listed.IndexOf(uses) > listed.IndexOf(rule.Key)).Select(uses => $"{rule.Key} uses {uses}")).ToList();
+        Assert.True(below.Count == 0, $"{readme} lists a folder above one it uses:\n" + string.Join("\n", below));
     }
 
     /// <summary>The same analysis on the namespace Workbench.Tests.Structure.LayeringFixture, a miniature where Low may use nothing and High may use Low.</summary>

@@ -96,7 +96,7 @@ public class RunIdentityOnEveryPathTests
 
         Assert.True(exitCode == 0, output + error);
         AssertRetrained(results, "rerun", "seed=1", "seed=2");
-        Assert.Equal([3, 3], Workbench.Experiments.ResultsIndex.Read(results, "rerun").Select(s => s.LatentSize));
+        Assert.Equal([3, 3], Workbench.Experiments.RunFolders.ResultsIndex.Read(results, "rerun").Select(s => s.LatentSize));
     }
 
     [Fact]
@@ -149,7 +149,7 @@ public class RunIdentityOnEveryPathTests
         string script = Path.Combine(results, "late", SlurmSubmissionRecord.Folder, SlurmScripts.SweepScript);
         int code = SweepFiles.RunSlurmTask(script, 0, bin);
 
-        string log = File.ReadAllText(Path.Combine(results, "late", "seed=1", Workbench.Experiments.Sweeps.RunLog.FileName));
+        string log = File.ReadAllText(Path.Combine(results, "late", "seed=1", Workbench.Experiments.RunFolders.RunLog.FileName));
         Assert.True(code == 1, log);
         Assert.Contains("model.latentSize: 3 → 2", log);
         Assert.Equal(3, SweepFiles.Summary(Path.Combine(results, "late", "seed=1")).LatentSize);

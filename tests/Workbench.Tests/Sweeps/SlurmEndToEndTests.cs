@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Workbench.Experiments.RunFolders;
 using Workbench.Experiments.Slurm;
 using Workbench.Experiments.Sweeps;
 using Workbench.Tests.Cli;

@@ -2,7 +2,8 @@ using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Workbench.Cli.Sweeps;
-using Workbench.Experiments;
+using Workbench.Experiments.Definitions;
+using Workbench.Experiments.RunFolders;
 using Workbench.Tests.Cli;
 
 namespace Workbench.Tests.Sweeps;

@@ -1,4 +1,4 @@
-using Workbench.Experiments;
+using Workbench.Experiments.RunFolders;
 using Workbench.Experiments.Slurm;
 using Workbench.Plotting.Rendering;
 using Workbench.Tests.Cli;

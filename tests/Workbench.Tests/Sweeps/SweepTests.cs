@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
-using Workbench.Experiments;
+using Workbench.Experiments.RunFolders;
 using Workbench.Experiments.Slurm;
 using Workbench.Experiments.Sweeps;
 using Workbench.Tests.Cli;

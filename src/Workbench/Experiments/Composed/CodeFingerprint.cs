@@ -5,7 +5,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.RegularExpressions;
 
-namespace Workbench.Experiments;
+namespace Workbench.Experiments.Composed;
 
 /// <summary>
 /// A hash of the compiled code a user's type runs: the IL of every method and constructor declared on the

@@ -5,7 +5,7 @@ using Workbench.Models;
 using Workbench.NN;
 using Workbench.Tensors;
 
-namespace Workbench.Experiments;
+namespace Workbench.Experiments.Composed;
 
 /// <summary>
 /// A model composed in code, as a run knows it, and what identifies it: everything that determines how it

@@ -7,7 +7,7 @@ using Workbench.NN;
 using Module = Workbench.NN.Module;
 using Workbench.Tensors;
 
-namespace Workbench.Experiments;
+namespace Workbench.Experiments.Composed;
 
 /// <summary>
 /// Every setting of an object as JSON: the value of each of its fields (public or not, those of its base

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using Workbench.Data;
 using Workbench.Evaluation.SampleQuality;
+using Workbench.Experiments.Definitions;
 using Workbench.IO;
 
 namespace Workbench.Experiments.SampleQuality;

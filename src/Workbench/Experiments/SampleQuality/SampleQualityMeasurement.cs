@@ -1,6 +1,7 @@
 using Workbench.Data;
 using Workbench.Evaluation;
 using Workbench.Evaluation.SampleQuality;
+using Workbench.Experiments.Definitions;
 using Workbench.Models;
 using Workbench.Tensors;
 

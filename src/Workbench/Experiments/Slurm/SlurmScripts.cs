@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.RegularExpressions;
-using Workbench.Experiments.Sweeps;
+using Workbench.Experiments.Definitions;
+using Workbench.Experiments.RunFolders;
 
 namespace Workbench.Experiments.Slurm;
 

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Workbench.Experiments.Definitions;
 using Workbench.IO;
 
 namespace Workbench.Experiments.Slurm;

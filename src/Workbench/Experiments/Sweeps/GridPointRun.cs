@@ -1,3 +1,8 @@
+using Workbench.Experiments.Definitions;
+using Workbench.Experiments.Figures;
+using Workbench.Experiments.RunFolders;
+using Workbench.Experiments.Running;
+
 namespace Workbench.Experiments.Sweeps;
 
 /// <summary>Runs one grid point of an experiment: what a Slurm task and each child of <c>--parallel</c> do.</summary>

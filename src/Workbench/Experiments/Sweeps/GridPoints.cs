@@ -1,3 +1,5 @@
+using Workbench.Experiments.Definitions;
+
 namespace Workbench.Experiments.Sweeps;
 
 /// <summary>

@@ -1,3 +1,4 @@
+using Workbench.Experiments.Definitions;
 using Workbench.IO;
 
 namespace Workbench.Experiments.Sweeps;

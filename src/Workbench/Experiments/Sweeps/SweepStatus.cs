@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using Workbench.Experiments.RunFolders;
 using Workbench.Experiments.Slurm;
 
 namespace Workbench.Experiments.Sweeps;

@@ -184,7 +184,7 @@ public class BetaTcVaeObjectiveTests
     public void Config_BetaTcVae_RoundTripsAndBuildsTheObjective()
     {
         var json = """{ "variant": "beta-tcvae", "imageHeight": 2, "imageWidth": 3, "hiddenSizes": [4], "latentSize": 2, "beta": 5, "gamma": 0.5 }""";
-        var config = Assert.IsType<BetaTcVaeConfig>(JsonSerializer.Deserialize<VaeConfig>(json, Workbench.Experiments.ExperimentJson.Options));
+        var config = Assert.IsType<BetaTcVaeConfig>(JsonSerializer.Deserialize<VaeConfig>(json, Workbench.Experiments.Definitions.ExperimentJson.Options));
         Assert.Equal("beta-tcvae", config.VariantName);
         var objective = Assert.IsType<BetaTcVaeObjective>(config.Build(new Rng(1)).Objective);
         Assert.Equal((1f, 5f, 0.5f), (objective.Alpha, objective.TcWeight, objective.Gamma));

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using Workbench.Data;
-using Workbench.Experiments;
+using Workbench.Experiments.Definitions;
 using Workbench.Models;
 using Workbench.Models.Objectives;
 using Workbench.Models.Priors;

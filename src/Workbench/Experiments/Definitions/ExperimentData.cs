@@ -1,0 +1,51 @@
+using Workbench.Data;
+using Workbench.Tensors;
+
+namespace Workbench.Experiments.Definitions;
+
+/// <summary>Loads the training and test images a <see cref="DataSpec"/> names.</summary>
+public static class ExperimentData
+{
+    /// <summary>Sprite images generated for the "sprites" dataset: training and test draws use different seeds.</summary>
+    public const int SpritesTrainCount = 20000, SpritesTestCount = 2000;
+
+    public static (ImageDataset Train, ImageDataset Test) Load(DataSpec spec)
+    {
+        var (train, test) = spec.Dataset switch
+        {
+            "fashion-mnist-subset" => (FashionMnist.LoadBundledSubset(DatasetSplit.Train), FashionMnist.LoadBundledSubset(DatasetSplit.Test)),
+            "fashion-mnist" => (FashionMnist.Load(spec.Directory, DatasetSplit.Train), FashionMnist.Load(spec.Directory, DatasetSplit.Test)),
+            "mnist" => (Mnist.Load(spec.Directory, DatasetSplit.Train), Mnist.Load(spec.Directory, DatasetSplit.Test)),
+            "sprites" => (Sprites.Sample(SpritesTrainCount, seed: 1).Images, Sprites.Sample(SpritesTestCount, seed: 2).Images),
+            _ => throw new ArgumentException($"Unknown dataset '{spec.Dataset}'; expected one of {string.Join(", ", DataSpec.Known)}."),
+        };
+        // A held-out class leaves the training images only; one out of range is reported by DataFit with the file's name.
+        if (spec.HeldOutClass is { } heldOut && heldOut < train.ClassNames.Count) train = train.WithoutClasses(heldOut);
+        // Fixed seeds: every run of an experiment sees the same images, whatever its training seed.
+        return (Limit(train, spec.TrainLimit, seed: 0), Limit(test, spec.TestLimit, seed: 1));
+    }
+
+    /// <summary>
+    /// The test sprites of a "sprites" <see cref="DataSpec"/> with their generative factors: the same images,
+    /// in the same order, as <see cref="Load"/>'s test set. Null for every other dataset (no known factors).
+    /// </summary>
+    public static SpritesDataset? SpritesTest(DataSpec spec)
+    {
+        if (spec.Dataset != "sprites") return null;
+        var test = Sprites.Sample(SpritesTestCount, seed: 2);
+        return LimitIndices(test.Count, spec.TestLimit, seed: 1) is { } chosen ? test.Subset(chosen) : test;
+    }
+
+    /// <summary>A seeded random subset of <paramref name="limit"/> images in a fixed order, or the whole set.</summary>
+    private static ImageDataset Limit(ImageDataset data, int? limit, ulong seed) =>
+        LimitIndices(data.Count, limit, seed) is { } chosen ? data.Subset(chosen) : data;
+
+    /// <summary>The sorted indices of a seeded random subset of <paramref name="limit"/> of <paramref name="count"/> images; null for all.</summary>
+    private static int[]? LimitIndices(int count, int? limit, ulong seed)
+    {
+        if (limit is not { } n || n >= count) return null;
+        var chosen = new Rng(seed).Permutation(count)[..n];
+        Array.Sort(chosen);
+        return chosen;
+    }
+}

@@ -1,0 +1,49 @@
+using Workbench.Data;
+using Workbench.Experiments.Definitions;
+using Workbench.Models;
+
+namespace Workbench.Experiments.Running;
+
+/// <summary>
+/// Checks, before any folder is created, that a run's images fit its model: image size (train and
+/// test) and, for a conditional VAE, the number of classes. A mismatch names the data file and the field.
+/// </summary>
+internal static class DataFit
+{
+    public static void Require(string experimentFile, RunSpec run, ImageDataset train, ImageDataset test)
+    {
+        var config = run.Definition.Model;
+        var (height, width, conditioning) = run.Composed?.Model is { } composed
+            ? (composed.ImageHeight, composed.ImageWidth, composed.Conditioning)
+            : (config.ImageHeight, config.ImageWidth, config.Conditioning);
+        var data = run.Definition.Data;
+        string point = run.Overrides.Count == 0 ? "" : $"grid point {run.Id}: ";
+        foreach (var (images, split) in new[] { (train, DatasetSplit.Train), (test, DatasetSplit.Test) })
+        {
+            if (images.Height == height && images.Width == width) continue;
+            throw new DataFileException(Source(data, split),
+                $"{point}the {split.ToString().ToLowerInvariant()} images are {images.Height}×{images.Width} pixels but the model expects " +
+                $"{height}×{width} (model.imageHeight, model.imageWidth in {experimentFile})");
+        }
+        if (data.HeldOutClass is { } heldOut && heldOut >= train.ClassNames.Count)
+            throw new ExperimentFileException(experimentFile, "data.heldOutClass",
+                $"{point}is {heldOut} but dataset '{data.Dataset}' has classes 0–{train.ClassNames.Count - 1}");
+        if (conditioning.IsConditional && conditioning.Classes != train.ClassNames.Count)
+            throw new ExperimentFileException(experimentFile, "model.classes",
+                $"{point}is {conditioning.Classes} but dataset '{data.Dataset}' has {train.ClassNames.Count} classes; set it to {train.ClassNames.Count}");
+    }
+
+    /// <summary>The image file of <paramref name="split"/> when the dataset comes from IDX files, else the dataset's name.</summary>
+    private static string Source(DataSpec data, DatasetSplit split)
+    {
+        IdxDatasetSpec? spec = data.Dataset switch
+        {
+            "fashion-mnist" => FashionMnist.Spec,
+            "mnist" => Mnist.Spec,
+            _ => null,
+        };
+        if (spec is null) return $"dataset '{data.Dataset}'";
+        var options = data.Directory is { } directory ? new IdxLoadOptions { Directory = directory } : null;
+        return IdxDatasetLoader.Locate(spec, split, options)?.ImagesPath ?? $"dataset '{data.Dataset}'";
+    }
+}
