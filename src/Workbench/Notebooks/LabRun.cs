@@ -2,6 +2,7 @@ using Workbench.Display;
 using System.Text;
 using Workbench.Evaluation;
 using Workbench.Experiments.Figures;
+using Workbench.Experiments.RunFolders;
 using Workbench.Models;
 using Workbench.Plotting;
 using Workbench.Training;

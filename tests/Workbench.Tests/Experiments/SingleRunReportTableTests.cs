@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
-using Workbench.Experiments;
+using Workbench.Experiments.Reports;
+using Workbench.Experiments.RunFolders;
 using Workbench.Tests.Cli;
 using Workbench.Tests.Support;
 

@@ -1,4 +1,5 @@
-using Workbench.Experiments;
+using Workbench.Experiments.Figures;
+using Workbench.Experiments.RunFolders;
 using Workbench.Models;
 using Workbench.Models.Kl;
 using Workbench.Notebooks;

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
+using Workbench.Experiments.Definitions;
 
 namespace Workbench.Experiments.Reports;
 
