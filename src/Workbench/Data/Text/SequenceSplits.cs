@@ -29,6 +29,10 @@ public sealed record SequenceSplits(
     /// <summary>Sentences kept in all splits.</summary>
     public int SentenceCount => Train.Count + Validation.Count + Test.Count;
 
+    /// <summary>The three splits: <c>var (train, validation, test) = splits;</c>.</summary>
+    public void Deconstruct(out SequenceDataset train, out SequenceDataset validation, out SequenceDataset test) =>
+        (train, validation, test) = (Train, Validation, Test);
+
     public override string ToString() =>
         $"{Source}: {Train.Count:N0} training, {Validation.Count:N0} validation, {Test.Count:N0} test sentences; " +
         $"vocabulary of {Vocabulary.Count:N0} (words seen ≥ {Options.MinimumCount} times in training); split seed {SplitSeed}";

@@ -15,8 +15,11 @@ public static class TextLines
     /// <summary>The largest file accepted, in bytes (1 GiB).</summary>
     public const long MaxFileBytes = 1L << 30;
 
-    /// <summary>The lines of <paramref name="path"/> (line 1 first; <c>\n</c> or <c>\r\n</c> endings removed).</summary>
-    public static string[] Read(string path)
+    /// <summary>
+    /// The lines of <paramref name="path"/> (line 1 first; <c>\n</c> or <c>\r\n</c> endings removed), none longer than
+    /// <paramref name="maxLineCharacters"/> (default <see cref="MaxLineCharacters"/>).
+    /// </summary>
+    public static string[] Read(string path, int maxLineCharacters = MaxLineCharacters)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         if (Directory.Exists(path)) throw new DataFileException(path, "is a folder, not a text file.");
@@ -48,8 +51,8 @@ public static class TextLines
                 string bad = e.BytesUnknown is { Length: > 0 } unknown ? $"0x{unknown[0]:X2}" : "an invalid byte";
                 throw new DataFileException(path, $"line {lineNumber} is not UTF-8 text ({bad} near byte {column}); save the file as UTF-8.", e);
             }
-            if (text.Length > MaxLineCharacters)
-                throw new DataFileException(path, $"line {lineNumber} is {text.Length:N0} characters long, over the limit of {MaxLineCharacters:N0} for one sentence.");
+            if (text.Length > maxLineCharacters)
+                throw new DataFileException(path, $"line {lineNumber} is {text.Length:N0} characters long, over the limit of {maxLineCharacters:N0} for one line.");
             lines.Add(text);
             lineNumber++;
             if (newline < 0) break;

@@ -16,6 +16,9 @@ public static class WordNetDefinitions
     /// <summary>The name of the corpus in experiment files and reports.</summary>
     public const string Name = "wordnet-definitions";
 
+    /// <summary>The longest synset line accepted (a synset with many pointers takes about 12,000 characters).</summary>
+    private const int MaxSynsetLineCharacters = 1_000_000;
+
     /// <summary>The data files read, in this order.</summary>
     public static IReadOnlyList<string> FileNames { get; } = ["data.noun", "data.verb", "data.adj", "data.adv"];
 
@@ -36,7 +39,7 @@ public static class WordNetDefinitions
         foreach (var name in FileNames)
         {
             string path = Path.Combine(directory, name);
-            var lines = TextLines.Read(path);
+            var lines = TextLines.Read(path, MaxSynsetLineCharacters);
             for (int i = 0; i < lines.Length; i++)
             {
                 string line = lines[i];
