@@ -16,7 +16,8 @@ Reserved ids: PAD = 0, UNK = 1, BOS = 2 (<s>), EOS = 3 (</s>).
   to_hidden      Linear(L, H): the decoder's initial state h0 = to_hidden(z)
   decoder        GRU(E, H) over <s> w1..wn (length n + 1, packed); in training each input except <s> is replaced by
                  <unk> with probability word_dropout (torch.rand, off when word_dropout = 0 or in eval mode)
-  output         Linear(H, V): logits; cross-entropy against w1..wn </s>, masked beyond n + 1, summed per sentence
+  output         Linear(H, V): logits; cross-entropy against w1..wn </s>, summed over the n + 1 steps of each sentence
+                 (computed on the packed steps only: the same as masking the padding)
   loss           mean over the batch of rec + beta * KL(q || N(0, I)); rec and kl are batch means too (nats/sentence)
 
 The language-model baseline is the same embedding, decoder and output with h0 = 0.
@@ -64,7 +65,10 @@ def word_dropout_inputs(inputs, lengths, p):
 
 
 class SequenceDecoder(nn.Module):
-    """Embedding → GRU decoder from an initial state → Linear(H, V); the reconstruction term per sentence."""
+    """Embedding → GRU decoder from an initial state → Linear(H, V); the reconstruction term per sentence.
+
+    The output layer and the cross-entropy run on the packed steps only (the sum of n + 1 over the batch, not B·(T + 1)):
+    the same values as masking the padded positions, without computing logits that the mask would discard."""
 
     def decode(self, tokens, lengths, h0, word_dropout):
         inputs, targets = decoder_io(tokens, lengths)
@@ -72,12 +76,11 @@ class SequenceDecoder(nn.Module):
             inputs = word_dropout_inputs(inputs, lengths, word_dropout)
         steps = lengths + 1
         packed = pack_padded_sequence(self.embedding(inputs), steps.cpu(), batch_first=True, enforce_sorted=False)
-        hidden, _ = self.decoder(packed, h0)
-        hidden, _ = pad_packed_sequence(hidden, batch_first=True, total_length=inputs.shape[1])  # (B, T + 1, H)
-        logits = self.output(hidden)  # (B, T + 1, V)
-        nll = F.cross_entropy(logits.reshape(-1, logits.shape[-1]), targets.reshape(-1), reduction="none").view(targets.shape)
-        mask = torch.arange(inputs.shape[1]).unsqueeze(0) < steps.unsqueeze(1)
-        return (nll * mask).sum(dim=1)  # (B,) nats per sentence
+        hidden, _ = self.decoder(packed, h0)  # packed: hidden.data (sum of n + 1, H)
+        packed_targets = pack_padded_sequence(targets, steps.cpu(), batch_first=True, enforce_sorted=False)
+        nll = F.cross_entropy(self.output(hidden.data), packed_targets.data, reduction="none")  # nats per predicted word
+        per_step, _ = pad_packed_sequence(hidden._replace(data=nll.unsqueeze(1)), batch_first=True)  # (B, T + 1, 1), zero-padded
+        return per_step.sum(dim=(1, 2))  # (B,) nats per sentence
 
 
 class SequenceVAE(SequenceDecoder):
