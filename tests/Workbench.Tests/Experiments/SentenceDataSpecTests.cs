@@ -35,6 +35,19 @@ public class SentenceDataSpecTests
     }
 
     [Fact]
+    public void Load_DataFileThroughASymbolicLinkLeadingOutside_IsRefused()
+    {
+        using var outside = new TempDirectory();
+        using var dir = new TempDirectory();
+        File.WriteAllText(outside.File("theirs.txt"), Sentences(10));
+        File.CreateSymbolicLink(dir.File("mine.txt"), outside.File("theirs.txt"));
+        File.WriteAllText(dir.File("experiment.json"), """{ "name": "s", "data": { "dataset": "text-lines", "file": "mine.txt" } }""");
+        var error = Assert.Throws<ExperimentFileException>(() => ExperimentLoader.Expand(dir.File("experiment.json")));
+        Assert.Equal("data.file", error.Field);
+        Assert.Contains("'mine.txt' leads outside the experiment file's folder", error.Message);
+    }
+
+    [Fact]
     public void Load_GridPointWithSentenceFieldOnImages_IsRefusedToo()
     {
         var error = ExperimentValidationTests.LoadFails("""{ "name": "s", "grid": { "data.minimumCount": [10, 30] } }""");
@@ -77,6 +90,19 @@ public class SentenceDataSpecTests
         File.WriteAllBytes(dir.File("mine.txt"), [0x61, 0x00]);
         var error = Assert.Throws<DataFileException>(() => ExperimentData.LoadSentences(new DataSpec { Dataset = "text-lines", File = dir.File("mine.txt") }));
         Assert.StartsWith(dir.File("mine.txt") + ": line 1 contains a NUL byte", error.Message);
+    }
+
+    [Fact]
+    public void RunnerCheck_RunOnAnUnusableFileOfSentences_FailsBeforeAnyFolder()
+    {
+        using var dir = new TempDirectory();
+        File.WriteAllText(dir.File("mine.txt"), "\n\n");
+        var definition = new ExperimentDefinition { Name = "s", Data = new DataSpec { Dataset = "text-lines", File = dir.File("mine.txt") } };
+        var run = new RunSpec("default", new Dictionary<string, JsonNode?>(), definition, new JsonObject());
+        var runner = new Workbench.Experiments.Running.ExperimentRunner(new() { ResultsRoot = dir.File("results"), Log = TextWriter.Null });
+        var error = Assert.Throws<DataFileException>(() => runner.Check("experiment.json", [run]));
+        Assert.Equal(dir.File("mine.txt") + ": is empty: expected one sentence per line.", error.Message);
+        Assert.False(Directory.Exists(dir.File("results")));
     }
 
     [Fact]
