@@ -235,7 +235,7 @@ public sealed class ExperimentRunner(RunnerOptions options)
             ClassConditionalAccuracy = conditional?.Accuracy,
             Labels = d.Model.LabelRequest?.Labels,
             LabelSeed = d.Model.LabelRequest?.Seed,
-            TestClassificationError = model is ILabelPredictor classifier ? ClassificationError.Evaluate(classifier, test) : null,
+            TestClassificationError = model is ILabelPredictor predictor ? ClassificationError.Evaluate(predictor, test) : null,
             Mig = disentanglement?.Mig,
             SampleQuality = sampleQuality,
             EarlyStopping = result.EarlyStopping,
