@@ -18,11 +18,15 @@ namespace Workbench.Models.SemiSupervised;
 /// A batch with a condition and no labelled batch (evaluation with the true labels) gives the conditional ELBO
 /// reconstruction + KL, as for a conditional VAE; one without either gives the unlabelled term alone.
 /// </summary>
+/// <param name="classes">K: the noise of a batch has B·K rows (<see cref="SamplesPerImage"/>), one ε per image and class, image-major.</param>
 /// <param name="alpha">α ≥ 0, the cross-entropy weight per image (the paper's α divided by N).</param>
 /// <param name="classifierOnly">Train only the classifier, with the labelled images' cross-entropy (weight 1): the
 /// baseline "the same classifier trained on the labelled images alone". The VAE's terms are still reported, not trained.</param>
-public sealed class SemiSupervisedObjective(float alpha = SemiSupervisedObjective.DefaultAlpha, bool classifierOnly = false) : TrainingObjective
+public sealed class SemiSupervisedObjective(int classes, float alpha = SemiSupervisedObjective.DefaultAlpha, bool classifierOnly = false) : TrainingObjective
 {
+    /// <summary>K: one ε per image and class, as the enumeration decodes each image once per class.</summary>
+    public override int SamplesPerImage { get; } = classes >= 2 ? classes : throw new ArgumentOutOfRangeException(nameof(classes), classes, "At least two classes.");
+
     /// <summary>α = 0.1: the paper's α = 0.1·N in this per-image convention.</summary>
     public const float DefaultAlpha = 0.1f;
 
@@ -42,8 +46,17 @@ public sealed class SemiSupervisedObjective(float alpha = SemiSupervisedObjectiv
     {
         if (model is not SemiSupervisedVae m2) throw new ArgumentException("The M2 objective trains a SemiSupervisedVae.", nameof(model));
         if (batch.Labelled is not { } labelled)
-            return batch.Condition is not null ? new ElboObjective().Forward(model, batch) : Unlabelled(m2, batch);
+            return batch.Condition is not null ? new ElboObjective().Forward(model, batch with { Noise = FirstOfEachImage(batch.Noise, batch.Images.Dim(0)) }) : Unlabelled(m2, batch);
         return ClassifierOnly ? Classifier(m2, labelled) : Both(m2, batch, labelled);
+    }
+
+    /// <summary>Rows b·K of the (B·K, latent) noise: one ε per image for a pass with known labels.</summary>
+    private Tensor FirstOfEachImage(Tensor noise, int images)
+    {
+        if (noise.Dim(0) != images * SamplesPerImage) return noise; // one ε per image already (or a wrong shape, which sampling names)
+        var rows = new int[images];
+        for (int b = 0; b < rows.Length; b++) rows[b] = b * SamplesPerImage;
+        return noise.GatherRows(rows);
     }
 
     private static VaeOutput Unlabelled(SemiSupervisedVae m2, VaeBatch batch)
