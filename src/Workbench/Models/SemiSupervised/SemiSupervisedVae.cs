@@ -101,7 +101,7 @@ public class SemiSupervisedVae : VariationalAutoencoder, ILabelPredictor
         var classOfRow = new int[count * classes];
         for (int r = 0; r < imageOfRow.Length; r++) (imageOfRow[r], classOfRow[r]) = (r / classes, r % classes);
         var condition = Conditioning.FromLabels(classOfRow)!;                           // (B·K, K)
-        var posterior = Encode(images.GatherRows(imageOfRow), condition);               // B·K rows
+        var posterior = EncodeEveryClass(images, imageOfRow, classOfRow, condition);    // B·K rows
         var z = posterior.Sample(noise);                                                // (B·K, latent)
         var decoded = Decode(z, condition);                                             // (B·K, D)
         var reconstruction = Likelihood.NegativeLogLikelihood(decoded, images, imageOfRow).Reshape(count, classes); // (B, K)
@@ -113,6 +113,27 @@ public class SemiSupervisedVae : VariationalAutoencoder, ILabelPredictor
         var labelKl = (q * logQ).Sum(1) + LabelPriorNegativeLogDensity;                 // KL(q(y|x) ‖ uniform) = −H + log K
         var loss = expectedReconstruction + expectedKl + labelKl;
         return new UnlabelledTerms(loss, expectedReconstruction, expectedKl, labelKl, q, posterior, z, decoded);
+    }
+
+    /// <summary>
+    /// q(z|x, y) of every (image, class) pair: B·K rows, row r pairing image <paramref name="imageOfRow"/>[r] with class
+    /// <paramref name="classOfRow"/>[r] (one-hot in <paramref name="condition"/>). For the shipped MLP encoder (a
+    /// <see cref="GaussianEncoder"/> whose body starts with a <see cref="Linear"/> over [x, one-hot y]) that first layer is
+    /// split: W_x·x + b once per image, plus the column W_y[:, y] per row: the same values as encoding the B·K rows, for
+    /// about 1/K of the first layer's cost. Any other encoder encodes the B·K rows.
+    /// </summary>
+    protected virtual Posterior EncodeEveryClass(Tensor images, int[] imageOfRow, int[] classOfRow, Tensor condition)
+    {
+        if (Encoder.GetType() == typeof(GaussianEncoder) && Encoder is GaussianEncoder { Body: Sequential { Count: > 0 } body } encoder
+            && body[0] is Linear first && first.InFeatures == Pixels + Classes)
+        {
+            var imagePart = Tensor.Linear(images, first.Weight.Narrow(1, 0, Pixels), first.Bias);     // (B, H)
+            var classPart = first.Weight.Narrow(1, Pixels, Classes).Transpose();                      // (K, H)
+            var hidden = imagePart.GatherRows(imageOfRow) + classPart.GatherRows(classOfRow);          // (B·K, H)
+            for (int i = 1; i < body.Count; i++) hidden = body[i].Forward(hidden);
+            return new DiagonalGaussian(encoder.MeanHead.Forward(hidden), encoder.LogVarianceHead.Forward(hidden));
+        }
+        return Encode(images.GatherRows(imageOfRow), condition);
     }
 
     /// <summary>
