@@ -58,6 +58,9 @@ public sealed class SemiSupervisedRunTests : IDisposable
             Assert.Contains("test_classification_error", File.ReadLines(Path.Combine(folder, "metrics.csv")).First());
         }
         Assert.Equal(["classifier only (cross-entropy on the labelled images)", "M2 (enumerated labels, α=0.1)"], summaries.Select(s => s.Objective).Order());
+        var table = new RunSummaryTable(summaries).ToTable().ToString();
+        Assert.Contains("test error %", table);
+        Assert.Contains("label seed", table);
     }
 
     [Theory]
