@@ -27,28 +27,32 @@ public class LabSemiSupervisedTests
     }
 
     [Fact]
-    public void EveryClass_OneStylePerRowOneClassPerColumn_CellsAreTheModelsDecodings()
+    public void EveryClass_OneClassPerRowOneStylePerColumn_CellsAreTheModelsDecodings()
     {
         var model = (SemiSupervisedVae)Run.Value.Model;
         var grid = Lab.EveryClass(model, styles: 3, seed: 5);
-        Assert.Equal((3, 10), (grid.Rows, grid.Columns));
-        // Cell (style 1, class 4) shows z₁ decoded as class 4: its brightest pixel is brighter there than its darkest.
+        Assert.Equal((10, 3), (grid.Rows, grid.Columns));
+        // Cell (class 4, style 1) shows z₁ decoded as class 4: its brightest pixel is brighter there than its darkest.
         var sample = model.SampleEveryClass(3, new Rng(5)).GatherRows([1 * 10 + 4]).ToArray();
         int brightest = Array.IndexOf(sample, sample.Max()), darkest = Array.IndexOf(sample, sample.Min());
-        Assert.True(Tile(grid, 1 * 10 + 4, brightest) > Tile(grid, 1 * 10 + 4, darkest));
+        Assert.True(Tile(grid, 4 * 3 + 1, brightest) > Tile(grid, 4 * 3 + 1, darkest));
     }
 
     [Fact]
-    public void Analogies_FirstColumnIsTheTestImage_ThenEveryClass()
+    public void Analogies_TopRowIsTheTestImages_ThenOneRowPerClass()
     {
         var model = (SemiSupervisedVae)Run.Value.Model;
         var test = TestData.Fashion(4, offset: 300);
         var grid = Lab.Analogies(model, test, count: 4, trueLabels: true);
-        Assert.Equal((4, 11), (grid.Rows, grid.Columns));
+        Assert.Equal((11, 4), (grid.Rows, grid.Columns));
         // The test image's tile shows its pixels: a bright pixel of the image is bright in the grid and a dark one dark.
         var image = test.Image(2);
         int brightest = image.IndexOf(MaxOf(image)), darkest = image.IndexOf(MinOf(image));
-        Assert.True(Tile(grid, 2 * 11, brightest) > Tile(grid, 2 * 11, darkest));
+        Assert.True(Tile(grid, 2, brightest) > Tile(grid, 2, darkest));
+        // Row 1 + y, column b: image b's style decoded as class y.
+        var decoded = model.Analogies(test.Batch([0, 1, 2, 3]).Images, test.Batch([0, 1, 2, 3]).Labels).GatherRows([3 * 10 + 7]).ToArray();
+        int high = Array.IndexOf(decoded, decoded.Max()), low = Array.IndexOf(decoded, decoded.Min());
+        Assert.True(Tile(grid, (1 + 7) * 4 + 3, high) > Tile(grid, (1 + 7) * 4 + 3, low));
     }
 
     private static float MaxOf(ReadOnlySpan<float> v) { float m = v[0]; foreach (var x in v) m = Math.Max(m, x); return m; }
