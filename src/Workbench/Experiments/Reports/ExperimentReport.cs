@@ -104,6 +104,11 @@ public static class ExperimentReport
             sections.Add(new ReportSection("Sample quality",
                 "Fréchet distance between Gaussian fits of classifier features of generated and real test images (lower is better); precision: the share of samples inside the real images' k-NN manifold, recall: the share of real images inside the samples' (Kynkäänniemi et al. 2019).",
                 [new ReportChart("sample-quality", SampleQualityFigures.Compare(runs))], []));
+        if (SemiSupervisedFigures.Results(runs) is { Count: > 0 })
+            sections.Add(new ReportSection("Semi-supervised classification",
+                "Test error of the classifier q(y|x) on the test images against the number of labelled training images, per model: the mean over the label draws " +
+                "(the labelled images drawn per class with each label seed) with ± one sample standard deviation, and each draw a faint point.",
+                [new ReportChart("error-vs-labels", SemiSupervisedFigures.ErrorAgainstLabels(runs))], [], SemiSupervisedFigures.Table(runs).ToHtml()));
         sections.AddRange(UsesReport.Sections(runs, notes));
         sections.AddRange(ReportPictures.Sections(runs, notes));
         return sections;

@@ -13,6 +13,10 @@ public sealed class Scatter : Trace
     public Marker? Marker { get; set; }
     public Line? Line { get; set; }
 
+    /// <summary>Vertical error bars (plotly's <c>error_y</c>).</summary>
+    [JsonPropertyName("error_y")]
+    public ErrorBars? ErrorY { get; set; }
+
     /// <summary>Per-point text shown on hover (or on the plot with mode "text").</summary>
     public IReadOnlyList<string>? Text { get; set; }
 
