@@ -86,10 +86,12 @@ public static class ExperimentReport
             sections.Add(new ReportSection(Differ(runs, r => r.Summary.Objective) ? "Rate and distortion" : "β comparison",
                 "Higher β buys a lower rate (KL) at the price of distortion (reconstruction), Alemi et al. (2018); the bars show how the KL spreads over latent dimensions.",
                 [new ReportChart("rate-distortion", ComparisonFigures.RateDistortion(runs)), new ReportChart("kl-per-dimension", ComparisonFigures.PerDimensionKl(runs))], []));
-        if (Differ(runs, r => r.Summary.Objective))
+        // Semi-supervised runs differ in objective (M2 and its classifier-only baseline) but are compared by their test error below.
+        var unlabelled = runs.Where(r => r.Summary.Labels is null).ToArray();
+        if (Differ(unlabelled, r => r.Summary.Objective))
         {
             var charts = new List<ReportChart>();
-            if (LatentPanels(runs, notes) is { Panels.Count: > 0 } latent)
+            if (LatentPanels(unlabelled, notes) is { Panels.Count: > 0 } latent)
                 charts.Add(new ReportChart("latent-per-objective", ComparisonFigures.LatentScatterPerRun(latent.Panels, latent.ClassNames, "Latent space per objective: μ(x) of test images")));
             sections.Add(new ReportSection("Objective ablation",
                 "Each run optimises a different objective; the pictures below show what each one learned.", charts, []));

@@ -104,6 +104,7 @@ public static class SemiSupervisedFigures
             ? $"Test error of q(y|x) against the number of labels: mean ± sd over {maxDraws} label draws (faint points: each draw)"
             : "Test error of q(y|x) against the number of labels");
         figure.Layout.XAxis(1).Type = "log";
+        figure.Layout.XAxis(1).TickVals = results.Select(r => (double)r.Labels).Distinct().Order().ToArray();
         figure.Layout.XAxis(1).Title = "labelled training images (log scale)";
         figure.Layout.YAxis(1).Title = "test error (%)";
         figure.Layout.YAxis(1).RangeMode = "tozero";

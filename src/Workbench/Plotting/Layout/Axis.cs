@@ -43,6 +43,9 @@ public sealed class Axis
     /// <summary>Where the ticks of <see cref="DTick"/> start.</summary>
     public double? Tick0 { get; set; }
 
+    /// <summary>Ticks at exactly these values (data units, also on log axes), instead of plotly's choice.</summary>
+    public double[]? TickVals { get; set; }
+
     /// <summary>"normal", "tozero" (the autorange always includes 0: rates and counts) or "nonnegative".</summary>
     public string? RangeMode { get; set; }
 }
