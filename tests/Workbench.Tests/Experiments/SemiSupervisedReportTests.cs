@@ -139,7 +139,7 @@ public class SemiSupervisedReportTests
         var sections = ExperimentReport.Sections(Runs()[..^1], notes);
         var section = Assert.Single(sections, s => s.Heading == "Semi-supervised classification");
         Assert.Equal("error-vs-labels", Assert.Single(section.Charts).FileName);
-        Assert.Contains(">23.50 ± 2.12</td>", section.TableHtml);
+        Assert.Contains(">" + System.Net.WebUtility.HtmlEncode("23.50 ± 2.12") + "</td>", section.TableHtml);
         Assert.DoesNotContain(sections, s => s.Heading == "Objective ablation");
     }
 }
