@@ -27,28 +27,54 @@ public class LabSemiSupervisedTests
     }
 
     [Fact]
-    public void EveryClass_OneStylePerRowOneClassPerColumn_CellsAreTheModelsDecodings()
+    public void EveryClass_OneClassPerRowOneStylePerColumn_CellsAreTheModelsDecodings()
     {
         var model = (SemiSupervisedVae)Run.Value.Model;
         var grid = Lab.EveryClass(model, styles: 3, seed: 5);
-        Assert.Equal((3, 10), (grid.Rows, grid.Columns));
-        // Cell (style 1, class 4) shows z₁ decoded as class 4: its brightest pixel is brighter there than its darkest.
+        Assert.Equal((10, 3), (grid.Rows, grid.Columns));
+        // Cell (class 4, style 1) shows z₁ decoded as class 4: its brightest pixel is brighter there than its darkest,
+        // and the tile equals the decoding (grey levels within rounding).
         var sample = model.SampleEveryClass(3, new Rng(5)).GatherRows([1 * 10 + 4]).ToArray();
         int brightest = Array.IndexOf(sample, sample.Max()), darkest = Array.IndexOf(sample, sample.Min());
-        Assert.True(Tile(grid, 1 * 10 + 4, brightest) > Tile(grid, 1 * 10 + 4, darkest));
+        Assert.True(Tile(grid, 4 * 3 + 1, brightest) > Tile(grid, 4 * 3 + 1, darkest));
+        Assert.All(new[] { brightest, darkest }, p => Assert.InRange(Tile(grid, 4 * 3 + 1, p), 255 * sample[p] - 1, 255 * sample[p] + 1));
     }
 
     [Fact]
-    public void Analogies_FirstColumnIsTheTestImage_ThenEveryClass()
+    public void EveryClass_RowsNamedByTheirClass()
+    {
+        var names = Enumerable.Range(0, 10).Select(c => $"C{c}").ToArray();
+        // Eight columns, as in the notebook: the grid is wider than its column title, so the tiles fill the bottom right.
+        var grid = Lab.EveryClass(Run.Value.Model, styles: 8, seed: 5, classNames: names);
+        var png = Workbench.Tests.Plotting.PngReader.Decode(grid.ToPng());
+        Assert.Equal(names, Workbench.Tests.Plotting.FontReader.RowLabels(png, rows: 10, columns: 8));
+    }
+
+    [Fact]
+    public void Analogies_TopRowIsTheTestImages_ThenOneRowPerClass()
     {
         var model = (SemiSupervisedVae)Run.Value.Model;
         var test = TestData.Fashion(4, offset: 300);
         var grid = Lab.Analogies(model, test, count: 4, trueLabels: true);
-        Assert.Equal((4, 11), (grid.Rows, grid.Columns));
+        Assert.Equal((11, 4), (grid.Rows, grid.Columns));
         // The test image's tile shows its pixels: a bright pixel of the image is bright in the grid and a dark one dark.
         var image = test.Image(2);
         int brightest = image.IndexOf(MaxOf(image)), darkest = image.IndexOf(MinOf(image));
-        Assert.True(Tile(grid, 2 * 11, brightest) > Tile(grid, 2 * 11, darkest));
+        Assert.True(Tile(grid, 2, brightest) > Tile(grid, 2, darkest));
+        // Row 1 + 7, column 2: image 2's style decoded as class 7.
+        var (images, labels) = test.Batch([2]);
+        var decoded = model.Analogies(images, labels).GatherRows([7]).ToArray();
+        int p = Array.IndexOf(decoded, decoded.Max());
+        Assert.InRange(Tile(grid, (1 + 7) * 4 + 2, p), 255 * decoded[p] - 1, 255 * decoded[p] + 1);
+    }
+
+    [Fact]
+    public void Analogies_RowsNamedTestImageThenTheClasses()
+    {
+        var names = Enumerable.Range(0, 10).Select(c => $"C{c}").ToArray();
+        var grid = Lab.Analogies(Run.Value.Model, TestData.Fashion(8, offset: 300), count: 8, classNames: names);
+        var png = Workbench.Tests.Plotting.PngReader.Decode(grid.ToPng());
+        Assert.Equal(["test image", .. names], Workbench.Tests.Plotting.FontReader.RowLabels(png, rows: 11, columns: 8));
     }
 
     private static float MaxOf(ReadOnlySpan<float> v) { float m = v[0]; foreach (var x in v) m = Math.Max(m, x); return m; }
