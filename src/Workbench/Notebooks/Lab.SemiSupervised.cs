@@ -32,25 +32,23 @@ public static partial class Lab
 
     /// <summary>
     /// Class-conditional samples with the style kept: <paramref name="styles"/> draws z ~ p(z), one per column, each decoded
-    /// with every class, one class per row (named on the left with <paramref name="classNames"/>, or the class numbers).
+    /// with every class, one class per row (labelled with <paramref name="classNames"/>, or the class numbers).
     /// </summary>
     public static ImageGrid EveryClass(VariationalAutoencoder model, int styles = 8, ulong seed = 0, IReadOnlyList<string>? classNames = null)
     {
         var m2 = SemiSupervised(model);
-        var samples = m2.SampleEveryClass(styles, new Rng(seed));                      // (styles·K, D), row i·K + y
-        var tiles = new float[samples.Size];
-        var source = samples.Span;
+        var samples = m2.SampleEveryClass(styles, new Rng(seed));                        // (styles·K, D), row i·K + y
+        var classMajor = new int[styles * m2.Classes];
         for (int y = 0; y < m2.Classes; y++)
-            for (int i = 0; i < styles; i++)
-                source.Slice((i * m2.Classes + y) * m2.Pixels, m2.Pixels).CopyTo(tiles.AsSpan((y * styles + i) * m2.Pixels));
-        var grid = ImageGrid.FromBatch(tiles, styles * m2.Classes, 1, m2.ImageHeight, m2.ImageWidth, columns: styles, scale: 2);
-        return grid.WithLabels(PictureGrids.ClassLabels(m2.Classes, classNames) with { ColumnTitle = "one style z ~ p(z) per column" });
+            for (int i = 0; i < styles; i++) classMajor[y * styles + i] = i * m2.Classes + y;
+        var grid = PictureGrids.Grid(m2, samples.GatherRows(classMajor), styles);
+        return grid.WithLabels(new GridLabels { Rows = ClassNames(m2, classNames), RowTitle = "class" });
     }
 
     /// <summary>
     /// The analogies of Kingma et al. (2014): the first <paramref name="count"/> images of <paramref name="data"/> (top row,
     /// one per column), each one's style z = E[q(z|x, y)] inferred with the class q(y|x) predicts (or its true label when
-    /// <paramref name="trueLabels"/>) and decoded with every class below it, one class per row (named on the left).
+    /// <paramref name="trueLabels"/>) and decoded with every class (one class per row below).
     /// </summary>
     public static ImageGrid Analogies(VariationalAutoencoder model, ImageDataset data, int count = 8, bool trueLabels = false, IReadOnlyList<string>? classNames = null)
     {
@@ -60,18 +58,13 @@ public static partial class Lab
         var decoded = m2.Analogies(images, trueLabels ? labels : null);          // (count·K, D), row b·K + y
         int pixels = m2.Pixels;
         var tiles = new float[(m2.Classes + 1) * count * pixels];
-        images.Span.CopyTo(tiles);                                                // top row: the test images
+        images.Span.CopyTo(tiles);                                                // the top row: the test images
         var generated = decoded.Span;
         for (int y = 0; y < m2.Classes; y++)
             for (int b = 0; b < count; b++)
-                generated.Slice((b * m2.Classes + y) * pixels, pixels).CopyTo(tiles.AsSpan(((y + 1) * count + b) * pixels));
+                generated.Slice((b * m2.Classes + y) * pixels, pixels).CopyTo(tiles.AsSpan(((y + 1) * count + b) * pixels, pixels));
         var grid = ImageGrid.FromBatch(tiles, (m2.Classes + 1) * count, 1, m2.ImageHeight, m2.ImageWidth, columns: count, scale: 2);
-        return grid.WithLabels(new GridLabels
-        {
-            Rows = ["test image", .. ClassNames(m2, classNames)],
-            RowTitle = "decoded as",
-            ColumnTitle = "one test image's style per column",
-        });
+        return grid.WithLabels(new GridLabels { Rows = ["test image", .. ClassNames(m2, classNames)], RowTitle = "its style as" });
     }
 
     private static string[] ClassNames(SemiSupervisedVae model, IReadOnlyList<string>? names)
