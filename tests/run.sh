@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs the whole test suite on a fresh machine with the .NET 10 SDK: installs what the tests need
-# (Debian packages: Chromium for the browser test of reports, python3-nbformat to validate notebooks),
+# (Debian packages: Chromium for the browser test of reports, python3-nbformat to validate notebooks,
+# wordnet-base for the text corpus of the sequence datasets),
 # restores, builds and tests. Usage: bash tests/run.sh [extra dotnet test arguments]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -8,6 +9,7 @@ cd "$(dirname "$0")/.."
 missing=()
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 /usr/bin/python3 -c "import nbformat" >/dev/null 2>&1 || missing+=(python3-nbformat)
+[ -f /usr/share/wordnet/data.noun ] || missing+=(wordnet-base)
 # As root, the Slurm end-to-end test runs against a one-node cluster started here (otherwise it is skipped, saying why).
 if [ "$(id -u)" -eq 0 ]; then
   command -v slurmctld >/dev/null || missing+=(slurm-wlm)

@@ -30,9 +30,10 @@ internal static class PyTorchPeer
     /// <summary>
     /// Starts a committed peer script under tests/reference (<paramref name="scriptName"/>) in its serve mode with one
     /// OpenMP thread and <paramref name="blasThreads"/> OpenBLAS threads, and waits for its {"ready": …} line; null, with
-    /// the reason printed, when the peer cannot run.
+    /// the reason printed, when the peer cannot run. <paramref name="input"/>, when given, writes what the peer reads from its
+    /// standard input before it is ready (e.g. the data it trains on).
     /// </summary>
-    public static Session? Start(string scriptName, IReadOnlyList<string> arguments, int blasThreads, TextWriter output)
+    public static Session? Start(string scriptName, IReadOnlyList<string> arguments, int blasThreads, TextWriter output, Action<TextWriter>? input = null)
     {
         var script = FindScript(scriptName);
         if (script is null || !File.Exists(Python))
@@ -43,10 +44,10 @@ internal static class PyTorchPeer
         if (!File.Exists(OpenBlasPthread))
             output.WriteLine($"  Warning: {OpenBlasPthread} is missing (apt-get install libopenblas0-pthread): Debian's PyTorch then runs on the " +
                              "reference BLAS and its times are several times slower than PyTorch can be here.");
-        return Serve(script, ["serve", .. arguments], blasThreads, output);
+        return Serve(script, ["serve", .. arguments], blasThreads, output, input);
     }
 
-    private static Session? Serve(string script, List<string> arguments, int blasThreads, TextWriter output)
+    private static Session? Serve(string script, List<string> arguments, int blasThreads, TextWriter output, Action<TextWriter>? input)
     {
         arguments.Insert(0, script);
         var start = new ProcessStartInfo(Python, arguments)
@@ -59,6 +60,11 @@ internal static class PyTorchPeer
         start.Environment["OMP_NUM_THREADS"] = "1";
         start.Environment["OPENBLAS_NUM_THREADS"] = blasThreads.ToString();
         var session = new Session(Process.Start(start)!, blasThreads, output);
+        if (input is not null && !session.Send(input))
+        {
+            session.Dispose();
+            return null;
+        }
         if (session.ReadReply("ready") is null)
         {
             session.Dispose();
@@ -87,9 +93,15 @@ internal static class PyTorchPeer
         public List<double> Seconds { get; } = [];
 
         /// <summary>Trains one epoch and returns its seconds; null (the reason printed once) when the peer has failed.</summary>
-        public double? Epoch()
+        public double? Epoch() => Epoch("epoch");
+
+        /// <summary>
+        /// Sends <paramref name="command"/> (one or more lines that ask for one epoch) and returns the reply's seconds, recorded in
+        /// <see cref="Seconds"/>; null (the reason printed once) when the peer has failed.
+        /// </summary>
+        public double? Epoch(string command)
         {
-            if (Request("epoch", "seconds") is not { } reply) return null;
+            if (Request(command, "seconds") is not { } reply) return null;
             double seconds = reply.GetDouble();
             Seconds.Add(seconds);
             return seconds;
@@ -102,6 +114,22 @@ internal static class PyTorchPeer
             _process.StandardInput.WriteLine(command);
             _process.StandardInput.Flush();
             return ReadReply(name);
+        }
+
+        /// <summary>Writes <paramref name="input"/>'s text to the peer's standard input; false (the reason printed) when the peer has gone.</summary>
+        internal bool Send(Action<TextWriter> input)
+        {
+            try
+            {
+                input(_process.StandardInput);
+                _process.StandardInput.Flush();
+                return true;
+            }
+            catch (IOException)
+            {
+                ReadReply("ready"); // a peer that stopped reading: prints its last words
+                return false;
+            }
         }
 
         /// <summary>The named value of the peer's next JSON line, or null after printing why there is none.</summary>

@@ -53,10 +53,11 @@ internal static class BenchCommand
         var architecture = new Option<string>("--architecture")
         {
             Description = "mlp: the reference configuration 784-400-20; conv: the convolutional VAE (conv 1→32→64, latent 20); " +
-                          "conv-bn: the batch-norm conv VAE (VanillaVAE shape, 3×3 conv 1→32→64→128 with BatchNorm2d and LeakyReLU, latent 20).",
+                          "conv-bn: the batch-norm conv VAE (VanillaVAE shape, 3×3 conv 1→32→64→128 with BatchNorm2d and LeakyReLU, latent 20); " +
+                          "sequence: the sequence VAE (embedding 128, GRUs of 192, latent 32) on WordNet's definition sentences.",
             DefaultValueFactory = _ => "mlp",
         };
-        architecture.AcceptOnlyFromAmong("mlp", "conv", "conv-bn");
+        architecture.AcceptOnlyFromAmong("mlp", "conv", "conv-bn", "sequence");
         var noPyTorch = new Option<bool>("--no-pytorch") { Description = "Do not run the PyTorch peer." };
         var pyTorchThreads = new Option<int[]>("--pytorch-blas-threads")
         {
@@ -65,11 +66,16 @@ internal static class BenchCommand
             AllowMultipleArgumentsPerToken = true,
         };
         var images = new Option<int?>("--images") { Description = "Train on the first N training images only (default: all 60,000)." };
-        var dataDirectory = new Option<string?>("--data-dir") { Description = "Folder with the Fashion-MNIST IDX files (default: the usual search)." };
-        var command = new Command("epoch",
-            "Seconds per training epoch on full Fashion-MNIST beside the PyTorch peer of the same model run in the same command, allocations per step and peak working set.")
+        var dataDirectory = new Option<string?>("--data-dir")
         {
-            epochs, architecture, noPyTorch, pyTorchThreads, images, dataDirectory,
+            Description = "Folder with the Fashion-MNIST IDX files (default: the usual search); with --architecture sequence, the WordNet folder (default /usr/share/wordnet).",
+        };
+        var batches = new Option<int?>("--batches") { Description = "--architecture sequence: time the first N batches of each epoch (default: whole epochs)." };
+        var command = new Command("epoch",
+            "Seconds per training epoch on full Fashion-MNIST (or WordNet's definitions for the sequence VAE) beside the PyTorch peer of the same model run in the same command, " +
+            "allocations per step and peak working set.")
+        {
+            epochs, architecture, noPyTorch, pyTorchThreads, images, dataDirectory, batches,
         };
         command.SetAction(result =>
         {
@@ -77,6 +83,15 @@ internal static class BenchCommand
             if (n < 1) return Fail("bench epoch: --epochs must be at least 1.");
             var threads = result.GetValue(noPyTorch) ? [] : result.GetValue(pyTorchThreads) ?? [2];
             if (threads.Any(t => t < 1)) return Fail("bench epoch: --pytorch-blas-threads values must be at least 1.");
+            if (result.GetValue(architecture) == "sequence")
+            {
+                if (result.GetValue(images) is not null) return Fail("bench epoch: --images applies to the image models; use --batches with --architecture sequence.");
+                if (result.GetValue(batches) is < 1) return Fail($"bench epoch: --batches must be at least 1, got {result.GetValue(batches)}.");
+                // Both BLAS settings unless asked otherwise: the sequence peer's best differs between them from run to run.
+                var sequenceThreads = result.GetValue(noPyTorch) ? [] : result.GetResult(pyTorchThreads) is { Implicit: false } ? threads : [1, 2];
+                return SequenceEpochBenchmark.Run(n, result.GetValue(batches), sequenceThreads, result.GetValue(dataDirectory), Console.Out);
+            }
+            if (result.GetValue(batches) is not null) return Fail("bench epoch: --batches applies to --architecture sequence only.");
             if (result.GetValue(images) is < 129) return Fail("bench epoch: --images must be at least 129 (two steps of batch 128).");
             var arch = result.GetValue(architecture) switch
             {

@@ -74,6 +74,9 @@ public record VaeConfig
     /// <summary>Number of pixels per image.</summary>
     [JsonIgnore] public int Pixels => ImageHeight * ImageWidth;
 
+    /// <summary>What the model reads: images for every variant here; a variant for sentences overrides it.</summary>
+    [JsonIgnore] public virtual ModelInput Input => ModelInput.Images;
+
     /// <summary>What the model is conditioned on besides the image.</summary>
     [JsonIgnore] public virtual Conditioning Conditioning => Conditioning.None;
 

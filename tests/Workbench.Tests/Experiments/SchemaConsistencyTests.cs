@@ -17,6 +17,10 @@ public class SchemaConsistencyTests
         Assert.Equal(VaeConfig.VariantNames, Enum(Schema()["properties"]!["model"]!["properties"]!["variant"]!));
 
     [Fact]
+    public void Datasets_AreTheDataSpecsKnownDatasets() =>
+        Assert.Equal(Workbench.Experiments.Definitions.DataSpec.Known, Enum(Schema()["properties"]!["data"]!["properties"]!["dataset"]!));
+
+    [Fact]
     public void Objectives_AreTheObjectiveEnumInKebabCase() =>
         Assert.Equal(Enum<Objective>(), Enum(Schema()["properties"]!["model"]!["properties"]!["objective"]!));
 

@@ -1,16 +1,21 @@
 using Workbench.Data;
+using Workbench.Data.Text;
+using Workbench.Models;
 using Workbench.Tensors;
 
 namespace Workbench.Experiments.Definitions;
 
-/// <summary>Loads the training and test images a <see cref="DataSpec"/> names.</summary>
+/// <summary>Loads the training and test images (or the sentences) a <see cref="DataSpec"/> names.</summary>
 public static class ExperimentData
 {
     /// <summary>Sprite images generated for the "sprites" dataset: training and test draws use different seeds.</summary>
     public const int SpritesTrainCount = 20000, SpritesTestCount = 2000;
 
+    /// <summary>The training and test images <paramref name="spec"/> names (limited, with a held-out class removed from training).</summary>
     public static (ImageDataset Train, ImageDataset Test) Load(DataSpec spec)
     {
+        if (spec.Input != ModelInput.Images)
+            throw new ArgumentException($"Dataset '{spec.Dataset}' holds sentences, not images: load it with {nameof(ExperimentData)}.{nameof(LoadSentences)}.");
         var (train, test) = spec.Dataset switch
         {
             "fashion-mnist-subset" => (FashionMnist.LoadBundledSubset(DatasetSplit.Train), FashionMnist.LoadBundledSubset(DatasetSplit.Test)),
@@ -23,6 +28,29 @@ public static class ExperimentData
         if (spec.HeldOutClass is { } heldOut && heldOut < train.ClassNames.Count) train = train.WithoutClasses(heldOut);
         // Fixed seeds: every run of an experiment sees the same images, whatever its training seed.
         return (Limit(train, spec.TrainLimit, seed: 0), Limit(test, spec.TestLimit, seed: 1));
+    }
+
+    /// <summary>
+    /// The training, validation and test sentences <paramref name="spec"/> names (WordNet's definitions, or the lines of
+    /// <see cref="DataSpec.File"/>), split and encoded by <see cref="SequenceData"/> with the spec's length limit, minimum
+    /// count and split seed; <see cref="DataSpec.TrainLimit"/> and <see cref="DataSpec.TestLimit"/> keep a seeded subset of
+    /// the training and test sentences (the vocabulary stays the one of the whole training split).
+    /// </summary>
+    public static SequenceSplits LoadSentences(DataSpec spec)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        if (spec.Input != ModelInput.Sentences)
+            throw new ArgumentException($"Dataset '{spec.Dataset}' holds images, not sentences: load it with {nameof(ExperimentData)}.{nameof(Load)}.");
+        if (spec.KindProblem() is var (field, problem)) throw new ArgumentException($"data.{field}: {problem}.");
+        var options = spec.SentenceOptions();
+        var splits = spec.Dataset switch
+        {
+            "text-lines" => SequenceData.FromLines(spec.FileFullPath ?? Path.GetFullPath(spec.File!), options),
+            _ => SequenceData.Load(options),
+        };
+        var train = LimitIndices(splits.Train.Count, spec.TrainLimit, seed: 0) is { } trainChosen ? splits.Train.Subset(trainChosen) : splits.Train;
+        var test = LimitIndices(splits.Test.Count, spec.TestLimit, seed: 1) is { } testChosen ? splits.Test.Subset(testChosen) : splits.Test;
+        return splits with { Train = train, Test = test };
     }
 
     /// <summary>

@@ -36,10 +36,10 @@ public sealed record ExperimentDefinition
     public Dictionary<string, JsonElement[]> Grid { get; init; } = new();
 }
 
-/// <summary>Which images to train and test on.</summary>
+/// <summary>Which images (or sentences) to train and test on.</summary>
 public sealed record DataSpec
 {
-    /// <summary>fashion-mnist-subset (bundled, offline), fashion-mnist, mnist, or sprites.</summary>
+    /// <summary>fashion-mnist-subset (bundled, offline), fashion-mnist, mnist, sprites; or sentences: wordnet-definitions, text-lines.</summary>
     public string Dataset { get; init; } = "fashion-mnist-subset";
 
     /// <summary>Folder holding the IDX files (fashion-mnist, mnist); null searches the usual places.</summary>
@@ -58,16 +58,80 @@ public sealed record DataSpec
     /// <summary>For images handed over in memory (a notebook's datasets): a hash of their pixels and labels, so a run knows which images it saw. Null for files.</summary>
     public string? Fingerprint { get; init; }
 
-    public static readonly string[] Known = ["fashion-mnist-subset", "fashion-mnist", "mnist", "sprites"];
+    /// <summary>text-lines: the file of sentences, one per line (UTF-8), relative to the experiment file's folder and inside it.</summary>
+    public string? File { get; init; }
+
+    /// <summary>Sentences: the longest sentence kept, in tokens (default 20); longer ones are dropped.</summary>
+    public int? MaxLength { get; init; }
+
+    /// <summary>Sentences: how often a word must occur in the training split to get its own id (default 30); rarer words become &lt;unk&gt;.</summary>
+    public int? MinimumCount { get; init; }
+
+    /// <summary>Sentences: the seed of the train/validation/test split (default 2016).</summary>
+    public ulong? SplitSeed { get; init; }
+
+    /// <summary>
+    /// The absolute path <see cref="File"/> leads to, set by <see cref="ExperimentLoader"/> (relative to the experiment
+    /// file's folder); null when the spec was built in code, then <see cref="File"/> is taken relative to the working folder.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore] public string? FileFullPath { get; init; }
+
+    public static readonly string[] Known = ["fashion-mnist-subset", "fashion-mnist", "mnist", "sprites", "wordnet-definitions", "text-lines"];
+
+    /// <summary>The datasets of sentences (the others are images).</summary>
+    public static readonly string[] Sentences = ["wordnet-definitions", "text-lines"];
 
     /// <summary>The datasets read from IDX files, the only ones a <see cref="Directory"/> applies to (the subset is bundled, sprites are drawn).</summary>
     public static readonly string[] ReadFromFiles = ["fashion-mnist", "mnist"];
 
+    /// <summary>What the dataset holds: images, or sentences for <see cref="Sentences"/>.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public Models.ModelInput Input => Sentences.Contains(Dataset) ? Models.ModelInput.Sentences : Models.ModelInput.Images;
+
     /// <summary>Why <see cref="Directory"/> cannot be used with this dataset (it would be ignored), or null when it can.</summary>
     public string? DirectoryProblem() => Directory is { } directory && !ReadFromFiles.Contains(Dataset)
-        ? $"'{directory}' is given, but dataset '{Dataset}' {(Dataset == "sprites" ? "is drawn in memory" : "is bundled with Workbench")} and reads no files; " +
+        ? $"'{directory}' is given, but dataset '{Dataset}' {DirectoryIgnoredBecause()} and reads no folder of IDX files; " +
           $"remove the directory, or choose a dataset read from IDX files ({string.Join(", ", ReadFromFiles)})"
         : null;
+
+    private string DirectoryIgnoredBecause() => Dataset switch
+    {
+        "sprites" => "is drawn in memory",
+        "text-lines" => "reads its sentences from data.file",
+        "wordnet-definitions" => "is read from the Debian package wordnet-base",
+        _ => "is bundled with Workbench",
+    };
+
+    /// <summary>The first field that does not fit this dataset's kind (images or sentences) or is out of range, and why; null when all fit.</summary>
+    public (string Field, string Problem)? KindProblem()
+    {
+        if (Input == Models.ModelInput.Images)
+        {
+            string? textField = File is not null ? "file" : MaxLength is not null ? "maxLength" : MinimumCount is not null ? "minimumCount" : SplitSeed is not null ? "splitSeed" : null;
+            return textField is null ? null
+                : (textField, $"applies to datasets of sentences ({string.Join(", ", Sentences)}), not to the images of '{Dataset}'; remove it");
+        }
+        if (HeldOutClass is not null) return ("heldOutClass", $"dataset '{Dataset}' holds sentences, which have no classes; remove it");
+        if (Dataset == "text-lines" && string.IsNullOrWhiteSpace(File))
+            return ("file", "dataset 'text-lines' needs the file of sentences, one per line, relative to the experiment file (e.g. \"my-sentences.txt\")");
+        if (Dataset != "text-lines" && File is not null) return ("file", $"'{File}' is given, but dataset '{Dataset}' reads no file of yours; remove it, or use \"dataset\": \"text-lines\"");
+        if (MaxLength is < 1 or > Data.Text.SequenceDataOptions.MaxLengthLimit)
+            return ("maxLength", $"must be between 1 and {Data.Text.SequenceDataOptions.MaxLengthLimit} tokens (got {MaxLength})");
+        if (MinimumCount is < 1) return ("minimumCount", $"must be at least 1 (got {MinimumCount})");
+        return null;
+    }
+
+    /// <summary>The length limit, minimum count and split seed of a dataset of sentences, defaults filled in.</summary>
+    public Data.Text.SequenceDataOptions SentenceOptions()
+    {
+        var defaults = new Data.Text.SequenceDataOptions();
+        return defaults with
+        {
+            MaxLength = MaxLength ?? defaults.MaxLength,
+            MinimumCount = MinimumCount ?? defaults.MinimumCount,
+            SplitSeed = SplitSeed ?? defaults.SplitSeed,
+        };
+    }
 }
 
 /// <summary>What to measure once a run has trained.</summary>

@@ -80,7 +80,7 @@ public static partial class ExperimentLoader
             throw new ExperimentFileException(path, field, (context is null ? "" : context + ": ") + message);
         }
         Validate(path, definition, context);
-        return definition;
+        return WithDataFile(path, definition);
     }
 
     private static void Validate(string path, ExperimentDefinition d, string? context)
@@ -95,6 +95,13 @@ public static partial class ExperimentLoader
         if (d.Data.TestLimit is < 1) Fail("data.testLimit", $"must be at least 1 (got {d.Data.TestLimit})");
         if (d.Data.DirectoryProblem() is { } directoryProblem) Fail("data.directory", directoryProblem);
         if (d.Data.HeldOutClass is < 0) Fail("data.heldOutClass", $"must be a class index ≥ 0, or null for none (got {d.Data.HeldOutClass})");
+        if (d.Data.KindProblem() is var (dataField, dataProblem)) Fail("data." + dataField, dataProblem);
+        if (d.Data.File is { } dataFile && DataFile(path, dataFile) is { Inside: false } outside)
+            Fail("data.file", $"'{dataFile}' leads outside the experiment file's folder {outside.Folder}; put the sentences in that folder and name them relative to it");
+        if (d.Model.Input != d.Data.Input)
+            Fail("model.variant", $"'{d.Model.VariantName}' reads {Describe(d.Model.Input)}, but data.dataset '{d.Data.Dataset}' holds {Describe(d.Data.Input)}; " +
+                                  $"choose a dataset of {Describe(d.Model.Input)} ({string.Join(", ", DataSpec.Known.Where(k => new DataSpec { Dataset = k }.Input == d.Model.Input))}) " +
+                                  $"or a model for {Describe(d.Data.Input)}");
         try
         {
             d.Model.Validate();
@@ -121,6 +128,20 @@ public static partial class ExperimentLoader
         if (CountRuns(d.Grid) is var count and > MaxRuns)
             Fail("grid", $"holds {count} runs ({string.Join(" × ", d.Grid.Values.Select(v => v.Length))} values of " +
                          $"{string.Join(", ", d.Grid.Keys)}); at most {MaxRuns} runs are allowed in one experiment: split it into several experiment files");
+    }
+
+    private static string Describe(ModelInput input) => input == ModelInput.Sentences ? "sentences" : "images";
+
+    /// <summary>The definition with <see cref="DataSpec.FileFullPath"/> set (<c>data.file</c> checked by <see cref="Validate"/>).</summary>
+    private static ExperimentDefinition WithDataFile(string path, ExperimentDefinition d) =>
+        d.Data.File is { } file ? d with { Data = d.Data with { FileFullPath = DataFile(path, file).FullPath } } : d;
+
+    /// <summary><c>data.file</c> taken relative to the experiment file's folder, and whether it stays inside that folder (symbolic links followed).</summary>
+    private static (string FullPath, string Folder, bool Inside) DataFile(string path, string file)
+    {
+        string folder = Path.GetDirectoryName(Path.GetFullPath(path))!;
+        string full = Path.GetFullPath(Path.Combine(folder, file));
+        return (full, folder, IO.ContainedPath.IsInside(folder, full));
     }
 
     /// <summary>Most runs one experiment may hold (the product of its grid's value counts).</summary>

@@ -95,6 +95,11 @@ public sealed class ExperimentRunner(RunnerOptions options)
     {
         foreach (var run in runs)
         {
+            if (run.Definition.Data.Input == ModelInput.Sentences)
+            {
+                LoadSentences(run.Definition.Data); // a missing or unusable file of sentences fails here, before any folder
+                continue;
+            }
             var (train, test) = LoadData(run.Definition.Data);
             DataFit.Require(source, run, train, test);
         }
@@ -108,6 +113,7 @@ public sealed class ExperimentRunner(RunnerOptions options)
     /// (and <see cref="RunnerOptions.RerunChanged"/> is off), or another process is training another configuration in it.</exception>
     public RunSummary? RunOne(string experiment, RunSpec run, FigureFiles figures, CancellationToken cancellation = default)
     {
+        if (run.Definition.Data.Input == ModelInput.Sentences) return RunOnSentences(experiment, run, figures, cancellation);
         var identity = RunIdentity.Of(run);
         using var folder = new RunFolder(Path.Combine(options.ResultsRoot, experiment, run.Id));
         if (!folder.TryLock(identity))
@@ -250,6 +256,24 @@ public sealed class ExperimentRunner(RunnerOptions options)
         if (!_data.TryGetValue(key, out var data)) _data[key] = data = ExperimentData.Load(spec);
         return data;
     }
+
+    private readonly Dictionary<string, Data.Text.SequenceSplits> _sentences = new();
+
+    private Data.Text.SequenceSplits LoadSentences(DataSpec spec)
+    {
+        var key = $"{DataKey(spec)}|{spec.FileFullPath ?? spec.File}|{spec.MaxLength}|{spec.MinimumCount}|{spec.SplitSeed}";
+        if (!_sentences.TryGetValue(key, out var splits)) _sentences[key] = splits = ExperimentData.LoadSentences(spec);
+        return splits;
+    }
+
+    /// <summary>
+    /// Where a run on sentences is dispatched: its data are loaded and cached by <see cref="Check"/>
+    /// (<see cref="LoadSentences"/>). The experiment loader refuses every shipped variant on sentences (they read images),
+    /// so a run only gets here once a variant whose <see cref="VaeConfig.Input"/> is <see cref="ModelInput.Sentences"/> exists.
+    /// </summary>
+    private RunSummary? RunOnSentences(string experiment, RunSpec run, FigureFiles figures, CancellationToken cancellation) =>
+        throw new NotSupportedException(
+            $"{experiment}/{run.Id}: model variant '{run.Definition.Model.VariantName}' reads {run.Definition.Model.Input}, and no runner for sentences is configured.");
 
     private static string DataKey(DataSpec spec) => $"{spec.Dataset}|{spec.Directory}|{spec.TrainLimit}|{spec.TestLimit}|{spec.Fingerprint}|{spec.HeldOutClass}";
 

@@ -16,44 +16,36 @@ internal static class CrossEntropyKernels
     /// loss[p] = (m − x[n, t, i]) + log Σ_c exp(x[n, c, i] − m) for p = n·inner + i (0 where ignored);
     /// shifts[p] = m and logSums[p] = the log-sum, kept for <see cref="Backward"/>.
     /// </summary>
-    public static void Forward(ReadOnlySpan<float> logits, ReadOnlySpan<int> targets, int batch, int classes, int inner, int ignoreIndex,
+    public static unsafe void Forward(ReadOnlySpan<float> logits, ReadOnlySpan<int> targets, int batch, int classes, int inner, int ignoreIndex,
         Span<float> loss, Span<float> shifts, Span<float> logSums)
     {
         if (classes == 0) return;
-        float[] rented = ArrayPool<float>.Shared.Rent(inner == 1 ? classes : inner);
+        if (inner == 1)
+        {
+            // Rows are independent: each is computed by the same code on whichever thread holds it (same bits on any thread count).
+            fixed (float* x = logits, y = loss, m = shifts, s = logSums)
+            fixed (int* t = targets)
+                ParallelChunks.RunItems(new RowsForward(x, t, classes, ignoreIndex, y, m, s), batch, 2L * classes);
+            return;
+        }
+        float[] rented = ArrayPool<float>.Shared.Rent(inner);
         try
         {
-            if (inner == 1)
+            var term = rented.AsSpan(0, inner);
+            for (int n = 0; n < batch; n++)
             {
-                var terms = rented.AsSpan(0, classes);
-                for (int n = 0; n < batch; n++)
+                var block = logits.Slice(n * classes * inner, classes * inner);
+                var shift = shifts.Slice(n * inner, inner);
+                var sums = logSums.Slice(n * inner, inner);
+                SoftmaxKernels.ColumnMax(block, classes, inner, shift);
+                sums.Clear();
+                for (int c = 0; c < classes; c++)
                 {
-                    var row = logits.Slice(n * classes, classes);
-                    float shift = TensorPrimitives.Max(row);
-                    TensorPrimitives.Subtract(row, shift, terms);
-                    SoftmaxKernels.ExpOfShifted(terms, terms);
-                    shifts[n] = shift;
-                    logSums[n] = MathF.Log(TensorPrimitives.Sum<float>(terms));
+                    TensorPrimitives.Subtract(block.Slice(c * inner, inner), shift, term);
+                    SoftmaxKernels.ExpOfShifted(term, term);
+                    TensorPrimitives.Add(sums, term, sums);
                 }
-            }
-            else
-            {
-                var term = rented.AsSpan(0, inner);
-                for (int n = 0; n < batch; n++)
-                {
-                    var block = logits.Slice(n * classes * inner, classes * inner);
-                    var shift = shifts.Slice(n * inner, inner);
-                    var sums = logSums.Slice(n * inner, inner);
-                    SoftmaxKernels.ColumnMax(block, classes, inner, shift);
-                    sums.Clear();
-                    for (int c = 0; c < classes; c++)
-                    {
-                        TensorPrimitives.Subtract(block.Slice(c * inner, inner), shift, term);
-                        SoftmaxKernels.ExpOfShifted(term, term);
-                        TensorPrimitives.Add(sums, term, sums);
-                    }
-                    TensorPrimitives.Log(sums, sums);
-                }
+                TensorPrimitives.Log(sums, sums);
             }
         }
         finally
@@ -69,34 +61,54 @@ internal static class CrossEntropyKernels
         }
     }
 
+    /// <summary>Rows [start, start + length) of the (N, C) forward: shift, log-sum and loss of each row.</summary>
+    private readonly unsafe struct RowsForward(float* logits, int* targets, int classes, int ignoreIndex, float* loss, float* shifts, float* logSums)
+        : IChunkKernel
+    {
+        public void Run(int start, int length)
+        {
+            float[] rented = ArrayPool<float>.Shared.Rent(classes);
+            try
+            {
+                var terms = rented.AsSpan(0, classes);
+                for (int n = start; n < start + length; n++)
+                {
+                    var row = new ReadOnlySpan<float>(logits + (long)n * classes, classes);
+                    float shift = TensorPrimitives.Max(row);
+                    TensorPrimitives.Subtract(row, shift, terms);
+                    SoftmaxKernels.ExpOfShifted(terms, terms);
+                    shifts[n] = shift;
+                    logSums[n] = MathF.Log(TensorPrimitives.Sum<float>(terms));
+                    int t = targets[n];
+                    loss[n] = t == ignoreIndex ? 0f : (shift - row[t]) + logSums[n];
+                }
+            }
+            finally
+            {
+                ArrayPool<float>.Shared.Return(rented);
+            }
+        }
+    }
+
     /// <summary>
     /// gradient[n, c, i] += w[p] · (softmax(x)[n, c, i] − [c = t]) with the softmax rebuilt as
     /// exp((x − m) − log-sum) and w[p] = upstream weight of position p (0 where ignored).
     /// </summary>
-    public static void Backward(UpstreamGradient upstream, ReadOnlySpan<float> logits, ReadOnlySpan<int> targets, int batch, int classes, int inner,
+    public static unsafe void Backward(UpstreamGradient upstream, ReadOnlySpan<float> logits, ReadOnlySpan<int> targets, int batch, int classes, int inner,
         int ignoreIndex, ReadOnlySpan<float> shifts, ReadOnlySpan<float> logSums, Span<float> gradient)
     {
         if (classes == 0) return;
-        float[] rented = ArrayPool<float>.Shared.Rent(inner == 1 ? classes : 2 * inner);
+        if (inner == 1)
+        {
+            // Each row's gradient is written by one part only: the same bits on any thread count.
+            fixed (float* x = logits, m = shifts, s = logSums, dx = gradient)
+            fixed (int* t = targets)
+                ParallelChunks.RunItems(new RowsBackward(upstream, x, t, classes, ignoreIndex, m, s, dx), batch, 3L * classes);
+            return;
+        }
+        float[] rented = ArrayPool<float>.Shared.Rent(2 * inner);
         try
         {
-            if (inner == 1)
-            {
-                var softmax = rented.AsSpan(0, classes);
-                for (int n = 0; n < batch; n++)
-                {
-                    int t = targets[n];
-                    if (t == ignoreIndex) continue;
-                    float w = upstream.At(n);
-                    TensorPrimitives.Subtract(logits.Slice(n * classes, classes), shifts[n], softmax);
-                    TensorPrimitives.Subtract(softmax, logSums[n], softmax);
-                    SoftmaxKernels.ExpOfShifted(softmax, softmax);
-                    var dst = gradient.Slice(n * classes, classes);
-                    TensorPrimitives.MultiplyAdd(softmax, w, dst, dst);
-                    dst[t] -= w;
-                }
-                return;
-            }
             var weights = rented.AsSpan(0, inner);
             var softmaxRow = rented.AsSpan(inner, inner);
             for (int n = 0; n < batch; n++)
@@ -125,6 +137,36 @@ internal static class CrossEntropyKernels
         finally
         {
             ArrayPool<float>.Shared.Return(rented);
+        }
+    }
+
+    /// <summary>Rows [start, start + length) of the (N, C) backward: w·(softmax(x) − onehot(t)) added into each row's gradient.</summary>
+    private readonly unsafe struct RowsBackward(UpstreamGradient upstream, float* logits, int* targets, int classes, int ignoreIndex,
+        float* shifts, float* logSums, float* gradient) : IChunkKernel
+    {
+        public void Run(int start, int length)
+        {
+            float[] rented = ArrayPool<float>.Shared.Rent(classes);
+            try
+            {
+                var softmax = rented.AsSpan(0, classes);
+                for (int n = start; n < start + length; n++)
+                {
+                    int t = targets[n];
+                    if (t == ignoreIndex) continue;
+                    float w = upstream.At(n);
+                    TensorPrimitives.Subtract(new ReadOnlySpan<float>(logits + (long)n * classes, classes), shifts[n], softmax);
+                    TensorPrimitives.Subtract(softmax, logSums[n], softmax);
+                    SoftmaxKernels.ExpOfShifted(softmax, softmax);
+                    var dst = new Span<float>(gradient + (long)n * classes, classes);
+                    TensorPrimitives.MultiplyAdd(softmax, w, dst, dst);
+                    dst[t] -= w;
+                }
+            }
+            finally
+            {
+                ArrayPool<float>.Shared.Return(rented);
+            }
         }
     }
 

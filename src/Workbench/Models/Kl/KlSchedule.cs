@@ -8,6 +8,7 @@ namespace Workbench.Models.Kl;
 [JsonDerivedType(typeof(ConstantKlWeight), "constant")]
 [JsonDerivedType(typeof(LinearWarmup), "linear-warmup")]
 [JsonDerivedType(typeof(CyclicalAnnealing), "cyclical")]
+[JsonDerivedType(typeof(LogisticKlAnnealing), "logistic")]
 public abstract record KlSchedule
 {
     /// <summary>The KL weight for the step at <paramref name="progress"/>.</summary>
