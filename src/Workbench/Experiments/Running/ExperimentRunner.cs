@@ -191,7 +191,8 @@ public sealed class ExperimentRunner(RunnerOptions options)
             iwae = ImportanceWeightedBound.Evaluate(model, images, d.Evaluation.ImportanceSamples, seed: d.Training.Seed);
         }
         ConditionalGenerationResult? conditional = null;
-        if (model.Conditioning.IsConditional)
+        // A baseline that trained only its classifier has an untrained generative model: no samples worth judging.
+        if (model.Conditioning.IsConditional && model.Objective is not SemiSupervisedObjective { ClassifierOnly: true })
         {
             // A classifier trained on the real training images judges which class each generated sample shows.
             var classifier = ImageClassifier.Train(train, seed: d.Training.Seed);
