@@ -35,6 +35,19 @@ public class SentenceDataSpecTests
     }
 
     [Fact]
+    public void Load_DataFileThroughASymbolicLinkLeadingOutside_IsRefused()
+    {
+        using var outside = new TempDirectory();
+        using var dir = new TempDirectory();
+        File.WriteAllText(outside.File("theirs.txt"), Sentences(10));
+        File.CreateSymbolicLink(dir.File("mine.txt"), outside.File("theirs.txt"));
+        File.WriteAllText(dir.File("experiment.json"), """{ "name": "s", "data": { "dataset": "text-lines", "file": "mine.txt" } }""");
+        var error = Assert.Throws<ExperimentFileException>(() => ExperimentLoader.Expand(dir.File("experiment.json")));
+        Assert.Equal("data.file", error.Field);
+        Assert.Contains("'mine.txt' leads outside the experiment file's folder", error.Message);
+    }
+
+    [Fact]
     public void Load_GridPointWithSentenceFieldOnImages_IsRefusedToo()
     {
         var error = ExperimentValidationTests.LoadFails("""{ "name": "s", "grid": { "data.minimumCount": [10, 30] } }""");

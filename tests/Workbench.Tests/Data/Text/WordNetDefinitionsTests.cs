@@ -49,6 +49,9 @@ public class WordNetDefinitionsTests
         Assert.Equal(18.3, 100.0 * splits.Train.UnknownCount / splits.Train.TokenCount, 1);
         Assert.Equal(18.8, 100.0 * splits.Validation.UnknownCount / splits.Validation.TokenCount, 1);
         Assert.Equal(splits.Train.UnknownCount, splits.Vocabulary.TrainingCount(Vocabulary.Unknown));
+        int tokens = splits.Train.TokenCount + splits.Validation.TokenCount + splits.Test.TokenCount;
+        Assert.Equal(8.6, (double)tokens / splits.SentenceCount, 1);
+        Assert.Equal(20, Math.Max(splits.Validation.MaxLength, splits.Test.MaxLength));
     }
 
     /// <summary>The table of vocabulary sizes and unknown-word shares by minimum count in docs/sequences.md.</summary>
