@@ -22,6 +22,8 @@ namespace Workbench.Models;
 [JsonDerivedType(typeof(BetaVaeConfig), "beta-vae")]
 [JsonDerivedType(typeof(ConditionalVaeConfig), "cvae")]
 [JsonDerivedType(typeof(BetaTcVaeConfig), "beta-tcvae")]
+[JsonDerivedType(typeof(Sequences.SequenceVaeVariantConfig), "sequence-vae")]
+[JsonDerivedType(typeof(Sequences.RnnLanguageModelConfig), "rnn-lm")]
 public record VaeConfig
 {
     /// <summary>Image height in pixels.</summary>
