@@ -24,6 +24,7 @@ public class ExperimentFilesTests
         { "denoising", 2 },
         { "optimizers", 4 },
         { "conv-bn", 1 },
+        { "sequence-vae", 4 },
     };
 
     [Theory]
