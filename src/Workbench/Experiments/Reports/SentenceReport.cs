@@ -59,7 +59,7 @@ internal static class SentenceReport
         var sections = new List<ReportSection>
         {
             new("Training curves", "Test-set reconstruction term, KL term and −ELBO after every epoch, nats per sentence (the language model's reconstruction is its NLL, its KL 0).",
-                [new ReportChart("elbo-components", ComparisonFigures.ElboComponentsPerRun(runs))], []),
+                [new ReportChart("elbo-components", PerSentence(ComparisonFigures.ElboComponentsPerRun(runs)))], []),
         };
         foreach (var run in runs)
             if (Read(run.Folder) is { } texts)
@@ -69,6 +69,12 @@ internal static class SentenceReport
                       "homotopies: greedy decodings along the line between two test sentences' posterior means.",
                     [], [], TextsHtml(texts)));
         return sections;
+    }
+
+    private static Plotting.Figure PerSentence(Plotting.Figure figure)
+    {
+        figure.Layout.YAxis().Title = "nats per sentence";
+        return figure;
     }
 
     /// <summary>The run's texts.json, or null when it has none.</summary>

@@ -71,7 +71,7 @@ internal sealed class SentenceRunner(RunnerOptions options)
         }
 
         var title = $"{experiment} / {run.Id}";
-        figures.Save(RunArtifacts.ElboFigure(history, $"{title}: ELBO components, nats per sentence"), folder.FiguresDirectory, "elbo-components");
+        figures.Save(SentenceFigures.ElboFigure(history, $"{title}: ELBO components, nats per sentence"), folder.FiguresDirectory, SentenceFigures.ElboFile);
         var sentences = vae is not null ? EvaluateVae(vae, (SequenceVaeVariantConfig)config, splits, d) : EvaluateLanguageModel(languageModel!, splits);
         var texts = vae is not null ? SentenceTexts.Of(vae, splits.Test, d.Training.Seed) : SentenceTexts.Of(languageModel!, splits.Test.Vocabulary, d.Training.Seed);
         texts.Write(folder, $"{title}: sentences");
