@@ -93,6 +93,12 @@ public class SentenceRunTests
         var report = Cli.CliRunner.Invoke("report", experiment, "--no-png");
         Assert.True(report.ExitCode == 0, report.Error + report.Output);
 
+        var figure = Path.Combine(experiment, "model=vae", "figures", "elbo-components.html");
+        File.Delete(figure);
+        var redraw = Cli.CliRunner.Invoke("redraw", Path.Combine(experiment, "model=vae"), "--no-png");
+        Assert.True(redraw.ExitCode == 0, redraw.Error + redraw.Output);
+        Assert.Contains("nats per sentence", File.ReadAllText(figure));
+
         var summaryBefore = File.ReadAllText(Path.Combine(experiment, "model=vae", RunFolder.SummaryFile));
         var again = Cli.CliRunner.Invoke("run", file, "--results", results, "--no-png");
         Assert.True(again.ExitCode == 0, again.Error);
