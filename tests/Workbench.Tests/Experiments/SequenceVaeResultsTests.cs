@@ -89,4 +89,85 @@ public class SequenceVaeResultsTests
         Assert.Equal([0.0, 0.25, 0.5], Vaes.Select(r => Sentences(r).WordDropout));
         Assert.All(Vaes, r => Assert.Equal((10, 500), (Sentences(r).ImportanceSamples, Sentences(r).ImportanceSentences)));
     }
+
+    private static double Round(double value, int decimals) => Math.Round(value, decimals);
+
+    [Fact]
+    public void WordDropout_RaisesTheKlAndTheMutualInformation_AndTheBound_NoVaeBeatsTheLanguageModel()
+    {
+        Assert.Equal([0.91, 1.43, 1.87], Vaes.Select(r => Round(Sentences(r).Kl!.Value, 2)));
+        Assert.Equal([0.86, 1.31, 1.64], Vaes.Select(r => Round(Sentences(r).MutualInformation!.Value, 2)));
+        Assert.Equal([38.15, 39.22, 40.39], Vaes.Select(r => Round(Sentences(r).NegativeElbo!.Value, 2)));
+        for (int i = 1; i < Vaes.Length; i++)
+        {
+            Assert.True(Sentences(Vaes[i]).Kl > Sentences(Vaes[i - 1]).Kl);
+            Assert.True(Sentences(Vaes[i]).MutualInformation > Sentences(Vaes[i - 1]).MutualInformation);
+            Assert.True(Sentences(Vaes[i]).NegativeElbo > Sentences(Vaes[i - 1]).NegativeElbo);
+        }
+        double lm = Sentences("language-model").LanguageModelNll!.Value;
+        Assert.Equal(37.88, Round(lm, 2));
+        Assert.All(Vaes, r => Assert.True(Sentences(r).NegativeElbo > lm));
+    }
+
+    [Fact]
+    public void WithoutWordDropout_TheKlIsUnderOneNat_AndTheReconstructionGainIsSmallerThanIt()
+    {
+        var s = Sentences("vae-word-dropout-0");
+        Assert.True(s.Kl < 1);
+        double gain = Sentences("language-model").LanguageModelNll!.Value - s.Reconstruction!.Value;
+        Assert.Equal(0.64, Round(gain, 2));
+        Assert.True(gain > 0 && gain < s.Kl);
+    }
+
+    [Fact]
+    public void ActiveUnits_NearlyAllDimensions_WhileTheKlStaysUnderTwoNats()
+    {
+        Assert.Equal([29, 32, 32], Vaes.Select(r => Sentences(r).ActiveUnits!.Value));
+        Assert.All(Vaes, r => Assert.True(Sentences(r).Kl < 2));
+    }
+
+    private static double UnknownShare(IEnumerable<string> sentences)
+    {
+        var words = sentences.SelectMany(t => t.Split(' ', StringSplitOptions.RemoveEmptyEntries)).ToList();
+        return words.Count(w => w == "<unk>") / (double)words.Count;
+    }
+
+    [Fact]
+    public void Texts_GreedyDecodingsMostlyUnknown_SampledOnesLess_AndTheQuotedSentences()
+    {
+        Assert.Equal([45, 66, 85], Vaes.Select(r =>
+        {
+            var t = Texts(r);
+            return (int)Math.Round(100 * UnknownShare(t.Prior.Select(p => p.Greedy).Concat(t.Reconstructions.Select(x => x.Greedy))));
+        }));
+        var sampled = Vaes.Select(r =>
+        {
+            var t = Texts(r);
+            return (int)Math.Round(100 * UnknownShare(t.Prior.Select(p => p.Sampled).Concat(t.Reconstructions.Select(x => x.Sampled))));
+        }).ToArray();
+        Assert.Equal(12, sampled.Min());
+        Assert.Equal(18, sampled.Max());
+        Assert.All(Vaes, r => Assert.Equal((8, 8), (Texts(r).Prior.Count, Texts(r).Reconstructions.Count)));
+
+        var half = Texts("vae-word-dropout-0.5");
+        Assert.Contains("the act of <unk> <unk>", half.Prior.Select(p => p.Greedy));
+        Assert.Contains("relating to <unk>: <unk>", half.Prior.Select(p => p.Sampled));
+        var homotopy = half.Homotopies.Single(h => h.From == "the <unk> canal (especially of an <unk> or a <unk>)" && h.To == "<unk> people");
+        var lengths = homotopy.Path.Select(p => p.Split(' ').Length).ToArray();
+        Assert.Equal("a " + string.Join(' ', Enumerable.Repeat("<unk>", 8)), homotopy.Path[0]);
+        Assert.Equal("<unk> <unk> <unk>", homotopy.Path[^1]);
+        Assert.All(lengths.Zip(lengths.Skip(1)), pair => Assert.True(pair.Second <= pair.First));
+        Assert.All(homotopy.Path, p => Assert.All(p.Split(' ').Skip(p.StartsWith("a ", StringComparison.Ordinal) ? 1 : 0), w => Assert.Equal("<unk>", w)));
+
+        var page = Support.DocsPage.Section("results.md", "Sentences: the sequence VAE against a language model").Replace("\\<", "<").Replace("\n  ", " ");
+        Assert.Contains("*the act of <unk> <unk>*", page);
+        Assert.Contains("*relating to <unk>: <unk>*", page);
+    }
+
+    [Fact]
+    public void StatedTrainingTime_IsTheSummariesTotal()
+    {
+        Assert.Equal(24, (int)Math.Round(Runs.Sum(r => Summary(r).TrainSeconds) / 60));
+        Assert.Contains("24 minutes\nof training in all", Support.DocsPage.Section("results.md", "Sentences: the sequence VAE against a language model"));
+    }
 }
