@@ -25,6 +25,7 @@ public class ExperimentFilesTests
         { "optimizers", 4 },
         { "conv-bn", 1 },
         { "semi-supervised", 24 },
+        { "sequence-vae", 4 },
     };
 
     [Theory]
