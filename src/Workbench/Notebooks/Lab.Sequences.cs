@@ -58,6 +58,21 @@ public static partial class Lab
         return new LogisticKlAnnealing(1f, 10.0 / steps, midpoint * steps);
     }
 
+    /// <summary>
+    /// <paramref name="count"/> sentences of <paramref name="data"/> drawn without replacement by a permutation seeded with
+    /// <paramref name="seed"/>, kept in corpus order (the whole dataset when count ≥ its size). WordNet's sentences come noun
+    /// definitions first, so a slice from the front would hold nouns only; a seeded draw keeps the parts of speech mixed.
+    /// </summary>
+    public static SequenceDataset Slice(SequenceDataset data, int count, ulong seed = 0)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        if (count < 1) throw new ArgumentOutOfRangeException(nameof(count), count, "Ask for at least one sentence.");
+        if (count >= data.Count) return data;
+        var indices = new Rng(seed).Permutation(data.Count).AsSpan(0, count).ToArray();
+        Array.Sort(indices);
+        return data.Subset(indices);
+    }
+
     private static SequenceRun TrainSequenceModel(string name, NN.Module model, SequenceTrainer trainer, SequenceTrainingOptions options,
         SequenceDataset train, SequenceDataset? validation)
     {
