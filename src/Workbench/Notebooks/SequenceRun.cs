@@ -84,7 +84,7 @@ public sealed class SequenceRun : IHtmlDisplayable
             weight.Add(last.KlWeight);
         }
         bool isVae = Vae is not null;
-        return new SequenceTrainingSeries(Name, x.ToArray(), elbo.ToArray(), isVae ? kl.ToArray() : null, isVae ? weight.ToArray() : null);
+        return new SequenceTrainingSeries(Name, DataArray.Of(x), DataArray.Of(elbo), isVae ? DataArray.Of(kl) : null, isVae ? DataArray.Of(weight) : null);
     }
 
     /// <summary>The training chart of this run alone.</summary>
