@@ -47,7 +47,7 @@ public static partial class Lab
     /// <summary>
     /// Bowman et al.'s logistic KL annealing scaled to a run of <paramref name="options"/> on <paramref name="train"/> (their k = 0.0025,
     /// x₀ = 2,500 assume tens of thousands of steps): weight ½ at <paramref name="midpoint"/> of the steps, k = 10 / steps, so the weight
-    /// rises from under 1 % at the first step to over 99 % at the last.
+    /// rises from under 1 % at the first step to over 99 % at the last in runs of 100 steps or more.
     /// </summary>
     public static LogisticKlAnnealing KlAnnealingOver(SequenceDataset train, SequenceTrainingOptions options, double midpoint = 0.5)
     {
