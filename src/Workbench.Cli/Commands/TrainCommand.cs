@@ -174,5 +174,6 @@ internal static class TrainCommand
         return option;
     }
 
-    private static string[] DataSpecKnown() => DataSpec.Known;
+    /// <summary>The image datasets: every model <c>train</c> builds reads images.</summary>
+    private static string[] DataSpecKnown() => DataSpec.Known.Except(DataSpec.Sentences).ToArray();
 }

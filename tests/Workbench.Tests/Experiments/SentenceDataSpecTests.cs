@@ -93,6 +93,19 @@ public class SentenceDataSpecTests
     }
 
     [Fact]
+    public void RunnerCheck_RunOnAnUnusableFileOfSentences_FailsBeforeAnyFolder()
+    {
+        using var dir = new TempDirectory();
+        File.WriteAllText(dir.File("mine.txt"), "\n\n");
+        var definition = new ExperimentDefinition { Name = "s", Data = new DataSpec { Dataset = "text-lines", File = dir.File("mine.txt") } };
+        var run = new RunSpec("default", new Dictionary<string, JsonNode?>(), definition, new JsonObject());
+        var runner = new Workbench.Experiments.Running.ExperimentRunner(new() { ResultsRoot = dir.File("results"), Log = TextWriter.Null });
+        var error = Assert.Throws<DataFileException>(() => runner.Check("experiment.json", [run]));
+        Assert.Equal(dir.File("mine.txt") + ": is empty: expected one sentence per line.", error.Message);
+        Assert.False(Directory.Exists(dir.File("results")));
+    }
+
+    [Fact]
     public void LoadAndLoadSentences_WrongKindOfDataset_SayWhichLoaderFits()
     {
         Assert.Contains("holds sentences, not images", Assert.Throws<ArgumentException>(() => ExperimentData.Load(new DataSpec { Dataset = "wordnet-definitions" })).Message);

@@ -136,3 +136,26 @@ public class SequenceEvaluationTests
         Assert.InRange(evaluation.Perplexity, 0.5 * splits.Vocabulary.Count, 2.0 * splits.Vocabulary.Count);
     }
 }
+
+public class SequenceGenerationTests
+{
+    [Fact]
+    public void Generation_TrainedOnAGrammar_ReconstructsAndSamplesItsSentences()
+    {
+        var splits = SyntheticCorpus.Splits(1000);
+        var model = new SequenceVae(new SequenceVaeConfig(splits.Vocabulary.Count, 16, 32, 4, KlAnnealing: new Workbench.Models.Kl.ConstantKlWeight(0.2f)), new Rng(2));
+        new SequenceTrainer(model, new SequenceTrainingOptions { Epochs = 4, BatchSize = 32, LearningRate = 5e-3f }).Fit(splits.Train);
+        var prior = SequenceGeneration.FromPrior(model, splits.Vocabulary, 5, new Rng(1));
+        Assert.Equal(5, prior.Length);
+        Assert.All(prior, s => Assert.StartsWith("the ", s)); // every sentence of the grammar starts with "the"
+        var greedy = SequenceGeneration.Reconstructions(model, splits.Test, [0, 1, 2]);
+        var sampled = SequenceGeneration.Reconstructions(model, splits.Test, [0, 1, 2], new Rng(3));
+        Assert.Equal(3, greedy.Length);
+        Assert.Equal(sampled, SequenceGeneration.Reconstructions(model, splits.Test, [0, 1, 2], new Rng(3)));
+        var path = SequenceGeneration.Homotopy(model, splits.Test, 0, 1, points: 5);
+        Assert.Equal(5, path.Length);
+        Assert.Equal(greedy[0], path[0]);
+        Assert.Equal(greedy[1], path[^1]);
+        Assert.True(model.Training, "the model's mode is restored");
+    }
+}
