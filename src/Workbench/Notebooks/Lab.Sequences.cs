@@ -151,26 +151,24 @@ public static partial class Lab
 
     /// <summary>
     /// <paramref name="count"/> codes z ~ N(0, I) drawn from <paramref name="seed"/>, each decoded twice: greedily (the most probable word
-    /// at each step) and by sampling each word from the decoder's softmax.
+    /// at each step) and by sampling each word from the decoder's softmax (<see cref="SequenceGeneration.FromPrior"/>).
     /// </summary>
     public static SentenceTable PriorSamples(SequenceRun run, int count = 8, ulong seed = 0, int maxLength = 20)
     {
         var vae = RequireSequenceVae(run);
         if (count < 1) throw new ArgumentOutOfRangeException(nameof(count), count, "Ask for at least one sentence.");
-        var rng = new Rng(seed);
-        var z = Tensor.Randn(rng, count, vae.LatentSize);
-        var greedy = vae.Greedy(z, maxLength);
-        var sampled = vae.Sample(z, rng, maxLength);
-        var vocabulary = run.Vocabulary;
+        // The same generator seed gives both calls the same codes: z is drawn before any word is.
+        var greedy = SequenceGeneration.FromPrior(vae, run.Vocabulary, count, new Rng(seed), sampleWords: false, maxLength);
+        var sampled = SequenceGeneration.FromPrior(vae, run.Vocabulary, count, new Rng(seed), sampleWords: true, maxLength);
         var table = new SentenceTable(["z", "greedy", "sampled"], $"{run.Name}: sentences decoded from z ~ N(0, I)");
-        for (int i = 0; i < count; i++) table.AddRow(i + 1, Text(vocabulary, greedy[i]), Text(vocabulary, sampled[i]));
+        for (int i = 0; i < count; i++) table.AddRow(i + 1, Shown(greedy[i]), Shown(sampled[i]));
         return table;
     }
 
     /// <summary>
-    /// Test sentences and what the VAE makes of them: decoded greedily from the posterior mean μ(x), and sampled (z ~ q(z|x), each word
-    /// drawn from the softmax), noise from <paramref name="seed"/>. The first <paramref name="count"/> test sentences unless
-    /// <paramref name="indices"/> names others.
+    /// Test sentences and what the VAE makes of them: each encoded to its posterior mean μ(x) and decoded greedily, and by sampling
+    /// each word from the softmax (noise from <paramref name="seed"/>) (<see cref="SequenceGeneration.Reconstructions"/>). The first
+    /// <paramref name="count"/> test sentences unless <paramref name="indices"/> names others.
     /// </summary>
     public static SentenceTable Reconstructions(SequenceRun run, SequenceDataset test, int count = 8, int[]? indices = null, ulong seed = 0)
     {
@@ -178,38 +176,27 @@ public static partial class Lab
         ArgumentNullException.ThrowIfNull(test);
         indices ??= Enumerable.Range(0, Math.Min(count, test.Count)).ToArray();
         if (indices.Length == 0) throw new ArgumentException("Name at least one test sentence.", nameof(indices));
-        var rng = new Rng(seed);
-        int[][] greedy, sampled;
-        using (GradMode.NoGrad())
-        {
-            var posterior = vae.Encode(SequenceBatches.Of(test, indices));
-            greedy = vae.Greedy(posterior.Mean, test.MaxLength + 5);
-            sampled = vae.Sample(posterior.Sample(Tensor.Randn(rng, indices.Length, vae.LatentSize)), rng, test.MaxLength + 5);
-        }
-        var table = new SentenceTable(["test sentence", "greedy from μ", "sampled"], $"{run.Name}: reconstructions of test sentences");
-        for (int i = 0; i < indices.Length; i++)
-            table.AddRow(test.Text(indices[i]), Text(test.Vocabulary, greedy[i]), Text(test.Vocabulary, sampled[i]));
+        int maxLength = test.MaxLength + 5;
+        var greedy = SequenceGeneration.Reconstructions(vae, test, indices, null, maxLength);
+        var sampled = SequenceGeneration.Reconstructions(vae, test, indices, new Rng(seed), maxLength);
+        var table = new SentenceTable(["test sentence", "greedy from μ", "sampled from μ"], $"{run.Name}: reconstructions of test sentences");
+        for (int i = 0; i < indices.Length; i++) table.AddRow(test.Text(indices[i]), Shown(greedy[i]), Shown(sampled[i]));
         return table;
     }
 
     /// <summary>
     /// The homotopy of Bowman et al. (2016, §5.2) between test sentences <paramref name="from"/> and <paramref name="to"/>: their posterior
-    /// means joined by a line, <paramref name="points"/> evenly spaced codes on it (both ends included) decoded greedily. The two test
-    /// sentences themselves are the first and last rows, marked.
+    /// means joined by a line, <paramref name="points"/> evenly spaced codes on it (both ends included) decoded greedily
+    /// (<see cref="SequenceGeneration.Homotopy"/>). The two test sentences themselves are the first and last rows, marked.
     /// </summary>
     public static SentenceTable Homotopy(SequenceRun run, SequenceDataset test, int from, int to, int points = 7)
     {
         var vae = RequireSequenceVae(run);
         ArgumentNullException.ThrowIfNull(test);
-        int[][] decoded;
-        using (GradMode.NoGrad())
-        {
-            var mean = vae.Encode(SequenceBatches.Of(test, [from, to])).Mean; // (2, L)
-            decoded = vae.HomotopyGreedy(mean.Narrow(0, 0, 1), mean.Narrow(0, 1, 1), points, test.MaxLength + 5);
-        }
+        var decoded = SequenceGeneration.Homotopy(vae, test, from, to, points, test.MaxLength + 5);
         var table = new SentenceTable(["", "t", "sentence"], $"{run.Name}: homotopy from test sentence {from} (A) to {to} (B), decoded greedily");
         table.AddMarkedRow("A", "", test.Text(from));
-        for (int i = 0; i < points; i++) table.AddRow("", ((double)i / (points - 1)).ToString("0.00", CultureInfo.InvariantCulture), Text(test.Vocabulary, decoded[i]));
+        for (int i = 0; i < points; i++) table.AddRow("", ((double)i / (points - 1)).ToString("0.00", CultureInfo.InvariantCulture), Shown(decoded[i]));
         table.AddMarkedRow("B", "", test.Text(to));
         return table;
     }
@@ -220,6 +207,6 @@ public static partial class Lab
         return run.RequireVae();
     }
 
-    /// <summary>A decoded sentence as text; "(empty)" when the decoder ended it at once.</summary>
-    private static string Text(Vocabulary vocabulary, int[] ids) => ids.Length == 0 ? "(empty)" : SequenceDataset.Decode(vocabulary, ids);
+    /// <summary>A decoded sentence as shown; "(empty)" when the decoder ended it at once.</summary>
+    private static string Shown(string sentence) => sentence.Length == 0 ? "(empty)" : sentence;
 }
