@@ -24,7 +24,8 @@ The language-model baseline is the same embedding, decoder and output with h0 = 
 
 Modes (the speed peer of `workbench bench epoch --architecture sequence`):
   serve   read the training sentences from stdin ("sentences N V", then N lines of token ids), build the model
-          (default sizes E 128, H 192, L 32, Adam 1e-3, beta 1, word dropout 0.25), print {"ready": true}; then for
+          (default sizes E 128, H 192, L 32, Adam 1e-3, beta 1, word dropout 0.25, gradient norm clipped at 5), print
+          {"ready": true}; then for
           each line "epoch K" read K lines of dataset indices (one batch each, in training order), train on those
           batches and print {"seconds": ...}, so the benchmark's epochs and the peer's use the same batches
   bench   train --epochs epochs on a synthetic corpus (--sentences sentences of 1..20 tokens, vocabulary --vocabulary,
@@ -137,14 +138,16 @@ class Batches:
         return self.padded[indices, :int(lengths.max())], lengths
 
 
-def train_epoch(model, optimizer, data, batches, beta, word_dropout):
-    """One step per batch of dataset indices: Adam on the batch-mean loss."""
+def train_epoch(model, optimizer, data, batches, beta, word_dropout, clip):
+    """One step per batch of dataset indices: Adam on the batch-mean loss, the gradients' global norm clipped at clip."""
     model.train()
     for indices in batches:
         tokens, lengths = data.batch(indices)
         eps = torch.randn(len(indices), model.latent)
         optimizer.zero_grad()
         model(tokens, lengths, eps, beta, word_dropout)["loss"].backward()
+        if clip > 0:
+            nn.utils.clip_grad_norm_(model.parameters(), clip)
         optimizer.step()
 
 
@@ -162,6 +165,7 @@ def main():
     parser.add_argument("--latent", type=int, default=32)
     parser.add_argument("--beta", type=float, default=1.0)
     parser.add_argument("--word-dropout", type=float, default=0.25)
+    parser.add_argument("--clip", type=float, default=5.0, help="global gradient norm limit (0: none)")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--epochs", type=int, default=3, help="bench: timed epochs after one warm-up")
     parser.add_argument("--sentences", type=int, default=20000, help="bench: synthetic sentences")
@@ -192,7 +196,7 @@ def main():
                 sys.exit(f"expected 'epoch K', got {line.strip()!r}")
             batches = [torch.tensor([int(t) for t in sys.stdin.readline().split()], dtype=torch.int64) for _ in range(int(parts[1]))]
             start = time.perf_counter()
-            train_epoch(model, optimizer, data, batches, args.beta, args.word_dropout)
+            train_epoch(model, optimizer, data, batches, args.beta, args.word_dropout, args.clip)
             print(json.dumps({"seconds": time.perf_counter() - start, "batches": len(batches),
                               "tokens": int(sum(int(data.lengths[b].sum()) for b in batches))}), flush=True)
         return
@@ -202,7 +206,7 @@ def main():
         order = torch.randperm(len(sentences), generator=generator)
         batches = [order[i:i + args.batch_size] for i in range(0, len(sentences), args.batch_size)]
         start = time.perf_counter()
-        train_epoch(model, optimizer, data, batches, args.beta, args.word_dropout)
+        train_epoch(model, optimizer, data, batches, args.beta, args.word_dropout, args.clip)
         times.append(time.perf_counter() - start)
     timed = sorted(times[1:])
     print(json.dumps({"seconds_per_epoch": timed[len(timed) // 2], "epochs": timed, "threads": torch.get_num_threads(),

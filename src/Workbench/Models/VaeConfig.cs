@@ -22,6 +22,7 @@ namespace Workbench.Models;
 [JsonDerivedType(typeof(BetaVaeConfig), "beta-vae")]
 [JsonDerivedType(typeof(ConditionalVaeConfig), "cvae")]
 [JsonDerivedType(typeof(BetaTcVaeConfig), "beta-tcvae")]
+[JsonDerivedType(typeof(SemiSupervised.SemiSupervisedVaeConfig), "m2")]
 public record VaeConfig
 {
     /// <summary>Image height in pixels.</summary>
@@ -78,6 +79,9 @@ public record VaeConfig
 
     /// <summary>What the model is conditioned on besides the image.</summary>
     [JsonIgnore] public virtual Conditioning Conditioning => Conditioning.None;
+
+    /// <summary>For a model that learns from a labelled subset of the training images (semi-supervised): how many labels and their seed; null otherwise.</summary>
+    [JsonIgnore] public virtual SemiSupervised.LabelRequest? LabelRequest => null;
 
     /// <summary>Options that serialize a configuration the same way every time (checkpoints compare them).</summary>
     public static readonly JsonSerializerOptions JsonOptions = new() { NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals };

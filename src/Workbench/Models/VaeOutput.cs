@@ -11,7 +11,14 @@ namespace Workbench.Models;
 /// <param name="Progress">Where training is (KL schedules read it); null outside training, where the final weight applies.</param>
 /// <param name="DatasetSize">N, the number of images the batch was drawn from: objectives that estimate the aggregate posterior
 /// from the minibatch (β-TCVAE) read it; null when unknown, and they then take the batch as the whole dataset.</param>
-public sealed record VaeBatch(Tensor Images, Tensor Noise, Tensor? Condition = null, TrainingProgress? Progress = null, int? DatasetSize = null);
+public sealed record VaeBatch(Tensor Images, Tensor Noise, Tensor? Condition = null, TrainingProgress? Progress = null, int? DatasetSize = null)
+{
+    /// <summary>
+    /// Semi-supervised training only: the step's labelled batch, beside the unlabelled <see cref="Images"/> (whose
+    /// labels are then hidden: <see cref="Condition"/> is null); null otherwise.
+    /// </summary>
+    public SemiSupervised.LabelledBatch? Labelled { get; init; }
+}
 
 /// <summary>
 /// Everything one forward pass of a VAE computes. Scalar terms are batch means in nats per image;

@@ -79,7 +79,9 @@ public static partial class Lab
         var view = StartLiveView(name, options);
         Follow(trainer, view, name, options.Epochs);
         TrainingResult result;
-        try { result = trainer.Fit(train); }
+        // A semi-supervised model learns from the labelled subset its configuration asks for, drawn from the training images.
+        var labelled = model.Config?.LabelRequest is { } request ? LabelledSubset.Draw(train, request.Labels, request.Seed).Of(train) : null;
+        try { result = trainer.Fit(train, null, labelled); }
         catch (Exception e) when (view is not null)
         {
             view.Fail(e.Message);
@@ -94,6 +96,7 @@ public static partial class Lab
     private static string DefaultName(VaeConfig config) => config switch
     {
         ConditionalVaeConfig => "CVAE",
+        Models.SemiSupervised.SemiSupervisedVaeConfig m2 => (m2.ClassifierOnly ? "classifier" : "M2") + $", {m2.Labels} labels",
         BetaVaeConfig beta when config.Objective == Objective.Elbo && config.KlPenalty is null => $"β={beta.Beta.ToString("G3", CultureInfo.InvariantCulture)}",
         _ when config.Objective == Objective.Elbo => "VAE",
         _ => config.Objective.ToString(),
@@ -104,6 +107,7 @@ public static partial class Lab
         var line = string.Create(CultureInfo.InvariantCulture,
             $"{name}: epoch {m.Epoch}/{epochs}  train loss {m.TrainLoss:F2} (rec {m.TrainReconstruction:F2}, KL {m.TrainKl:F2})");
         if (m.TestNegativeElbo is { } elbo) line += string.Create(CultureInfo.InvariantCulture, $"  test −ELBO {elbo:F2}");
+        if (m.TestClassificationError is { } error) line += string.Create(CultureInfo.InvariantCulture, $"  test error {100 * error:F2} %");
         return line + string.Create(CultureInfo.InvariantCulture, $"  [{m.Seconds:F1} s]");
     }
 }

@@ -30,13 +30,16 @@ public sealed record EpochMetrics
     public double? LearningRate { get; init; }
     /// <summary>KL per latent dimension, on the test set when evaluated, else the training epoch's mean.</summary>
     public required float[] KlPerDimension { get; init; }
+    /// <summary>The fraction of test images a classifying model (<see cref="Models.SemiSupervised.ILabelPredictor"/>) labels wrongly; null for other models or without a test set.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public double? TestClassificationError { get; init; }
     public required double Seconds { get; init; }
 }
 
 /// <summary>Progress within an epoch, raised after every optimizer step.</summary>
 public readonly record struct BatchMetrics(int Epoch, int Batch, int BatchesPerEpoch, long Step, double Loss, double Reconstruction, double Kl, double KlWeight);
 
-/// <summary>The outcome of <see cref="Trainer.Fit"/>.</summary>
+/// <summary>The outcome of <see cref="Trainer.Fit(Data.ImageDataset, Data.ImageDataset?, CancellationToken)"/>.</summary>
 /// <param name="History">One entry per epoch, including epochs restored from a checkpoint.</param>
 /// <param name="ResumedFromEpoch">The epoch training resumed after, or 0 when it started fresh.</param>
 /// <param name="Stopped">True when cancelled before the last epoch (a checkpoint of the last finished epoch was written).</param>

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Workbench.Data;
 using Workbench.Evaluation;
 using Workbench.Models;
+using Workbench.Models.SemiSupervised;
 using Workbench.Optim;
 using Workbench.Tensors;
 
@@ -40,6 +41,7 @@ public sealed class Trainer
     }
 
     private readonly EpochControls _controls;
+    private LabelledStream? _labelled;
 
     /// <summary>The learning-rate schedule of <see cref="TrainingOptions.LearningRateSchedule"/>, stepped after every epoch; null without one.</summary>
     public Optim.Schedules.LRScheduler? Scheduler => _controls.Scheduler;
@@ -50,11 +52,11 @@ public sealed class Trainer
     /// <summary>Raised after every optimizer step.</summary>
     public event Action<BatchMetrics>? BatchCompleted;
 
-    /// <summary>Every finished epoch of the run, those before a resume included (filled by <see cref="Fit"/>).</summary>
+    /// <summary>Every finished epoch of the run, those before a resume included (filled by <see cref="Fit(ImageDataset, ImageDataset?, CancellationToken)"/>).</summary>
     public IReadOnlyList<EpochMetrics> History => _history;
     private List<EpochMetrics> _history = [];
 
-    /// <summary>Raised when <see cref="Fit"/> continues from a checkpoint, with the epochs it had finished.</summary>
+    /// <summary>Raised when <see cref="Fit(ImageDataset, ImageDataset?, CancellationToken)"/> continues from a checkpoint, with the epochs it had finished.</summary>
     public event Action<IReadOnlyList<EpochMetrics>>? Resumed;
 
     /// <summary>Raised after every epoch (after the test evaluation and the checkpoint).</summary>
@@ -65,8 +67,19 @@ public sealed class Trainer
     /// Cancelling stops after the current step and writes a checkpoint to resume from.
     /// </summary>
     /// <exception cref="TrainingDivergedException">The loss became NaN or infinite; the last good checkpoint is kept.</exception>
-    public TrainingResult Fit(ImageDataset train, ImageDataset? test = null, CancellationToken cancellation = default)
+    public TrainingResult Fit(ImageDataset train, ImageDataset? test = null, CancellationToken cancellation = default) =>
+        Fit(train, test, labelled: null, cancellation);
+
+    /// <summary>
+    /// Semi-supervised training (e.g. <see cref="Models.SemiSupervised.SemiSupervisedVae"/>): every step takes one batch of
+    /// <paramref name="train"/> with its labels hidden (no condition) and one batch of the <paramref name="labelled"/> images,
+    /// cycled in seeded passes of their own (<see cref="VaeBatch.Labelled"/>, min(batch size, N_l) images). A labelled
+    /// step's batch depends on (seed, step) alone, so resuming continues it exactly. Null trains as <see cref="Fit(ImageDataset, ImageDataset?, CancellationToken)"/>.
+    /// </summary>
+    public TrainingResult Fit(ImageDataset train, ImageDataset? test, ImageDataset? labelled, CancellationToken cancellation = default)
     {
+        if (labelled is { Count: 0 }) throw new ArgumentException("The labelled set is empty.");
+        _labelled = labelled is null ? null : new LabelledStream(labelled, _options.BatchSize, _options.Seed);
         if (train.Count == 0) throw new ArgumentException("The training set is empty.");
         if (train.PixelCount != _model.Pixels)
             throw new ArgumentException($"The training images have {train.PixelCount} pixels but the model expects {_model.Pixels} ({_model.ImageHeight}×{_model.ImageWidth}).");
@@ -136,8 +149,14 @@ public sealed class Trainer
         using var scope = TensorScope.Begin(_pool);
         // Random layers (dropout) draw from the epoch's noise stream, after ε: its checkpointed state covers them.
         using var random = ForwardRandom.Use(noise);
-        var condition = _model.Conditioning.FromLabels(batch.Labels);
-        var output = _model.Forward(new VaeBatch(batch.Images, _model.Noise(batch.Size, noise), condition, progress, datasetSize));
+        var condition = _labelled is null ? _model.Conditioning.FromLabels(batch.Labels) : null; // semi-supervised: labels hidden
+        var input = new VaeBatch(batch.Images, _model.Noise(batch.Size, noise), condition, progress, datasetSize);
+        if (_labelled is { } stream)
+        {
+            var (images, labels) = stream.Batch(progress.Step);
+            input = input with { Labelled = new LabelledBatch(images, labels, Tensor.Randn(noise, labels.Length, _model.LatentSize), stream.Images.Count) };
+        }
+        var output = _model.Forward(input);
         float loss = output.Loss.Item();
         if (!float.IsFinite(loss))
             throw Diverged($"The loss became {loss} at epoch {batch.Epoch}, step {progress.Step + 1} (reconstruction {output.ReconstructionTerm.Item()}, KL {output.KlTerm.Item()}).");
@@ -167,6 +186,9 @@ public sealed class Trainer
             TestReconstruction = testResult?.Reconstruction,
             TestKl = testResult?.Kl,
             KlPerDimension = testResult?.KlPerDimension ?? sums.MeanKlPerDimension(),
+            TestClassificationError = test is not null && _options.EvaluateEachEpoch && _model is ILabelPredictor classifier
+                ? ClassificationError.Evaluate(classifier, test)
+                : null,
             Seconds = clock.Elapsed.TotalSeconds,
         };
     }
@@ -189,7 +211,8 @@ public sealed class Trainer
 
     private TrainingCheckpoint ResumeOrStart()
     {
-        string dataStream = $"seed {_options.Seed}, batch size {_options.BatchSize}, dynamic binarization {_options.DynamicBinarization}" + _controls.DataStreamSuffix;
+        string dataStream = $"seed {_options.Seed}, batch size {_options.BatchSize}, dynamic binarization {_options.DynamicBinarization}" + _controls.DataStreamSuffix
+            + (_labelled is { } stream ? $", {stream.Images.Count} labelled images" : "");
         var fresh = new TrainingCheckpoint(0, 0, 0, null, null, []) { DataStream = dataStream };
         if (_options.CheckpointDirectory is not { } directory || !_options.Resume) return fresh;
         var latest = TrainingCheckpoint.Latest(directory);

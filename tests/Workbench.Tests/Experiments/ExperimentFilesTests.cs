@@ -24,6 +24,7 @@ public class ExperimentFilesTests
         { "denoising", 2 },
         { "optimizers", 4 },
         { "conv-bn", 1 },
+        { "semi-supervised", 24 },
     };
 
     [Theory]
@@ -34,6 +35,20 @@ public class ExperimentFilesTests
         Assert.Equal(name, definition.Name);
         Assert.Equal(runs, expanded.Count);
         Assert.Equal(runs, expanded.Select(r => r.Id).Distinct().Count());
+    }
+
+    [Fact]
+    public void SemiSupervised_FourLabelCountsTimesThreeDrawsTimesM2AndBaseline_OnFullFashionMnist()
+    {
+        var (definition, runs) = ExperimentLoader.Expand(Path.Combine(ExperimentsFolder(), "semi-supervised.json"));
+        Assert.Equal("fashion-mnist", definition.Data.Dataset);
+        Assert.Null(definition.Data.TrainLimit);
+        var models = runs.Select(r => Assert.IsType<Workbench.Models.SemiSupervised.SemiSupervisedVaeConfig>(r.Definition.Model)).ToList();
+        Assert.Equal([100, 600, 1000, 3000], models.Select(m => m.Labels).Distinct().Order());
+        Assert.Equal([1UL, 2UL, 3UL], models.Select(m => m.LabelSeed).Distinct().Order());
+        Assert.Equal(12, models.Count(m => m.ClassifierOnly));
+        Assert.All(models, m => Assert.Equal((500, 50, 0.1f), (m.HiddenSizes.Single(), m.LatentSize, m.Alpha)));
+        Assert.Equal((8, 100), (definition.Training.Epochs, definition.Training.BatchSize));
     }
 
     [Fact]

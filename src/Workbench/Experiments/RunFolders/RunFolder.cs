@@ -95,6 +95,8 @@ public sealed class RunFolder : IDisposable
         int latent = history.Count == 0 ? 0 : history[0].KlPerDimension.Length;
         var csv = new StringBuilder("epoch,step,train_loss,train_reconstruction,train_kl,kl_weight,kl_target,test_loss,test_reconstruction,test_kl,seconds");
         for (int d = 0; d < latent; d++) csv.Append(",kl_dim_").Append(d);
+        bool classifies = history.Any(m => m.TestClassificationError is not null); // a classifying model's column comes last
+        if (classifies) csv.Append(",test_classification_error");
         csv.AppendLine();
         foreach (var m in history)
         {
@@ -102,6 +104,7 @@ public sealed class RunFolder : IDisposable
                .AppendJoin(',', F(m.TrainLoss), F(m.TrainReconstruction), F(m.TrainKl), F(m.KlWeight), F(m.KlTarget),
                    F(m.TestLoss), F(m.TestReconstruction), F(m.TestKl), F(m.Seconds));
             foreach (var kl in m.KlPerDimension) csv.Append(',').Append(F(kl));
+            if (classifies) csv.Append(',').Append(F(m.TestClassificationError));
             csv.AppendLine();
         }
         return csv.ToString();

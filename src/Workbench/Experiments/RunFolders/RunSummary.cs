@@ -39,6 +39,15 @@ public sealed record RunSummary : IHtmlDisplayable
     /// near 0 when the latent code carries no information (posterior collapse).</summary>
     public double? ReconstructionToMeanImageRms { get; init; }
     public double? ClassConditionalAccuracy { get; init; }
+    /// <summary>Semi-supervised runs: the number of labelled training images; null otherwise.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public int? Labels { get; init; }
+    /// <summary>Semi-supervised runs: the seed that drew the labelled images; null otherwise.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public ulong? LabelSeed { get; init; }
+    /// <summary>Models with a classifier (M2 and its baseline): the fraction of test images labelled wrongly by q(y|x), in [0, 1]; null otherwise.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public double? TestClassificationError { get; init; }
     /// <summary>The Mutual Information Gap on the test sprites (Chen et al. 2018); null for data without known factors.</summary>
     public double? Mig { get; init; }
     /// <summary>Fréchet distance, precision and recall of the run's samples; null unless the experiment asked for them.</summary>

@@ -18,6 +18,7 @@ public sealed class RunSummaryTable(IReadOnlyList<RunSummary> runs, string? capt
         bool importance = Runs.Any(r => r.ImportanceWeightedBound is not null);
         bool conditional = Runs.Any(r => r.ClassConditionalAccuracy is not null);
         bool disentanglement = Runs.Any(r => r.Mig is not null);
+        bool semiSupervised = Runs.Any(r => r.TestClassificationError is not null);
         var columns = new List<string>
         {
             "run", "variant", "objective", "KL penalty", "latent", "epochs",
@@ -26,6 +27,7 @@ public sealed class RunSummaryTable(IReadOnlyList<RunSummary> runs, string? capt
         if (importance) columns.Add("IWAE bound");
         if (conditional) columns.Add("class accuracy");
         if (disentanglement) columns.Add("MIG");
+        if (semiSupervised) columns.AddRange(["labels", "label seed", "test error %"]);
         var table = new HtmlTable(columns, Caption);
         foreach (var r in Runs)
         {
@@ -37,6 +39,7 @@ public sealed class RunSummaryTable(IReadOnlyList<RunSummary> runs, string? capt
             if (importance) cells.Add(r.ImportanceWeightedBound);
             if (conditional) cells.Add(r.ClassConditionalAccuracy);
             if (disentanglement) cells.Add(r.Mig);
+            if (semiSupervised) cells.AddRange([r.Labels, r.LabelSeed, r.TestClassificationError * 100]);
             table.AddRow(cells.ToArray());
         }
         return table;

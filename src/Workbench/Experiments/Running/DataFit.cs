@@ -28,6 +28,12 @@ internal static class DataFit
         if (data.HeldOutClass is { } heldOut && heldOut >= train.ClassNames.Count)
             throw new ExperimentFileException(experimentFile, "data.heldOutClass",
                 $"{point}is {heldOut} but dataset '{data.Dataset}' has classes 0–{train.ClassNames.Count - 1}");
+        if (config.LabelRequest is { } labels && labels.Labels > train.Count)
+            throw new ExperimentFileException(experimentFile, "model.labels",
+                $"{point}is {labels.Labels} but the training set of '{data.Dataset}' has {train.Count} images; at most {train.Count - train.Count % train.ClassNames.Count} labels (a multiple of {train.ClassNames.Count}) fit");
+        if (config.LabelRequest is { } request && train.ClassCounts().Min() < request.Labels / train.ClassNames.Count)
+            throw new ExperimentFileException(experimentFile, "model.labels",
+                $"{point}is {request.Labels}, {request.Labels / train.ClassNames.Count} per class, but a class of '{data.Dataset}' has only {train.ClassCounts().Min()} training images");
         if (conditioning.IsConditional && conditioning.Classes != train.ClassNames.Count)
             throw new ExperimentFileException(experimentFile, "model.classes",
                 $"{point}is {conditioning.Classes} but dataset '{data.Dataset}' has {train.ClassNames.Count} classes; set it to {train.ClassNames.Count}");

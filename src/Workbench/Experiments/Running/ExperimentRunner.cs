@@ -7,6 +7,7 @@ using Workbench.Experiments.RunFolders;
 using Workbench.IO;
 using Workbench.Models;
 using Workbench.Models.Priors;
+using Workbench.Models.SemiSupervised;
 using Workbench.Plotting;
 using Workbench.Tensors;
 using Workbench.Training;
@@ -136,6 +137,9 @@ public sealed class ExperimentRunner(RunnerOptions options)
             ShowProgress = options.ShowProgress,
         };
         var trainer = new Trainer(model, trainingOptions, run.Composed?.Optimizer);
+        // A semi-supervised model learns from a labelled subset drawn per class with its own seed, recorded in the folder.
+        var labelled = d.Model.LabelRequest is { } request ? LabelledSubset.Draw(train, request.Labels, request.Seed) : null;
+        if (labelled is not null) folder.WriteJson(LabelledSubsetFile, labelled);
         using var logs = RunLogs.Attach(trainer, model, folder, run, test, options.StepPointsPerEpoch);
         options.Log.WriteLine($"  {run.Id}: training {Describe(run, model)} on {train.Count} images for {d.Training.Epochs} epochs");
         // Every finished epoch, those before a resume included: rewritten from the checkpoint's history at a
@@ -143,7 +147,7 @@ public sealed class ExperimentRunner(RunnerOptions options)
         trainer.Resumed += history => folder.WriteMetrics(history);
         trainer.EpochCompleted += _ => folder.WriteMetrics(trainer.History);
         options.TrainerReady?.Invoke(run, trainer);
-        var result = trainer.Fit(train, test, cancellation);
+        var result = trainer.Fit(train, test, labelled?.Of(train), cancellation);
         folder.WriteMetrics(result.History);
         if (result.ValidationIndices is { } held)
             folder.WriteJson("validation-split.json", new { d.Training.ValidationFraction, d.Training.Seed, Images = held.Length, Indices = held });
@@ -164,9 +168,13 @@ public sealed class ExperimentRunner(RunnerOptions options)
         logs.Finish(summary, result.History.Count > 0 ? result.History[^1].Step : 0);
         folder.WriteJson(RunFolder.SummaryFile, summary); // last: marks the run finished
         options.Log.WriteLine($"  {run.Id}: test −ELBO {summary.TestNegativeElbo:F2} (rec {summary.TestReconstruction:F2}, KL {summary.TestKl:F2}), " +
-                              $"{summary.ActiveUnits} active units");
+                              $"{summary.ActiveUnits} active units" +
+                              (summary.TestClassificationError is { } error ? $", test classification error {100 * error:F2} %" : ""));
         return summary;
     }
+
+    /// <summary>The labelled subset of a semi-supervised run (seed, labels, classes, indices into the training set).</summary>
+    public const string LabelledSubsetFile = "labelled-subset.json";
 
     private RunSummary Evaluate(string experiment, RunSpec run, VariationalAutoencoder model, ImageDataset train, ImageDataset test,
         TrainingResult result, RunFolder folder, FigureFiles figures)
@@ -209,7 +217,7 @@ public sealed class ExperimentRunner(RunnerOptions options)
             Run = run.Id,
             Overrides = run.Overrides.ToDictionary(kv => kv.Key, kv => kv.Value?.DeepClone()),
             Variant = run.Composed is null ? d.Model.VariantName : "composed",
-            Objective = run.Composed is null ? JsonNamingPolicy.KebabCaseLower.ConvertName(d.Model.Objective.ToString()) : model.Objective.Describe(),
+            Objective = run.Composed is null && d.Model.LabelRequest is null ? JsonNamingPolicy.KebabCaseLower.ConvertName(d.Model.Objective.ToString()) : model.Objective.Describe(),
             Beta = model.Objective.Beta ?? double.NaN,
             KlPenalty = run.Composed is null ? d.Model.ResolveKlPenalty().Describe() : model.Objective.Describe(),
             LatentSize = model.LatentSize,
@@ -231,6 +239,9 @@ public sealed class ExperimentRunner(RunnerOptions options)
             MeanPosteriorSigma = Evaluator.MeanPosteriorSigma(model, test),
             ReconstructionToMeanImageRms = Evaluator.ReconstructionToMeanImageRms(model, train.MeanImage(), test),
             ClassConditionalAccuracy = conditional?.Accuracy,
+            Labels = d.Model.LabelRequest?.Labels,
+            LabelSeed = d.Model.LabelRequest?.Seed,
+            TestClassificationError = model is ILabelPredictor predictor ? ClassificationError.Evaluate(predictor, test) : null,
             Mig = disentanglement?.Mig,
             SampleQuality = sampleQuality,
             EarlyStopping = result.EarlyStopping,
