@@ -26,6 +26,9 @@ public partial class SequenceVaeNotebookTests(SequenceVaeAtDefaults notebook) : 
     {
         var printed = notebook.Executed.Stdout("Lab.LoadWordNetDefinitions(");
         Assert.Contains("8,000 training sentences", printed);
+        // "<unk> stands for about 18 % of the training slice's tokens"
+        var share = double.Parse(Regex.Match(printed, @"([0-9.]+) % of them <unk>").Groups[1].Value, CultureInfo.InvariantCulture);
+        Assert.InRange(share, 17.5, 18.5);
         Assert.Contains("1,000 test sentences; vocabulary of 3,160 ids", printed);
         Assert.Contains("1,000 test sentences", Bounds.Caption);
     }
