@@ -23,6 +23,8 @@ namespace Workbench.Models;
 [JsonDerivedType(typeof(ConditionalVaeConfig), "cvae")]
 [JsonDerivedType(typeof(BetaTcVaeConfig), "beta-tcvae")]
 [JsonDerivedType(typeof(SemiSupervised.SemiSupervisedVaeConfig), "m2")]
+[JsonDerivedType(typeof(Sequences.SequenceVaeVariantConfig), "sequence-vae")]
+[JsonDerivedType(typeof(Sequences.RnnLanguageModelConfig), "rnn-lm")]
 public record VaeConfig
 {
     /// <summary>Image height in pixels.</summary>

@@ -25,6 +25,7 @@ public class ExperimentFilesTests
         { "optimizers", 4 },
         { "conv-bn", 1 },
         { "semi-supervised", 24 },
+        { "sequence-vae", 4 },
     };
 
     [Theory]
@@ -38,17 +39,17 @@ public class ExperimentFilesTests
     }
 
     [Fact]
-    public void SemiSupervised_FourLabelCountsTimesThreeDrawsTimesM2AndBaseline_OnFullFashionMnist()
+    public void SemiSupervised_FourLabelCountsTimesThreeDrawsTimesM2AndBaseline_OnFashionMnist()
     {
         var (definition, runs) = ExperimentLoader.Expand(Path.Combine(ExperimentsFolder(), "semi-supervised.json"));
         Assert.Equal("fashion-mnist", definition.Data.Dataset);
-        Assert.Null(definition.Data.TrainLimit);
+        Assert.Equal(20000, definition.Data.TrainLimit);
         var models = runs.Select(r => Assert.IsType<Workbench.Models.SemiSupervised.SemiSupervisedVaeConfig>(r.Definition.Model)).ToList();
         Assert.Equal([100, 600, 1000, 3000], models.Select(m => m.Labels).Distinct().Order());
         Assert.Equal([1UL, 2UL, 3UL], models.Select(m => m.LabelSeed).Distinct().Order());
         Assert.Equal(12, models.Count(m => m.ClassifierOnly));
-        Assert.All(models, m => Assert.Equal((500, 50, 0.1f), (m.HiddenSizes.Single(), m.LatentSize, m.Alpha)));
-        Assert.Equal((8, 100), (definition.Training.Epochs, definition.Training.BatchSize));
+        Assert.All(models, m => Assert.Equal((500, 10, 30f), (m.HiddenSizes.Single(), m.LatentSize, m.Alpha)));
+        Assert.Equal((5, 100), (definition.Training.Epochs, definition.Training.BatchSize));
     }
 
     [Fact]

@@ -37,6 +37,17 @@ public class SchemaConsistencyTests
         Assert.Equal(kinds, Enum(Schema()["$defs"]!["prior"]!["properties"]!["kind"]!));
     }
 
+    [Fact]
+    public void SentenceModelFields_AreInTheSchema()
+    {
+        var properties = Schema()["properties"]!["model"]!["properties"]!.AsObject();
+        var fields = typeof(Workbench.Models.Sequences.SequenceVaeVariantConfig).GetProperties()
+            .Where(p => p.DeclaringType != typeof(VaeConfig) && p.CanWrite && p.GetCustomAttributes(typeof(System.Text.Json.Serialization.JsonIgnoreAttribute), true).Length == 0)
+            .Select(p => JsonNamingPolicy.CamelCase.ConvertName(p.Name)).ToArray();
+        Assert.Equal(["wordDropout", "klAnnealing", "embeddingSize", "hiddenSize"], fields);
+        Assert.All(fields, f => Assert.True(properties.ContainsKey(f), $"model.{f} is missing from the schema"));
+    }
+
     private static string[] Enum<T>() where T : struct, System.Enum =>
         System.Enum.GetNames<T>().Select(JsonNamingPolicy.KebabCaseLower.ConvertName).ToArray();
 }

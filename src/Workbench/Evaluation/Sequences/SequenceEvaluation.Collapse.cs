@@ -49,7 +49,7 @@ public static partial class SequenceEvaluation
     }
 
     /// <summary>
-    /// The estimator of <see cref="MutualInformation(SequenceVae, SequenceDataset, ulong, int)"/> on given posteriors N(μᵢ, diag σᵢ²),
+    /// The estimator of <see cref="MutualInformation(SequenceVae, SequenceDataset, ulong, int, int)"/> on given posteriors N(μᵢ, diag σᵢ²),
     /// row-major (N, L), with <paramref name="samplesPerRow"/> draws zᵢ ~ q(z|xᵢ) per row drawn from <paramref name="rng"/>.
     /// </summary>
     public static double MutualInformation(float[] mean, float[] logVariance, int latent, Rng rng, int samplesPerRow = 1)

@@ -121,6 +121,7 @@ public static partial class ExperimentLoader
             Fail("training." + field, problem);
         }
         if (d.Evaluation.Problem() is var (evaluationField, evaluationProblem)) Fail("evaluation." + evaluationField, evaluationProblem);
+        if (SentenceRunFields.Problem(d) is var (sentenceField, sentenceProblem)) Fail(sentenceField, sentenceProblem);
         foreach (var (field, values) in d.Grid)
             if (values is null) Fail($"grid.{field}", "must be a list of values, not null");
             else if (values.Length == 0) Fail($"grid.{field}", "needs at least one value");

@@ -26,6 +26,7 @@ public static class RunPictures
         var configPath = Path.Combine(path, TrainedRun.ConfigFile);
         if (!File.Exists(configPath) || !File.Exists(Path.Combine(path, RunFolder.SummaryFile)))
             throw new FileNotFoundException($"{path} holds no finished run: config.json and summary.json are both needed.", configPath);
+        if (TrainedRun.ReadDefinition(configPath).Model.Input == Models.ModelInput.Sentences) return SentenceFigures.Redraw(path, figures);
         if (File.Exists(Path.Combine(path, TrainedRun.ModelFile)))
         {
             var trained = TrainedRun.Load(path);

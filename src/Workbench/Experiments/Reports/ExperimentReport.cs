@@ -72,6 +72,7 @@ public static class ExperimentReport
     /// <summary>The report's sections for these runs, in reading order.</summary>
     internal static List<ReportSection> Sections(IReadOnlyList<ReportRun> runs, List<string> notes)
     {
+        if (SentenceReport.Applies(runs)) return SentenceReport.Sections(runs);
         // One run: its own curves, training per step beside the epoch means and the test set; several: test curves side by side.
         var sections = new List<ReportSection>
         {

@@ -74,7 +74,11 @@ internal static class ReportHtml
         return html.ToString();
     }
 
-    private static void AppendTable(StringBuilder html, IReadOnlyList<ReportRun> runs) => ReportRunsTable.Append(html, runs);
+    private static void AppendTable(StringBuilder html, IReadOnlyList<ReportRun> runs)
+    {
+        if (SentenceReport.Applies(runs)) SentenceReport.AppendTable(html, runs);
+        else ReportRunsTable.Append(html, runs);
+    }
 
     // Pictures reach here through RunFiles.Picture: PNGs inside their run folder.
     private static string ImageSource(string path, string? relativeTo) => relativeTo is null

@@ -70,32 +70,6 @@ public sealed record ReportRun(string Folder, RunSummary Summary, IReadOnlyList<
         return runs.OrderBy(r => r.Summary.Finished).ThenBy(r => r.Id, StringComparer.Ordinal).ToList();
     }
 
-    /// <summary>The epochs of a run's metrics.jsonl, one JSON object a line.</summary>
-    public static IReadOnlyList<EpochMetrics> ReadMetrics(string path)
-    {
-        if (!File.Exists(path)) return [];
-        var history = new List<EpochMetrics>();
-        int lineNumber = 0;
-        foreach (var line in File.ReadLines(path))
-        {
-            lineNumber++;
-            if (string.IsNullOrWhiteSpace(line)) continue;
-            try
-            {
-                history.Add(JsonSerializer.Deserialize<EpochMetrics>(line, MetricsOptions)
-                    ?? throw new InvalidDataException($"{path}:{lineNumber}: empty metrics line."));
-            }
-            catch (JsonException e)
-            {
-                throw new InvalidDataException($"{path}:{lineNumber}: not a metrics line ({e.Message})", e);
-            }
-        }
-        return history;
-    }
-
-    // Metrics lines also hold computed values (testNegativeElbo) that are not read back.
-    private static readonly JsonSerializerOptions MetricsOptions = new(ExperimentJson.Options)
-    {
-        UnmappedMemberHandling = System.Text.Json.Serialization.JsonUnmappedMemberHandling.Skip,
-    };
+    /// <summary>The epochs of a run's metrics.jsonl, one JSON object a line (<see cref="RunFolder.ReadMetrics"/>).</summary>
+    public static IReadOnlyList<EpochMetrics> ReadMetrics(string path) => RunFolder.ReadMetrics(path);
 }

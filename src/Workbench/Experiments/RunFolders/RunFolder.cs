@@ -89,6 +89,35 @@ public sealed class RunFolder : IDisposable
 
     private static readonly JsonSerializerOptions MetricsLine = new(ExperimentJson.Options) { WriteIndented = false };
 
+    /// <summary>The epochs of a run's metrics.jsonl, one JSON object a line.</summary>
+    public static IReadOnlyList<EpochMetrics> ReadMetrics(string path)
+    {
+        if (!File.Exists(path)) return [];
+        var history = new List<EpochMetrics>();
+        int lineNumber = 0;
+        foreach (var line in File.ReadLines(path))
+        {
+            lineNumber++;
+            if (string.IsNullOrWhiteSpace(line)) continue;
+            try
+            {
+                history.Add(JsonSerializer.Deserialize<EpochMetrics>(line, MetricsOptions)
+                    ?? throw new InvalidDataException($"{path}:{lineNumber}: empty metrics line."));
+            }
+            catch (JsonException e)
+            {
+                throw new InvalidDataException($"{path}:{lineNumber}: not a metrics line ({e.Message})", e);
+            }
+        }
+        return history;
+    }
+
+    // Metrics lines also hold computed values (testNegativeElbo) that are not read back.
+    private static readonly JsonSerializerOptions MetricsOptions = new(ExperimentJson.Options)
+    {
+        UnmappedMemberHandling = System.Text.Json.Serialization.JsonUnmappedMemberHandling.Skip,
+    };
+
     internal static string MetricsCsv(IReadOnlyList<EpochMetrics> history)
     {
         static string F(double? v) => v is { } x ? x.ToString("R", CultureInfo.InvariantCulture) : "";

@@ -54,6 +54,8 @@ public sealed record RunSummary : IHtmlDisplayable
     public SampleQuality.SampleQualityResult? SampleQuality { get; init; }
     /// <summary>Early stopping's record: the best validation epoch and value, and when it ended training, the epoch and why; null when it was off.</summary>
     public Training.EarlyStoppingState? EarlyStopping { get; init; }
+    /// <summary>A run on sentences: its bounds, perplexities and collapse diagnostics; null for runs on images.</summary>
+    public SentenceRunSummary? Sentences { get; init; }
     public required double TrainSeconds { get; init; }
     public required DateTimeOffset Finished { get; init; }
 

@@ -191,7 +191,8 @@ public sealed class ExperimentRunner(RunnerOptions options)
             iwae = ImportanceWeightedBound.Evaluate(model, images, d.Evaluation.ImportanceSamples, seed: d.Training.Seed);
         }
         ConditionalGenerationResult? conditional = null;
-        if (model.Conditioning.IsConditional)
+        // A baseline that trained only its classifier has an untrained generative model: no samples worth judging.
+        if (model.Conditioning.IsConditional && model.Objective is not SemiSupervisedObjective { ClassifierOnly: true })
         {
             // A classifier trained on the real training images judges which class each generated sample shows.
             var classifier = ImageClassifier.Train(train, seed: d.Training.Seed);
@@ -266,14 +267,9 @@ public sealed class ExperimentRunner(RunnerOptions options)
         return splits;
     }
 
-    /// <summary>
-    /// Where a run on sentences is dispatched: its data are loaded and cached by <see cref="Check"/>
-    /// (<see cref="LoadSentences"/>). The experiment loader refuses every shipped variant on sentences (they read images),
-    /// so a run only gets here once a variant whose <see cref="VaeConfig.Input"/> is <see cref="ModelInput.Sentences"/> exists.
-    /// </summary>
+    /// <summary>A run on sentences: its data loaded and cached by <see cref="Check"/>, trained by <see cref="SentenceRunner"/>.</summary>
     private RunSummary? RunOnSentences(string experiment, RunSpec run, FigureFiles figures, CancellationToken cancellation) =>
-        throw new NotSupportedException(
-            $"{experiment}/{run.Id}: model variant '{run.Definition.Model.VariantName}' reads {run.Definition.Model.Input}, and no runner for sentences is configured.");
+        new SentenceRunner(options).Run(experiment, run, LoadSentences(run.Definition.Data), figures, cancellation);
 
     private static string DataKey(DataSpec spec) => $"{spec.Dataset}|{spec.Directory}|{spec.TrainLimit}|{spec.TestLimit}|{spec.Fingerprint}|{spec.HeldOutClass}";
 
