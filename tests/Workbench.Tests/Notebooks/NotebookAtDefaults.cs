@@ -67,7 +67,7 @@ public abstract class NotebookAtDefaults : IAsyncLifetime
     /// </summary>
     private void AssertTrainingShowedLive()
     {
-        var trainingCells = Result.Notebook.Cells.Where(c => c.IsCode && c.Source.Contains("Lab.Train(", StringComparison.Ordinal)).ToList();
+        var trainingCells = Result.Notebook.Cells.Where(c => c.IsCode && System.Text.RegularExpressions.Regex.IsMatch(c.Source, @"Lab\.Train(SequenceVae|LanguageModel)?\(")).ToList();
         Assert.NotEmpty(trainingCells);
         foreach (var cell in trainingCells)
         {

@@ -53,6 +53,9 @@ public sealed class SequenceTrainer
     /// <summary>Raised after every optimizer step with (epoch, batch in epoch, batches per epoch, loss of the step).</summary>
     public event Action<int, int, int, double>? BatchCompleted;
 
+    /// <summary>Raised after every optimizer step with the step's loss terms and KL weight (what a training chart draws).</summary>
+    public event Action<SequenceStepMetrics>? StepCompleted;
+
     /// <summary>Raised after every epoch of <see cref="Fit"/>.</summary>
     public event Action<SequenceEpochMetrics>? EpochCompleted;
 
@@ -107,6 +110,7 @@ public sealed class SequenceTrainer
             kl += step.Kl * batch.Size;
             weight = step.KlWeight;
             BatchCompleted?.Invoke(epoch, data.BatchIndex + 1, loader.BatchesPerEpoch, step.Loss);
+            StepCompleted?.Invoke(new SequenceStepMetrics(Step, epoch, data.BatchIndex + 1, loader.BatchesPerEpoch, step.Loss, step.Reconstruction, step.Kl, step.KlWeight));
         }
         int n = train.Count;
         return new SequenceEpochMetrics(epoch, Step, loss / n, reconstruction / n, kl / n, weight, null, null, null, clock.Elapsed.TotalSeconds);
