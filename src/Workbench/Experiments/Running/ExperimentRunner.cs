@@ -114,21 +114,11 @@ public sealed class ExperimentRunner(RunnerOptions options)
     public RunSummary? RunOne(string experiment, RunSpec run, FigureFiles figures, CancellationToken cancellation = default)
     {
         if (run.Definition.Data.Input == ModelInput.Sentences) return RunOnSentences(experiment, run, figures, cancellation);
-        var identity = RunIdentity.Of(run);
-        using var folder = new RunFolder(Path.Combine(options.ResultsRoot, experiment, run.Id));
-        if (!folder.TryLock(identity))
-        {
-            RunIdentityGuard.LeaveToHolder(folder.Path, run, identity, options.Log);
-            return null;
-        }
-        if (!RunIdentityGuard.ShouldTrain(folder, run, identity, options.RerunChanged, options.Log)) return null;
-        StaleTempFiles.Remove(folder.Path, within: options.ResultsRoot);
+        using var started = RunStart.Begin(options, experiment, run);
+        if (started is null) return null;
+        var (folder, environment) = (started.Folder, started.Environment);
         var d = run.Definition;
         var (train, test) = LoadData(d.Data); // loaded and checked by Check before any folder was made
-        var environment = RunEnvironment.Capture(d.Training.Seed, ComputeThreads.Count);
-        folder.WriteConfig(run.ResolvedJson);
-        identity.Write(folder.Path);
-        folder.WriteJson("environment.json", environment);
         var model = run.Composed?.Model ?? d.Model.Build(new Rng(d.Training.Seed));
         var trainingOptions = d.Training with
         {

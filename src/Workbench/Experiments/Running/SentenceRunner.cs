@@ -25,21 +25,11 @@ internal sealed class SentenceRunner(RunnerOptions options)
     /// <summary>Trains and evaluates <paramref name="run"/> on <paramref name="splits"/> unless it is finished or held by another process.</summary>
     public RunSummary? Run(string experiment, RunSpec run, SequenceSplits splits, FigureFiles figures, CancellationToken cancellation)
     {
-        var identity = RunIdentity.Of(run);
-        using var folder = new RunFolder(Path.Combine(options.ResultsRoot, experiment, run.Id));
-        if (!folder.TryLock(identity))
-        {
-            RunIdentityGuard.LeaveToHolder(folder.Path, run, identity, options.Log);
-            return null;
-        }
-        if (!RunIdentityGuard.ShouldTrain(folder, run, identity, options.RerunChanged, options.Log)) return null;
-        StaleTempFiles.Remove(folder.Path, within: options.ResultsRoot);
+        using var started = RunStart.Begin(options, experiment, run);
+        if (started is null) return null;
+        var (folder, environment) = (started.Folder, started.Environment);
         var d = run.Definition;
         var config = (SentenceModelConfig)d.Model;
-        var environment = RunEnvironment.Capture(d.Training.Seed, ComputeThreads.Count);
-        folder.WriteConfig(run.ResolvedJson);
-        identity.Write(folder.Path);
-        folder.WriteJson("environment.json", environment);
 
         var modelConfig = config.ToModelConfig(splits.Train.Vocabulary.Count);
         var rng = new Rng(d.Training.Seed);
