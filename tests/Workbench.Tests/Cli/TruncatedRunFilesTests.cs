@@ -23,7 +23,12 @@ public class TruncatedRunFilesTests(TrainedFolder trained) : IClassFixture<Train
         }
         var path = Path.Combine(experiment, "default", file);
         var bytes = File.ReadAllBytes(path);
-        File.WriteAllBytes(path, bytes[..(bytes.Length / 2 + 3)]); // past a line end: a line cut short
+        // A line cut short, wherever the file's line ends fall: a cut at a line's end would leave a shorter but valid
+        // metrics.jsonl (its lines' lengths vary with the timings they hold), so the cut stays two bytes before the next line end.
+        int cut = bytes.Length / 2 + 3;
+        int lineEnd = Array.IndexOf(bytes, (byte)'\n', cut - 1);
+        if (lineEnd >= 0 && lineEnd - cut < 2) cut = lineEnd - 2;
+        File.WriteAllBytes(path, bytes[..cut]);
         return (directory, experiment, path);
     }
 
