@@ -120,16 +120,8 @@ public static partial class SequenceEvaluation
         return new LanguageModelEvaluation(total / data.Count, data.Count, words);
     }
 
-    /// <summary>log((1/k) Σ exp(wᵢ)) in double, shifted by the largest weight.</summary>
-    internal static double LogMeanExp(ReadOnlySpan<double> logWeights)
-    {
-        double max = double.NegativeInfinity;
-        foreach (var w in logWeights) max = Math.Max(max, w);
-        if (double.IsNegativeInfinity(max)) return max;
-        double sum = 0;
-        foreach (var w in logWeights) sum += Math.Exp(w - max);
-        return max + Math.Log(sum / logWeights.Length);
-    }
+    /// <summary>log((1/k) Σ exp(wᵢ)), stable: the image bound's own (<see cref="ImportanceWeightedBound.LogMeanExp"/>).</summary>
+    internal static double LogMeanExp(ReadOnlySpan<double> logWeights) => ImportanceWeightedBound.LogMeanExp(logWeights);
 
     private static double Sum(Tensor values)
     {
