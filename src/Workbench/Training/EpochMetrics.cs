@@ -34,6 +34,9 @@ public sealed record EpochMetrics
     [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
     public double? TestClassificationError { get; init; }
     public required double Seconds { get; init; }
+    /// <summary>What a model measures of its own training steps (<see cref="Models.IEpochMeasures"/>, e.g. the VQ-VAE's codebook usage), by column name; null for other models.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyDictionary<string, double>? ModelMeasures { get; init; }
 }
 
 /// <summary>Progress within an epoch, raised after every optimizer step.</summary>

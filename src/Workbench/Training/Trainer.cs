@@ -170,6 +170,7 @@ public sealed class Trainer
 
     private EpochMetrics FinishEpoch(int epoch, long step, EpochSums sums, ImageDataset? test, Stopwatch clock)
     {
+        var modelMeasures = (_model as IEpochMeasures)?.TakeEpochMeasures(); // before the test pass (which does not count)
         ElboEvaluation? testResult = test is not null && _options.EvaluateEachEpoch
             ? Evaluator.Elbo(_model, test, seed: _options.Seed, pool: _pool)
             : null;
@@ -190,6 +191,7 @@ public sealed class Trainer
                 ? ClassificationError.Evaluate(classifier, test)
                 : null,
             Seconds = clock.Elapsed.TotalSeconds,
+            ModelMeasures = modelMeasures,
         };
     }
 

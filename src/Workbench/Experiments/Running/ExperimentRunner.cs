@@ -148,6 +148,8 @@ public sealed class ExperimentRunner(RunnerOptions options)
             options.Log.WriteLine($"  {run.Id}: stopped; a checkpoint was written and the next run of this experiment resumes it");
             return null;
         }
+        // A model with a second stage (the VQ-VAE's PixelCNN prior) fits it now, seeded, before anything is measured.
+        if (CodePriorTraining.AfterTraining(model, train, test, d.Training.Seed, options.Log) is { } priorFit) folder.WriteJson(CodePriorFit.FileName, priorFit);
         model.Eval(); // measured as it will be used: random layers (dropout) off
         var summary = Evaluate(experiment, run, model, train, test, result, folder, figures);
         model.SaveParameters(Path.Combine(folder.Path, "model.safetensors"), new Dictionary<string, string>
