@@ -126,6 +126,8 @@ public sealed class RunFolder : IDisposable
         for (int d = 0; d < latent; d++) csv.Append(",kl_dim_").Append(d);
         bool classifies = history.Any(m => m.TestClassificationError is not null); // a classifying model's column comes last
         if (classifies) csv.Append(",test_classification_error");
+        var terms = history.SelectMany(m => m.Terms?.Keys ?? Enumerable.Empty<string>()).Distinct().ToList(); // a model's further terms, last
+        foreach (var name in terms) csv.Append(",train_").Append(name);
         var measures = history.Count == 0 || history[0].ModelMeasures is null ? [] : history[0].ModelMeasures!.Keys.Order(StringComparer.Ordinal).ToArray(); // a model's own columns last
         foreach (var name in measures) csv.Append(',').Append(name);
         csv.AppendLine();
@@ -136,6 +138,7 @@ public sealed class RunFolder : IDisposable
                    F(m.TestLoss), F(m.TestReconstruction), F(m.TestKl), F(m.Seconds));
             foreach (var kl in m.KlPerDimension) csv.Append(',').Append(F(kl));
             if (classifies) csv.Append(',').Append(F(m.TestClassificationError));
+            foreach (var name in terms) csv.Append(',').Append(F(m.Terms?.GetValueOrDefault(name)));
             foreach (var name in measures) csv.Append(',').Append(F(m.ModelMeasures is { } own && own.TryGetValue(name, out var v) ? v : null));
             csv.AppendLine();
         }
