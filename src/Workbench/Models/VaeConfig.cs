@@ -25,6 +25,7 @@ namespace Workbench.Models;
 [JsonDerivedType(typeof(SemiSupervised.SemiSupervisedVaeConfig), "m2")]
 [JsonDerivedType(typeof(Sequences.SequenceVaeVariantConfig), "sequence-vae")]
 [JsonDerivedType(typeof(Sequences.RnnLanguageModelConfig), "rnn-lm")]
+[JsonDerivedType(typeof(Hierarchical.HierarchicalVaeConfig), "hierarchical-vae")]
 public record VaeConfig
 {
     /// <summary>Image height in pixels.</summary>
