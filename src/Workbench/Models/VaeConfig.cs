@@ -74,6 +74,9 @@ public record VaeConfig
     /// <summary>The prior p(z); null means N(0, I).</summary>
     public PriorConfig? Prior { get; init; }
 
+    /// <summary>The prior in words, for logs: "N(0, I) prior" unless <see cref="Prior"/> names another.</summary>
+    public virtual string DescribePrior() => (Prior ?? new StandardNormalPriorConfig()).Describe();
+
     /// <summary>Number of pixels per image.</summary>
     [JsonIgnore] public int Pixels => ImageHeight * ImageWidth;
 

@@ -86,6 +86,8 @@ public record HierarchicalVaeConfig : VaeConfig
 
     private VaeConfig WithHidden(int[] hidden) => new VaeConfig { HiddenSizes = hidden, Activation = Activation, Dropout = Dropout, ImageHeight = ImageHeight, ImageWidth = ImageWidth };
 
+    public override string DescribePrior() => $"hierarchical prior over {Layers.Length} stochastic layers [{string.Join(", ", LayerSizes)}]";
+
     public override void Validate()
     {
         Require(Layers.Length is >= 1 and <= MaxLayers, nameof(Layers), $"needs between 1 and {MaxLayers} stochastic layers (got {Layers.Length})");
@@ -99,6 +101,7 @@ public record HierarchicalVaeConfig : VaeConfig
         }
         Require(LatentSize == Layers.Sum(l => l.LatentSize), nameof(LatentSize), $"is the sum of the layers' latent sizes ({Layers.Sum(l => l.LatentSize)}) for hierarchical-vae; leave it out (got {LatentSize})");
         Require(HiddenSizes.SequenceEqual(Layers[0].HiddenSizes), nameof(HiddenSizes), "is the first layer's hiddenSizes for hierarchical-vae; leave it out and set layers[0].hiddenSizes");
+        Require(Prior is null, nameof(Prior), "hierarchical-vae has its own prior, N(0, I) on the top layer and a learned Gaussian p(z_l | z_l+1) below; remove prior");
         Require(Architecture == Architecture.Mlp, nameof(Architecture), $"hierarchical-vae is built from MLPs; leave architecture at mlp (got {Architecture})");
         base.Validate();
     }

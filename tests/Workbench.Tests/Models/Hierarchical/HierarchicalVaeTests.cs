@@ -1,7 +1,10 @@
 using System.Text.Json;
 using Workbench.Experiments.Definitions;
 using Workbench.Models;
+using Workbench.Evaluation;
 using Workbench.Models.Hierarchical;
+using Workbench.Notebooks;
+using Workbench.Training;
 using Workbench.Tensors;
 using Workbench.Tests.Support;
 
@@ -120,5 +123,28 @@ public class HierarchicalVaeTests
         var config = new HierarchicalVaeConfig() with { LatentSize = 20 };
         var error = Assert.Throws<ArgumentException>(config.Validate);
         Assert.Contains("sum of the layers' latent sizes (150)", error.Message);
+    }
+
+    [Fact]
+    public void CountPerBlock_TwoLayers_CountsTheActiveDimensionsOfEachBlock()
+    {
+        var active = new ActiveUnitsEvaluation([0.5f, 0.001f, 0.02f, 0.009f, 0.3f], 0.01);
+        Assert.Equal([2, 1], active.CountPerBlock([3, 2]));
+        Assert.Throws<ArgumentException>(() => active.CountPerBlock([3, 3]));
+    }
+
+    [Fact]
+    public void LabTrain_HierarchicalConfig_TrainsAndReportsActiveUnitsPerLayer()
+    {
+        var data = TestData.Fashion(64);
+        var config = new HierarchicalVaeConfig { Layers = [new([16], 4), new([8], 2)] };
+        var run = Lab.Train(config, new TrainingOptions { Epochs = 1, BatchSize = 32, ShowProgress = false }, data);
+        var table = Lab.ActiveUnitsPerLayer(run.Model, data);
+        Assert.Equal(["z1", "z2"], table.Rows.Select(r => r[0]));
+        Assert.Equal(["4", "2"], table.Rows.Select(r => r[2]));
+        var perLayer = table.Rows.Select(r => int.Parse(r[1])).ToArray();
+        Assert.Equal(ActiveUnits.Evaluate(run.Model, data).Count, perLayer.Sum());
+        var flat = Lab.Train(new VaeConfig { HiddenSizes = [8], LatentSize = 2 }, new TrainingOptions { Epochs = 1, ShowProgress = false }, data);
+        Assert.Contains("hierarchical-vae", Assert.Throws<ArgumentException>(() => Lab.ActiveUnitsPerLayer(flat.Model, data)).Message);
     }
 }
