@@ -58,7 +58,7 @@ public static partial class Losses
     /// <summary>
     /// E[x] of the continuous Bernoulli with λ = σ(logits), elementwise, in [0, 1]: λ/(2λ − 1) + 1/(2 artanh(1 − 2λ)) =
     /// 1/(1 − e^−l) − 1/l, ½ at l = 0 (PyTorch's <c>ContinuousBernoulli(logits=l).mean</c>). It is not λ: the
-    /// continuous Bernoulli's mean is pulled towards ½ (λ = 0.9 has mean 0.73), which is why its pictures show this.
+    /// continuous Bernoulli's mean is pulled towards ½ (λ = 0.9 has mean 0.67), which is why its pictures show this.
     /// </summary>
     /// <remarks>d/dl = 1/l² − 1/(4 sinh²(l/2)).</remarks>
     public static Tensor ContinuousBernoulliMean(Tensor logits)
