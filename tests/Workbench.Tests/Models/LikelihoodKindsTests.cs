@@ -37,6 +37,15 @@ public class LikelihoodKindsTests
     }
 
     [Fact]
+    public void BernoulliLikelihood_MidGreyImageAtItsBestLambda_StillCostsOverFiveHundredNats()
+    {
+        // The cross-entropy of grey targets is minimal at λ = x, where it is the entropy of Bernoulli(x): no probability of the image.
+        var x = Tensor.Full(128f / 255f, 1, 784);
+        double best = new BernoulliLikelihood().NegativeLogLikelihood(Tensor.Full(MathF.Log(128f / 127f), 1, 784), x).Item();
+        Assert.InRange(best, 500, 784 * Math.Log(2) + 1e-3);
+    }
+
+    [Fact]
     public void DiscretizedLogisticLikelihood_LogScale_IsOneLearnedParameterPerPixelAtTheInitialScale()
     {
         var likelihood = new DiscretizedLogisticLikelihood(6);
