@@ -72,6 +72,14 @@ public class LikelihoodsResultsTests
 
         Assert.Contains($"**Bernoulli, {F(bernoulli.ImportanceWeightedBound!.Value, 2)} nats:**", page);
         Assert.Contains($"costs {784 * Math.Log(2):F0} nats (784 · ln 2)", page);
+        var reference = JsonSerializer.Deserialize<RunSummary>(
+            File.ReadAllText(Path.Combine(Root, "results", "vanilla-fashion-mnist", "default", RunFolder.SummaryFile)), ExperimentJson.Options)!;
+        // The reference summary predates the image count; its experiment file asks for the same 1,000 images.
+        Assert.Equal((F(reference.TestNegativeElbo, 2), F(reference.ImportanceWeightedBound!.Value, 2), reference.ImportanceSamples),
+            (F(bernoulli.TestNegativeElbo, 2), F(bernoulli.ImportanceWeightedBound!.Value, 2), bernoulli.ImportanceSamples));
+        var (_, referenceSpecs) = ExperimentLoader.Expand(Path.Combine(Root, "experiments", "vanilla-fashion-mnist.json"));
+        Assert.Equal(bernoulli.ImportanceImages, Assert.Single(referenceSpecs).Definition.Evaluation.ImportanceImages);
+        Assert.Contains($"reference run's numbers to the second decimal ({F(reference.TestNegativeElbo, 2)} and {F(reference.ImportanceWeightedBound.Value, 2)} in `results/vanilla-fashion-mnist/`)", page);
         Assert.Contains($"**Continuous Bernoulli, {M(continuous.ImportanceWeightedBound!.Value, 2)} nats:**", page);
         Assert.True(continuous.ImportanceWeightedBound < 0, "the continuous Bernoulli's density exceeds 1");
         Assert.Contains($"log-density of +{F(-continuous.ImportanceWeightedBound.Value / 784, 2)} nats per pixel", page);
