@@ -46,6 +46,14 @@ public class LikelihoodKindsTests
     }
 
     [Fact]
+    public void DiscretizedLogisticLikelihood_BundledFashionImages_AreLevelsAndGetAFiniteCodeLength()
+    {
+        var (images, _) = TestData.Fashion(64).Batch(Enumerable.Range(0, 64).ToArray());
+        var nll = new DiscretizedLogisticLikelihood(784).NegativeLogLikelihood(Tensor.Zeros(64, 784), images).ToArray();
+        Assert.All(nll, v => Assert.True(float.IsFinite(v) && v > 0, $"−log P = {v}"));
+    }
+
+    [Fact]
     public void DiscretizedLogisticLikelihood_LogScale_IsOneLearnedParameterPerPixelAtTheInitialScale()
     {
         var likelihood = new DiscretizedLogisticLikelihood(6);
