@@ -23,6 +23,7 @@ namespace Workbench.Models;
 [JsonDerivedType(typeof(ConditionalVaeConfig), "cvae")]
 [JsonDerivedType(typeof(BetaTcVaeConfig), "beta-tcvae")]
 [JsonDerivedType(typeof(SemiSupervised.SemiSupervisedVaeConfig), "m2")]
+[JsonDerivedType(typeof(Adversarial.VaeGanConfig), "vae-gan")]
 [JsonDerivedType(typeof(Sequences.SequenceVaeVariantConfig), "sequence-vae")]
 [JsonDerivedType(typeof(Sequences.RnnLanguageModelConfig), "rnn-lm")]
 public record VaeConfig

@@ -19,7 +19,7 @@ public class ExperimentFilesTests
         { "vamp-prior", 2 },
         { "iwae", 3 },
         { "disentanglement", 18 },
-        { "sample-quality", 5 },
+        { "sample-quality", 6 },
         { "anomaly", 10 },
         { "denoising", 2 },
         { "optimizers", 4 },
