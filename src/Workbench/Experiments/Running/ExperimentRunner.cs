@@ -229,6 +229,9 @@ public sealed class ExperimentRunner(RunnerOptions options)
             ImportanceWeightedBound = iwae?.NegativeLogLikelihoodBound,
             ImportanceSamples = iwae?.Samples,
             ImportanceImages = iwae?.Images,
+            ImportanceWeightedBoundBitsPerDimension = iwae is not null && model.Likelihood.PixelLevels is not null
+                ? iwae.NegativeLogLikelihoodBound / (model.ImageHeight * model.ImageWidth * Math.Log(2))
+                : null,
             ActiveUnits = active.Count,
             Activity = active.Activity,
             KlPerDimension = elbo.KlPerDimension,
