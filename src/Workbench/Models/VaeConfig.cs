@@ -26,6 +26,7 @@ namespace Workbench.Models;
 [JsonDerivedType(typeof(Adversarial.VaeGanConfig), "vae-gan")]
 [JsonDerivedType(typeof(Sequences.SequenceVaeVariantConfig), "sequence-vae")]
 [JsonDerivedType(typeof(Sequences.RnnLanguageModelConfig), "rnn-lm")]
+[JsonDerivedType(typeof(Hierarchical.HierarchicalVaeConfig), "hierarchical-vae")]
 [JsonDerivedType(typeof(VectorQuantized.VqVaeConfig), "vq-vae")]
 public record VaeConfig
 {
@@ -74,6 +75,9 @@ public record VaeConfig
 
     /// <summary>The prior p(z); null means N(0, I).</summary>
     public PriorConfig? Prior { get; init; }
+
+    /// <summary>The prior in words, for logs: "N(0, I) prior" unless <see cref="Prior"/> names another.</summary>
+    public virtual string DescribePrior() => (Prior ?? new StandardNormalPriorConfig()).Describe();
 
     /// <summary>Number of pixels per image.</summary>
     [JsonIgnore] public int Pixels => ImageHeight * ImageWidth;

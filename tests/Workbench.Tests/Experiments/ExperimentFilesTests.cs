@@ -26,6 +26,7 @@ public class ExperimentFilesTests
         { "conv-bn", 1 },
         { "semi-supervised", 24 },
         { "sequence-vae", 4 },
+        { "stochastic-layers", 4 },
     };
 
     [Theory]

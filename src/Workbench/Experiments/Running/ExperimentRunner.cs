@@ -231,6 +231,9 @@ public sealed class ExperimentRunner(RunnerOptions options)
             ImportanceWeightedBound = iwae?.NegativeLogLikelihoodBound,
             ImportanceSamples = iwae?.Samples,
             ImportanceImages = iwae?.Images,
+            ImportanceWeightedBoundBitsPerDimension = iwae is not null && model.Likelihood.PixelLevels is not null
+                ? iwae.NegativeLogLikelihoodBound / (model.ImageHeight * model.ImageWidth * Math.Log(2))
+                : null,
             ActiveUnits = active.Count,
             Activity = active.Activity,
             KlPerDimension = elbo.KlPerDimension,
@@ -275,6 +278,6 @@ public sealed class ExperimentRunner(RunnerOptions options)
         if (run.Composed is not null) return $"a composed {model.GetType().Name} (latent {model.LatentSize}, {model.Prior.GetType().Name}, {model.Objective.Describe()})";
         var d = run.Definition;
         return $"{d.Model.VariantName} ({JsonNamingPolicy.KebabCaseLower.ConvertName(d.Model.Architecture.ToString())}, latent {d.Model.LatentSize}, " +
-               $"{(d.Model.Prior ?? new StandardNormalPriorConfig()).Describe()}, {model.Objective.Describe()})";
+               $"{d.Model.DescribePrior()}, {model.Objective.Describe()})";
     }
 }
