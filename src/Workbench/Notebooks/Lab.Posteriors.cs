@@ -10,7 +10,7 @@ public static partial class Lab
 {
     /// <summary>
     /// For models with a two-dimensional latent: the true posterior p(z|x) of each of the given test images on a grid,
-    /// the model's q(z|x) from 20,000 draws, log p(x) by grid integration and the ELBO, so the gap
+    /// the model's q(z|x) from 20,000 draws (on a window around the posterior), log p(x) by grid integration and the ELBO, so the gap
     /// log p(x) − ELBO = KL(q ‖ p(z|x)) says in nats what each approximation costs. Display it for the table;
     /// <see cref="PosteriorPictures"/> draws it.
     /// </summary>
@@ -30,22 +30,15 @@ public static partial class Lab
     public static Figure PosteriorPictures(PosteriorComparison comparison, string? title = "True posterior p(z|x) beside the approximation q(z|x)")
     {
         ArgumentNullException.ThrowIfNull(comparison);
-        int runs = comparison.Runs.Count, images = comparison.Images.Count;
-        var panels = new double[images][][,];
-        var titles = new List<string>();
-        for (int i = 0; i < images; i++)
-        {
-            panels[i] = new double[2 * runs][,];
-            for (int r = 0; r < runs; r++)
+        var panels = new List<DensityPanel>();
+        for (int i = 0; i < comparison.Images.Count; i++)
+            for (int r = 0; r < comparison.Runs.Count; r++)
             {
                 var grid = comparison.Grids[r][i];
-                panels[i][2 * r] = grid.TrueDensity;
-                panels[i][2 * r + 1] = grid.ApproximateDensity;
-                titles.Add($"image {comparison.Images[i]}: p(z|x), {comparison.Runs[r]}");
-                titles.Add(FormattableString.Invariant($"q(z|x), gap {grid.Gap:F2} nats"));
+                panels.Add(new DensityPanel($"image {comparison.Images[i]}, {comparison.Runs[r]}: p(z|x)", grid.X, grid.Y, grid.TrueDensity));
+                panels.Add(new DensityPanel(FormattableString.Invariant($"q(z|x), gap {grid.Gap:F2} nats"), grid.X, grid.Y, grid.ApproximateDensity));
             }
-        }
-        return VaeCharts.DensityGrid(comparison.Grids[0][0].Axis, panels, titles, title);
+        return VaeCharts.DensityGrid(panels, 2 * comparison.Runs.Count, title);
     }
 }
 
