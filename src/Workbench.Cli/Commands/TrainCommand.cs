@@ -32,7 +32,7 @@ internal static class TrainCommand
             AllowMultipleArgumentsPerToken = true,
         };
         var architecture = Choice("--architecture", "mlp", "Encoder/decoder family: mlp, conv (strided convolutions) or conv-bn (3×3 strided convolutions with batch norm).", "mlp", "conv", "conv-bn");
-        var likelihood = Choice("--likelihood", "bernoulli", "Decoder likelihood p(x|z).", "bernoulli", "gaussian-fixed-variance", "gaussian-learned-variance");
+        var likelihood = Choice("--likelihood", "bernoulli", "Decoder likelihood p(x|z).", "bernoulli", "gaussian-fixed-variance", "gaussian-learned-variance", "continuous-bernoulli", "discretized-logistic");
         var objective = Choice("--objective", "elbo",
             "What is optimised: the ELBO, an ablation (reconstruction-only, kl-only, deterministic-autoencoder), or the importance-weighted bound (Burda et al. 2016; k from --samples).",
             [.. Enum.GetNames<Objective>().Select(JsonNamingPolicy.KebabCaseLower.ConvertName)]);

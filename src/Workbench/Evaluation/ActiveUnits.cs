@@ -17,6 +17,24 @@ public sealed record ActiveUnitsEvaluation(float[] Activity, double Threshold) :
     /// <summary>Whether E_q[z] behind the activity is a Monte-Carlo estimate (a flow posterior, <see cref="Models.Posteriors.Posterior.MomentsAreEstimates"/>).</summary>
     public bool MeansAreEstimates { get; init; }
 
+    /// <summary>
+    /// Active dimensions per block of consecutive dimensions, e.g. per stochastic layer of a hierarchical latent
+    /// [z_1, …, z_L] (Burda et al. 2016 count them per layer): <paramref name="blockSizes"/> must add up to the latent size.
+    /// </summary>
+    public int[] CountPerBlock(IReadOnlyList<int> blockSizes)
+    {
+        if (blockSizes.Sum() != Activity.Length)
+            throw new ArgumentException($"The blocks [{string.Join(", ", blockSizes)}] cover {blockSizes.Sum()} dimensions; the latent has {Activity.Length}.");
+        var counts = new int[blockSizes.Count];
+        int start = 0;
+        for (int l = 0; l < blockSizes.Count; l++)
+        {
+            counts[l] = Activity.Skip(start).Take(blockSizes[l]).Count(a => a > Threshold);
+            start += blockSizes[l];
+        }
+        return counts;
+    }
+
     /// <summary>A row per dimension: its activity and whether it counts as active.</summary>
     public string ToHtml()
     {

@@ -56,4 +56,10 @@ public enum LikelihoodKind
 
     /// <summary>Independent Gaussian pixels with one learned log σ² per pixel.</summary>
     GaussianLearnedVariance,
+
+    /// <summary>Independent continuous Bernoulli pixels (the Bernoulli made a density on [0, 1]; logits from the decoder).</summary>
+    ContinuousBernoulli,
+
+    /// <summary>Independent discretized logistic pixels over 256 levels (mean from the decoder, one learned log-scale per pixel).</summary>
+    DiscretizedLogistic,
 }

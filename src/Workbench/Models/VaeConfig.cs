@@ -23,8 +23,10 @@ namespace Workbench.Models;
 [JsonDerivedType(typeof(ConditionalVaeConfig), "cvae")]
 [JsonDerivedType(typeof(BetaTcVaeConfig), "beta-tcvae")]
 [JsonDerivedType(typeof(SemiSupervised.SemiSupervisedVaeConfig), "m2")]
+[JsonDerivedType(typeof(Adversarial.VaeGanConfig), "vae-gan")]
 [JsonDerivedType(typeof(Sequences.SequenceVaeVariantConfig), "sequence-vae")]
 [JsonDerivedType(typeof(Sequences.RnnLanguageModelConfig), "rnn-lm")]
+[JsonDerivedType(typeof(Hierarchical.HierarchicalVaeConfig), "hierarchical-vae")]
 public record VaeConfig
 {
     /// <summary>Image height in pixels.</summary>
@@ -75,6 +77,9 @@ public record VaeConfig
 
     /// <summary>The posterior family q(z|x) (a diagonal Gaussian or a flow); null means the diagonal Gaussian.</summary>
     public Posteriors.PosteriorConfig? Posterior { get; init; }
+
+    /// <summary>The prior in words, for logs: "N(0, I) prior" unless <see cref="Prior"/> names another.</summary>
+    public virtual string DescribePrior() => (Prior ?? new StandardNormalPriorConfig()).Describe();
 
     /// <summary>Number of pixels per image.</summary>
     [JsonIgnore] public int Pixels => ImageHeight * ImageWidth;

@@ -55,6 +55,13 @@ public sealed record VaeOutput(
 
     /// <summary>μ of q(z|x). (B, latent)</summary>
     public Tensor Mean => Posterior.Mean;
+
+    /// <summary>
+    /// Further per-step values a model reports besides the loss terms (e.g. a VAE–GAN's three losses), by name; the
+    /// trainer averages each over the epoch's images into <c>EpochMetrics.Terms</c> (a <c>train_&lt;name&gt;</c> column of
+    /// metrics.csv). Null for none.
+    /// </summary>
+    public IReadOnlyDictionary<string, double>? Terms { get; init; }
 }
 
 /// <summary>Where training is: schedules read it to pick this step's KL weight.</summary>

@@ -33,6 +33,9 @@ public sealed record EpochMetrics
     /// <summary>The fraction of test images a classifying model (<see cref="Models.SemiSupervised.ILabelPredictor"/>) labels wrongly; null for other models or without a test set.</summary>
     [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
     public double? TestClassificationError { get; init; }
+    /// <summary>The epoch's mean of each further training term a model reports (<see cref="Models.VaeOutput.Terms"/>, e.g. a VAE–GAN's three losses), by name; null for none.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public Dictionary<string, double>? Terms { get; init; }
     public required double Seconds { get; init; }
 }
 

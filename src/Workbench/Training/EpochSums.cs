@@ -20,8 +20,19 @@ internal sealed class EpochSums(int latentSize)
     /// <summary>The epoch's mean KL per dimension; empty when the KL had no per-dimension form.</summary>
     public float[] MeanKlPerDimension() => HasPerDimension ? KlPerDimension.Select(v => (float)(v / Images)).ToArray() : [];
 
+    /// <summary>Image-weighted sums of the model's further terms (<see cref="VaeOutput.Terms"/>), in the order they first came.</summary>
+    private readonly Dictionary<string, double> _terms = new(StringComparer.Ordinal);
+
+    /// <summary>The epoch's mean of each further term; null when the model reported none.</summary>
+    public Dictionary<string, double>? MeanTerms() => _terms.Count == 0 ? null : _terms.ToDictionary(kv => kv.Key, kv => kv.Value / Images);
+
+    /// <summary>The sums of the further terms (saved in mid-epoch checkpoints); null when there are none.</summary>
+    public Dictionary<string, double>? TermSums() => _terms.Count == 0 ? null : new(_terms);
+
     public void Add(VaeOutput output, int images)
     {
+        if (output.Terms is { } terms)
+            foreach (var (name, value) in terms) _terms[name] = _terms.GetValueOrDefault(name) + value * images;
         Loss += output.Loss.Item() * images;
         Reconstruction += output.ReconstructionTerm.Item() * images;
         Kl += output.KlTerm.Item() * images;
@@ -36,7 +47,7 @@ internal sealed class EpochSums(int latentSize)
 
     public double[] ToArray() => [Loss, Reconstruction, Kl, Images, LastKlWeight, LastKlTarget ?? double.NaN, .. KlPerDimension];
 
-    public static EpochSums FromArray(double[] values, int latentSize)
+    public static EpochSums FromArray(double[] values, int latentSize, IReadOnlyDictionary<string, double>? termSums = null)
     {
         var sums = new EpochSums(latentSize)
         {
@@ -44,6 +55,7 @@ internal sealed class EpochSums(int latentSize)
             LastKlWeight = values[4], LastKlTarget = double.IsNaN(values[5]) ? null : values[5],
         };
         values.AsSpan(6, latentSize).CopyTo(sums.KlPerDimension);
+        if (termSums is not null) foreach (var (name, value) in termSums) sums._terms[name] = value;
         return sums;
     }
 }

@@ -36,17 +36,21 @@ public sealed class Trainer
         options.Validate();
         _model = model;
         _options = options;
-        Optimizer = optimizer ?? options.Optimizer?.Build(model.Parameters(), options.LearningRate) ?? new Adam(model.Parameters(), options.LearningRate);
+        _customStep = model as ICustomTrainingStep;
+        if (_customStep is not null && (optimizer is not null || options.Optimizer is not null || options.ClipGradientNorm is not null))
+            throw new ArgumentException($"{model.GetType().Name} runs its own training step with its own optimizers: leave the optimizer and gradient clipping out.");
+        Optimizer = optimizer ?? _customStep?.CreateOptimizer() ?? options.Optimizer?.Build(model.Parameters(), options.LearningRate) ?? new Adam(model.Parameters(), options.LearningRate);
         _controls = new EpochControls(options, Optimizer);
     }
 
     private readonly EpochControls _controls;
+    private readonly ICustomTrainingStep? _customStep;
     private LabelledStream? _labelled;
 
     /// <summary>The learning-rate schedule of <see cref="TrainingOptions.LearningRateSchedule"/>, stepped after every epoch; null without one.</summary>
     public Optim.Schedules.LRScheduler? Scheduler => _controls.Scheduler;
 
-    /// <summary>The optimizer over the model's parameters.</summary>
+    /// <summary>The optimizer over the model's parameters (for a model with its own step, the one it made: <see cref="ICustomTrainingStep.CreateOptimizer"/>).</summary>
     public Optimizer Optimizer { get; }
 
     /// <summary>Raised after every optimizer step.</summary>
@@ -107,7 +111,7 @@ public sealed class Trainer
             if (state.BatchInEpoch > 0 && epoch == state.Epoch + 1)
             {
                 noise.Restore(state.NoiseRngState!);
-                sums = EpochSums.FromArray(state.PartialSums!, _model.LatentSize);
+                sums = EpochSums.FromArray(state.PartialSums!, _model.LatentSize, state.PartialTerms);
                 firstBatch = state.BatchInEpoch;
             }
 
@@ -117,7 +121,7 @@ public sealed class Trainer
                 {
                     var interrupted = state with
                     {
-                        Epoch = epoch - 1, BatchInEpoch = batch.BatchIndex, NoiseRngState = noise.SaveState(), PartialSums = sums.ToArray(),
+                        Epoch = epoch - 1, BatchInEpoch = batch.BatchIndex, NoiseRngState = noise.SaveState(), PartialSums = sums.ToArray(), PartialTerms = sums.TermSums(),
                     };
                     WriteCheckpoint(interrupted, epoch);
                     return Result(interrupted.History, resumedFrom, stopped: true, split);
@@ -131,7 +135,7 @@ public sealed class Trainer
 
             var epochMetrics = _controls.Measure(FinishEpoch(epoch, state.Step, sums, test, clock), _model, split?.Validation, _pool, clock);
             bool stopEarly = _controls.EndEpoch(epochMetrics);
-            state = _controls.Into(state with { Epoch = epoch, BatchInEpoch = 0, NoiseRngState = null, PartialSums = null });
+            state = _controls.Into(state with { Epoch = epoch, BatchInEpoch = 0, NoiseRngState = null, PartialSums = null, PartialTerms = null });
             state.History.Add(epochMetrics);
             if (_options.CheckpointEvery > 0 && (epoch % _options.CheckpointEvery == 0 || epoch == _options.Epochs || stopEarly)) WriteCheckpoint(state, epoch);
             progress.EpochDone(epochMetrics);
@@ -156,14 +160,26 @@ public sealed class Trainer
             var (images, labels) = stream.Batch(progress.Step);
             input = input with { Labelled = new LabelledBatch(images, labels, Tensor.Randn(noise, labels.Length, _model.LatentSize), stream.Images.Count) };
         }
-        var output = _model.Forward(input);
-        float loss = output.Loss.Item();
-        if (!float.IsFinite(loss))
-            throw Diverged($"The loss became {loss} at epoch {batch.Epoch}, step {progress.Step + 1} (reconstruction {output.ReconstructionTerm.Item()}, KL {output.KlTerm.Item()}).");
-        Optimizer.ZeroGrad();
-        output.Loss.Backward();
-        if (_options.ClipGradientNorm is { } maxNorm) GradientClipping.ClipByGlobalNorm(_model.Parameters(), maxNorm);
-        Optimizer.Step();
+        VaeOutput output;
+        float loss;
+        if (_customStep is not null)
+        {
+            output = _customStep.TrainingStep(input, Optimizer); // its own losses, gradients and updates
+            loss = output.Loss.Item();
+            if (!float.IsFinite(loss))
+                throw Diverged($"The loss became {loss} at epoch {batch.Epoch}, step {progress.Step + 1} (reconstruction {output.ReconstructionTerm.Item()}, KL {output.KlTerm.Item()}).");
+        }
+        else
+        {
+            output = _model.Forward(input);
+            loss = output.Loss.Item();
+            if (!float.IsFinite(loss))
+                throw Diverged($"The loss became {loss} at epoch {batch.Epoch}, step {progress.Step + 1} (reconstruction {output.ReconstructionTerm.Item()}, KL {output.KlTerm.Item()}).");
+            Optimizer.ZeroGrad();
+            output.Loss.Backward();
+            if (_options.ClipGradientNorm is { } maxNorm) GradientClipping.ClipByGlobalNorm(_model.Parameters(), maxNorm);
+            Optimizer.Step();
+        }
         sums.Add(output, batch.Size);
         return (loss, output.ReconstructionTerm.Item(), output.KlTerm.Item(), output.KlWeight);
     }
@@ -189,6 +205,7 @@ public sealed class Trainer
             TestClassificationError = test is not null && _options.EvaluateEachEpoch && _model is ILabelPredictor classifier
                 ? ClassificationError.Evaluate(classifier, test)
                 : null,
+            Terms = sums.MeanTerms(),
             Seconds = clock.Elapsed.TotalSeconds,
         };
     }

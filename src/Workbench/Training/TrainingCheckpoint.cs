@@ -26,6 +26,9 @@ internal sealed record TrainingCheckpoint(
     /// </summary>
     public string? DataStream { get; init; }
 
+    /// <summary>Mid-epoch only: running sums of the model's further terms (<see cref="VaeOutput.Terms"/>); null when it reports none.</summary>
+    public Dictionary<string, double>? PartialTerms { get; init; }
+
     /// <summary>The learning-rate schedule's state after the last finished epoch; null without a schedule (or before its first epoch).</summary>
     public Dictionary<string, double>? Schedule { get; init; }
 

@@ -19,13 +19,14 @@ public class ExperimentFilesTests
         { "vamp-prior", 2 },
         { "iwae", 3 },
         { "disentanglement", 18 },
-        { "sample-quality", 5 },
+        { "sample-quality", 6 },
         { "anomaly", 10 },
         { "denoising", 2 },
         { "optimizers", 4 },
         { "conv-bn", 1 },
         { "semi-supervised", 24 },
         { "sequence-vae", 4 },
+        { "stochastic-layers", 4 },
     };
 
     [Theory]

@@ -24,7 +24,7 @@ public class LayeringTests(ITestOutputHelper output)
         ["IO"] = ["Display", "Tensors", "NN"],
         ["Data"] = ["Display", "Tensors", "IO"],
         ["Plotting"] = ["Display", "IO"],
-        ["Models"] = ["Display", "Tensors", "NN"],
+        ["Models"] = ["Display", "Tensors", "NN", "Optim"], // Optim: a model that runs its own training step (ICustomTrainingStep) makes its optimizers
         ["Evaluation"] = ["Display", "Models", "Data", "Optim", "Tensors", "NN"],
         ["Training"] = ["Display", "Evaluation", "Models", "Data", "Optim", "IO", "Tensors", "NN"],
         ["Experiments"] = ["Display", "Training", "Evaluation", "Models", "Data", "Optim", "IO", "Tensors", "NN", "Plotting"],

@@ -32,6 +32,20 @@ public static class RunArtifacts
     }
 
     /// <summary>
+    /// The further training terms a model reported (<see cref="EpochMetrics.Terms"/>, e.g. a VAE–GAN's encoder, decoder and
+    /// discriminator losses), one panel each, per epoch; null when the history has none.
+    /// </summary>
+    public static Figure? TrainingTermsFigure(IReadOnlyList<EpochMetrics> history, string title)
+    {
+        var names = history.SelectMany(m => m.Terms?.Keys ?? Enumerable.Empty<string>()).Distinct().ToList();
+        if (names.Count == 0) return null;
+        var epochs = history.Select(m => m.Epoch).ToArray();
+        var terms = names.Select(name => new TrainingTermSeries(name.Replace('_', ' '),
+            history.Select(m => m.Terms is { } t && t.TryGetValue(name, out var v) ? v : double.NaN).ToArray())).ToList();
+        return VaeCharts.TrainingTerms(epochs, terms, title);
+    }
+
+    /// <summary>
     /// β·KL per epoch (train loss − train reconstruction) for a run whose KL weight differed from 1; null otherwise, and for
     /// capacity annealing, whose loss weighs |KL − C| instead. Objectives that report weight 1 (IWAE, β-TCVAE) draw none.
     /// </summary>

@@ -102,6 +102,15 @@ public static class ExperimentReport
         if (Differ(configured, r => PenaltyKind(r.Definition.Model.ResolveKlPenalty())))
             sections.Add(new ReportSection("KL schedules", "The KL weight each run trained with, and the KL it reached.",
                 [new ReportChart("kl-schedules", ComparisonFigures.KlSchedules(configured))], []));
+        // Models that report further training terms (a VAE–GAN's three losses): one figure per such run.
+        var withTerms = runs.Where(r => r.History.Any(m => m.Terms is not null)).ToArray();
+        if (withTerms.Length > 0)
+            sections.Add(new ReportSection("Further training terms",
+                "Per-epoch means of the terms a model reports besides the ELBO: for the VAE–GAN its encoder, decoder and discriminator losses, " +
+                "the feature-wise reconstruction L_llike, L_GAN, the discriminator's cross-entropies on real images and prior samples (nats), " +
+                "and the share of steps the equilibrium rule let the decoder and the discriminator update.",
+                withTerms.Select((r, i) => new ReportChart(Running.ExperimentRunner.TrainingTermsFile + (withTerms.Length > 1 ? "-" + (i + 1) : ""),
+                    RunArtifacts.TrainingTermsFigure(r.History, $"{r.Id}: training terms per epoch")!)).ToList(), []));
         if (runs.Any(r => r.Summary.Mig is not null)) sections.Add(DisentanglementSection(runs));
         if (runs.Any(r => r.Summary.SampleQuality is not null))
             sections.Add(new ReportSection("Sample quality",

@@ -48,6 +48,9 @@ internal static class ReportRunsTable
         };
         if (runs.Any(r => r.ImportanceWeightedBound is not null))
             columns.Add(new("IWAE bound", Importance));
+        if (runs.Any(r => r.Summary.ImportanceWeightedBoundBitsPerDimension is not null))
+            columns.Add(new("IWAE bound (bits/dim)", r => r.Summary.ImportanceWeightedBoundBitsPerDimension is { } bits
+                ? bits.ToString("F3", CultureInfo.InvariantCulture) : "–"));
         // A flow's mean and σ are Monte-Carlo estimates (Posterior.MomentsAreEstimates), and so are the numbers built on them.
         static string Estimated(ReportRun r) => r.Definition.Model.Posterior is { HasDensityEverywhere: false } ? " (MC estimate)" : "";
         columns.Add(new("active units", r => $"{r.Summary.ActiveUnits} / {r.Summary.LatentSize}{Estimated(r)}"));
@@ -74,6 +77,9 @@ internal static class ReportRunsTable
                 .Append(counts.All(c => c is not null) ? $"the first {Images(counts.Select(c => c!.Value))} of them" : "a part of them (a run written before the count was recorded does not say how many)")
                 .Append(", not on exactly the images of the −ELBO");
         }
+        if (runs.Any(r => r.Summary.ImportanceWeightedBoundBitsPerDimension is not null))
+            note.Append("; bits/dim: that bound / (pixels · ln 2), given only for a likelihood that is a probability mass function over the 256 grey levels " +
+                        "(a density's nats, and the Bernoulli's on grey levels, are no code length)");
         note.Append(". Training time: the epochs' training and test passes, without the evaluation and pictures after them.");
         return note.ToString();
     }

@@ -126,6 +126,8 @@ public sealed class RunFolder : IDisposable
         for (int d = 0; d < latent; d++) csv.Append(",kl_dim_").Append(d);
         bool classifies = history.Any(m => m.TestClassificationError is not null); // a classifying model's column comes last
         if (classifies) csv.Append(",test_classification_error");
+        var terms = history.SelectMany(m => m.Terms?.Keys ?? Enumerable.Empty<string>()).Distinct().ToList(); // a model's further terms, last
+        foreach (var name in terms) csv.Append(",train_").Append(name);
         csv.AppendLine();
         foreach (var m in history)
         {
@@ -134,6 +136,7 @@ public sealed class RunFolder : IDisposable
                    F(m.TestLoss), F(m.TestReconstruction), F(m.TestKl), F(m.Seconds));
             foreach (var kl in m.KlPerDimension) csv.Append(',').Append(F(kl));
             if (classifies) csv.Append(',').Append(F(m.TestClassificationError));
+            foreach (var name in terms) csv.Append(',').Append(F(m.Terms?.GetValueOrDefault(name)));
             csv.AppendLine();
         }
         return csv.ToString();

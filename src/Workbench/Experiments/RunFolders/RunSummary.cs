@@ -30,6 +30,13 @@ public sealed record RunSummary : IHtmlDisplayable
     public int? ImportanceSamples { get; init; }
     /// <summary>How many test images (the first ones) the importance-weighted bound averages over; the ELBO terms use all <see cref="TestImages"/>.</summary>
     public int? ImportanceImages { get; init; }
+    /// <summary>
+    /// <see cref="ImportanceWeightedBound"/> in bits per dimension, nats / (pixels · ln 2), the literature's unit for
+    /// grey-level images; only for a likelihood that is a probability mass function over the pixel levels
+    /// (<see cref="Models.Likelihoods.Likelihood.PixelLevels"/>), null otherwise (a density's or the Bernoulli's nats are no code length).
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public double? ImportanceWeightedBoundBitsPerDimension { get; init; }
     public required int ActiveUnits { get; init; }
     public required float[] Activity { get; init; }
     public required float[] KlPerDimension { get; init; }

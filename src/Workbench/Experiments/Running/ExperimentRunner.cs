@@ -163,6 +163,9 @@ public sealed class ExperimentRunner(RunnerOptions options)
         return summary;
     }
 
+    /// <summary>The figure of a model's further training terms (a VAE–GAN's three losses), in the run's and the report's figures/.</summary>
+    public const string TrainingTermsFile = "training-terms";
+
     /// <summary>The labelled subset of a semi-supervised run (seed, labels, classes, indices into the training set).</summary>
     public const string LabelledSubsetFile = "labelled-subset.json";
 
@@ -200,6 +203,8 @@ public sealed class ExperimentRunner(RunnerOptions options)
             folder.WriteJson(AnomalyDetection.FileName, AnomalyDetection.Evaluate(model, test, heldOut, d.Evaluation.ImportanceSamples, d.Training.Seed));
         if (d.Evaluation.Denoising) DenoisingArtifacts.Write(model, test, folder, d.Training.Seed);
         figures.Save(RunArtifacts.ElboFigure(result.History, $"{experiment} / {run.Id}: ELBO components", StepLog.Read(folder.Path)), folder.FiguresDirectory, "elbo-components");
+        if (RunArtifacts.TrainingTermsFigure(result.History, $"{experiment} / {run.Id}: training terms per epoch") is { } terms)
+            figures.Save(terms, folder.FiguresDirectory, TrainingTermsFile);
         if (d.Evaluation.Images) RunArtifacts.Write(model, test, folder, figures, d.Training.Seed);
 
         return new RunSummary
@@ -224,6 +229,9 @@ public sealed class ExperimentRunner(RunnerOptions options)
             ImportanceWeightedBound = iwae?.NegativeLogLikelihoodBound,
             ImportanceSamples = iwae?.Samples,
             ImportanceImages = iwae?.Images,
+            ImportanceWeightedBoundBitsPerDimension = iwae is not null && model.Likelihood.PixelLevels is not null
+                ? iwae.NegativeLogLikelihoodBound / (model.ImageHeight * model.ImageWidth * Math.Log(2))
+                : null,
             ActiveUnits = active.Count,
             Activity = active.Activity,
             KlPerDimension = elbo.KlPerDimension,
@@ -268,6 +276,6 @@ public sealed class ExperimentRunner(RunnerOptions options)
         if (run.Composed is not null) return $"a composed {model.GetType().Name} (latent {model.LatentSize}, {model.Prior.GetType().Name}, {model.Objective.Describe()})";
         var d = run.Definition;
         return $"{d.Model.VariantName} ({JsonNamingPolicy.KebabCaseLower.ConvertName(d.Model.Architecture.ToString())}, latent {d.Model.LatentSize}, " +
-               $"{(d.Model.Prior ?? new StandardNormalPriorConfig()).Describe()}, {model.Objective.Describe()})";
+               $"{d.Model.DescribePrior()}, {model.Objective.Describe()})";
     }
 }

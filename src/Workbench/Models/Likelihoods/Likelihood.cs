@@ -30,12 +30,22 @@ public abstract class Likelihood : Module
     /// <summary>E[x | z]: what reconstructions and samples show, in pixel units. (B, D)</summary>
     public abstract Tensor Mean(Tensor decoderOutput);
 
+    /// <summary>
+    /// The number of grey levels per pixel when this likelihood is a probability mass function over them (256 for
+    /// 8-bit images): then −log p is a code length and is also reported in bits per dimension, nats / (D·ln 2).
+    /// Null for a density (Gaussian, continuous Bernoulli) or for the Bernoulli applied to grey levels, which is
+    /// neither: its nats are not the probability of a grey-level image.
+    /// </summary>
+    public virtual int? PixelLevels => null;
+
     /// <summary>Creates the likelihood a configuration names.</summary>
     public static Likelihood Create(LikelihoodKind kind, int pixels, float fixedSigma) => kind switch
     {
         LikelihoodKind.Bernoulli => new BernoulliLikelihood(),
         LikelihoodKind.GaussianFixedVariance => new GaussianLikelihood(pixels, fixedSigma, learnVariance: false),
         LikelihoodKind.GaussianLearnedVariance => new GaussianLikelihood(pixels, fixedSigma, learnVariance: true),
+        LikelihoodKind.ContinuousBernoulli => new ContinuousBernoulliLikelihood(),
+        LikelihoodKind.DiscretizedLogistic => new DiscretizedLogisticLikelihood(pixels),
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "unknown likelihood"),
     };
 }

@@ -81,7 +81,7 @@ public class ComposedModelTests
     [Fact]
     public void VariantNames_ComeFromTheConfigTypesAlone()
     {
-        Assert.Equal(["vae", "beta-vae", "cvae", "beta-tcvae", "m2", "sequence-vae", "rnn-lm"], VaeConfig.VariantNames);
+        Assert.Equal(["vae", "beta-vae", "cvae", "beta-tcvae", "m2", "vae-gan", "sequence-vae", "rnn-lm", "hierarchical-vae"], VaeConfig.VariantNames);
         Assert.Equal("cvae", new ConditionalVaeConfig().VariantName);
         Assert.Equal("beta-vae", new BetaVaeConfig().VariantName);
         Assert.Equal("beta-tcvae", new BetaTcVaeConfig().VariantName);
