@@ -25,7 +25,7 @@ public static partial class Lab
 
     /// <summary>
     /// The comparison as heatmaps: a row per image; per run, the true posterior p(z|x) under that run's decoder and then its
-    /// approximation q(z|x) (a histogram of its draws), titled with the gap in nats; drawn at half the grid's resolution (2×2 blocks averaged).
+    /// approximation q(z|x) (a histogram of its draws), titled with the gap in nats; drawn at a third of the grid's resolution (3×3 blocks averaged).
     /// </summary>
     public static Figure PosteriorPictures(PosteriorComparison comparison, string? title = "True posterior p(z|x) beside the approximation q(z|x)")
     {
@@ -42,16 +42,24 @@ public static partial class Lab
         return VaeCharts.DensityGrid(panels, 2 * comparison.Runs.Count, title);
     }
 
-    /// <summary>Centres of 2×2 blocks of cells (a last odd cell dropped): a quarter of the values, so the saved notebook stays small.</summary>
-    private static double[] Halve(double[] centres) => Enumerable.Range(0, centres.Length / 2).Select(i => (centres[2 * i] + centres[2 * i + 1]) / 2).ToArray();
+    private const int Block = 3;
 
-    /// <summary>The mean density of each 2×2 block of cells.</summary>
+    /// <summary>Centres of 3×3 blocks of cells (a last partial block dropped): a ninth of the values, so the saved notebook stays small.</summary>
+    private static double[] Halve(double[] centres) =>
+        Enumerable.Range(0, centres.Length / Block).Select(i => centres.Skip(Block * i).Take(Block).Average()).ToArray();
+
+    /// <summary>The mean density of each 3×3 block of cells.</summary>
     private static double[,] Halve(double[,] density)
     {
-        var result = new double[density.GetLength(0) / 2, density.GetLength(1) / 2];
+        var result = new double[density.GetLength(0) / Block, density.GetLength(1) / Block];
         for (int row = 0; row < result.GetLength(0); row++)
             for (int column = 0; column < result.GetLength(1); column++)
-                result[row, column] = (density[2 * row, 2 * column] + density[2 * row + 1, 2 * column] + density[2 * row, 2 * column + 1] + density[2 * row + 1, 2 * column + 1]) / 4;
+            {
+                double sum = 0;
+                for (int i = 0; i < Block; i++)
+                    for (int j = 0; j < Block; j++) sum += density[Block * row + i, Block * column + j];
+                result[row, column] = sum / (Block * Block);
+            }
         return result;
     }
 }
