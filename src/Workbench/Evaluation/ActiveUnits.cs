@@ -14,6 +14,9 @@ public sealed record ActiveUnitsEvaluation(float[] Activity, double Threshold) :
     /// <summary>Number of active dimensions.</summary>
     public int Count => Activity.Count(a => a > Threshold);
 
+    /// <summary>Whether E_q[z] behind the activity is a Monte-Carlo estimate (a flow posterior, <see cref="Models.Posteriors.Posterior.MomentsAreEstimates"/>).</summary>
+    public bool MeansAreEstimates { get; init; }
+
     /// <summary>
     /// Active dimensions per block of consecutive dimensions, e.g. per stochastic layer of a hierarchical latent
     /// [z_1, …, z_L] (Burda et al. 2016 count them per layer): <paramref name="blockSizes"/> must add up to the latent size.
@@ -35,7 +38,8 @@ public sealed record ActiveUnitsEvaluation(float[] Activity, double Threshold) :
     /// <summary>A row per dimension: its activity and whether it counts as active.</summary>
     public string ToHtml()
     {
-        var table = new HtmlTable(["dimension", "activity Cov(μ_d)", "active"], $"{Count} of {Activity.Length} latent dimensions active (threshold {Threshold:G3})");
+        var table = new HtmlTable(["dimension", "activity Cov(μ_d)", "active"], $"{Count} of {Activity.Length} latent dimensions active (threshold {Threshold:G3})" +
+            (MeansAreEstimates ? $"; E_q[z] estimated from {Models.Posteriors.FlowPosterior.MomentSamples} draws per image" : ""));
         for (int d = 0; d < Activity.Length; d++) table.AddRow($"z{d}", Activity[d], Activity[d] > Threshold ? "yes" : "no");
         return table.ToHtml();
     }
@@ -50,9 +54,12 @@ public static class ActiveUnits
         int latent = model.LatentSize;
         var sum = new double[latent];
         var sumOfSquares = new double[latent];
+        bool estimated = false;
         Evaluator.ForEachBatch(model, data, batchSize, new BufferPool(), (_, count, images, condition) =>
         {
-            var mean = model.Encode(images, condition).Mean.Span; // (B, latent)
+            var posterior = model.Encode(images, condition);
+            estimated |= posterior.MomentsAreEstimates;
+            var mean = posterior.Mean.Span; // (B, latent)
             for (int b = 0; b < count; b++)
                 for (int d = 0; d < latent; d++)
                 {
@@ -65,6 +72,6 @@ public static class ActiveUnits
         var activity = new float[latent];
         for (int d = 0; d < latent; d++)
             activity[d] = (float)((sumOfSquares[d] - sum[d] * sum[d] / n) / (n - 1)); // unbiased variance
-        return new ActiveUnitsEvaluation(activity, threshold);
+        return new ActiveUnitsEvaluation(activity, threshold) { MeansAreEstimates = estimated };
     }
 }

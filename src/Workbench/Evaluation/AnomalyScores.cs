@@ -40,9 +40,9 @@ public sealed record AnomalyScores(double[] NegativeElbo, double[]? ImportanceWe
         Evaluator.ForEachBatch(model, data, batchSize, new BufferPool(), (start, count, images, condition) =>
         {
             var posterior = model.Encode(images, condition);
-            var z = posterior.Sample(Tensor.Randn(rng, count, model.LatentSize));                 // (B, latent), one z per image
-            var reconstruction = model.Likelihood.NegativeLogLikelihood(model.Decode(z, condition), images); // (B)
-            var kl = model.Kl(posterior, z).PerImage;                                               // (B)
+            var sample = posterior.SampleWithLogDensity(Tensor.Randn(rng, count, model.LatentSize)); // (B, latent), one z per image
+            var reconstruction = model.Likelihood.NegativeLogLikelihood(model.Decode(sample.Z, condition), images); // (B)
+            var kl = model.Kl(posterior, sample).PerImage;                                          // (B)
             var squaredError = (images - model.DecodeMean(posterior.Mean, condition)).Square().Sum(1);  // (B)
             for (int b = 0; b < count; b++)
             {

@@ -27,6 +27,8 @@ public record BetaTcVaeConfig : VaeConfig
         Require(float.IsFinite(Beta) && Beta >= 0, nameof(Beta), $"must be a finite number ≥ 0 (got {Beta})");
         Require(float.IsFinite(Gamma) && Gamma >= 0, nameof(Gamma), $"must be a finite number ≥ 0 (got {Gamma})");
         Require(Objective == Objective.Elbo, nameof(Objective), $"beta-tcvae has its own objective; leave \"objective\" at elbo (got {Objective})");
+        Require(Posterior is null || Posterior.HasDensityEverywhere, nameof(Posterior),
+            $"beta-tcvae estimates the aggregate posterior from pairwise densities q(z_i|x_j), which the {Posterior?.Describe()} posterior does not have; use the diagonal posterior");
         Require(KlPenalty is null, nameof(KlPenalty), "beta-tcvae weighs the KL's terms by alpha, beta and gamma; remove klPenalty");
     }
 }

@@ -76,6 +76,9 @@ public record VaeConfig
     /// <summary>The prior p(z); null means N(0, I).</summary>
     public PriorConfig? Prior { get; init; }
 
+    /// <summary>The posterior family q(z|x) (a diagonal Gaussian or a flow); null means the diagonal Gaussian.</summary>
+    public Posteriors.PosteriorConfig? Posterior { get; init; }
+
     /// <summary>The prior in words, for logs: "N(0, I) prior" unless <see cref="Prior"/> names another.</summary>
     public virtual string DescribePrior() => (Prior ?? new StandardNormalPriorConfig()).Describe();
 
@@ -115,7 +118,7 @@ public record VaeConfig
         int conditionSize = Conditioning.Size;
         bool mlp = Architecture == Architecture.Mlp;
         var (body, features) = Networks.EncoderBody(this, mlp ? Pixels + conditionSize : Pixels, rng);
-        var encoder = new GaussianEncoder(body, features, LatentSize, conditionSize, rng, conditionAfterBody: !mlp);
+        var encoder = (Posterior ?? new Posteriors.DiagonalPosteriorConfig()).BuildEncoder(body, features, LatentSize, conditionSize, rng, conditionAfterBody: !mlp);
         var decoder = new ConcatDecoder(Networks.Decoder(this, LatentSize + conditionSize, rng));
         var likelihood = Likelihoods.Likelihood.Create(Likelihood, Pixels, GaussianSigma);
         var prior = (Prior ?? new StandardNormalPriorConfig()).Build(LatentSize, Pixels, rng);
@@ -168,6 +171,9 @@ public record VaeConfig
             "the importance-weighted objective has no KL weighting; remove klPenalty");
         Prior?.Validate();
         Require(Prior is not VampPriorConfig || !Conditioning.IsConditional, nameof(Prior), "the VampPrior is defined for unconditional models");
+        Posterior?.Validate();
+        Require(Prior is not VampPriorConfig || Posterior is null || Posterior.HasDensityEverywhere, nameof(Posterior),
+            $"the {Posterior?.Describe()} posterior has no density at an arbitrary z, which the VampPrior's pseudo-input mixture needs; use the diagonal posterior with the VampPrior, or the standard-normal prior with a flow");
     }
 
     /// <summary>Largest latent size, hidden width or channel count; larger ones are typos (1e9) rather than models.</summary>

@@ -121,6 +121,18 @@ public class VariationalAutoencoder : Module<VaeBatch, VaeOutput>
     }
 
     /// <summary>
+    /// As <see cref="Kl(Posterior, Tensor)"/> with the sample's log-density from <see cref="Posterior.SampleWithLogDensity"/>:
+    /// the Monte-Carlo estimate is log q(z|x) − log p(z) with log q(z|x) = <paramref name="sample"/>.LogDensity,
+    /// so it works for posteriors that have no density at an arbitrary z (flows).
+    /// </summary>
+    public KlEstimate Kl(Posterior posterior, PosteriorSample sample)
+    {
+        if (Prior.AnalyticKl(posterior) is { } elements)                                      // (B, latent)
+            return new KlEstimate(elements.Sum(1), elements.Mean(0), IsAnalytic: true);
+        return new KlEstimate(sample.LogDensity - Prior.LogDensity(sample.Z), null, IsAnalytic: false);
+    }
+
+    /// <summary>
     /// k importance samples per image and their log-weights log p(x|z) + log p(z) − log q(z|x): the
     /// quantity behind the importance-weighted bound and objective (Burda et al. 2016), written once.
     /// </summary>
@@ -151,11 +163,10 @@ public class VariationalAutoencoder : Module<VaeBatch, VaeOutput>
         for (int r = 0; identity && r < count; r++) identity = imageOfRow[r] == r;
         var repeated = identity ? posterior : posterior.GatherRows(imageOfRow);
         var repeatedCondition = identity ? condition : condition?.GatherRows(imageOfRow);
-        var z = repeated.Sample(noise);                                                      // (R, latent)
+        var (z, logPosterior) = repeated.SampleWithLogDensity(noise);                        // (R, latent), (R)
         var decoded = Decode(z, repeatedCondition);                                          // (R, D)
         var logLikelihood = Likelihood.LogDensity(decoded, images, imageOfRow);              // (R), images read through the map
         var logPrior = Prior.LogDensity(z);
-        var logPosterior = repeated.LogDensity(z);
         return new ImportanceSamples(logLikelihood + logPrior - logPosterior, logLikelihood, logPrior, logPosterior, z, decoded);
     }
 

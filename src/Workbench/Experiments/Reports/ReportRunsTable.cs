@@ -51,8 +51,10 @@ internal static class ReportRunsTable
         if (runs.Any(r => r.Summary.ImportanceWeightedBoundBitsPerDimension is not null))
             columns.Add(new("IWAE bound (bits/dim)", r => r.Summary.ImportanceWeightedBoundBitsPerDimension is { } bits
                 ? bits.ToString("F3", CultureInfo.InvariantCulture) : "–"));
-        columns.Add(new("active units", r => $"{r.Summary.ActiveUnits} / {r.Summary.LatentSize}"));
-        columns.Add(new("mean posterior σ", r => r.Summary.MeanPosteriorSigma.ToString("F3", CultureInfo.InvariantCulture)));
+        // A flow's mean and σ are Monte-Carlo estimates (Posterior.MomentsAreEstimates), and so are the numbers built on them.
+        static string Estimated(ReportRun r) => r.Definition.Model.Posterior is { HasDensityEverywhere: false } ? " (MC estimate)" : "";
+        columns.Add(new("active units", r => $"{r.Summary.ActiveUnits} / {r.Summary.LatentSize}{Estimated(r)}"));
+        columns.Add(new("mean posterior σ", r => r.Summary.MeanPosteriorSigma.ToString("F3", CultureInfo.InvariantCulture) + Estimated(r)));
         if (runs.Any(r => r.Summary.ReconstructionToMeanImageRms is not null) && (runs.Count > 1 || runs.Any(r => r.Summary.ActiveUnits == 0)))
             columns.Add(new("reconstruction vs. mean image (RMS)",
                 r => r.Summary.ReconstructionToMeanImageRms is { } rms ? rms.ToString("F3", CultureInfo.InvariantCulture) : "–"));

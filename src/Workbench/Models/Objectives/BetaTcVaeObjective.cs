@@ -57,7 +57,7 @@ public sealed class BetaTcVaeObjective : TrainingObjective
     public override VaeOutput Forward(VariationalAutoencoder model, VaeBatch batch)
     {
         var posterior = model.Encode(batch.Images, batch.Condition);                    // q(z|x), M rows
-        var z = posterior.Sample(batch.Noise);                                          // (M, latent)
+        var z = posterior.SampleWithLogDensity(batch.Noise).Z;                          // (M, latent)
         var decoded = model.Decode(z, batch.Condition);                                 // (M, D)
         var reconstructionPerImage = model.Likelihood.NegativeLogLikelihood(decoded, batch.Images); // (M)
         var terms = Decompose(model, posterior, z, batch.DatasetSize);
@@ -83,7 +83,7 @@ public sealed class BetaTcVaeObjective : TrainingObjective
             throw new ArgumentException($"z must have one row per posterior, ({batch}, {posterior.LatentSize}); got {Tensor.ShapeText(z.Dims)}.");
         float logNm = (float)Math.Log((double)dataset * batch);
         var table = posterior.PairwiseLogDensityPerDimension(z)                          // log q(z_i,d | x_j,d), (M, M, latent)
-            ?? throw new NotSupportedException($"β-TCVAE needs the posterior's per-dimension densities; {posterior.GetType().Name} does not factorise over dimensions.");
+            ?? throw new NotSupportedException($"β-TCVAE needs the posterior's per-dimension densities q(z_i,d | x_j) at every pair of images; {posterior.GetType().Name} does not factorise over dimensions{(posterior.HasDensityEverywhere ? "" : " and has no density at an arbitrary z")}.");
 
         var logPosterior = posterior.LogDensity(z);                                    // log q(z_i|x_i), (M)
         var logAggregate = table.Sum(2).LogSumExp(1) - logNm;                           // log q̂(z_i), (M)

@@ -32,10 +32,11 @@ public class ElboObjective(KlPenalty penalty) : TrainingObjective
     public override VaeOutput Forward(VariationalAutoencoder model, VaeBatch batch)
     {
         var posterior = model.Encode(batch.Images, batch.Condition);                   // q(z|x), B rows
-        var z = Latent(posterior, batch.Noise);                                         // (B, latent)
+        var sample = Latent(posterior, batch.Noise);                                    // z (B, latent), log q(z|x) (B)
+        var z = sample.Z;
         var decoded = model.Decode(DecoderInput(z), batch.Condition);                   // (B, D)
         var reconstructionPerImage = model.Likelihood.NegativeLogLikelihood(decoded, batch.Images); // (B)
-        var kl = model.Kl(posterior, z);
+        var kl = model.Kl(posterior, sample);
         var reconstructionTerm = reconstructionPerImage.Mean();
         var klTerm = kl.PerImage.Mean();
         var (penalty, weight, target) = Penalty.Apply(kl.PerDimension, klTerm, batch.Progress);
@@ -44,8 +45,8 @@ public class ElboObjective(KlPenalty penalty) : TrainingObjective
             posterior, z, decoded, reconstructionPerImage, kl.PerImage);
     }
 
-    /// <summary>The z that is decoded: a reparameterized sample of q(z|x).</summary>
-    protected virtual Tensor Latent(Posterior posterior, Tensor noise) => posterior.Sample(noise);
+    /// <summary>The z that is decoded and its log-density: a reparameterized sample of q(z|x).</summary>
+    protected virtual PosteriorSample Latent(Posterior posterior, Tensor noise) => posterior.SampleWithLogDensity(noise);
 
     /// <summary>What the decoder receives for <paramref name="z"/> (the KL-only ablation cuts it from the graph).</summary>
     protected virtual Tensor DecoderInput(Tensor z) => z;
@@ -83,5 +84,5 @@ public sealed class AutoencoderObjective() : ElboObjective(new WeightedKl(new Co
 
     public override string NotTrained => "σ not trained (z = μ); KL not optimised";
 
-    protected override Tensor Latent(Posterior posterior, Tensor noise) => posterior.Mean;
+    protected override PosteriorSample Latent(Posterior posterior, Tensor noise) => new(posterior.Mean, posterior.LogDensity(posterior.Mean));
 }

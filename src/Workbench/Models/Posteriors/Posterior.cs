@@ -25,7 +25,35 @@ public abstract class Posterior
     public abstract Tensor Sample(Tensor noise);
 
     /// <summary>log q(z_b | x_b) of row b at z_b. (B, latent) → (B), nats.</summary>
+    /// <exception cref="NotSupportedException">When <see cref="HasDensityEverywhere"/> is false.</exception>
     public abstract Tensor LogDensity(Tensor z);
+
+    /// <summary>
+    /// A reparameterized sample and its log-density in one pass: what the ELBO's Monte-Carlo KL, the
+    /// importance-weighted objective and bound use. The default is <see cref="Sample"/> then
+    /// <see cref="LogDensity"/>; a normalizing flow, which has no cheap inverse, overrides it with the
+    /// log-density it tracks along the forward pass (log q(z_K) = log q(z_0) − Σ_k log |det ∂z_k/∂z_{k−1}|).
+    /// </summary>
+    /// <param name="noise">ε ~ N(0, I), (B, latent).</param>
+    public virtual PosteriorSample SampleWithLogDensity(Tensor noise)
+    {
+        var z = Sample(noise);                                                           // (B, latent)
+        return new PosteriorSample(z, LogDensity(z));
+    }
+
+    /// <summary>
+    /// Whether <see cref="LogDensity"/> (and so <see cref="PairwiseLogDensity"/>) can be evaluated at an
+    /// arbitrary z. False for a flow: only the density of its own samples is known
+    /// (<see cref="SampleWithLogDensity"/>), so a mixture of posteriors (the VampPrior) or the β-TCVAE
+    /// aggregate-posterior estimate cannot use it.
+    /// </summary>
+    public virtual bool HasDensityEverywhere => true;
+
+    /// <summary>
+    /// Whether <see cref="Mean"/> and <see cref="StandardDeviation"/> are Monte-Carlo estimates rather than
+    /// exact moments (true for a flow); pictures, active units and reports built on them say so.
+    /// </summary>
+    public virtual bool MomentsAreEstimates => false;
 
     /// <summary>
     /// log q_k(z_i) for every z row i and every distribution k: (N, latent) → (N, B), nats. Mixtures

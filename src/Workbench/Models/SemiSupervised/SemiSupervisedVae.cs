@@ -78,10 +78,11 @@ public class SemiSupervisedVae : VariationalAutoencoder, ILabelPredictor
     {
         var condition = Conditioning.FromLabels(labels)!;                              // (B, K)
         var posterior = Encode(images, condition);
-        var z = posterior.Sample(noise);                                                // (B, latent)
+        var sample = posterior.SampleWithLogDensity(noise);                             // z (B, latent)
+        var z = sample.Z;
         var decoded = Decode(z, condition);                                             // (B, D)
         var reconstruction = Likelihood.NegativeLogLikelihood(decoded, images);         // (B)
-        var kl = Kl(posterior, z).PerImage;                                             // (B)
+        var kl = Kl(posterior, sample).PerImage;                                        // (B)
         var negativeElbo = reconstruction + kl + LabelPriorNegativeLogDensity;
         var classification = Losses.CrossEntropy(ClassLogits(images), labels, Reduction.None); // (B)
         return new LabelledTerms(negativeElbo, reconstruction, kl, classification, posterior, z, decoded);
@@ -102,10 +103,11 @@ public class SemiSupervisedVae : VariationalAutoencoder, ILabelPredictor
         for (int r = 0; r < imageOfRow.Length; r++) (imageOfRow[r], classOfRow[r]) = (r / classes, r % classes);
         var condition = Conditioning.FromLabels(classOfRow)!;                           // (B·K, K)
         var posterior = EncodeEveryClass(images, imageOfRow, classOfRow, condition);    // B·K rows
-        var z = posterior.Sample(noise);                                                // (B·K, latent)
+        var sample = posterior.SampleWithLogDensity(noise);                             // z (B·K, latent)
+        var z = sample.Z;
         var decoded = Decode(z, condition);                                             // (B·K, D)
         var reconstruction = Likelihood.NegativeLogLikelihood(decoded, images, imageOfRow).Reshape(count, classes); // (B, K)
-        var kl = Kl(posterior, z).PerImage.Reshape(count, classes);                     // (B, K)
+        var kl = Kl(posterior, sample).PerImage.Reshape(count, classes);                // (B, K)
         var logQ = ClassLogits(images).LogSoftmax(1);                                   // (B, K)
         var q = logQ.Exp();
         var expectedReconstruction = (q * reconstruction).Sum(1);                       // (B)
