@@ -12,7 +12,7 @@ namespace Workbench.Models;
 /// A variational autoencoder composed from replaceable parts (Kingma &amp; Welling 2014): an encoder
 /// producing q(z|x[, y]), a prior p(z), a decoder and a likelihood p(x|z[, y]), trained with a
 /// <see cref="TrainingObjective"/>. Every evaluator goes through the parts' log-densities
-/// (<see cref="Kl"/>, <see cref="ImportanceSample(Posterior, Tensor, Tensor?, Tensor, int[])"/>), so a new prior or posterior family is right
+/// (<see cref="Kl(Posterior, PosteriorSample)"/>, <see cref="ImportanceSample(Posterior, Tensor, Tensor?, Tensor, int[])"/>), so a new prior or posterior family is right
 /// everywhere at once. <see cref="VaeConfig.Build"/> composes the shipped variants; a notebook can
 /// pass its own parts, or subclass and override <see cref="Encode"/>, <see cref="Decode"/> or
 /// <see cref="Forward(VaeBatch)"/>.

@@ -14,6 +14,7 @@ namespace Workbench.Notebooks;
 /// pictures (test images over their reconstructions; samples from the learned prior; samples from a uniform prior over
 /// codes, for contrast). Displays as the pictures side by side under a one-line summary.
 /// </summary>
+[TypeFormatterSource(typeof(HtmlFormatterSource<VqVaeLabRun>), PreferredMimeTypes = ["text/html"])]
 public sealed record VqVaeLabRun(LabRun Run, CodePriorFit? PriorFit, int TestCodesUsed, double TestPerplexity,
     ImageGrid Reconstructions, ImageGrid PriorSamples, ImageGrid UniformPriorSamples) : IHtmlDisplayable
 {

@@ -67,4 +67,58 @@ public class BetterPosteriorsNotebookTests(BetterPosteriorsAtDefaults notebook) 
             else Assert.InRange(z.SelectMany(r => r).Sum() * area, 0.99, 1.0001);   // q's draws fall in the window
         }
     }
+
+    private ExecutedNotebook.Table Samples => Assert.Single(notebook.Executed.Tables("Lab.SampleQuality("));
+
+    private double Score(string model, string column) => Samples.Number(model + ": prior", column);
+
+    [Fact]
+    public void SampleQuality_AsTheTextStates()
+    {
+        const string fd = "Fréchet distance";
+        Assert.Equal(3, Samples.Rows.Count); // prior samples only
+        // "the VAE–GAN's samples have the lowest Fréchet distance, 89.1 against the convolutional VAE's 111.8 … less precise (0.496 against 0.693)"
+        Assert.Equal(Samples.Numbers(fd).Min(), Score("VAE–GAN", fd));
+        Assert.Equal(89.1, Math.Round(Score("VAE–GAN", fd), 1));
+        Assert.Equal(111.8, Math.Round(Score("conv VAE", fd), 1));
+        Assert.Equal(0.496, Math.Round(Score("VAE–GAN", "precision"), 3));
+        Assert.Equal(0.693, Math.Round(Score("conv VAE", "precision"), 3));
+        // "The VQ-VAE's samples have the highest recall, 0.512 against 0.311, but the highest Fréchet distance (133.6) and the lowest precision (0.227)"
+        Assert.Equal(0.512, Math.Round(Score("VQ-VAE", "recall"), 3));
+        Assert.Equal(0.311, Math.Round(Score("conv VAE", "recall"), 3));
+        Assert.Equal(Samples.Numbers("recall").Max(), Score("VQ-VAE", "recall"));
+        Assert.Equal(Samples.Numbers(fd).Max(), Score("VQ-VAE", fd));
+        Assert.Equal(Samples.Numbers("precision").Min(), Score("VQ-VAE", "precision"));
+        Assert.Equal(133.6, Math.Round(Score("VQ-VAE", fd), 1));
+        Assert.Equal(0.227, Math.Round(Score("VQ-VAE", "precision"), 3));
+    }
+
+    [Fact]
+    public void FullTrainingSet_BothRemediesBelowTheConvVae_TheVqVaeLowest()
+    {
+        // "On the full training set, trained for 3 epochs …, both reach a lower Fréchet distance than the convolutional VAE, the VQ-VAE the lower of the two."
+        double Committed(string run) => System.Text.Json.JsonSerializer.Deserialize<Workbench.Experiments.RunFolders.RunSummary>(
+            File.ReadAllText(Path.Combine(Support.Repository.Root(), "results", "sample-quality", "model=" + run, "summary.json")),
+            Workbench.Experiments.Definitions.ExperimentJson.Options)!.SampleQuality!.Prior.FrechetDistance;
+        Assert.True(Committed("vae-gan") < Committed("conv"));
+        Assert.True(Committed("vq-vae") < Committed("vae-gan"));
+        Assert.Contains("trained for 3 epochs", notebook.Executed.Markdown);
+    }
+
+    [Fact]
+    public void VaeGanTerms_ThePanelsTheTextNames()
+    {
+        var figure = Assert.Single(notebook.Executed.Figures("Lab.TrainingTerms("));
+        var names = figure.Select(t => (string?)t!["name"]).ToHashSet();
+        foreach (var panel in new[] { "encoder loss", "decoder loss", "discriminator loss", "decoder updated", "discriminator updated" })
+            Assert.Contains(panel, names);
+    }
+
+    [Fact]
+    public void VqVae_ShowsItsPicturesAsHtml_NotAnObjectTree()
+    {
+        var html = notebook.Executed.Html("Lab.TrainVqVae(");
+        Assert.Contains("samples, PixelCNN prior", html);
+        Assert.DoesNotContain("VqVaeLabRun {", html);
+    }
 }

@@ -96,7 +96,7 @@ public record HierarchicalVaeConfig : VaeConfig
             var layer = Layers[l];
             Require(layer is not null && layer.HiddenSizes is not null, $"layers[{l}]", "needs hiddenSizes (a list of widths) and latentSize");
             Require(layer!.LatentSize is > 0 and <= MaxWidth, $"layers[{l}].latentSize", $"must be between 1 and {MaxWidth} (got {layer.LatentSize})");
-            Require(layer.HiddenSizes.Length > 0 && layer.HiddenSizes.All(h => h is > 0 and <= MaxWidth), $"layers[{l}].hiddenSizes",
+            Require(layer.HiddenSizes!.Length > 0 && layer.HiddenSizes.All(h => h is > 0 and <= MaxWidth), $"layers[{l}].hiddenSizes",
                 $"needs at least one width, each between 1 and {MaxWidth} (got [{string.Join(", ", layer.HiddenSizes)}])");
         }
         Require(LatentSize == Layers.Sum(l => l.LatentSize), nameof(LatentSize), $"is the sum of the layers' latent sizes ({Layers.Sum(l => l.LatentSize)}) for hierarchical-vae; leave it out (got {LatentSize})");

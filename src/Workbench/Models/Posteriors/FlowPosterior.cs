@@ -10,7 +10,7 @@ namespace Workbench.Models.Posteriors;
 /// <see cref="LogDensity"/> at an arbitrary z is not supported, and the mean and standard deviation are
 /// Monte-Carlo estimates from <see cref="MomentSamples"/> draws per row.
 /// </summary>
-/// <remarks>A new flow subclasses this and writes <see cref="Step"/> and <see cref="GatherRows"/>.</remarks>
+/// <remarks>A new flow subclasses this and writes <see cref="Step"/> and <see cref="Posterior.GatherRows"/>.</remarks>
 public abstract class FlowPosterior : Posterior
 {
     /// <summary>Draws per row behind <see cref="Mean"/> and <see cref="StandardDeviation"/>.</summary>
