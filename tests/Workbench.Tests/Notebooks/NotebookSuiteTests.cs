@@ -10,7 +10,7 @@ namespace Workbench.Tests.Notebooks;
 public class NotebookSuiteTests
 {
     private static readonly string[] Names = ["01-quickstart", "02-beta-comparison", "03-ablations", "04-conditional-vae", "05-elbo-anatomy", "06-your-own-variant",
-        "07-sample-quality", "08-anomaly-detection", "09-semi-supervised", "10-sequence-vae"];
+        "07-sample-quality", "08-anomaly-detection", "09-semi-supervised", "10-sequence-vae", "11-better-posteriors-and-samples"];
 
     public static TheoryData<string> Notebooks => new(Names);
 
