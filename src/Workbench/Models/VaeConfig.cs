@@ -79,6 +79,9 @@ public record VaeConfig
     /// <summary>The posterior family q(z|x) (a diagonal Gaussian or a flow); null means the diagonal Gaussian.</summary>
     public Posteriors.PosteriorConfig? Posterior { get; init; }
 
+    /// <summary>The networks in words, for logs: the architecture's name ("mlp", "conv") unless a variant says more.</summary>
+    public virtual string DescribeNetworks() => System.Text.Json.JsonNamingPolicy.KebabCaseLower.ConvertName(Architecture.ToString());
+
     /// <summary>The prior in words, for logs: "N(0, I) prior" unless <see cref="Prior"/> names another.</summary>
     public virtual string DescribePrior() => (Prior ?? new StandardNormalPriorConfig()).Describe();
 

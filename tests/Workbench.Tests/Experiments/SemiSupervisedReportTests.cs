@@ -128,7 +128,7 @@ public class SemiSupervisedReportTests
         // The two models are nudged apart around each label count, M2 to the left.
         Assert.True((double)json[1]!["x"]![0]! < 100 && (double)json[3]!["x"]![0]! > 100);
         Assert.Equal("log", figure.Layout.XAxis(1).Type);
-        Assert.Equal([100.0, 600.0], figure.Layout.XAxis(1).TickVals);
+        Assert.Equal([100.0, 600.0], figure.Layout.XAxis(1).TickVals!);
         Assert.Contains("mean ± sd over 3 label draws", figure.Layout.Title!.Text);
     }
 

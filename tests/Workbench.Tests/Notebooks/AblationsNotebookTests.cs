@@ -71,7 +71,7 @@ public partial class AblationsNotebookTests(AblationsAtDefaults notebook) : ICla
         Assert.Equal(shown.Distinct().Count(), shown.Count);
         Assert.Equal(10, shown.Count);
         foreach (var run in Runs)
-            Assert.Equal(1, Regex.Matches(html, Regex.Escape($"\"text\":\"{run}\"")).Count);
+            Assert.Single(Regex.Matches(html, Regex.Escape($"\"text\":\"{run}\"")));
     }
 
     [Fact]

@@ -30,7 +30,7 @@ internal static partial class MarkdownLinks
                 int hash = target.IndexOf('#');
                 if (hash >= 0) (path, fragment) = (target[..hash], Uri.UnescapeDataString(target[(hash + 1)..]));
                 path = Uri.UnescapeDataString(path);
-                string resolved = path.Length == 0 ? page : Normalise(path.StartsWith('/') ? path[1..] : Combine(folder, path));
+                string? resolved = path.Length == 0 ? page : Normalise(path.StartsWith('/') ? path[1..] : Combine(folder, path));
                 string where = $"{page}:{i + 1}: {target}";
                 if (resolved is null || !exists(resolved)) { broken.Add($"{where} (no such file)"); continue; }
                 if (fragment.Length > 0 && resolved.EndsWith(".md", StringComparison.OrdinalIgnoreCase)

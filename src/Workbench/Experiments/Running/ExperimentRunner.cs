@@ -277,7 +277,7 @@ public sealed class ExperimentRunner(RunnerOptions options)
     {
         if (run.Composed is not null) return $"a composed {model.GetType().Name} (latent {model.LatentSize}, {model.Prior.GetType().Name}, {model.Objective.Describe()})";
         var d = run.Definition;
-        return $"{d.Model.VariantName} ({JsonNamingPolicy.KebabCaseLower.ConvertName(d.Model.Architecture.ToString())}, latent {d.Model.LatentSize}, " +
+        return $"{d.Model.VariantName} ({d.Model.DescribeNetworks()}, latent {model.LatentSize}, " +
                $"{d.Model.DescribePrior()}, {model.Objective.Describe()})";
     }
 }

@@ -87,6 +87,12 @@ public sealed record VqVaeConfig : VaeConfig
             ImageHeight, ImageWidth, this);
     }
 
+    /// <summary>"conv encoder and decoder, a 7×7 grid of 128 codes of size 16" for the defaults.</summary>
+    public override string DescribeNetworks() => $"conv encoder and decoder, a {Grid.Height}×{Grid.Width} grid of {Codes} codes of size {CodeSize}";
+
+    /// <summary>The PixelCNN prior over the code grid (uniform until it is fitted after training).</summary>
+    public override string DescribePrior() => PriorEpochs > 0 ? $"PixelCNN prior fitted for {PriorEpochs} epochs after training" : "uniform prior over codes";
+
     public override TrainingObjective BuildObjective() => new VqVaeObjective(Commitment);
 
     /// <summary>The KL is reported, not trained: weight 0.</summary>

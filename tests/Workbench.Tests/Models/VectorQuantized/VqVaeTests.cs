@@ -244,4 +244,15 @@ public class VqVaeTests
         };
         Assert.StartsWith(message, Assert.Throws<ArgumentException>(config.Validate).Message);
     }
+
+    [Fact]
+    public void Describe_ForRunLogs_NamesTheConvNetworksTheCodeGridAndThePixelCnnPrior()
+    {
+        var config = new VqVaeConfig { Codes = 64, CodeSize = 8, PriorEpochs = 3 };
+        Assert.Equal("conv encoder and decoder, a 7×7 grid of 64 codes of size 8", config.DescribeNetworks());
+        Assert.Equal("PixelCNN prior fitted for 3 epochs after training", config.DescribePrior());
+        Assert.Equal("uniform prior over codes", (config with { PriorEpochs = 0 }).DescribePrior());
+        Assert.Equal("mlp", new VaeConfig().DescribeNetworks());
+        Assert.Equal("conv", new VaeConfig { Architecture = Architecture.Conv }.DescribeNetworks());
+    }
 }
