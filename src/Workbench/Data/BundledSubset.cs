@@ -65,7 +65,7 @@ public static class BundledSubset
     /// </summary>
     public static void WriteIdx(ImageDataset source, ReadOnlySpan<int> indices, string directory, string imagesFile, string labelsFile)
     {
-        int p = source.PixelCount;
+        int p = source.ValuesPerImage;
         var pixels = new byte[indices.Length * p];
         var labels = new byte[indices.Length];
         for (int b = 0; b < indices.Length; b++)

@@ -102,8 +102,8 @@ public sealed class DataLoader
         if (_reuseBuffers && _buffers.TryGetValue(size, out var cached)) return cached;
         // Built with GC-owned storage on purpose: a batch must outlive any TensorScope the caller's
         // training step runs in, and a reused buffer must never go back to a scope's pool.
-        int[] dims = [size, _dataset.PixelCount]; // (B, H·W)
-        var buffers = (new Tensor(dims, new float[size * _dataset.PixelCount], owner: null), new int[size], new int[size]);
+        int[] dims = [size, _dataset.ValuesPerImage]; // (B, H·W)
+        var buffers = (new Tensor(dims, new float[size * _dataset.ValuesPerImage], owner: null), new int[size], new int[size]);
         if (_reuseBuffers) _buffers[size] = buffers;
         return buffers;
     }

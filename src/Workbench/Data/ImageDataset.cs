@@ -3,8 +3,9 @@ using Workbench.Tensors;
 namespace Workbench.Data;
 
 /// <summary>
-/// An in-memory set of labelled greyscale images: N images of H×W pixels in [0, 1], stored
-/// row-major one after another, and one class label per image.
+/// An in-memory set of labelled images: N images of C channels of H×W pixels in [0, 1], each stored
+/// channel after channel, row-major (PyTorch's (C, H, W) layout), one after another, and one class label per image.
+/// Greyscale images have one channel.
 /// </summary>
 public sealed class ImageDataset
 {
@@ -12,24 +13,36 @@ public sealed class ImageDataset
     private readonly int[] _labels;
 
     /// <summary>
-    /// Wraps <paramref name="pixels"/> (N·H·W values, image after image) and <paramref name="labels"/> (N)
+    /// Wraps greyscale <paramref name="pixels"/> (N·H·W values, image after image) and <paramref name="labels"/> (N)
     /// without copying them.
     /// </summary>
     public ImageDataset(float[] pixels, int[] labels, int height, int width, IReadOnlyList<string> classNames)
+        : this(pixels, labels, channels: 1, height, width, classNames)
+    {
+    }
+
+    /// <summary>
+    /// Wraps <paramref name="pixels"/> (N·C·H·W values, image after image, each in (C, H, W) order) and
+    /// <paramref name="labels"/> (N) without copying them.
+    /// </summary>
+    public ImageDataset(float[] pixels, int[] labels, int channels, int height, int width, IReadOnlyList<string> classNames)
     {
         ArgumentNullException.ThrowIfNull(pixels);
         ArgumentNullException.ThrowIfNull(labels);
         ArgumentNullException.ThrowIfNull(classNames);
         if (height <= 0 || width <= 0)
             throw new ArgumentException($"Image size must be positive, got {height}×{width}.");
-        if ((long)labels.Length * height * width != pixels.Length)
-            throw new ArgumentException($"{labels.Length} images of {height}×{width} need {(long)labels.Length * height * width} pixels, got {pixels.Length}.");
+        if (channels <= 0)
+            throw new ArgumentOutOfRangeException(nameof(channels), channels, "An image needs at least one channel.");
+        if ((long)labels.Length * channels * height * width != pixels.Length)
+            throw new ArgumentException($"{labels.Length} images of {ShapeText(channels, height, width)} need {(long)labels.Length * channels * height * width} values, got {pixels.Length}.");
         if (classNames.Count == 0) throw new ArgumentException("A dataset needs at least one class name.", nameof(classNames));
         for (int i = 0; i < labels.Length; i++)
             if ((uint)labels[i] >= (uint)classNames.Count)
                 throw new ArgumentException($"Label {labels[i]} of image {i} is outside the {classNames.Count} classes.", nameof(labels));
         _pixels = pixels;
         _labels = labels;
+        Channels = channels;
         Height = height;
         Width = width;
         ClassNames = classNames.ToArray();
@@ -38,38 +51,41 @@ public sealed class ImageDataset
     /// <summary>Number of images.</summary>
     public int Count => _labels.Length;
 
+    /// <summary>Channels per image: 1 for greyscale, 3 for RGB.</summary>
+    public int Channels { get; }
+
     /// <summary>Image height in pixels.</summary>
     public int Height { get; }
 
     /// <summary>Image width in pixels.</summary>
     public int Width { get; }
 
-    /// <summary>Pixels per image (H·W): the feature size of a flattened batch.</summary>
-    public int PixelCount => Height * Width;
+    /// <summary>Values per image (C·H·W): the feature size of a flattened batch.</summary>
+    public int ValuesPerImage => Channels * Height * Width;
 
     /// <summary>Class names, indexed by label.</summary>
     public IReadOnlyList<string> ClassNames { get; }
 
-    /// <summary>All pixels, image after image (N·H·W values in [0, 1]). Do not modify.</summary>
+    /// <summary>All values, image after image (N·C·H·W values in [0, 1]). Do not modify.</summary>
     public ReadOnlySpan<float> Pixels => _pixels;
 
     /// <summary>All labels (N values in 0..classes-1). Do not modify.</summary>
     public ReadOnlySpan<int> Labels => _labels;
 
-    /// <summary>The pixels of image <paramref name="index"/> (H·W values, row-major).</summary>
+    /// <summary>The values of image <paramref name="index"/> (C·H·W values, channel after channel, row-major).</summary>
     public ReadOnlySpan<float> Image(int index)
     {
         if ((uint)index >= (uint)Count) throw new ArgumentOutOfRangeException(nameof(index), $"Image {index} of a dataset of {Count}.");
-        return _pixels.AsSpan(index * PixelCount, PixelCount);
+        return _pixels.AsSpan(index * ValuesPerImage, ValuesPerImage);
     }
 
     /// <summary>A new dataset holding copies of the images at <paramref name="indices"/>, in that order.</summary>
     public ImageDataset Subset(int[] indices)
     {
-        var pixels = new float[(long)indices.Length * PixelCount];
+        var pixels = new float[(long)indices.Length * ValuesPerImage];
         var labels = new int[indices.Length];
         CopyBatch(indices, pixels, labels);
-        return new ImageDataset(pixels, labels, Height, Width, ClassNames);
+        return new ImageDataset(pixels, labels, Channels, Height, Width, ClassNames);
     }
 
     /// <summary>A new dataset without the images of the classes in <paramref name="classes"/> (e.g. a class held out of training), in the original order.</summary>
@@ -86,23 +102,23 @@ public sealed class ImageDataset
     }
 
     /// <summary>
-    /// The images at <paramref name="indices"/> as a tensor (B, H·W) and their labels (B).
+    /// The images at <paramref name="indices"/> as a tensor (B, C·H·W) and their labels (B).
     /// </summary>
     public (Tensor Images, int[] Labels) Batch(ReadOnlySpan<int> indices)
     {
-        var images = Tensor.Uninitialized([indices.Length, PixelCount]); // (B, H·W)
+        var images = Tensor.Uninitialized([indices.Length, ValuesPerImage]); // (B, C·H·W)
         var labels = new int[indices.Length];
         CopyBatch(indices, images.Span, labels);
         return (images, labels);
     }
 
     /// <summary>
-    /// Copies the images at <paramref name="indices"/> into <paramref name="images"/> (B·H·W values) and
+    /// Copies the images at <paramref name="indices"/> into <paramref name="images"/> (B·C·H·W values) and
     /// their labels into <paramref name="labels"/> (B values): the allocation-free form of <see cref="Batch"/>.
     /// </summary>
     public void CopyBatch(ReadOnlySpan<int> indices, Span<float> images, Span<int> labels)
     {
-        int p = PixelCount;
+        int p = ValuesPerImage;
         if (images.Length != indices.Length * p || labels.Length != indices.Length)
             throw new ArgumentException($"A batch of {indices.Length} needs {indices.Length * p} pixel slots and {indices.Length} label slots, got {images.Length} and {labels.Length}.");
         for (int b = 0; b < indices.Length; b++)
@@ -120,10 +136,10 @@ public sealed class ImageDataset
     /// <summary>One-hot encoding of <paramref name="labels"/> with this dataset's number of classes (B, classes).</summary>
     public Tensor OneHot(ReadOnlySpan<int> labels) => OneHot(labels, ClassNames.Count);
 
-    /// <summary>The per-pixel mean over all images, a tensor (H·W) (computed in double precision).</summary>
+    /// <summary>The per-value mean over all images, a tensor (C·H·W) (computed in double precision).</summary>
     public Tensor MeanImage()
     {
-        int p = PixelCount;
+        int p = ValuesPerImage;
         var sums = new double[p];
         for (int i = 0; i < Count; i++)
         {
@@ -143,5 +159,10 @@ public sealed class ImageDataset
         return counts;
     }
 
-    public override string ToString() => $"ImageDataset({Count} images of {Height}×{Width}, {ClassNames.Count} classes)";
+    /// <summary>"28×28" for one channel, "3×64×64" for three.</summary>
+    public string ShapeText() => ShapeText(Channels, Height, Width);
+
+    private static string ShapeText(int channels, int height, int width) => channels == 1 ? $"{height}×{width}" : $"{channels}×{height}×{width}";
+
+    public override string ToString() => $"ImageDataset({Count} images of {ShapeText()}, {ClassNames.Count} classes)";
 }

@@ -44,8 +44,8 @@ public static class ConditionalGenerationCheck
             throw new ArgumentException("The conditional-generation check needs a model conditioned on classes (variant \"cvae\").", nameof(model));
         if (classifier.Classes != classes)
             throw new ArgumentException($"The classifier knows {classifier.Classes} classes but the model is conditioned on {classes}.", nameof(classifier));
-        if (classifier.PixelCount != model.Pixels)
-            throw new ArgumentException($"The classifier expects {classifier.PixelCount} pixels but the model draws {model.Pixels}.", nameof(classifier));
+        if (classifier.ValuesPerImage != model.Pixels)
+            throw new ArgumentException($"The classifier expects {classifier.ValuesPerImage} pixels but the model draws {model.Pixels}.", nameof(classifier));
 
         var rng = new Rng(seed);
         var accuracy = new double[classes];

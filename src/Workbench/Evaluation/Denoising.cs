@@ -39,8 +39,8 @@ public static class Denoising
         foreach (var corruption in corruptions)
         {
             var (clean, corrupted, output) = Run(model, data, corruption, count, seed);
-            results.Add(new DenoisingResult(corruption.Name, corruption.Describe(), Psnr.Mean(clean.Span, corrupted.Span, data.PixelCount),
-                Psnr.Mean(clean.Span, output.Span, data.PixelCount), clean.Dim(0)));
+            results.Add(new DenoisingResult(corruption.Name, corruption.Describe(), Psnr.Mean(clean.Span, corrupted.Span, data.ValuesPerImage),
+                Psnr.Mean(clean.Span, output.Span, data.ValuesPerImage), clean.Dim(0)));
         }
         model.Train(wasTraining);
         return results;

@@ -17,12 +17,12 @@ public sealed class ImageClassifier
     private ImageClassifier(Module<Tensor, Tensor> network, int pixels, IReadOnlyList<string> classNames)
     {
         _network = network;
-        PixelCount = pixels;
+        ValuesPerImage = pixels;
         ClassNames = classNames;
     }
 
     /// <summary>Pixels per image the classifier expects.</summary>
-    public int PixelCount { get; }
+    public int ValuesPerImage { get; }
 
     /// <summary>Class names, indexed by label.</summary>
     public IReadOnlyList<string> ClassNames { get; }
@@ -46,9 +46,9 @@ public sealed class ImageClassifier
         var rng = new Rng(seed);
         int classes = data.ClassNames.Count;
         Module<Tensor, Tensor> network = hiddenSize == 0
-            ? new Linear(data.PixelCount, classes, rng)
-            : new Sequential(new Linear(data.PixelCount, hiddenSize, rng), new ReLU(), new Linear(hiddenSize, classes, rng));
-        var classifier = new ImageClassifier(network, data.PixelCount, data.ClassNames);
+            ? new Linear(data.ValuesPerImage, classes, rng)
+            : new Sequential(new Linear(data.ValuesPerImage, hiddenSize, rng), new ReLU(), new Linear(hiddenSize, classes, rng));
+        var classifier = new ImageClassifier(network, data.ValuesPerImage, data.ClassNames);
         var optimizer = new Adam(network.Parameters(), learningRate);
         var pool = new BufferPool();
         for (int epoch = 0; epoch < epochs; epoch++)
@@ -88,8 +88,8 @@ public sealed class ImageClassifier
     /// <summary>Class scores for a batch: (B, H·W) → (B, classes) logits.</summary>
     public Tensor Logits(Tensor images)
     {
-        if (images.Rank != 2 || images.Dim(1) != PixelCount)
-            throw new ArgumentException($"The classifier expects (B, {PixelCount}) images, got ({string.Join(", ", images.Shape)}).", nameof(images));
+        if (images.Rank != 2 || images.Dim(1) != ValuesPerImage)
+            throw new ArgumentException($"The classifier expects (B, {ValuesPerImage}) images, got ({string.Join(", ", images.Shape)}).", nameof(images));
         using var _ = GradMode.NoGrad();
         return _network.Forward(images);
     }

@@ -85,8 +85,8 @@ public sealed class Trainer
         if (labelled is { Count: 0 }) throw new ArgumentException("The labelled set is empty.");
         _labelled = labelled is null ? null : new LabelledStream(labelled, _options.BatchSize, _options.Seed);
         if (train.Count == 0) throw new ArgumentException("The training set is empty.");
-        if (train.PixelCount != _model.Pixels)
-            throw new ArgumentException($"The training images have {train.PixelCount} pixels but the model expects {_model.Pixels} ({_model.ImageHeight}×{_model.ImageWidth}).");
+        if (train.ValuesPerImage != _model.Pixels)
+            throw new ArgumentException($"The training images have {train.ValuesPerImage} pixels but the model expects {_model.Pixels} ({_model.ImageHeight}×{_model.ImageWidth}).");
 
         var (trainSet, split) = _controls.Split(train);
         var state = ResumeOrStart();

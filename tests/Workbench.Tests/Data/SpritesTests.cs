@@ -32,7 +32,7 @@ public class SpritesTests
     {
         var o = new SpritesOptions();
         Assert.Equal(3 * 6 * 10 * 8 * 8, Sprites.FactorSizes(o).Aggregate(1, (a, b) => a * b));
-        Assert.Equal(784, Sprites.Sample(2, seed: 1).Images.PixelCount);
+        Assert.Equal(784, Sprites.Sample(2, seed: 1).Images.ValuesPerImage);
     }
 
     [Fact]
