@@ -63,6 +63,13 @@ public sealed class ImageDataset
     /// <summary>Values per image (C·H·W): the feature size of a flattened batch.</summary>
     public int ValuesPerImage => Channels * Height * Width;
 
+    /// <summary>
+    /// Where the images came from, in words a reader can act on ("Fashion-MNIST training split from /data/fm",
+    /// "PNG folder /home/me/faces/train"), or null when nobody said. Kept by <see cref="Subset"/> and
+    /// <see cref="WithoutClasses"/>; run folders record it beside the data's fingerprint.
+    /// </summary>
+    public string? Source { get; init; }
+
     /// <summary>Class names, indexed by label.</summary>
     public IReadOnlyList<string> ClassNames { get; }
 
@@ -85,7 +92,7 @@ public sealed class ImageDataset
         var pixels = new float[(long)indices.Length * ValuesPerImage];
         var labels = new int[indices.Length];
         CopyBatch(indices, pixels, labels);
-        return new ImageDataset(pixels, labels, Channels, Height, Width, ClassNames);
+        return new ImageDataset(pixels, labels, Channels, Height, Width, ClassNames) { Source = Source };
     }
 
     /// <summary>A new dataset without the images of the classes in <paramref name="classes"/> (e.g. a class held out of training), in the original order.</summary>
