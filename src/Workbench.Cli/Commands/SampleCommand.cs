@@ -55,7 +55,7 @@ internal static class SampleCommand
     /// <summary>Tiles <paramref name="count"/> images of a (count, D) batch, scaled ×2, into a PNG at <paramref name="path"/>.</summary>
     internal static void WriteGrid(TrainedRun trained, Tensor images, int count, int columns, string path)
     {
-        var grid = ImageGrid.FromBatch(images.ToArray(), count, 1, trained.Model.ImageHeight, trained.Model.ImageWidth, columns: columns, scale: 2);
+        var grid = ImageGrid.FromBatch(images.ToArray(), count, trained.Model.ImageChannels, trained.Model.ImageHeight, trained.Model.ImageWidth, columns: columns, scale: 2);
         AtomicFile.WriteAllBytes(path, grid.ToPng());
     }
 }

@@ -9,12 +9,28 @@ namespace Workbench.Data;
 /// <param name="Supersampling">Samples per pixel along each axis: a pixel's grey level is the fraction of its
 /// Supersampling² sample points inside the shape (1 gives pure binary images).</param>
 /// <param name="MaxRadius">Radius of a scale-1 sprite's bounding circle, as a fraction of the image size.</param>
+/// <param name="Colours">Number of hues of the colour factor: 0 (the default) draws greyscale images (one channel, five
+/// factors); k ≥ 1 draws RGB images (three channels) of a sprite in one of k fully saturated hues, evenly spaced
+/// round the colour wheel from red, on a black background, with colour as a sixth factor after shape.</param>
 public sealed record SpritesOptions(
     int ImageSize = 28, int Scales = 6, int Rotations = 10, int PositionsX = 8, int PositionsY = 8,
-    int Supersampling = 4, double MaxRadius = 0.22)
+    int Supersampling = 4, double MaxRadius = 0.22, int Colours = 0)
 {
+    /// <summary>The options of the "sprites-colour" dataset: the greyscale defaults with six hues (red, yellow, green, cyan, blue, magenta).</summary>
+    public static SpritesOptions ColourDefaults { get; } = new() { Colours = 6 };
+
+    /// <summary>Largest number of hues: more would be hard to tell apart in a 28×28 sprite.</summary>
+    public const int MaxColours = 12;
+
+    /// <summary>Whether the images are RGB with colour as a factor.</summary>
+    public bool IsColour => Colours > 0;
+
+    /// <summary>Channels per image: 3 with colour, else 1.</summary>
+    public int Channels => IsColour ? 3 : 1;
+
     internal void Validate()
     {
+        if (Colours is < 0 or > MaxColours) throw new ArgumentException($"Colours must be between 0 (greyscale) and {MaxColours}, got {Colours}.");
         if (ImageSize < 4) throw new ArgumentException($"ImageSize must be at least 4, got {ImageSize}.");
         if (Scales < 1 || Rotations < 1 || PositionsX < 1 || PositionsY < 1 || Supersampling < 1)
             throw new ArgumentException("Every factor needs at least one value and Supersampling must be at least 1.");
@@ -35,12 +51,21 @@ public sealed record SpritesOptions(
 
     private double PositionValue(int i, int count) =>
         count == 1 ? 0.5 : MaxRadius + (1.0 - 2.0 * MaxRadius) * i / (count - 1);
+
+    /// <summary>The (red, green, blue) intensities in [0, 1] of hue <paramref name="i"/>: hue angle i·360°/Colours at full saturation and value.</summary>
+    public (float Red, float Green, float Blue) ColourValue(int i) => SpriteColours.Rgb(i, Colours);
+
+    /// <summary>The name of hue <paramref name="i"/> ("red", "yellow", … at multiples of 60°, else "hue 45°").</summary>
+    public string ColourName(int i) => SpriteColours.Name(i, Colours);
 }
 
-/// <summary>The factor indices of one sprite image.</summary>
+/// <summary>The factor indices of one sprite image; <see cref="Colour"/> is the hue's index for colour sprites (0 for greyscale ones).</summary>
 public readonly record struct SpriteFactors(int Shape, int Scale, int Rotation, int X, int Y)
 {
     public SpriteShape ShapeKind => (SpriteShape)Shape;
+
+    /// <summary>The index of the sprite's hue (<see cref="SpritesOptions.ColourValue"/>); unused for greyscale sprites.</summary>
+    public int Colour { get; init; }
 }
 
 /// <summary>Sprite images together with the generative factors of each.</summary>
@@ -56,12 +81,13 @@ public sealed class SpritesDataset
     /// <summary>The images (labels = shape index).</summary>
     public ImageDataset Images { get; }
 
-    /// <summary>Factor indices, one row per image (N, 5), columns in <see cref="Sprites.FactorNames"/> order.</summary>
+    /// <summary>Factor indices, one row per image (N, 5), or (N, 6) for colour sprites, columns in <see cref="FactorNames"/> order.</summary>
     public int[,] Factors { get; }
 
     public SpritesOptions Options { get; }
 
-    public IReadOnlyList<string> FactorNames => Sprites.FactorNames;
+    /// <summary>The factors' names in column order: shape, scale, rotation, x, y; colour sprites add colour after shape.</summary>
+    public IReadOnlyList<string> FactorNames => Sprites.FactorNamesOf(Options);
 
     /// <summary>Number of values of each factor, in <see cref="FactorNames"/> order.</summary>
     public int[] FactorSizes => Sprites.FactorSizes(Options);
@@ -78,14 +104,15 @@ public sealed class SpritesDataset
     }
 
     /// <summary>The factors of image <paramref name="index"/>.</summary>
-    public SpriteFactors FactorsOf(int index) =>
-        new(Factors[index, 0], Factors[index, 1], Factors[index, 2], Factors[index, 3], Factors[index, 4]);
+    public SpriteFactors FactorsOf(int index) => Sprites.FactorsOfRow(Factors, index, Options);
 }
 
 /// <summary>
 /// A procedural dataset in the spirit of dSprites (Matthey, Higgins, Hassabis &amp; Lerchner 2017;
 /// used to measure disentanglement in β-VAE, Higgins et al. 2017): 2-D shapes rendered from five
-/// known, independent factors: shape, scale, rotation, horizontal and vertical position.
+/// known, independent factors: shape, scale, rotation, horizontal and vertical position. With
+/// <see cref="SpritesOptions.Colours"/> &gt; 0 the sprites are RGB, one of that many hues on black, and colour is a sixth factor
+/// (as the colour variant of dSprites used by Locatello et al. 2019).
 /// </summary>
 /// <remarks>
 /// Everything is computed in code from the factors (exact geometric inside-tests, supersampled for
@@ -101,9 +128,19 @@ public static class Sprites
     /// <summary>Shape names, indexed by label.</summary>
     public static IReadOnlyList<string> ShapeNames { get; } = Enum.GetNames<SpriteShape>().Select(n => n.ToLowerInvariant()).ToArray();
 
-    /// <summary>Number of values of each factor.</summary>
-    public static int[] FactorSizes(SpritesOptions options) =>
-        [ShapeNames.Count, options.Scales, options.Rotations, options.PositionsX, options.PositionsY];
+    /// <summary>Factor names of greyscale and colour sprites alike, for <paramref name="options"/>: colour comes after shape when there is colour.</summary>
+    public static IReadOnlyList<string> FactorNamesOf(SpritesOptions options) =>
+        options.IsColour ? ["shape", "colour", "scale", "rotation", "x", "y"] : FactorNames;
+
+    /// <summary>Number of values of each factor, in <see cref="FactorNamesOf"/> order.</summary>
+    public static int[] FactorSizes(SpritesOptions options) => options.IsColour
+        ? [ShapeNames.Count, options.Colours, options.Scales, options.Rotations, options.PositionsX, options.PositionsY]
+        : [ShapeNames.Count, options.Scales, options.Rotations, options.PositionsX, options.PositionsY];
+
+    /// <summary>The factors of row <paramref name="row"/> of a factor table (N, 5) or, for colour sprites, (N, 6).</summary>
+    internal static SpriteFactors FactorsOfRow(int[,] factors, int row, SpritesOptions options) => options.IsColour
+        ? new SpriteFactors(factors[row, 0], factors[row, 2], factors[row, 3], factors[row, 4], factors[row, 5]) { Colour = factors[row, 1] }
+        : new SpriteFactors(factors[row, 0], factors[row, 1], factors[row, 2], factors[row, 3], factors[row, 4]);
 
     /// <summary>Every combination of factors once, shape varying slowest and y fastest.</summary>
     public static SpritesDataset GenerateAll(SpritesOptions? options = null)
@@ -112,11 +149,11 @@ public static class Sprites
         options.Validate();
         var sizes = FactorSizes(options);
         int count = sizes.Aggregate(1, (a, b) => checked(a * b));
-        var factors = new int[count, 5];
+        var factors = new int[count, sizes.Length];
         for (int i = 0; i < count; i++)
         {
             int rest = i;
-            for (int f = 4; f >= 0; f--)
+            for (int f = sizes.Length - 1; f >= 0; f--)
             {
                 factors[i, f] = rest % sizes[f];
                 rest /= sizes[f];
@@ -133,21 +170,42 @@ public static class Sprites
         if (count < 0) throw new ArgumentOutOfRangeException(nameof(count), "must be non-negative");
         var sizes = FactorSizes(options);
         var rng = new Tensors.Rng(seed);
-        var factors = new int[count, 5];
+        // One draw per factor and image, in column order: greyscale sprites draw exactly as before colour existed.
+        var factors = new int[count, sizes.Length];
         for (int i = 0; i < count; i++)
-            for (int f = 0; f < 5; f++)
+            for (int f = 0; f < sizes.Length; f++)
                 factors[i, f] = rng.NextInt(sizes[f]);
         return Build(factors, options);
     }
 
     /// <summary>
-    /// Renders one sprite into <paramref name="destination"/> (ImageSize² values, row-major, top row first):
-    /// each pixel is the fraction of its Supersampling² sample points that fall inside the shape.
+    /// Renders one sprite into <paramref name="destination"/>: ImageSize² values, row-major, top row first, each pixel the
+    /// fraction of its Supersampling² sample points that fall inside the shape; for colour sprites 3·ImageSize² values in
+    /// (C, H, W) order, each channel plane that coverage times the hue's red, green or blue intensity (black background).
     /// </summary>
     public static void Render(SpriteFactors factors, SpritesOptions options, Span<float> destination)
     {
+        int n = options.ImageSize, plane = n * n;
+        if (destination.Length != options.Channels * plane)
+            throw new ArgumentException($"Destination needs {options.Channels * plane} values ({options.Channels}×{n}×{n}), got {destination.Length}.");
+        RenderCoverage(factors, options, destination[..plane]);
+        if (!options.IsColour) return;
+        if ((uint)factors.Colour >= (uint)options.Colours) throw new ArgumentException($"Colour {factors.Colour} is outside 0..{options.Colours - 1}.");
+        var (red, green, blue) = options.ColourValue(factors.Colour);
+        var coverage = destination[..plane];
+        // Blue and green first: the red plane is the coverage itself until it is scaled last.
+        for (int i = 0; i < plane; i++)
+        {
+            destination[2 * plane + i] = coverage[i] * blue;
+            destination[plane + i] = coverage[i] * green;
+            destination[i] = coverage[i] * red;
+        }
+    }
+
+    /// <summary>The sprite's coverage: ImageSize² values, the fraction of each pixel's sample points inside the shape.</summary>
+    private static void RenderCoverage(SpriteFactors factors, SpritesOptions options, Span<float> destination)
+    {
         int n = options.ImageSize, s = options.Supersampling;
-        if (destination.Length != n * n) throw new ArgumentException($"Destination needs {n * n} values, got {destination.Length}.");
         var shape = (SpriteShape)factors.Shape;
         double radius = options.MaxRadius * options.ScaleValue(factors.Scale) * n; // pixels
         double angle = options.RotationValue(factors.Rotation);
@@ -179,19 +237,23 @@ public static class Sprites
 
     private static SpritesDataset Build(int[,] factors, SpritesOptions options)
     {
-        int count = factors.GetLength(0), p = options.ImageSize * options.ImageSize;
+        int count = factors.GetLength(0), p = options.Channels * options.ImageSize * options.ImageSize;
         var pixels = new float[(long)count * p];
         var labels = new int[count];
         var sizes = FactorSizes(options);
+        var names = FactorNamesOf(options);
         for (int i = 0; i < count; i++)
         {
-            var f = new SpriteFactors(factors[i, 0], factors[i, 1], factors[i, 2], factors[i, 3], factors[i, 4]);
-            for (int k = 0; k < 5; k++)
+            var f = FactorsOfRow(factors, i, options);
+            for (int k = 0; k < sizes.Length; k++)
                 if ((uint)factors[i, k] >= (uint)sizes[k])
-                    throw new ArgumentException($"Factor {FactorNames[k]} = {factors[i, k]} of image {i} is outside 0..{sizes[k] - 1}.");
+                    throw new ArgumentException($"Factor {names[k]} = {factors[i, k]} of image {i} is outside 0..{sizes[k] - 1}.");
             Render(f, options, pixels.AsSpan(i * p, p));
             labels[i] = f.Shape;
         }
-        return new SpritesDataset(new ImageDataset(pixels, labels, options.ImageSize, options.ImageSize, ShapeNames), factors, options);
+        var images = options.IsColour
+            ? new ImageDataset(pixels, labels, options.Channels, options.ImageSize, options.ImageSize, ShapeNames)
+            : new ImageDataset(pixels, labels, options.ImageSize, options.ImageSize, ShapeNames);
+        return new SpritesDataset(images, factors, options);
     }
 }

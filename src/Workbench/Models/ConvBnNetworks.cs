@@ -5,12 +5,12 @@ namespace Workbench.Models;
 
 /// <summary>
 /// The networks of <see cref="Architecture.ConvBn"/>: the shape of PyTorch-VAE's VanillaVAE (AntixK/PyTorch-VAE,
-/// <c>models/vanilla_vae.py</c>) for one-channel images. Encoder: per channel count c of
+/// <c>models/vanilla_vae.py</c>) for C-channel images (C = <see cref="VaeConfig.ImageChannels"/>). Encoder: per channel count c of
 /// <see cref="VaeConfig.ConvChannels"/>, Conv2d(k 3, stride 2, padding 1) → BatchNorm2d(c) → activation, each halving the
 /// sides rounded up (28 → 14 → 7 → 4 for 32-64-128), then flatten. Decoder: Linear (no activation, as VanillaVAE's
 /// decoder_input) → (c_last, 4, 4) → mirrored ConvTranspose2d(k 3, stride 2, padding 1, output_padding chosen to give
 /// back each encoder side: 4 → 7 → 14) → BatchNorm2d → activation, VanillaVAE's final layer ConvTranspose2d(c₀ → c₀, to 28)
-/// → BatchNorm2d → activation → Conv2d(c₀ → 1, k 3, padding 1), flatten. The last convolution's outputs are the
+/// → BatchNorm2d → activation → Conv2d(c₀ → C, k 3, padding 1), flatten. The last convolution's outputs are the
 /// likelihood's parameters (Bernoulli logits): VanillaVAE's final Tanh is left out because our likelihoods take
 /// unbounded decoder outputs.
 /// </summary>
@@ -25,11 +25,11 @@ internal static class ConvBnNetworks
         return sides;
     }
 
-    /// <summary>(B, H·W) → (B, c_last·h·w) features.</summary>
+    /// <summary>(B, C·H·W) → (B, c_last·h·w) features.</summary>
     public static (Sequential Body, int Features) EncoderBody(VaeConfig config, Rng rng)
     {
-        var body = new Sequential(new Unflatten(1, config.ImageHeight, config.ImageWidth));
-        int channels = 1;
+        var body = new Sequential(new Unflatten(config.ImageChannels, config.ImageHeight, config.ImageWidth));
+        int channels = config.ImageChannels;
         foreach (int c in config.ConvChannels)
         {
             body.Add(new Conv2d(channels, c, kernelSize: 3, rng, stride: 2, padding: 1));
@@ -42,7 +42,7 @@ internal static class ConvBnNetworks
         return (body, channels * Sides(config.ImageHeight, levels)[^1] * Sides(config.ImageWidth, levels)[^1]);
     }
 
-    /// <summary>(B, latent + extra) → (B, H·W) logits.</summary>
+    /// <summary>(B, latent + extra) → (B, C·H·W) logits.</summary>
     public static Sequential Decoder(VaeConfig config, int inputSize, Rng rng)
     {
         int[] channels = config.ConvChannels;
@@ -60,7 +60,7 @@ internal static class ConvBnNetworks
             decoder.Add(new BatchNorm2d(outChannels));
             decoder.Add(Networks.Activation(config.Activation));
         }
-        decoder.Add(new Conv2d(channels[0], 1, kernelSize: 3, rng, padding: 1));
+        decoder.Add(new Conv2d(channels[0], config.ImageChannels, kernelSize: 3, rng, padding: 1));
         decoder.Add(new Flatten());
         return decoder;
     }

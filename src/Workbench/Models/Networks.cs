@@ -20,7 +20,7 @@ internal static class Networks
     };
 
     /// <summary>
-    /// The encoder up to the Gaussian heads: (B, D + extra) → (B, features). For the conv architecture
+    /// The encoder up to the Gaussian heads: (B, D + extra) → (B, features), D = C·H·W. For the conv architecture
     /// the extra (conditioning) inputs are not supported at the image level, so conditional models join
     /// them after this body (see <see cref="Parts.GaussianEncoder"/>).
     /// </summary>
@@ -41,9 +41,9 @@ internal static class Networks
             return (body, width);
         }
 
-        // (B, H·W) → (B, 1, H, W) → stride-2 convolutions halve the sides → flatten.
-        body.Add(new Unflatten(1, config.ImageHeight, config.ImageWidth));
-        int channels = 1, h = config.ImageHeight, w = config.ImageWidth;
+        // (B, C·H·W) → (B, C, H, W) → stride-2 convolutions halve the sides → flatten.
+        body.Add(new Unflatten(config.ImageChannels, config.ImageHeight, config.ImageWidth));
+        int channels = config.ImageChannels, h = config.ImageHeight, w = config.ImageWidth;
         foreach (int c in config.ConvChannels)
         {
             body.Add(new Conv2d(channels, c, kernelSize: 4, rng, stride: 2, padding: 1));
@@ -56,7 +56,7 @@ internal static class Networks
         return (body, channels * h * w);
     }
 
-    /// <summary>The decoder: (B, latent + extra) → (B, D) decoder output (logits or mean pre-activation).</summary>
+    /// <summary>The decoder: (B, latent + extra) → (B, D = C·H·W) decoder output (logits or mean pre-activation).</summary>
     public static Sequential Decoder(VaeConfig config, int inputSize, Tensors.Rng rng)
     {
         if (config.Architecture == Architecture.ConvBn) return ConvBnNetworks.Decoder(config, inputSize, rng);
@@ -83,7 +83,7 @@ internal static class Networks
         decoder.Add(new Unflatten(top, h, w));
         for (int i = levels - 1; i >= 0; i--)
         {
-            int outChannels = i == 0 ? 1 : config.ConvChannels[i - 1];
+            int outChannels = i == 0 ? config.ImageChannels : config.ConvChannels[i - 1];
             decoder.Add(new ConvTranspose2d(config.ConvChannels[i], outChannels, kernelSize: 4, rng, stride: 2, padding: 1));
             if (i > 0) decoder.Add(Activation(config.Activation));
         }

@@ -36,6 +36,13 @@ public record VaeConfig
     /// <summary>Image width in pixels.</summary>
     public int ImageWidth { get; init; } = 28;
 
+    /// <summary>
+    /// Channels per image: 1 (greyscale, the default, left out of the JSON so one-channel configurations keep their
+    /// identity) or 3 (RGB). Each image is C·H·W values in PyTorch's (C, H, W) order.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public int ImageChannels { get; init; } = 1;
+
     /// <summary>Encoder/decoder family.</summary>
     public Architecture Architecture { get; init; } = Architecture.Mlp;
 
@@ -85,8 +92,11 @@ public record VaeConfig
     /// <summary>The prior in words, for logs: "N(0, I) prior" unless <see cref="Prior"/> names another.</summary>
     public virtual string DescribePrior() => (Prior ?? new StandardNormalPriorConfig()).Describe();
 
-    /// <summary>Number of pixels per image.</summary>
-    [JsonIgnore] public int Pixels => ImageHeight * ImageWidth;
+    /// <summary>D, the values per image: channels · height · width (the pixel count for greyscale images).</summary>
+    [JsonIgnore] public int Pixels => ImageChannels * ImageHeight * ImageWidth;
+
+    /// <summary>The image shape in words: "28×28" for one channel, "3×28×28" (C×H×W) for more.</summary>
+    [JsonIgnore] public string ImageShapeText => (ImageChannels == 1 ? "" : $"{ImageChannels}×") + $"{ImageHeight}×{ImageWidth}";
 
     /// <summary>What the model reads: images for every variant here; a variant for sentences overrides it.</summary>
     [JsonIgnore] public virtual ModelInput Input => ModelInput.Images;
@@ -125,7 +135,7 @@ public record VaeConfig
         var decoder = new ConcatDecoder(Networks.Decoder(this, LatentSize + conditionSize, rng));
         var likelihood = Likelihoods.Likelihood.Create(Likelihood, Pixels, GaussianSigma);
         var prior = (Prior ?? new StandardNormalPriorConfig()).Build(LatentSize, Pixels, rng);
-        return new VariationalAutoencoder(encoder, decoder, LatentSize, ImageHeight, ImageWidth, prior, likelihood, BuildObjective(), Conditioning, this);
+        return new VariationalAutoencoder(encoder, decoder, LatentSize, ImageHeight, ImageWidth, prior, likelihood, BuildObjective(), Conditioning, this, ImageChannels);
     }
 
     /// <summary>The training objective <see cref="Objective"/> names, with the KL penalty in force.</summary>
@@ -151,6 +161,7 @@ public record VaeConfig
     {
         Require(ImageHeight is > 0 and <= MaxImageSide, nameof(ImageHeight), $"must be between 1 and {MaxImageSide} pixels (got {ImageHeight})");
         Require(ImageWidth is > 0 and <= MaxImageSide, nameof(ImageWidth), $"must be between 1 and {MaxImageSide} pixels (got {ImageWidth})");
+        Require(ImageChannels is 1 or 3, nameof(ImageChannels), $"must be 1 (greyscale) or 3 (RGB) (got {ImageChannels})");
         Require(LatentSize is > 0 and <= MaxWidth, nameof(LatentSize), $"must be between 1 and {MaxWidth} (got {LatentSize})");
         Require(HiddenSizes.All(h => h is > 0 and <= MaxWidth), nameof(HiddenSizes), $"every width must be between 1 and {MaxWidth} (got [{string.Join(", ", HiddenSizes)}])");
         Require(ConvChannels.All(c => c is > 0 and <= MaxWidth), nameof(ConvChannels), $"every channel count must be between 1 and {MaxWidth} (got [{string.Join(", ", ConvChannels)}])");
@@ -185,10 +196,10 @@ public record VaeConfig
     /// <summary>Largest image side in pixels.</summary>
     public const int MaxImageSide = 4096;
 
-    /// <summary>Elements of the MLP's largest weight matrix (pixels × first width, …, last width × 2·latent).</summary>
+    /// <summary>Elements of the MLP's largest weight matrix (values per image × first width, …, last width × 2·latent).</summary>
     private long LargestWeightMatrix()
     {
-        long[] widths = [(long)ImageHeight * ImageWidth, .. HiddenSizes.Select(h => (long)h), 2L * LatentSize];
+        long[] widths = [(long)ImageChannels * ImageHeight * ImageWidth, .. HiddenSizes.Select(h => (long)h), 2L * LatentSize];
         return widths.Zip(widths.Skip(1), (a, b) => a * b).DefaultIfEmpty(0).Max();
     }
 

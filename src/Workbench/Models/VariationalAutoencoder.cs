@@ -27,6 +27,7 @@ public class VariationalAutoencoder : Module<VaeBatch, VaeOutput>
     /// <param name="objective">What training minimises; null for the ELBO with weight 1.</param>
     /// <param name="conditioning">What the model is conditioned on besides x; null for nothing.</param>
     /// <param name="config">The configuration the parts were built from, when they were (saved with checkpoints).</param>
+    /// <param name="imageChannels">Channels per image: 1 (greyscale) or 3 (RGB); an image is C·H·W values in (C, H, W) order.</param>
     public VariationalAutoencoder(
         Module<EncoderInput, Posterior> encoder,
         Module<DecoderInput, Tensor> decoder,
@@ -37,12 +38,15 @@ public class VariationalAutoencoder : Module<VaeBatch, VaeOutput>
         Likelihood? likelihood = null,
         TrainingObjective? objective = null,
         Conditioning? conditioning = null,
-        VaeConfig? config = null)
+        VaeConfig? config = null,
+        int imageChannels = 1)
     {
         ArgumentNullException.ThrowIfNull(encoder);
         ArgumentNullException.ThrowIfNull(decoder);
         if (latentSize < 1) throw new ArgumentOutOfRangeException(nameof(latentSize), latentSize, "The latent space needs at least one dimension.");
         if (imageHeight < 1 || imageWidth < 1) throw new ArgumentOutOfRangeException(nameof(imageHeight), $"Image sides must be positive; got {imageHeight}×{imageWidth}.");
+        if (imageChannels < 1) throw new ArgumentOutOfRangeException(nameof(imageChannels), imageChannels, "An image needs at least one channel.");
+        ImageChannels = imageChannels;
         LatentSize = latentSize;
         ImageHeight = imageHeight;
         ImageWidth = imageWidth;
@@ -81,14 +85,20 @@ public class VariationalAutoencoder : Module<VaeBatch, VaeOutput>
     public int ImageHeight { get; }
     public int ImageWidth { get; }
 
-    /// <summary>D = height · width.</summary>
-    public int Pixels => ImageHeight * ImageWidth;
+    /// <summary>Channels per image: 1 (greyscale) or 3 (RGB).</summary>
+    public int ImageChannels { get; }
+
+    /// <summary>D = channels · height · width, the values per image (the pixel count for greyscale images).</summary>
+    public int Pixels => ImageChannels * ImageHeight * ImageWidth;
+
+    /// <summary>The image shape in words: "28×28" for one channel, "3×28×28" (C×H×W) for more.</summary>
+    public string ImageShapeText => (ImageChannels == 1 ? "" : $"{ImageChannels}×") + $"{ImageHeight}×{ImageWidth}";
 
     /// <summary>q(z|x[, y]) for images (B, D) and the optional condition (B, C).</summary>
     public virtual Posterior Encode(Tensor images, Tensor? condition = null)
     {
         if (images.Rank != 2 || images.Dim(1) != Pixels)
-            throw new ArgumentException($"This model takes images of shape (B, {Pixels}) ({ImageHeight}×{ImageWidth} pixels, flattened); got {Tensor.ShapeText(images.Dims)}.");
+            throw new ArgumentException($"This model takes images of shape (B, {Pixels}) ({ImageShapeText}{(ImageChannels == 1 ? " pixels" : " values, C×H×W")}, flattened); got {Tensor.ShapeText(images.Dims)}.");
         Conditioning.Check(condition, images.Dim(0));
         return Encoder.Forward(new EncoderInput(images, condition));
     }
@@ -203,7 +213,7 @@ public class VariationalAutoencoder : Module<VaeBatch, VaeOutput>
     public string Description => Config is { } c ? System.Text.Json.JsonSerializer.Serialize(c, VaeConfig.JsonOptions) : ToString();
 
     protected override string ExtraRepr() =>
-        $"latent={LatentSize}, image={ImageHeight}x{ImageWidth}, objective={Objective.Describe()}" + (Conditioning.IsConditional ? $", classes={Conditioning.Classes}" : "");
+        $"latent={LatentSize}, image={(ImageChannels == 1 ? "" : $"{ImageChannels}x")}{ImageHeight}x{ImageWidth}, objective={Objective.Describe()}" + (Conditioning.IsConditional ? $", classes={Conditioning.Classes}" : "");
 }
 
 /// <summary>KL(q(z|x) ‖ p(z)) of a batch.</summary>

@@ -17,6 +17,14 @@ public static partial class Lab
     public static (SpritesDataset Train, SpritesDataset Test) LoadSprites() =>
         (Sprites.Sample(ExperimentData.SpritesTrainCount, seed: 1), ExperimentData.SpritesTest(new DataSpec { Dataset = "sprites" })!);
 
+    /// <summary>
+    /// The sprites of the "sprites-colour" dataset: RGB images (3×28×28) of a sprite in one of six hues on black, with
+    /// six factors (shape, colour, scale, rotation, x, y); the same images experiment files use. Build the model with
+    /// <c>ImageChannels = 3</c>.
+    /// </summary>
+    public static (SpritesDataset Train, SpritesDataset Test) LoadColourSprites() =>
+        (Sprites.Sample(ExperimentData.SpritesTrainCount, seed: 1, SpritesOptions.ColourDefaults), ExperimentData.SpritesTest(new DataSpec { Dataset = "sprites-colour" })!);
+
     /// <summary>The Mutual Information Gap (Chen et al. 2018) of the model's posterior means on <paramref name="sprites"/>; displays as a table per factor.</summary>
     public static MigResult Mig(VariationalAutoencoder model, SpritesDataset sprites, int bins = MutualInformationGap.DefaultBins) =>
         MutualInformationGap.Evaluate(model, sprites, bins);

@@ -63,7 +63,7 @@ public static partial class Lab
         for (int y = 0; y < m2.Classes; y++)
             for (int b = 0; b < count; b++)
                 generated.Slice((b * m2.Classes + y) * pixels, pixels).CopyTo(tiles.AsSpan(((y + 1) * count + b) * pixels, pixels));
-        var grid = ImageGrid.FromBatch(tiles, (m2.Classes + 1) * count, 1, m2.ImageHeight, m2.ImageWidth, columns: count, scale: 2);
+        var grid = ImageGrid.FromBatch(tiles, (m2.Classes + 1) * count, m2.ImageChannels, m2.ImageHeight, m2.ImageWidth, columns: count, scale: 2);
         return grid.WithLabels(new GridLabels { Rows = ["test image", .. ClassNames(m2, classNames)], RowTitle = "its style as" });
     }
 

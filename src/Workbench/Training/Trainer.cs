@@ -86,7 +86,7 @@ public sealed class Trainer
         _labelled = labelled is null ? null : new LabelledStream(labelled, _options.BatchSize, _options.Seed);
         if (train.Count == 0) throw new ArgumentException("The training set is empty.");
         if (train.ValuesPerImage != _model.Pixels)
-            throw new ArgumentException($"The training images have {train.ValuesPerImage} pixels but the model expects {_model.Pixels} ({_model.ImageHeight}×{_model.ImageWidth}).");
+            throw new ArgumentException($"The training images have {train.ValuesPerImage} values ({train.ShapeText()}) but the model expects {_model.Pixels} ({_model.ImageShapeText}).");
 
         var (trainSet, split) = _controls.Split(train);
         var state = ResumeOrStart();

@@ -8,7 +8,7 @@ namespace Workbench.Experiments.Definitions;
 /// <summary>Loads the training and test images (or the sentences) a <see cref="DataSpec"/> names.</summary>
 public static class ExperimentData
 {
-    /// <summary>Sprite images generated for the "sprites" dataset: training and test draws use different seeds.</summary>
+    /// <summary>Sprite images generated for the "sprites" and "sprites-colour" datasets: training and test draws use different seeds.</summary>
     public const int SpritesTrainCount = 20000, SpritesTestCount = 2000;
 
     /// <summary>The training and test images <paramref name="spec"/> names (limited, with a held-out class removed from training).</summary>
@@ -22,6 +22,8 @@ public static class ExperimentData
             "fashion-mnist" => (FashionMnist.Load(spec.Directory, DatasetSplit.Train), FashionMnist.Load(spec.Directory, DatasetSplit.Test)),
             "mnist" => (Mnist.Load(spec.Directory, DatasetSplit.Train), Mnist.Load(spec.Directory, DatasetSplit.Test)),
             "sprites" => (Sprites.Sample(SpritesTrainCount, seed: 1).Images, Sprites.Sample(SpritesTestCount, seed: 2).Images),
+            "sprites-colour" => (Sprites.Sample(SpritesTrainCount, seed: 1, SpritesOptions.ColourDefaults).Images,
+                                 Sprites.Sample(SpritesTestCount, seed: 2, SpritesOptions.ColourDefaults).Images),
             _ => throw new ArgumentException($"Unknown dataset '{spec.Dataset}'; expected one of {string.Join(", ", DataSpec.Known)}."),
         };
         // A held-out class leaves the training images only; one out of range is reported by DataFit with the file's name.
@@ -54,13 +56,19 @@ public static class ExperimentData
     }
 
     /// <summary>
-    /// The test sprites of a "sprites" <see cref="DataSpec"/> with their generative factors: the same images,
-    /// in the same order, as <see cref="Load"/>'s test set. Null for every other dataset (no known factors).
+    /// The test sprites of a "sprites" or "sprites-colour" <see cref="DataSpec"/> with their generative factors: the same
+    /// images, in the same order, as <see cref="Load"/>'s test set. Null for every other dataset (no known factors).
     /// </summary>
     public static SpritesDataset? SpritesTest(DataSpec spec)
     {
-        if (spec.Dataset != "sprites") return null;
-        var test = Sprites.Sample(SpritesTestCount, seed: 2);
+        SpritesOptions? options = spec.Dataset switch
+        {
+            "sprites" => new SpritesOptions(),
+            "sprites-colour" => SpritesOptions.ColourDefaults,
+            _ => null,
+        };
+        if (options is null) return null;
+        var test = Sprites.Sample(SpritesTestCount, seed: 2, options);
         return LimitIndices(test.Count, spec.TestLimit, seed: 1) is { } chosen ? test.Subset(chosen) : test;
     }
 

@@ -76,7 +76,7 @@ public sealed record DataSpec
     /// </summary>
     [System.Text.Json.Serialization.JsonIgnore] public string? FileFullPath { get; init; }
 
-    public static readonly string[] Known = ["fashion-mnist-subset", "fashion-mnist", "mnist", "sprites", "wordnet-definitions", "text-lines"];
+    public static readonly string[] Known = ["fashion-mnist-subset", "fashion-mnist", "mnist", "sprites", "sprites-colour", "wordnet-definitions", "text-lines"];
 
     /// <summary>The datasets of sentences (the others are images).</summary>
     public static readonly string[] Sentences = ["wordnet-definitions", "text-lines"];
@@ -96,7 +96,7 @@ public sealed record DataSpec
 
     private string DirectoryIgnoredBecause() => Dataset switch
     {
-        "sprites" => "is drawn in memory",
+        "sprites" or "sprites-colour" => "is drawn in memory",
         "text-lines" => "reads its sentences from data.file",
         "wordnet-definitions" => "is read from the Debian package wordnet-base",
         _ => "is bundled with Workbench",

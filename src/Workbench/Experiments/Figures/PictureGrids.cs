@@ -15,9 +15,9 @@ namespace Workbench.Experiments.Figures;
 /// </summary>
 public static class PictureGrids
 {
-    /// <summary>A batch of images (N, H·W) from <paramref name="model"/> tiled into a grid, each image enlarged <paramref name="scale"/>×, without labels.</summary>
+    /// <summary>A batch of images (N, C·H·W) from <paramref name="model"/> tiled into a grid (RGB for three channels), each image enlarged <paramref name="scale"/>×, without labels.</summary>
     public static ImageGrid Grid(VariationalAutoencoder model, Tensor batch, int columns, int scale = 2) =>
-        ImageGrid.FromBatch(batch.ToArray(), batch.Dim(0), 1, model.ImageHeight, model.ImageWidth, columns: columns, scale: scale);
+        ImageGrid.FromBatch(batch.ToArray(), batch.Dim(0), model.ImageChannels, model.ImageHeight, model.ImageWidth, columns: columns, scale: scale);
 
     /// <summary>Test images above their reconstructions, rows named "original" and "reconstruction".</summary>
     public static ImageGrid Reconstructions(VariationalAutoencoder model, ImageDataset data, int count = 32, int columns = 8, int scale = 2)

@@ -90,7 +90,7 @@ public static class RunPictures
     {
         "fashion-mnist" or "fashion-mnist-subset" => FashionMnist.ClassNames,
         "mnist" => Mnist.ClassNames,
-        "sprites" => Sprites.ShapeNames,
+        "sprites" or "sprites-colour" => Sprites.ShapeNames,
         _ => null,
     };
 }

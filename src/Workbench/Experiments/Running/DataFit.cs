@@ -5,7 +5,7 @@ using Workbench.Models;
 namespace Workbench.Experiments.Running;
 
 /// <summary>
-/// Checks, before any folder is created, that a run's images fit its model: image size (train and
+/// Checks, before any folder is created, that a run's images fit its model: channels and image size (train and
 /// test) and, for a conditional VAE, the number of classes. A mismatch names the data file and the field.
 /// </summary>
 internal static class DataFit
@@ -13,14 +13,18 @@ internal static class DataFit
     public static void Require(string experimentFile, RunSpec run, ImageDataset train, ImageDataset test)
     {
         var config = run.Definition.Model;
-        var (height, width, conditioning) = run.Composed?.Model is { } composed
-            ? (composed.ImageHeight, composed.ImageWidth, composed.Conditioning)
-            : (config.ImageHeight, config.ImageWidth, config.Conditioning);
+        var (channels, height, width, conditioning) = run.Composed?.Model is { } composed
+            ? (composed.ImageChannels, composed.ImageHeight, composed.ImageWidth, composed.Conditioning)
+            : (config.ImageChannels, config.ImageHeight, config.ImageWidth, config.Conditioning);
         var data = run.Definition.Data;
         string point = run.Overrides.Count == 0 ? "" : $"grid point {run.Id}: ";
         foreach (var (images, split) in new[] { (train, DatasetSplit.Train), (test, DatasetSplit.Test) })
         {
-            if (images.Height == height && images.Width == width) continue;
+            if (images.Channels == channels && images.Height == height && images.Width == width) continue;
+            if (images.Height == height && images.Width == width)
+                throw new DataFileException(Source(data, split),
+                    $"{point}the {split.ToString().ToLowerInvariant()} images have {Channels(images.Channels)} but the model expects {Channels(channels)} " +
+                    $"(model.imageChannels in {experimentFile}; set it to {images.Channels})");
             throw new DataFileException(Source(data, split),
                 $"{point}the {split.ToString().ToLowerInvariant()} images are {images.Height}×{images.Width} pixels but the model expects " +
                 $"{height}×{width} (model.imageHeight, model.imageWidth in {experimentFile})");
@@ -38,6 +42,8 @@ internal static class DataFit
             throw new ExperimentFileException(experimentFile, "model.classes",
                 $"{point}is {conditioning.Classes} but dataset '{data.Dataset}' has {train.ClassNames.Count} classes; set it to {train.ClassNames.Count}");
     }
+
+    private static string Channels(int count) => count == 1 ? "1 channel (greyscale)" : count == 3 ? "3 channels (RGB)" : $"{count} channels";
 
     /// <summary>The image file of <paramref name="split"/> when the dataset comes from IDX files, else the dataset's name.</summary>
     private static string Source(DataSpec data, DatasetSplit split)

@@ -29,7 +29,7 @@ public static class DenoisingArtifacts
         folder.WriteJson(FileName, results);
         // Rows: the clean images, then per corruption the corrupted images and their reconstructions.
         var rows = Rows([("model", model)], test, seed).SelectMany(r => r.Images).ToArray();
-        FigureFiles.Save(Plotting.Imaging.ImageGrid.Compose(rows, test.Height, test.Width, columns: Columns, scale: 2), folder.ImagesDirectory, "denoising");
+        FigureFiles.Save(Plotting.Imaging.ImageGrid.Compose(rows, test.Height, test.Width, test.Channels, columns: Columns, scale: 2), folder.ImagesDirectory, "denoising");
         return results;
     }
 
@@ -57,6 +57,6 @@ public static class DenoisingArtifacts
 
     /// <summary>The labelled picture: clean, corrupted, and each model's output, one row each.</summary>
     public static Figure Figure(IReadOnlyList<(string Label, VariationalAutoencoder Model)> models, ImageDataset test, ulong seed) =>
-        VaeCharts.LabelledImageRows(Rows(models, test, seed), test.Height, test.Width, scale: 2,
+        VaeCharts.LabelledImageRows(Rows(models, test, seed), test.Height, test.Width, scale: 2, channels: test.Channels,
             title: "Denoising: clean test images, corrupted, and each model's reconstruction");
 }

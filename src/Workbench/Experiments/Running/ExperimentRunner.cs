@@ -232,7 +232,7 @@ public sealed class ExperimentRunner(RunnerOptions options)
             ImportanceSamples = iwae?.Samples,
             ImportanceImages = iwae?.Images,
             ImportanceWeightedBoundBitsPerDimension = iwae is not null && model.Likelihood.PixelLevels is not null
-                ? iwae.NegativeLogLikelihoodBound / (model.ImageHeight * model.ImageWidth * Math.Log(2))
+                ? iwae.NegativeLogLikelihoodBound / (model.Pixels * Math.Log(2))
                 : null,
             ActiveUnits = active.Count,
             Activity = active.Activity,

@@ -39,7 +39,7 @@ public class VaeGan : VariationalAutoencoder, ICustomTrainingStep
         int imageHeight = 28,
         int imageWidth = 28,
         VaeGanConfig? config = null)
-        : base(encoder, decoder, latentSize, imageHeight, imageWidth, config: config)
+        : base(encoder, decoder, latentSize, imageHeight, imageWidth, config: config, imageChannels: config?.ImageChannels ?? 1)
     {
         ArgumentNullException.ThrowIfNull(discriminator);
         Discriminator = RegisterModule("discriminator", discriminator);

@@ -52,7 +52,7 @@ public sealed record VaeGanConfig : VaeConfig
         var (body, features) = Networks.EncoderBody(this, Pixels, rng);
         var encoder = new GaussianEncoder(body, features, LatentSize, 0, rng, conditionAfterBody: true);
         var decoder = new ConcatDecoder(Networks.Decoder(this, LatentSize, rng));
-        var discriminator = new Discriminator(ImageHeight, ImageWidth, DiscriminatorChannels, rng);
+        var discriminator = new Discriminator(ImageHeight, ImageWidth, DiscriminatorChannels, rng, ImageChannels);
         return new VaeGan(encoder, decoder, discriminator, LatentSize, ImageHeight, ImageWidth, this);
     }
 

@@ -74,7 +74,7 @@ public record HierarchicalVaeConfig : VaeConfig
             downward[l - 1] = GaussianNetwork(Layers[l].HiddenSizes.Reverse().ToArray(), sizes[l], sizes[l - 1], rng);
         var prior = new HierarchicalPrior(sizes, downward);
         var likelihood = Likelihoods.Likelihood.Create(Likelihood, Pixels, GaussianSigma);
-        return new VariationalAutoencoder(encoder, decoder, LatentSize, ImageHeight, ImageWidth, prior, likelihood, BuildObjective(), Conditioning, this);
+        return new VariationalAutoencoder(encoder, decoder, LatentSize, ImageHeight, ImageWidth, prior, likelihood, BuildObjective(), Conditioning, this, ImageChannels);
     }
 
     /// <summary>An MLP of the given widths with μ and log σ² heads: (N, input) → N(μ, diag σ²) over <paramref name="output"/> dimensions.</summary>
@@ -84,7 +84,7 @@ public record HierarchicalVaeConfig : VaeConfig
         return new GaussianEncoder(body, features, output, conditionSize: 0, rng);
     }
 
-    private VaeConfig WithHidden(int[] hidden) => new VaeConfig { HiddenSizes = hidden, Activation = Activation, Dropout = Dropout, ImageHeight = ImageHeight, ImageWidth = ImageWidth };
+    private VaeConfig WithHidden(int[] hidden) => new VaeConfig { HiddenSizes = hidden, Activation = Activation, Dropout = Dropout, ImageChannels = ImageChannels, ImageHeight = ImageHeight, ImageWidth = ImageWidth };
 
     public override string DescribePrior() => $"hierarchical prior over {Layers.Length} stochastic layers [{string.Join(", ", LayerSizes)}]";
 

@@ -36,7 +36,7 @@ public class SemiSupervisedVae : VariationalAutoencoder, ILabelPredictor
         Likelihood? likelihood = null,
         VaeConfig? config = null)
         : base(encoder, decoder, latentSize, imageHeight, imageWidth, prior: null, likelihood,
-               new SemiSupervisedObjective(classes, alpha, classifierOnly), new Conditioning(classes), config)
+               new SemiSupervisedObjective(classes, alpha, classifierOnly), new Conditioning(classes), config, config?.ImageChannels ?? 1)
     {
         ArgumentNullException.ThrowIfNull(classifier);
         if (classes < 2) throw new ArgumentOutOfRangeException(nameof(classes), classes, "A classifier needs at least two classes.");

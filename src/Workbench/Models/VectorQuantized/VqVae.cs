@@ -25,7 +25,7 @@ public sealed class VqVae : VariationalAutoencoder, IEpochMeasures
 
     public VqVae(VqEncoder encoder, CodeGridDecoder decoder, CodeGridPrior prior, Likelihood likelihood, float commitment,
         int imageHeight = 28, int imageWidth = 28, VaeConfig? config = null)
-        : base(encoder, decoder, encoder.Positions * encoder.Codebook.CodeSize, imageHeight, imageWidth, prior, likelihood, new VqVaeObjective(commitment), null, config)
+        : base(encoder, decoder, encoder.Positions * encoder.Codebook.CodeSize, imageHeight, imageWidth, prior, likelihood, new VqVaeObjective(commitment), null, config, config?.ImageChannels ?? 1)
     {
         if (prior.GridHeight != encoder.GridHeight || prior.GridWidth != encoder.GridWidth || prior.Codes != encoder.Codebook.Codes)
             throw new ArgumentException($"The prior's grid {prior.GridHeight}×{prior.GridWidth} of {prior.Codes} codes does not match the encoder's " +

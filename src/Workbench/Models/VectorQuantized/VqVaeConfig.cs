@@ -61,8 +61,8 @@ public sealed record VqVaeConfig : VaeConfig
         Validate();
         var (h, w) = Grid;
         var body = new Sequential();
-        body.Add(new Unflatten(1, ImageHeight, ImageWidth));
-        int channels = 1;
+        body.Add(new Unflatten(ImageChannels, ImageHeight, ImageWidth));                    // (B, C, H, W)
+        int channels = ImageChannels;
         foreach (int c in ConvChannels)
         {
             body.Add(new Conv2d(channels, c, kernelSize: 4, rng, stride: 2, padding: 1));
@@ -76,11 +76,11 @@ public sealed record VqVaeConfig : VaeConfig
         decoder.Add(Networks.Activation(Activation));
         for (int i = ConvChannels.Length - 1; i >= 0; i--)
         {
-            int outChannels = i == 0 ? 1 : ConvChannels[i - 1];
+            int outChannels = i == 0 ? ImageChannels : ConvChannels[i - 1];
             decoder.Add(new ConvTranspose2d(ConvChannels[i], outChannels, kernelSize: 4, rng, stride: 2, padding: 1));
             if (i > 0) decoder.Add(Networks.Activation(Activation));
         }
-        decoder.Add(new Flatten());                                                           // (B, H·W)
+        decoder.Add(new Flatten());                                                           // (B, C·H·W)
         var prior = new CodeGridPrior(h, w, Codes, PriorChannels, PriorLayers, rng);
         var likelihood = Likelihoods.Likelihood.Create(Likelihood, Pixels, GaussianSigma);
         return new VqVae(new VqEncoder(body, codebook, h, w), new CodeGridDecoder(decoder, h, w, CodeSize), prior, likelihood, Commitment,

@@ -2,7 +2,7 @@ using Workbench.Plotting.Imaging;
 
 namespace Workbench.Plotting.Charts;
 
-/// <summary>A labelled row of equally sized grayscale images (each H·W values in [0, 1]).</summary>
+/// <summary>A labelled row of equally sized images (each C·H·W values in [0, 1], (C, H, W) order; grayscale or RGB).</summary>
 public sealed record ImageRow(string Label, IReadOnlyList<float[]> Images);
 
 /// <summary>Mean PSNR (dB) of one series (the corrupted input, or a model's output) under one corruption.</summary>
@@ -14,14 +14,14 @@ public static partial class VaeCharts
     /// Rows of images tiled into one picture, each row named on its left: e.g. clean, corrupted, and each
     /// model's reconstruction. Every row holds the same number of images.
     /// </summary>
-    public static Figure LabelledImageRows(IReadOnlyList<ImageRow> rows, int height, int width, int scale = 2, string? title = null)
+    public static Figure LabelledImageRows(IReadOnlyList<ImageRow> rows, int height, int width, int scale = 2, string? title = null, int channels = 1)
     {
         ArgumentNullException.ThrowIfNull(rows);
         if (rows.Count == 0) throw new ArgumentException("A labelled image grid needs at least one row.", nameof(rows));
         int columns = rows[0].Images.Count;
         if (columns == 0 || rows.Any(r => r.Images.Count != columns))
             throw new ArgumentException($"Every row must hold the same, non-zero number of images; the first holds {columns}.", nameof(rows));
-        var grid = ImageGrid.Compose(rows.SelectMany(r => r.Images).ToArray(), height, width, columns: columns, scale: scale);
+        var grid = ImageGrid.Compose(rows.SelectMany(r => r.Images).ToArray(), height, width, channels, columns: columns, scale: scale);
         var figure = new Figure(new Image { Source = PngEncoder.ToDataUri(grid.ToPng()), HoverInfo = "skip" });
         for (int r = 0; r < rows.Count; r++)
         {
