@@ -37,11 +37,19 @@ public record VaeConfig
     public int ImageWidth { get; init; } = 28;
 
     /// <summary>
-    /// Channels per image: 1 (greyscale, the default, left out of the JSON so one-channel configurations keep their
-    /// identity) or 3 (RGB). Each image is C·H·W values in PyTorch's (C, H, W) order.
+    /// Channels per image: 1 (greyscale, the default) or 3 (RGB). Each image is C·H·W values in PyTorch's (C, H, W) order.
+    /// JSON <c>"imageChannels"</c>, left out when 1 so one-channel configurations keep the identity they had before colour.
     /// </summary>
-    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    [JsonIgnore]
     public int ImageChannels { get; init; } = 1;
+
+    /// <summary><see cref="ImageChannels"/> as JSON: absent (null) for one channel, so it is written only for colour.</summary>
+    [JsonInclude, JsonPropertyName("imageChannels"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    private int? ImageChannelsInJson
+    {
+        get => ImageChannels == 1 ? null : ImageChannels;
+        init => ImageChannels = value ?? 1;
+    }
 
     /// <summary>Encoder/decoder family.</summary>
     public Architecture Architecture { get; init; } = Architecture.Mlp;

@@ -28,8 +28,10 @@ public sealed class SampleQualityJudge(string resultsRoot, TextWriter log)
     public SampleQualityResult Measure(VariationalAutoencoder model, DataSpec data, string dataKey, ImageDataset train, ImageDataset test,
         SampleQualitySpec spec, ulong seed, RunFolder folder, bool images)
     {
-        if (!_classifiers.TryGetValue(data.Dataset, out var stored))
-            _classifiers[data.Dataset] = stored = FeatureClassifierStore.LoadOrTrain(resultsRoot, data.Dataset, train, test, log);
+        // One judge per dataset and image shape (a colour dataset's judge reads colour images).
+        var judge = FeatureClassifierStore.Key(data.Dataset, train.Channels, train.Height, train.Width);
+        if (!_classifiers.TryGetValue(judge, out var stored))
+            _classifiers[judge] = stored = FeatureClassifierStore.LoadOrTrain(resultsRoot, data.Dataset, train, test, log);
         var realKey = $"{dataKey}|{spec.Samples}";
         if (!_real.TryGetValue(realKey, out var real)) _real[realKey] = real = RealFeatures.Of(stored.Classifier, test, spec.Samples);
         var (result, mixture) = SampleQualityMeasurement.Measure(model, train, stored.Classifier, stored.Info.TestAccuracy, real, spec, seed);

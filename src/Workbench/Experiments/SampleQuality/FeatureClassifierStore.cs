@@ -14,7 +14,8 @@ public sealed record FeatureClassifierInfo(string Dataset, int TrainImages, int 
 
 /// <summary>
 /// The feature classifiers of the sample-quality measures, one per dataset, in
-/// <c>&lt;results&gt;/feature-classifier/&lt;dataset&gt;.safetensors</c> with its record in <c>&lt;dataset&gt;.json</c>.
+/// <c>&lt;results&gt;/feature-classifier/&lt;dataset&gt;.safetensors</c> with its record in <c>&lt;dataset&gt;.json</c>
+/// (named by <see cref="Key"/>, which adds the image shape when it is not 28 × 28 greyscale: one judge per dataset and shape).
 /// A classifier is trained once with a fixed seed on the dataset's training images, on first use, and
 /// reused by every later run; the Fashion-MNIST one is committed with the repository.
 /// </summary>
@@ -25,13 +26,22 @@ public static class FeatureClassifierStore
     public const double LearningRate = 1e-3;
     public const ulong Seed = 1;
 
+    /// <summary>
+    /// The name a judge is stored under: the dataset's name for 28 × 28 greyscale images (as the committed Fashion-MNIST
+    /// judge), else the name and the shape, "sprites-colour-3x28x28".
+    /// </summary>
+    public static string Key(string dataset, int channels, int height, int width) =>
+        channels == 1 && height == FeatureClassifier.Side && width == FeatureClassifier.Side ? dataset : $"{dataset}-{channels}x{height}x{width}";
+
     public static string WeightsPath(string resultsRoot, string dataset) => Path.Combine(resultsRoot, FolderName, dataset + ".safetensors");
     public static string InfoPath(string resultsRoot, string dataset) => Path.Combine(resultsRoot, FolderName, dataset + ".json");
 
     /// <summary>The stored classifier of <paramref name="dataset"/>, or null when there is none yet.</summary>
     /// <exception cref="InvalidDataException">The stored files are corrupt or do not fit the network.</exception>
-    public static (FeatureClassifier Classifier, FeatureClassifierInfo Info)? TryLoad(string resultsRoot, string dataset, int classes)
+    public static (FeatureClassifier Classifier, FeatureClassifierInfo Info)? TryLoad(string resultsRoot, string dataset, int classes,
+        int channels = 1, int height = FeatureClassifier.Side, int width = FeatureClassifier.Side)
     {
+        dataset = Key(dataset, channels, height, width);
         string weights = WeightsPath(resultsRoot, dataset), infoPath = InfoPath(resultsRoot, dataset);
         if (!File.Exists(weights) || !File.Exists(infoPath)) return null;
         FeatureClassifierInfo info;
@@ -44,7 +54,7 @@ public static class FeatureClassifierStore
         {
             throw new InvalidDataException($"'{infoPath}' is not a feature-classifier record: {e.Message}", e);
         }
-        var classifier = new FeatureClassifier(classes, new Tensors.Rng(Seed));
+        var classifier = new FeatureClassifier(classes, new Tensors.Rng(Seed), channels, height, width);
         classifier.LoadParameters(weights);
         classifier.Eval();
         return (classifier, info);
@@ -56,8 +66,9 @@ public static class FeatureClassifierStore
     /// </summary>
     public static (FeatureClassifier Classifier, FeatureClassifierInfo Info) LoadOrTrain(string resultsRoot, string dataset, ImageDataset train, ImageDataset test, TextWriter log)
     {
-        if (TryLoad(resultsRoot, dataset, train.ClassNames.Count) is { } stored) return stored;
-        var weights = WeightsPath(resultsRoot, dataset);
+        if (TryLoad(resultsRoot, dataset, train.ClassNames.Count, train.Channels, train.Height, train.Width) is { } stored) return stored;
+        var key = Key(dataset, train.Channels, train.Height, train.Width);
+        var weights = WeightsPath(resultsRoot, key);
         log.WriteLine($"Training the feature classifier for {dataset} (first use; {Epochs} epochs on {train.Count} images, seed {Seed}) → {weights}");
         var clock = Stopwatch.StartNew();
         int lastPercent = -1;
@@ -74,7 +85,7 @@ public static class FeatureClassifierStore
         var info = new FeatureClassifierInfo(dataset, train.Count, test.Count, Epochs, BatchSize, LearningRate, Seed, accuracy, Math.Round(seconds, 1), DateTimeOffset.UtcNow);
         Directory.CreateDirectory(Path.GetDirectoryName(weights)!);
         classifier.SaveParameters(weights, new Dictionary<string, string> { ["dataset"] = dataset, ["testAccuracy"] = accuracy.ToString("R", CultureInfo.InvariantCulture) });
-        AtomicFile.WriteAllText(InfoPath(resultsRoot, dataset), JsonSerializer.Serialize(info, ExperimentJson.Options) + "\n");
+        AtomicFile.WriteAllText(InfoPath(resultsRoot, key), JsonSerializer.Serialize(info, ExperimentJson.Options) + "\n");
         log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  feature classifier: test accuracy {accuracy:P2}, trained in {seconds:F0} s"));
         return (classifier, info);
     }
