@@ -25,7 +25,7 @@ public static class Denoising
         count = Math.Min(count, data.Count);
         using var _ = GradMode.NoGrad();
         var (clean, condition) = Batching.Make(model, data, Batching.Sequential(0, count));
-        var corrupted = corruption.Apply(clean, data.Height, data.Width, seed);
+        var corrupted = corruption.Apply(clean, data.Height, data.Width, seed, data.Channels);
         return (clean, corrupted, model.Reconstruct(corrupted, condition));
     }
 

@@ -127,6 +127,16 @@ public class ColourSpritesTests
     }
 
     [Fact]
+    public void LabLoadColourSprites_GivesTheExperimentFilesImagesWithSixFactors()
+    {
+        var (train, test) = Workbench.Notebooks.Lab.LoadColourSprites();
+        Assert.Equal((ExperimentData.SpritesTrainCount, ExperimentData.SpritesTestCount), (train.Count, test.Count));
+        Assert.Equal(["shape", "colour", "scale", "rotation", "x", "y"], train.FactorNames);
+        Assert.Equal("3×28×28", train.Images.ShapeText());
+        Assert.Equal(ExperimentData.SpritesTest(new DataSpec { Dataset = "sprites-colour" })!.Images.Pixels.ToArray(), test.Images.Pixels.ToArray());
+    }
+
+    [Fact]
     public void ExperimentData_SpritesColour_LoadsRgbImagesWhoseTestFactorsMatchTheTestImages()
     {
         var spec = new DataSpec { Dataset = "sprites-colour", TrainLimit = 30, TestLimit = 20 };

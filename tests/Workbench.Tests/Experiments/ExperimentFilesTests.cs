@@ -27,6 +27,7 @@ public class ExperimentFilesTests
         { "semi-supervised", 24 },
         { "sequence-vae", 4 },
         { "stochastic-layers", 4 },
+        { "colour-sprites", 9 },
     };
 
     [Theory]

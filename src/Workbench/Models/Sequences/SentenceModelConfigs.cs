@@ -35,6 +35,7 @@ public abstract record SentenceModelConfig : VaeConfig
         void ImageField(bool unchanged, string field) =>
             Require(unchanged, field, $"applies to image models; variant '{VariantName}' reads sentences (its fields: {string.Join(", ", OwnFields)}); remove it");
         ImageField(ImageHeight == images.ImageHeight && ImageWidth == images.ImageWidth, ImageHeight != images.ImageHeight ? "imageHeight" : "imageWidth");
+        ImageField(ImageChannels == images.ImageChannels, "imageChannels");
         ImageField(Architecture == images.Architecture, "architecture");
         ImageField(HiddenSizes.SequenceEqual(images.HiddenSizes), "hiddenSizes");
         ImageField(ConvChannels.SequenceEqual(images.ConvChannels), "convChannels");
