@@ -76,8 +76,8 @@ public static class OnnxExport
     private static byte[] Encoder(VariationalAutoencoder model)
     {
         if (model.Encoder.GetType() != typeof(GaussianEncoder))
-            throw new OnnxExportException($"the encoder of {Describe(model)} is a {model.Encoder.GetType().Name}; the exporter writes the diagonal Gaussian encoder (GaussianEncoder) only, " +
-                "as flow posteriors, hierarchical and vector-quantized encoders have no single (mean, log-variance) output.");
+            throw new OnnxExportException($"the encoder of {Describe(model)} is {model.Encoder.GetType().Name}, not the diagonal Gaussian encoder (GaussianEncoder) the exporter writes: " +
+                "flow posteriors, hierarchical and vector-quantized encoders have no single (mean, log-variance) output.");
         var encoder = (GaussianEncoder)model.Encoder;
         var graph = new OnnxGraph("encoder");
         string x = graph.Input(Images, model.Pixels);
@@ -97,7 +97,7 @@ public static class OnnxExport
     private static byte[] Decoder(VariationalAutoencoder model)
     {
         if (model.Decoder.GetType() != typeof(ConcatDecoder))
-            throw new OnnxExportException($"the decoder of {Describe(model)} is a {model.Decoder.GetType().Name}; the exporter writes the decoder network over [z, condition] (ConcatDecoder) only.");
+            throw new OnnxExportException($"the decoder of {Describe(model)} is {model.Decoder.GetType().Name}, not the network over [z, condition] (ConcatDecoder) the exporter writes.");
         var decoder = (ConcatDecoder)model.Decoder;
         var outputs = DecoderOutputs(model.Likelihood);
         var graph = new OnnxGraph("decoder");

@@ -42,14 +42,19 @@ internal sealed class OnnxGraph(string name)
     public string Weight(string tensorName, ReadOnlySpan<float> values, IReadOnlyList<int> dims)
     {
         Claim(tensorName);
+        return FloatInitializer(tensorName, values, dims);
+    }
+
+    /// <summary>A float scalar constant (a 0-dimensional initializer).</summary>
+    public string Scalar(float value) => FloatInitializer(FreshName("const"), [value], []);
+
+    private string FloatInitializer(string tensorName, ReadOnlySpan<float> values, IReadOnlyList<int> dims)
+    {
         var raw = new byte[values.Length * sizeof(float)];
         for (int i = 0; i < values.Length; i++) BinaryPrimitives.WriteSingleLittleEndian(raw.AsSpan(4 * i), values[i]);
         _initializers.Add(w => Tensor(w, tensorName, dims.Select(d => (long)d), FloatType, raw));
         return tensorName;
     }
-
-    /// <summary>A float scalar constant (a 0-dimensional initializer).</summary>
-    public string Scalar(float value) => Weight(FreshName("const"), [value], []);
 
     /// <summary>An int64 vector constant (shapes for Reshape).</summary>
     public string Int64Vector(IReadOnlyList<long> values)

@@ -122,5 +122,5 @@ internal static class OnnxLayers
     }
 
     /// <summary>A parameter or buffer as an initializer of its own shape and name.</summary>
-    public static string Weight(OnnxGraph g, Tensor tensor, string tensorName) => g.Weight(tensorName, tensor.Span, tensor.Shape);
+    public static string Weight(OnnxGraph g, Tensor tensor, string tensorName) => g.Weight(tensorName, tensor.Span[..tensor.Size], tensor.Shape);
 }
