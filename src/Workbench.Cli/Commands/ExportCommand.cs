@@ -20,7 +20,15 @@ internal static class ExportCommand
         command.SetAction(parse =>
         {
             if (!parse.GetValue(onnx)) throw new UsageException("say which format to export: --onnx (the one format so far).");
-            var trained = TrainedRun.Load(parse.GetValue(run)!);
+            string folder = parse.GetValue(run)!;
+            var error = parse.InvocationConfiguration.Error;
+            TrainedRun trained;
+            try { trained = TrainedRun.Load(folder); }
+            catch (NotSupportedException e) // a model that is not an image VAE (sentences) has no encoder over images to write
+            {
+                error.WriteLine($"error: {folder}: cannot export to ONNX: {e.Message} The exporter writes image models only. Nothing was written.");
+                return Cli.Failure;
+            }
             OnnxFiles files;
             try
             {
@@ -28,7 +36,7 @@ internal static class ExportCommand
             }
             catch (OnnxExportException e)
             {
-                parse.InvocationConfiguration.Error.WriteLine($"error: {trained.Id}: cannot export to ONNX: {e.Message} Nothing was written.");
+                error.WriteLine($"error: {trained.Id}: cannot export to ONNX: {e.Message} Nothing was written.");
                 return Cli.Failure;
             }
             var model = trained.Model;

@@ -94,6 +94,23 @@ public class ExportCommandTests(ExportRuns runs) : IClassFixture<ExportRuns>
     }
 
     [Fact]
+    public void Export_SentenceModelRun_ExitsOneSayingItReadsSentencesAndWritesNothing()
+    {
+        using var directory = new TempDirectory();
+        var committed = Path.Combine(Repository.Root(), "results", "sequence-vae", "model=vae-word-dropout-0", TrainedRun.ConfigFile);
+        File.Copy(committed, directory.File(TrainedRun.ConfigFile));
+        File.WriteAllBytes(directory.File(TrainedRun.ModelFile), []); // present, never read: the configuration already says what the model is
+        var before = Directory.EnumerateFiles(directory.Path).Order().ToList();
+
+        var (exitCode, _, error) = CliRunner.Invoke("export", directory.Path, "--onnx");
+
+        Assert.Equal(1, exitCode);
+        Assert.Contains("cannot export to ONNX: Variant 'sequence-vae' reads sentences", error);
+        Assert.Contains("The exporter writes image models only. Nothing was written.", error);
+        Assert.Equal(before, Directory.EnumerateFiles(directory.Path).Order().ToList());
+    }
+
+    [Fact]
     public void Export_WithoutAFormat_ExitsOneSayingWhichFormatsExist()
     {
         var (exitCode, _, error) = CliRunner.Invoke("export", runs.RunFolder);
