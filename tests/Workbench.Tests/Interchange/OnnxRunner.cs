@@ -37,10 +37,12 @@ internal static class OnnxRunner
     }
 
     /// <summary>Asserts ONNX Runtime's output equals the workbench's within <paramref name="tolerance"/> (max abs) and has its shape.</summary>
-    public static void AssertMatches(Tensor expected, (float[] Values, long[] Shape) actual, string what, double tolerance = 1e-5)
+    /// <returns>The largest absolute difference.</returns>
+    public static double AssertMatches(Tensor expected, (float[] Values, long[] Shape) actual, string what, double tolerance = 1e-5)
     {
         Assert.Equal(expected.Shape.Select(d => (long)d), actual.Shape);
         double max = MaxAbsDifference(expected.ToArray(), actual.Values, what);
         Assert.True(max <= tolerance, $"{what}: max |workbench − ONNX Runtime| = {max:G3} > {tolerance:G3}");
+        return max;
     }
 }
