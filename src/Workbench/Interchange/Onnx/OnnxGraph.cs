@@ -24,9 +24,6 @@ internal sealed class OnnxGraph(string name)
     private readonly HashSet<string> _names = [];
     private int _constants;
 
-    /// <summary>Op types used so far, for tests and docs.</summary>
-    public SortedSet<string> OpTypes { get; } = new(StringComparer.Ordinal);
-
     /// <summary>Declares a graph input of shape (batch, <paramref name="features"/>) and returns its name.</summary>
     public string Input(string valueName, int features)
     {
@@ -75,7 +72,6 @@ internal sealed class OnnxGraph(string name)
         string result = output ?? FreshName(nodeName);
         if (output is not null) Claim(output);
         string uniqueNodeName = FreshName(nodeName + "/" + opType);
-        OpTypes.Add(opType);
         _nodes.Add(w =>
         {
             foreach (var input in inputs) w.String(1, input);                       // NodeProto.input
