@@ -186,6 +186,16 @@ public class SeedGroupsTests
         var z1 = ByHand(1.5f, 1.1f, 0.9f);
         Assert.Equal([z0.Mean, z1.Mean], Numbers(traces[0]!["y"]!), Tolerance);
         Assert.Equal([z0.Sd, z1.Sd], Numbers(traces[0]!["error_y"]!["array"]!), Tolerance);
+        Assert.Equal([z0.Sd, z1.Sd], Numbers(traces[0]!["error_y"]!["arrayminus"]!), Tolerance); // above 0 everywhere: symmetric
+    }
+
+    [Fact]
+    public void PerDimensionKlChart_SdAboveTheMean_LowerArmStopsAtZero()
+    {
+        var figure = Workbench.Plotting.Charts.VaeCharts.PerDimensionKl([new("three seeds", new[] { 0.1, 2.0 }, new[] { 0.5, 0.5 })]);
+        var errors = JsonNode.Parse(figure.DataJson())!.AsArray()[0]!["error_y"]!;
+        Assert.Equal([0.5, 0.5], Numbers(errors["array"]!));
+        Assert.Equal([0.1, 0.5], Numbers(errors["arrayminus"]!));
     }
 
     [Fact]
@@ -196,6 +206,7 @@ public class SeedGroupsTests
         Assert.Equal(6, traces.Count); // two groups × three panels
         var reconstruction = traces[0]!;
         Assert.Equal("β=1 (3 seeds)", (string?)reconstruction["name"]);
+        Assert.Null(traces[0]!["error_x"]);
         var byHand = ByHand(24.40, 23.90, 24.62);
         // Every seed's epoch e is its final value + 10/e: the mean moves by 10/e, the sd stays.
         Assert.Equal([byHand.Mean + 10, byHand.Mean + 5, byHand.Mean + 10.0 / 3], Numbers(reconstruction["y"]!), Tolerance);

@@ -61,7 +61,7 @@ public static class ComparisonFigures
         for (int column = 1; column <= 3; column++) VaeCharts.EpochAxis(grid.XAxis(1, column), lastEpoch);
         grid.YAxis(1, 1).Title = "nats per image";
         grid.YAxis(1, 2).RangeMode = "tozero";
-        if (title is not null && groups.Any(g => g.Runs.Count > 1)) title += ": mean ± sd over seeds";
+        if (title is not null && groups.Any(g => g.Runs.Count > 1)) title = title.Replace(", every run", "") + ": mean ± sd over seeds";
         return Finish(grid.Figure, title, 1050, 430);
     }
 

@@ -9,7 +9,7 @@ public static partial class VaeCharts
 {
     /// <summary>
     /// Bars of KL per latent dimension (z0, z1, …), grouped side by side when several runs are given; a run with
-    /// <see cref="KlPerDimension.Sd"/> gets error bars.
+    /// <see cref="KlPerDimension.Sd"/> gets error bars (the lower arm stops at 0).
     /// </summary>
     public static Figure PerDimensionKl(IReadOnlyList<KlPerDimension> runs, string? title = "KL per latent dimension")
     {
@@ -26,7 +26,7 @@ public static partial class VaeCharts
                 X = labels[..runs[i].Kl.Count],
                 Y = runs[i].Kl,
                 Marker = new Marker { Color = ColorAt(i) },
-                ErrorY = runs[i].Sd is { } sd ? new ErrorBars { Array = sd, Color = "#444444", Thickness = 1, Width = 2 } : null,
+                ErrorY = runs[i].Sd is { } sd ? KlErrorBars(runs[i].Kl, sd) : null,
             });
         }
         figure.Layout.BarMode = "group";
@@ -38,4 +38,14 @@ public static partial class VaeCharts
         // At most 900 px wide: the figure, its colour key on the right included, fits a notebook cell.
         return Finish(figure, title, Math.Clamp(200 + 18 * dimensions * runs.Count, 500, 900), 440);
     }
+
+    /// <summary>± <paramref name="sd"/> around each bar, the lower arm stopping at 0: a KL is never negative.</summary>
+    private static ErrorBars KlErrorBars(DataArray kl, DataArray sd) => new()
+    {
+        Array = sd,
+        ArrayMinus = Enumerable.Range(0, sd.Count).Select(d => Math.Min(sd.NumberAt(d), Math.Max(0, kl.NumberAt(d)))).ToArray(),
+        Color = "#444444",
+        Thickness = 1,
+        Width = 2,
+    };
 }
