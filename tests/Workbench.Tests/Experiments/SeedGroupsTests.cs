@@ -232,6 +232,16 @@ public class SeedGroupsTests
         Assert.Null(new RunSummaryTable([Runs()[0].Summary with { Overrides = [] }]).SeedTable());
     }
 
+    [Fact]
+    public void SeedGroupStatus_MixedStates_FinishedFirstThenTheOthersThenNotStarted()
+    {
+        var status = new Workbench.Experiments.Sweeps.SeedGroupStatus("beta=4",
+            [(1, Workbench.Experiments.Sweeps.RunState.Finished), (2, Workbench.Experiments.Sweeps.RunState.Running),
+             (3, Workbench.Experiments.Sweeps.RunState.Finished), (4, null), (5, Workbench.Experiments.Sweeps.RunState.Failed)],
+            SeedStatistic.Of([40, 41]));
+        Assert.Equal("1, 3 finished; 2 running; 5 failed; 4 not started", status.Describe());
+    }
+
     private static string HtmlTableCell(double value) => Workbench.Display.HtmlTable.Cell(value);
 
     private static IEqualityComparer<double> Tolerance { get; } = new Near(1e-9);

@@ -16,10 +16,11 @@ internal static class ReportRunsTable
 {
     /// <summary>
     /// One column: its heading and a run's cell. A measure also gives its number (<paramref name="Value"/>), how one is
-    /// written (<paramref name="Format"/>) and what follows the mean ± sd of a seed group (<paramref name="Suffix"/>, e.g. "/ 10").
+    /// written (<paramref name="Format"/>), what follows the mean ± sd of a seed group (<paramref name="Suffix"/>, e.g. "/ 10"),
+    /// and whether each seed's value is listed beneath it (<paramref name="PerSeed"/>).
     /// </summary>
     internal sealed record Column(string Header, Func<ReportRun, string> Cell, bool Text = false, Func<ReportRun, double?>? Value = null,
-        Func<double, string>? Format = null, Func<ReportRun, string>? Suffix = null);
+        Func<double, string>? Format = null, Func<ReportRun, string>? Suffix = null, bool PerSeed = true);
 
     /// <summary>
     /// Appends the heading, the sentence on units and image counts, and the table: one row a run, or, when the
@@ -63,7 +64,7 @@ internal static class ReportRunsTable
         if (statistic.Count == 0) return ("–", null);
         string suffix = column.Suffix?.Invoke(group.Runs[0]) ?? "";
         var perSeed = string.Join(" · ", group.PerSeed(column.Value).Select(v => v is { } value ? column.Format(value) : "–"));
-        return (statistic.ToString(column.Format) + suffix, group.ExpectedSeeds.Count > 1 ? perSeed : null);
+        return (statistic.ToString(column.Format) + suffix, column.PerSeed && group.ExpectedSeeds.Count > 1 ? perSeed : null);
     }
 
     /// <summary>The columns these runs have a value for, in reading order.</summary>
@@ -99,7 +100,8 @@ internal static class ReportRunsTable
             columns.Add(new("class-conditional accuracy",
                 r => r.Summary.ClassConditionalAccuracy is { } accuracy ? accuracy.ToString("P1", CultureInfo.InvariantCulture) : "–",
                 Value: r => r.Summary.ClassConditionalAccuracy, Format: v => v.ToString("P1", CultureInfo.InvariantCulture)));
-        columns.Add(new("training time", r => Duration(r.Summary.TrainSeconds), Value: r => r.Summary.TrainSeconds, Format: Duration));
+        // The seeds' times say little one by one (the machine's load varies): their mean ± sd only.
+        columns.Add(new("training time", r => Duration(r.Summary.TrainSeconds), Value: r => r.Summary.TrainSeconds, Format: Duration, PerSeed: false));
         return columns;
     }
 
@@ -121,7 +123,7 @@ internal static class ReportRunsTable
         note.Append(". Training time: the epochs' training and test passes, without the evaluation and pictures after them.");
         if (SeedGroups.HasAxis(runs.Select(r => r.Summary)))
             note.Append(" Runs that differ only in training.seed are one row: mean ± sample standard deviation (n − 1) over their finished seeds, " +
-                        "and beneath it each seed's value in seed order (–: that seed has not finished); a group with one finished seed shows its value without ±.");
+                        "and beneath it each seed's value in seed order (–: that seed has not finished; training time: mean ± sd only); a group with one finished seed shows its value without ±.");
         return note.ToString();
     }
 

@@ -12,8 +12,12 @@ namespace Workbench.Experiments.Sweeps;
 /// <param name="NegativeElbo">Test −ELBO in nats per image: mean ± sample sd (n − 1) over the finished seeds.</param>
 public sealed record SeedGroupStatus(string Key, IReadOnlyList<(ulong Seed, RunState? State)> Seeds, SeedStatistic NegativeElbo)
 {
-    /// <summary>"1, 2 finished; 3 running": the seeds by state, in the order of <see cref="RunState"/>; "not started" for a seed without a run.</summary>
-    public string Describe() => string.Join("; ", Seeds.GroupBy(s => s.State).OrderBy(g => g.Key is null ? int.MaxValue : (int)g.Key)
+    /// <summary>
+    /// "1, 3 finished; 2 running": the seeds by state, finished first, then in the order of <see cref="RunState"/>; "not started"
+    /// (last) for a seed without a run.
+    /// </summary>
+    public string Describe() => string.Join("; ", Seeds.GroupBy(s => s.State)
+        .OrderBy(g => g.Key switch { RunState.Finished => -1, null => int.MaxValue, var state => (int)state })
         .Select(g => string.Join(", ", g.Select(s => s.Seed.ToString(CultureInfo.InvariantCulture))) + " " +
                      (g.Key?.ToString().ToLowerInvariant() ?? "not started")));
 }
