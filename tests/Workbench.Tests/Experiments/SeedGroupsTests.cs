@@ -233,6 +233,29 @@ public class SeedGroupsTests
     }
 
     [Fact]
+    public void SentenceRunsTable_SeedGrid_LanguageModelNllAsMeanSdOverSeeds()
+    {
+        var folder = Path.Combine(Support.Repository.Root(), "results", "sequence-vae", "model=language-model");
+        var committed = JsonSerializer.Deserialize<RunSummary>(File.ReadAllText(Path.Combine(folder, RunFolder.SummaryFile)), ExperimentJson.Options)!;
+        var definition = RunConfiguration.Read(Path.Combine(folder, TrainedRun.ConfigFile)).Definition;
+        var nll = new[] { 37.5, 38.25 };
+        var runs = nll.Select((value, i) => new ReportRun(folder, committed with
+        {
+            Run = $"seed={i + 1}",
+            Overrides = new Dictionary<string, JsonNode?> { ["training.seed"] = i + 1 },
+            Sentences = committed.Sentences! with { LanguageModelNll = value },
+        }, [], definition, null)).ToArray();
+
+        var html = new StringBuilder();
+        SentenceReport.AppendTable(html, runs);
+        var text = System.Net.WebUtility.HtmlDecode(html.ToString());
+
+        var byHand = ByHand(nll);
+        Assert.Contains($"<td>{F2(byHand.Mean)} ± {F2(byHand.Sd)} (NLL)<br><span class=\"seeds\">37.50 · 38.25</span></td>", text);
+        Assert.Contains("<td class=\"text\">default<br><span class=\"seeds\">seeds 1, 2</span></td>", text);
+    }
+
+    [Fact]
     public void SeedGroupStatus_MixedStates_FinishedFirstThenTheOthersThenNotStarted()
     {
         var status = new Workbench.Experiments.Sweeps.SeedGroupStatus("beta=4",

@@ -30,7 +30,15 @@ internal static class ReportRunsTable
     public static void Append(StringBuilder html, IReadOnlyList<ReportRun> runs)
     {
         html.Append("<h2>Runs</h2>\n<p>").Append(Encode(Note(runs))).Append("</p>\n");
-        var columns = Columns(runs);
+        AppendTable(html, runs, Columns(runs));
+    }
+
+    /// <summary>
+    /// The table of <paramref name="columns"/>: one row a run, or, when the runs have a seed axis, one row a seed group
+    /// (<see cref="GroupCell"/>). Serves every report's run table.
+    /// </summary>
+    internal static void AppendTable(StringBuilder html, IReadOnlyList<ReportRun> runs, IReadOnlyList<Column> columns)
+    {
         html.Append("<table>\n<tr>");
         foreach (var column in columns) html.Append("<th>").Append(Encode(column.Header)).Append("</th>");
         html.Append("</tr>\n");
@@ -49,6 +57,12 @@ internal static class ReportRunsTable
         }
         html.Append("</table>\n");
     }
+
+    /// <summary>The sentence on seed groups that a run table's note ends with when the runs have a seed axis; "" otherwise.</summary>
+    internal static string SeedNote(IReadOnlyList<ReportRun> runs) => SeedGroups.HasAxis(runs.Select(r => r.Summary))
+        ? " Runs that differ only in training.seed are one row: mean ± sample standard deviation (n − 1) over their finished seeds, " +
+          "and beneath it each seed's value in seed order (–: that seed has not finished; training time: mean ± sd only); a group with one finished seed shows its value without ±."
+        : "";
 
     /// <summary>
     /// A seed group's cell and the line beneath it: the run column names the group and its seeds; a measure its mean ±
@@ -121,9 +135,7 @@ internal static class ReportRunsTable
             note.Append("; bits/dim: that bound / (pixels · ln 2), given only for a likelihood that is a probability mass function over the 256 grey levels " +
                         "(a density's nats, and the Bernoulli's on grey levels, are no code length)");
         note.Append(". Training time: the epochs' training and test passes, without the evaluation and pictures after them.");
-        if (SeedGroups.HasAxis(runs.Select(r => r.Summary)))
-            note.Append(" Runs that differ only in training.seed are one row: mean ± sample standard deviation (n − 1) over their finished seeds, " +
-                        "and beneath it each seed's value in seed order (–: that seed has not finished; training time: mean ± sd only); a group with one finished seed shows its value without ±.");
+        note.Append(SeedNote(runs));
         return note.ToString();
     }
 
