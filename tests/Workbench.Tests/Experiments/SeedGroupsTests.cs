@@ -112,6 +112,15 @@ public class SeedGroupsTests
         Assert.All(groups, g => Assert.Null(g.Statistic(r => r.Summary.TestKl).Sd));
     }
 
+    [Fact]
+    public void SeedOf_SeedBuiltInCodeAsInt_ReadAsTheSeed()
+    {
+        var summary = Runs()[0].Summary;
+        Assert.Equal(2UL, SeedGroups.SeedOf(summary with { Overrides = new Dictionary<string, JsonNode?> { ["training.seed"] = 2 } }));
+        Assert.Equal(3UL, SeedGroups.SeedOf(summary with { Overrides = new Dictionary<string, JsonNode?> { ["training.seed"] = JsonNode.Parse("3") } }));
+        Assert.Null(SeedGroups.SeedOf(summary with { Overrides = new Dictionary<string, JsonNode?> { ["training.seed"] = -1 } }));
+    }
+
     [Theory]
     [InlineData("model=beta-vae-4_seed=2", "model=beta-vae-4", 2UL)]
     [InlineData("seed=3_beta=1", "beta=1", 3UL)]

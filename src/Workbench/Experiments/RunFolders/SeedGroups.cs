@@ -119,8 +119,15 @@ public static partial class SeedGroups
         overrides.Where(kv => kv.Key != axis).ToDictionary(kv => kv.Key, kv => kv.Value);
 
     /// <summary>The run's value on <paramref name="axis"/>, or null when it has none (or not a whole number).</summary>
-    public static ulong? SeedOf(RunSummary summary, string axis = Axis) =>
-        summary.Overrides.TryGetValue(axis, out var value) && value is JsonValue v && v.TryGetValue(out ulong seed) ? seed : null;
+    public static ulong? SeedOf(RunSummary summary, string axis = Axis)
+    {
+        if (!summary.Overrides.TryGetValue(axis, out var value) || value is not JsonValue v) return null;
+        // A value read from JSON converts to any number type; one built in code (a notebook's int) only to its own.
+        if (v.TryGetValue(out ulong seed)) return seed;
+        if (v.TryGetValue(out long signed)) return signed >= 0 ? (ulong)signed : null;
+        if (v.TryGetValue(out int small)) return small >= 0 ? (ulong)small : null;
+        return v.TryGetValue(out double number) && number >= 0 && number == Math.Floor(number) && number < ulong.MaxValue ? (ulong)number : null;
+    }
 
     /// <summary>
     /// A run id without its seed (<c>model=beta-vae-4_seed=2</c> → <c>model=beta-vae-4</c>, seed 2), for runs known only by
