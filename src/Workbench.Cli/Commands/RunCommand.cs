@@ -72,6 +72,8 @@ internal static class RunCommand
             output.WriteLine("No finished run to report.");
             return Cli.Success;
         }
+        // A grid over seeds: each group's measures over its seeds, beside the report.
+        if (new RunSummaryTable(summaries).SeedTable() is { } seeds) output.WriteLine(seeds.ToString());
         var (report, notes) = ExperimentReport.Write(Path.Combine(resultsRoot, definition.Name), exporter, plotlyFolder: sharedFolder ?? resultsRoot);
         CommonOptions.WriteNotes(output, notes);
         output.WriteLine($"Report: {report}");

@@ -43,5 +43,24 @@ internal static class StatusCommand
             output.WriteLine($"{run.Run.PadRight(width)}  {run.State.ToString().ToLowerInvariant(),-11}  {run.Detail}");
             foreach (var line in run.LogTail) output.WriteLine($"{"".PadRight(width)}    | {line}");
         }
+        WriteSeedGroups(SweepStatus.SeedGroups(folder, runs), output);
+    }
+
+    /// <summary>
+    /// Runs that differ only in their seed, one line a group: the test −ELBO as mean ± sample sd (n − 1) over its finished
+    /// seeds (one finished seed: its value alone; none: "–") and where each seed stands.
+    /// </summary>
+    internal static void WriteSeedGroups(IReadOnlyList<SeedGroupStatus> groups, TextWriter output)
+    {
+        if (groups.Count == 0) return;
+        output.WriteLine();
+        output.WriteLine("Seed groups: test −ELBO in nats, mean ± sample sd (n − 1) over the finished seeds");
+        int width = Math.Max(5, groups.Max(g => g.Key.Length));
+        output.WriteLine($"{"group".PadRight(width)}  {"−ELBO",-15}  seeds");
+        foreach (var group in groups)
+        {
+            string elbo = group.NegativeElbo.Count == 0 ? "–" : group.NegativeElbo.ToString();
+            output.WriteLine($"{group.Key.PadRight(width)}  {elbo,-15}  {group.Describe()}");
+        }
     }
 }

@@ -1,4 +1,5 @@
 using Workbench.Experiments.Figures;
+using Workbench.Experiments.RunFolders;
 using Workbench.Models;
 using Workbench.Models.Kl;
 using Workbench.Plotting;
@@ -16,32 +17,41 @@ public static class ComparisonFigures
 {
     /// <summary>
     /// Test reconstruction, KL and −ELBO per epoch (training values for runs without test
-    /// evaluation), three panels, one colour and one legend entry per run.
+    /// evaluation), three panels, one colour and one legend entry per run. Runs that differ only in their
+    /// seed (<see cref="SeedGroups"/>) are one line: the mean over the seeds per epoch, with ± one sample sd
+    /// as error bars, over the epochs every seed has.
     /// </summary>
     public static Figure ElboComponentsPerRun(IReadOnlyList<ReportRun> runs, string? title = "ELBO terms per epoch, every run")
     {
         var grid = Subplots.Grid(1, 3, ["Reconstruction −E[log p(x|z)]", "KL(q(z|x) ‖ p(z))", "−ELBO"], horizontalSpacing: 0.07, sharedX: true);
-        for (int i = 0; i < runs.Count; i++)
+        var groups = SeedGroups.Of(runs.Where(r => r.History.Count > 0).ToArray(), r => r.Summary);
+        for (int i = 0; i < groups.Count; i++)
         {
-            var history = runs[i].History;
-            if (history.Count == 0) continue;
-            bool test = history.All(m => m.TestReconstruction is not null && m.TestKl is not null);
-            var reconstruction = history.Select(m => test ? m.TestReconstruction!.Value : m.TrainReconstruction).ToArray();
-            var kl = history.Select(m => test ? m.TestKl!.Value : m.TrainKl).ToArray();
-            var total = reconstruction.Zip(kl, (r, k) => r + k).ToArray();
-            var epochs = history.Select(m => m.Epoch).ToArray();
+            var members = groups[i].Runs;
+            bool test = members.All(r => r.History.All(m => m.TestReconstruction is not null && m.TestKl is not null));
+            int epochs = members.Min(r => r.History.Count);
+            // Per run and epoch, (B, 3): reconstruction, KL and their sum.
+            double[][] Series(ReportRun run) => run.History.Take(epochs).Select(m =>
+            {
+                double reconstruction = test ? m.TestReconstruction!.Value : m.TrainReconstruction, kl = test ? m.TestKl!.Value : m.TrainKl;
+                return new[] { reconstruction, kl, reconstruction + kl };
+            }).ToArray();
+            var perRun = members.Select(Series).ToArray();
+            var epochNumbers = members[0].History.Take(epochs).Select(m => m.Epoch).ToArray();
             var color = VaeCharts.ColorAt(i);
-            double[][] series = [reconstruction, kl, total];
+            string name = groups[i].Runs.Count > 1 || groups[i].ExpectedSeeds.Count > 0 ? RunLabels.ForGroup(groups[i]) : RunLabels.For(members[0]);
             for (int panel = 0; panel < 3; panel++)
             {
+                var statistics = Enumerable.Range(0, epochs).Select(e => SeedStatistic.Of(perRun.Select(run => run[e][panel]))).ToArray();
                 grid.Add(new Scatter
                 {
-                    Name = test ? RunLabels.For(runs[i]) : RunLabels.For(runs[i]) + " (train)",
-                    LegendGroup = runs[i].Id,
+                    Name = test ? name : name + " (train)",
+                    LegendGroup = groups[i].Key,
                     ShowLegend = panel == 0,
                     Mode = ScatterMode.LinesAndMarkers,
-                    X = epochs,
-                    Y = series[panel],
+                    X = epochNumbers,
+                    Y = statistics.Select(st => st.Mean).ToArray(),
+                    ErrorY = members.Count > 1 ? VaeCharts.Bars(statistics.Select(st => st.Sd), color) : null,
                     Line = new Line { Color = color, Width = 2 },
                     Marker = new Marker { Color = color, Size = 5 },
                 }, 1, panel + 1);
@@ -51,22 +61,46 @@ public static class ComparisonFigures
         for (int column = 1; column <= 3; column++) VaeCharts.EpochAxis(grid.XAxis(1, column), lastEpoch);
         grid.YAxis(1, 1).Title = "nats per image";
         grid.YAxis(1, 2).RangeMode = "tozero";
+        if (title is not null && groups.Any(g => g.Runs.Count > 1)) title = title.Replace(", every run", "") + ": mean ± sd over seeds";
         return Finish(grid.Figure, title, 1050, 430);
     }
 
-    /// <summary>Test KL (rate) against test reconstruction (distortion), one point per run labelled with its β.</summary>
+    /// <summary>
+    /// Test KL (rate) against test reconstruction (distortion), one point per run labelled with its β; runs that differ only
+    /// in their seed are one point, their means, with ± one sample sd along both axes.
+    /// </summary>
     /// <remarks>When the runs differ in their objective, points are labelled by objective rather than β.</remarks>
     public static Figure RateDistortion(IReadOnlyList<ReportRun> runs)
     {
         bool objectives = runs.Select(r => r.Objective).Distinct().Skip(1).Any();
-        return VaeCharts.RateDistortion(runs.Select(r => new RateDistortionPoint(r.Summary.Beta, r.Summary.TestKl, r.Summary.TestReconstruction,
-                objectives ? null : SeriesOtherThanBeta(r, runs), objectives ? RunLabels.For(r) : null)).ToArray(),
-            objectives ? "Rate–distortion per objective (test set)" : "Rate–distortion across β (test set)");
+        var groups = SeedGroups.Of(runs, r => r.Summary);
+        bool seeds = groups.Any(g => g.Runs.Count > 1);
+        var points = groups.Select(g =>
+        {
+            var run = g.Runs[0];
+            var rate = g.Statistic(r => r.Summary.TestKl);
+            var distortion = g.Statistic(r => r.Summary.TestReconstruction);
+            return new RateDistortionPoint(run.Summary.Beta, rate.Mean, distortion.Mean,
+                objectives ? null : SeriesOtherThanBeta(run, groups.Count), objectives ? RunLabels.WithoutSeed(run) : null, rate.Sd, distortion.Sd);
+        }).ToArray();
+        return VaeCharts.RateDistortion(points,
+            (objectives ? "Rate–distortion per objective (test set)" : "Rate–distortion across β (test set)") + (seeds ? ": mean ± sd over seeds" : ""));
     }
 
-    /// <summary>Test KL per latent dimension, bars grouped by run.</summary>
-    public static Figure PerDimensionKl(IReadOnlyList<ReportRun> runs) =>
-        VaeCharts.PerDimensionKl(runs.Select(r => new KlPerDimension(RunLabels.For(r), r.Summary.KlPerDimension)).ToArray(), "KL per latent dimension (test set)");
+    /// <summary>Test KL per latent dimension, bars grouped by run; runs that differ only in their seed are one bar per dimension, their mean, with ± one sample sd.</summary>
+    public static Figure PerDimensionKl(IReadOnlyList<ReportRun> runs)
+    {
+        var groups = SeedGroups.Of(runs, r => r.Summary);
+        bool seeds = groups.Any(g => g.Runs.Count > 1);
+        var bars = groups.Select(g =>
+        {
+            if (g.Runs.Count == 1) return new KlPerDimension(seeds ? RunLabels.ForGroup(g) : RunLabels.For(g.Runs[0]), g.Runs[0].Summary.KlPerDimension);
+            int dimensions = g.Runs.Min(r => r.Summary.KlPerDimension.Length);
+            var statistics = Enumerable.Range(0, dimensions).Select(d => g.Statistic(r => r.Summary.KlPerDimension[d])).ToArray();
+            return new KlPerDimension(RunLabels.ForGroup(g), statistics.Select(st => st.Mean).ToArray(), statistics.Select(st => st.Sd ?? double.NaN).ToArray());
+        }).ToArray();
+        return VaeCharts.PerDimensionKl(bars, "KL per latent dimension (test set)" + (seeds ? ": mean ± sd over seeds" : ""));
+    }
 
     /// <summary>
     /// KL weight and training KL per epoch, one series per run (over the epochs all runs have). The
@@ -178,15 +212,15 @@ public static class ComparisonFigures
         return Finish(grid.Figure, title, 360 * columns + 120, 380 * rows + 120);
     }
 
-    /// <summary>For rate–distortion lines: what else distinguishes runs of the same β (e.g. a seed), or null.</summary>
-    private static string? SeriesOtherThanBeta(ReportRun run, IReadOnlyList<ReportRun> runs)
+    /// <summary>For rate–distortion lines: what else distinguishes runs of the same β other than their seed, or null.</summary>
+    private static string? SeriesOtherThanBeta(ReportRun run, int points)
     {
         // A whole-model grid value carries its own β: its series is its variant, so the β values of one variant form one curve.
         static string Value(System.Text.Json.Nodes.JsonNode? value) =>
             value is System.Text.Json.Nodes.JsonObject o && o["variant"] is { } variant ? variant.ToString() : value?.ToJsonString().Trim('"') ?? "null";
-        var others = run.Summary.Overrides.Where(kv => !kv.Key.EndsWith(".beta", StringComparison.Ordinal))
+        var others = SeedGroups.Without(run.Summary.Overrides).Where(kv => !kv.Key.EndsWith(".beta", StringComparison.Ordinal))
             .Select(kv => $"{kv.Key[(kv.Key.LastIndexOf('.') + 1)..]}={Value(kv.Value)}").ToArray();
-        return others.Length == 0 || runs.Count == 1 ? null : string.Join(", ", others);
+        return others.Length == 0 || points == 1 ? null : string.Join(", ", others);
     }
 
     private static Figure Finish(Figure figure, string? title, int width, int height)

@@ -18,34 +18,21 @@ public static class DisentanglementFigures
     /// A run's method: its overrides other than the training seed ("beta-vae-4"), so the seeds of one
     /// method group together; the run id when nothing else differs.
     /// </summary>
-    public static string MethodOf(ReportRun run)
-    {
-        var parts = run.Summary.Overrides.Where(kv => kv.Key != "training.seed").ToDictionary();
-        if (parts.Count == 0) return run.Summary.Overrides.Count == 0 ? run.Id : "all runs";
-        return RunLabels.For(run with { Summary = run.Summary with { Overrides = parts } });
-    }
+    public static string MethodOf(ReportRun run) => RunLabels.WithoutSeed(run);
 
-    /// <summary>One method's runs: the MIG and test reconstruction of each seed, and their means and sample standard deviations.</summary>
+    /// <summary>One method's runs: the MIG and test reconstruction of each seed, and their means and sample standard deviations (0 for one seed).</summary>
     public sealed record MethodPoints(string Method, double[] Mig, double[] Reconstruction)
     {
-        public double MeanMig => Mig.Average();
-        public double MeanReconstruction => Reconstruction.Average();
-        public double SdMig => Sd(Mig);
-        public double SdReconstruction => Sd(Reconstruction);
-
-        private static double Sd(double[] values)
-        {
-            if (values.Length < 2) return 0;
-            double mean = values.Average();
-            return Math.Sqrt(values.Sum(v => (v - mean) * (v - mean)) / (values.Length - 1));
-        }
+        public double MeanMig => SeedStatistic.Of(Mig).Mean;
+        public double MeanReconstruction => SeedStatistic.Of(Reconstruction).Mean;
+        public double SdMig => SeedStatistic.Of(Mig).Sd ?? 0;
+        public double SdReconstruction => SeedStatistic.Of(Reconstruction).Sd ?? 0;
     }
 
-    /// <summary>The runs that measured a MIG, grouped by method in order of first appearance.</summary>
+    /// <summary>The runs that measured a MIG, grouped by method (their seed group, <see cref="SeedGroups"/>) in order of first appearance.</summary>
     public static IReadOnlyList<MethodPoints> Methods(IReadOnlyList<ReportRun> runs) =>
-        runs.Where(r => r.Summary.Mig is not null)
-            .GroupBy(MethodOf)
-            .Select(g => new MethodPoints(g.Key, g.Select(r => r.Summary.Mig!.Value).ToArray(), g.Select(r => r.Summary.TestReconstruction).ToArray()))
+        SeedGroups.Of(runs.Where(r => r.Summary.Mig is not null).ToArray(), r => r.Summary)
+            .Select(g => new MethodPoints(MethodOf(g.Runs[0]), g.Runs.Select(r => r.Summary.Mig!.Value).ToArray(), g.Runs.Select(r => r.Summary.TestReconstruction).ToArray()))
             .ToArray();
 
     /// <summary>MIG (higher: more disentangled) against the test reconstruction term (lower: sharper), one colour per method: each seed a dot, the method's mean a larger diamond.</summary>

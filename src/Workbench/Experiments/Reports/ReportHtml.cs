@@ -21,6 +21,7 @@ internal static class ReportHtml
         table { border-collapse: collapse; font-size: 0.9em; }
         th, td { border: 1px solid #ccc; padding: 0.3em 0.6em; text-align: right; }
         th { background: #f4f4f4; } td.text { text-align: left; }
+        .seeds { color: #777; font-size: 0.85em; white-space: nowrap; }
         .chart { margin: 1em 0; }
         .pictures { display: flex; flex-wrap: wrap; gap: 1.5em; }
         figure { margin: 0; } figcaption { font-size: 0.9em; color: #444; }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Workbench.Experiments.Definitions;
+using Workbench.Experiments.RunFolders;
 
 namespace Workbench.Experiments.Reports;
 
@@ -15,6 +16,21 @@ internal static class RunLabels
         if (run.Summary.Overrides.Count == 0) return run.Id;
         return string.Join(", ", run.Summary.Overrides.Select(kv => Part(kv.Key, kv.Value)));
     }
+
+    /// <summary>
+    /// The label of a run's seed group: its grid values other than the seed ("β=4", "beta-vae-4"); the run id when it has no
+    /// grid values, "all runs" when the seed is its only one.
+    /// </summary>
+    public static string WithoutSeed(ReportRun run)
+    {
+        var parts = SeedGroups.Without(run.Summary.Overrides);
+        if (parts.Count == 0) return run.Summary.Overrides.Count == 0 ? run.Id : "all runs";
+        return For(run with { Summary = run.Summary with { Overrides = parts } });
+    }
+
+    /// <summary>A seed group's label (<see cref="WithoutSeed"/>), with the number of seeds when it has more than one: "β=4 (3 seeds)".</summary>
+    public static string ForGroup(SeedGroup<ReportRun> group) =>
+        WithoutSeed(group.Runs[0]) + (group.Runs.Count > 1 ? $" ({group.Runs.Count} seeds)" : "");
 
     /// <summary>
     /// A picture's caption: the run's id, or for the one run of an experiment without a grid (whose id is only

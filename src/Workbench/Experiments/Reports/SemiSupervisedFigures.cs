@@ -1,5 +1,6 @@
 using System.Globalization;
 using Workbench.Display;
+using Workbench.Experiments.RunFolders;
 using Workbench.Plotting;
 using Workbench.Plotting.Charts;
 
@@ -18,18 +19,10 @@ public static class SemiSupervisedFigures
     public sealed record LabelCountErrors(string Model, int Labels, ulong[] LabelSeeds, double[] ErrorPercent)
     {
         /// <summary>Mean test error over the draws, percent.</summary>
-        public double Mean => ErrorPercent.Average();
+        public double Mean => SeedStatistic.Of(ErrorPercent).Mean;
 
         /// <summary>Sample standard deviation over the draws (n − 1), percent; null for a single draw.</summary>
-        public double? Sd
-        {
-            get
-            {
-                if (ErrorPercent.Length < 2) return null;
-                double mean = Mean;
-                return Math.Sqrt(ErrorPercent.Sum(e => (e - mean) * (e - mean)) / (ErrorPercent.Length - 1));
-            }
-        }
+        public double? Sd => SeedStatistic.Of(ErrorPercent).Sd;
 
         /// <summary>The test error of the draw with <paramref name="labelSeed"/>, or null when that draw has no finished run.</summary>
         public double? Draw(ulong labelSeed) => Array.IndexOf(LabelSeeds, labelSeed) is var i and >= 0 ? ErrorPercent[i] : null;
@@ -43,6 +36,7 @@ public static class SemiSupervisedFigures
     {
         var measured = runs.Where(r => r.Summary.Labels is not null && r.Summary.TestClassificationError is not null).ToArray();
         var models = measured.Select(r => r.Summary.Objective).Distinct().ToList();
+        // A model is its objective as the summary describes it, which the grid values need not name: grouped by it, not by SeedGroups.
         return measured
             .GroupBy(r => (Model: r.Summary.Objective, Labels: r.Summary.Labels!.Value))
             .OrderBy(g => models.IndexOf(g.Key.Model)).ThenBy(g => g.Key.Labels)

@@ -26,32 +26,45 @@ internal static class SentenceReport
             $"Test-set values on {first.TestSentences:N0} test sentences ({first.TestPredictedWords:N0} predicted words: the tokens and one </s> each), ") +
             FormattableString.Invariant($"vocabulary {first.VocabularySize:N0}, {first.TrainSentences:N0} training sentences. Nats per sentence unless marked per word; ") +
             "the VAE's −ELBO and importance-weighted bound −L_k (Burda et al. 2016) are upper bounds on −log p(x), the language model's NLL is exact; " +
-            "perplexity is exp(nats per word) of the bound (VAE) or of the NLL. Training time: the epochs' training and test passes."))
-            .Append("</p>\n<table>\n<tr>");
-        string[] headers = ["run", "model", "word dropout", "KL annealing", "−ELBO", "reconstruction", "KL", "IW bound", "NLL or bound per word", "perplexity",
-            "active units", "mutual information", "training time"];
-        foreach (var header in headers) html.Append("<th>").Append(Encode(header)).Append("</th>");
-        html.Append("</tr>\n");
-        foreach (var run in runs)
-        {
-            var s = run.Summary.Sentences!;
-            bool lm = s.LanguageModelNll is not null;
-            string[] cells =
-            [
-                run.Id, s.Model, Number(s.WordDropout), s.KlAnnealing ?? "–",
-                lm ? $"NLL {Number(s.LanguageModelNll)}" : Number(s.NegativeElbo), Number(s.Reconstruction), Number(s.Kl),
-                s.ImportanceWeightedBound is { } iw ? $"{Number(iw)} (k={s.ImportanceSamples}, {s.ImportanceSentences:N0} sentences)" : "–",
-                Number(s.LanguageModelNllPerWord ?? s.ImportanceWeightedBoundPerWord ?? s.NegativeElboPerWord, "F3"),
-                Number(s.LanguageModelPerplexity ?? s.ImportanceWeightedPerplexity ?? s.ElboPerplexity, "F1"),
-                s.ActiveUnits is { } active ? $"{active} / {run.Summary.LatentSize}" : "–", Number(s.MutualInformation, "F3"),
-                ReportRunsTable.Duration(run.Summary.TrainSeconds),
-            ];
-            html.Append("<tr>");
-            for (int c = 0; c < cells.Length; c++) html.Append(c < 4 ? "<td class=\"text\">" : "<td>").Append(Encode(cells[c])).Append("</td>");
-            html.Append("</tr>\n");
-        }
-        html.Append("</table>\n");
+            "perplexity is exp(nats per word) of the bound (VAE) or of the NLL. Training time: the epochs' training and test passes." +
+            ReportRunsTable.SeedNote(runs)))
+            .Append("</p>\n");
+        ReportRunsTable.AppendTable(html, runs, Columns);
     }
+
+    /// <summary>The sentence runs' columns: the language model's NLL stands where a VAE's −ELBO does.</summary>
+    private static readonly ReportRunsTable.Column[] Columns =
+    [
+        new("run", r => r.Id, Text: true),
+        new("model", r => S(r).Model, Text: true),
+        new("word dropout", r => Number(S(r).WordDropout), Text: true),
+        new("KL annealing", r => S(r).KlAnnealing ?? "–", Text: true),
+        new("−ELBO", r => S(r).LanguageModelNll is { } nll ? $"NLL {Number(nll)}" : Number(S(r).NegativeElbo),
+            Value: r => S(r).LanguageModelNll ?? S(r).NegativeElbo, Format: F2, Suffix: r => S(r).LanguageModelNll is null ? "" : " (NLL)"),
+        new("reconstruction", r => Number(S(r).Reconstruction), Value: r => S(r).Reconstruction, Format: F2),
+        new("KL", r => Number(S(r).Kl), Value: r => S(r).Kl, Format: F2),
+        new("IW bound", r => S(r).ImportanceWeightedBound is { } iw ? $"{Number(iw)}{ImportanceSettings(r)}" : "–",
+            Value: r => S(r).ImportanceWeightedBound, Format: F2, Suffix: ImportanceSettings),
+        new("NLL or bound per word", r => Number(PerWord(r), "F3"), Value: PerWord, Format: v => v.ToString("F3", CultureInfo.InvariantCulture)),
+        new("perplexity", r => Number(Perplexity(r), "F1"), Value: Perplexity, Format: v => v.ToString("F1", CultureInfo.InvariantCulture)),
+        new("active units", r => S(r).ActiveUnits is { } active ? $"{active} / {r.Summary.LatentSize}" : "–",
+            Value: r => S(r).ActiveUnits, Format: v => v.ToString("0.#", CultureInfo.InvariantCulture), Suffix: r => $" / {r.Summary.LatentSize}"),
+        new("mutual information", r => Number(S(r).MutualInformation, "F3"), Value: r => S(r).MutualInformation,
+            Format: v => v.ToString("F3", CultureInfo.InvariantCulture)),
+        new("training time", r => ReportRunsTable.Duration(r.Summary.TrainSeconds), Value: r => r.Summary.TrainSeconds, Format: ReportRunsTable.Duration,
+            PerSeed: false),
+    ];
+
+    private static SentenceRunSummary S(ReportRun run) => run.Summary.Sentences!;
+
+    private static double? PerWord(ReportRun run) => S(run).LanguageModelNllPerWord ?? S(run).ImportanceWeightedBoundPerWord ?? S(run).NegativeElboPerWord;
+
+    private static double? Perplexity(ReportRun run) => S(run).LanguageModelPerplexity ?? S(run).ImportanceWeightedPerplexity ?? S(run).ElboPerplexity;
+
+    private static string ImportanceSettings(ReportRun run) =>
+        FormattableString.Invariant($" (k={S(run).ImportanceSamples}, {S(run).ImportanceSentences:N0} sentences)");
+
+    private static string F2(double value) => value.ToString("F2", CultureInfo.InvariantCulture);
 
     /// <summary>The curves, then each run's sentences.</summary>
     public static List<ReportSection> Sections(IReadOnlyList<ReportRun> runs)

@@ -6,7 +6,10 @@ namespace Workbench.Plotting.Charts;
 /// ELBO"): Rate = KL term, Distortion = reconstruction term, both nats per image.</summary>
 /// <param name="Series">Curve the point belongs to (e.g. the architecture); null for a single curve.</param>
 /// <param name="Label">The point's label; null labels it with its β.</param>
-public sealed record RateDistortionPoint(double Beta, double Rate, double Distortion, string? Series = null, string? Label = null);
+/// <param name="RateSd">± this around <paramref name="Rate"/> as a horizontal error bar (e.g. one sd over seeds); null for none.</param>
+/// <param name="DistortionSd">± this around <paramref name="Distortion"/> as a vertical error bar; null for none.</param>
+public sealed record RateDistortionPoint(double Beta, double Rate, double Distortion, string? Series = null, string? Label = null,
+    double? RateSd = null, double? DistortionSd = null);
 
 public static partial class VaeCharts
 {
@@ -37,6 +40,8 @@ public static partial class VaeCharts
                 HoverTemplate = "%{text}<br>rate %{x:.2f} nats<br>distortion %{y:.2f} nats<extra></extra>",
                 Marker = new Marker { Color = ColorAt(index), Size = 9 },
                 Line = new Line { Color = ColorAt(index), Width = 1.5 },
+                ErrorX = sorted.Any(p => p.RateSd is not null) ? Bars(sorted.Select(p => p.RateSd), ColorAt(index)) : null,
+                ErrorY = sorted.Any(p => p.DistortionSd is not null) ? Bars(sorted.Select(p => p.DistortionSd), ColorAt(index)) : null,
             });
             index++;
         }
@@ -55,6 +60,10 @@ public static partial class VaeCharts
         figure.Layout.ShowLegend = index > 1 || equalElboLines;
         return Finish(figure, title, 700, 500);
     }
+
+    /// <summary>Error bars of ± each value; a point without one (null) gets none.</summary>
+    internal static ErrorBars Bars(IEnumerable<double?> halfLengths, string color) =>
+        new() { Array = halfLengths.Select(v => v ?? double.NaN).ToArray(), Color = color, Thickness = 1.5, Width = 4 };
 
     /// <summary>
     /// Dashed lines D = c − R, one per point with c = its D + R (the point's −ELBO), across the rate axis, in one

@@ -14,6 +14,10 @@ public sealed class Bar : Trace
     public IReadOnlyList<string>? Text { get; set; }
     public IReadOnlyList<string>? HoverText { get; set; }
     public string? HoverTemplate { get; set; }
+
+    /// <summary>Error bars along the bars' length (plotly's <c>error_y</c> for vertical bars).</summary>
+    [JsonPropertyName("error_y")]
+    public ErrorBars? ErrorY { get; set; }
 }
 
 [JsonConverter(typeof(JsonStringEnumConverter<BarOrientation>))]

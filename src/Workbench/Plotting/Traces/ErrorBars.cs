@@ -1,8 +1,9 @@
 namespace Workbench.Plotting;
 
 /// <summary>
-/// plotly's <c>error_y</c> (or <c>error_x</c>) of a scatter trace: a bar of ± <see cref="Array"/>[i] around point i
-/// (<c>type: "data"</c>); a NaN entry draws no bar at that point.
+/// plotly's <c>error_y</c> (or <c>error_x</c>) of a scatter trace, or <c>error_y</c> of a bar trace: a bar of ± <see cref="Array"/>[i]
+/// around point i (<c>type: "data"</c>); a NaN entry draws no bar at that point. The figures of an experiment with a seed axis
+/// use it for ± one sample standard deviation over the seeds.
 /// </summary>
 public sealed class ErrorBars
 {

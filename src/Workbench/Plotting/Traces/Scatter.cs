@@ -17,6 +17,10 @@ public sealed class Scatter : Trace
     [JsonPropertyName("error_y")]
     public ErrorBars? ErrorY { get; set; }
 
+    /// <summary>Horizontal error bars (plotly's <c>error_x</c>).</summary>
+    [JsonPropertyName("error_x")]
+    public ErrorBars? ErrorX { get; set; }
+
     /// <summary>Per-point text shown on hover (or on the plot with mode "text").</summary>
     public IReadOnlyList<string>? Text { get; set; }
 
