@@ -133,6 +133,7 @@ public class NotebookRunCliTests
         (code, output, error) = CliRunner.Invoke("report", experiment, "--no-png");
         Assert.True(code == 0, error);
         Assert.DoesNotContain("latent scatter of tiny skipped", output);
+        Assert.True(File.Exists(Path.Combine(experiment, "figures", "latent-per-objective.html")), "the notebook run's latent scatter was not drawn");
         Assert.Contains("latent scatter of mixture skipped: its model was composed in code", output);
         var report = File.ReadAllText(Path.Combine(experiment, "report.html"));
         Assert.Contains("tiny", report);
@@ -215,6 +216,16 @@ public class NotebookRunCliTests
         Assert.Equal(1, code);
         Assert.StartsWith($"error: {path}: its fingerprint '0123456789abcdef' is not the run's '", error);
         Assert.False(File.Exists(Path.Combine(run.Folder!, RunEvaluation.FileName)));
+    }
+
+    [Fact]
+    public void TestBytes_FashionMnistTestSet_IsAbout30MiBAndKeptAtTheDefaultLimit()
+    {
+        var fashion = new InMemoryImages { TestImages = 10_000, Channels = 1, Height = 28, Width = 28 };
+        Assert.Equal(10_000L * (784 + 1) * 4, fashion.TestBytes);
+        Assert.Equal(30, Math.Round(fashion.TestBytes / 1048576.0));
+        Assert.True(fashion.TestBytes <= KeptTestImages.DefaultLimitBytes);
+        Assert.Equal(64L * 1024 * 1024, Lab.KeepTestImagesUpTo);
     }
 
     [Fact]

@@ -19,7 +19,7 @@ public static class KeptTestImages
 {
     public const string FileName = "test-data.safetensors";
 
-    /// <summary>The default size limit: test images taking more than 64 MiB as float32 are not kept (10 000 Fashion-MNIST images take 31 MiB).</summary>
+    /// <summary>The default size limit: test images taking more than 64 MiB as float32 are not kept (the 10 000 Fashion-MNIST test images take 30 MiB).</summary>
     public const long DefaultLimitBytes = 64L * 1024 * 1024;
 
     private const string ImagesTensor = "images", LabelsTensor = "labels";
