@@ -69,8 +69,11 @@ public class NotebookRunCliTests
         Assert.Equal((300, 100, 1, 28, 28), (data.InMemory!.TrainImages, data.InMemory.TestImages, data.InMemory.Channels, data.InMemory.Height, data.InMemory.Width));
         Assert.Equal("bundled Fashion-MNIST subset, training split", data.InMemory.TrainSource);
         Assert.Equal(FashionMnist.ClassNames, data.InMemory.ClassNames);
+        Assert.DoesNotContain("testBytes", File.ReadAllText(Path.Combine(run.Folder!, TrainedRun.ConfigFile)));
+        // The description says in words what the fingerprint identifies: not part of the run's identity.
         var identity = RunIdentity.Read(run.Folder!)!;
-        Assert.Equal("bundled Fashion-MNIST subset, test split", identity.Configuration["data"]!["inMemory"]!["testSource"]!.GetValue<string>());
+        Assert.Equal(data.Fingerprint, identity.Configuration["data"]!["fingerprint"]!.GetValue<string>());
+        Assert.False(identity.Configuration["data"]!.AsObject().ContainsKey("inMemory"));
 
         var kept = KeptTestImages.Read(run.Folder!, data);
         Assert.Equal(test.Pixels.ToArray(), kept.Pixels.ToArray());
@@ -78,10 +81,13 @@ public class NotebookRunCliTests
         Assert.Equal(test.ClassNames, kept.ClassNames);
         Assert.Equal(test.Source, kept.Source);
 
-        // A run finished before its folder kept the test images gets them when the notebook runs again (and is reused, not retrained).
+        // A run finished before its folder kept the test images gets them when the notebook runs again, with the same
+        // images described in other words: the run is reused, not trained again.
         File.Delete(Path.Combine(run.Folder!, KeptTestImages.FileName));
-        var (again, output) = Quietly(() => Lab.Train(new VaeConfig { HiddenSizes = [32], LatentSize = 2 }, Options, train, test, name: "tiny"));
+        var renamed = new ImageDataset(test.Pixels.ToArray(), test.Labels.ToArray(), 1, 28, 28, test.ClassNames) { Source = "the same images, described otherwise" };
+        var (again, output) = Quietly(() => Lab.Train(new VaeConfig { HiddenSizes = [32], LatentSize = 2 }, Options, train, renamed, name: "tiny"));
         Assert.Contains("reusing the run finished earlier", output);
+        Assert.False(Directory.Exists(Path.Combine(dir.Path, "nb-record", ".stale")));
         Assert.True(KeptTestImages.Exist(again.Folder!));
     }
 

@@ -7,7 +7,8 @@ namespace Workbench.Experiments.Definitions;
 /// What the images of a run trained on data handed over in memory were (a notebook's <c>Lab.Train</c>): where they
 /// came from (<see cref="ImageDataset.Source"/>), how many, their shape and their classes. A run's <c>config.json</c>
 /// records it as <c>data.inMemory</c>, beside the fingerprint of the pixels and labels, so the run says what it saw
-/// even when the images themselves are not kept.
+/// even when the images themselves are not kept. It describes images the fingerprint already identifies, so it is
+/// left out of the run's identity: a source described in other words does not make another run.
 /// </summary>
 public sealed record InMemoryImages
 {
@@ -63,6 +64,7 @@ public sealed record InMemoryImages
         (TestSource is { } source ? $" (test images: {source})" : "");
 
     /// <summary>Bytes the test images take when kept as float32 values with their labels (what <c>test-data.safetensors</c> holds, header aside).</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
     public long TestBytes => (long)TestImages * (Channels * Height * Width + 1) * sizeof(float);
 
     // Records compare lists by reference; two descriptions of the same images are equal.
