@@ -225,6 +225,26 @@ public class NotebookRunCliTests
     }
 
     [Fact]
+    public void Reconstruct_KeptFileCutShort_IsRefusedNamingTheFileAndWritesNothing()
+    {
+        using var dir = new TempDirectory();
+        var (train, test) = Images();
+        var run = TrainTiny(dir, "nb-truncated", train, test);
+        var path = Path.Combine(run.Folder!, KeptTestImages.FileName);
+        var bytes = File.ReadAllBytes(path);
+        File.WriteAllBytes(path, bytes[..(bytes.Length / 2)]);
+        var before = Snapshot(dir.Path);
+
+        var (code, _, error) = CliRunner.Invoke("reconstruct", run.Folder!);
+
+        Assert.Equal(1, code);
+        Assert.StartsWith("error: ", error);
+        Assert.Contains(path, error);
+        Assert.Single(error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Equal(before, Snapshot(dir.Path));
+    }
+
+    [Fact]
     public void TestBytes_FashionMnistTestSet_IsAbout30MiBAndKeptAtTheDefaultLimit()
     {
         var fashion = new InMemoryImages { TestImages = 10_000, Channels = 1, Height = 28, Width = 28 };
