@@ -52,10 +52,12 @@ internal static class SampleCommand
         return command;
     }
 
-    /// <summary>Tiles <paramref name="count"/> images of a (count, D) batch, scaled ×2, into a PNG at <paramref name="path"/>.</summary>
+    /// <summary>Tiles <paramref name="count"/> images of a (count, C·H·W) batch, scaled ×2, into a PNG at <paramref name="path"/>.</summary>
     internal static void WriteGrid(TrainedRun trained, Tensor images, int count, int columns, string path)
     {
-        var grid = ImageGrid.FromBatch(images.ToArray(), count, 1, trained.Model.ImageHeight, trained.Model.ImageWidth, columns: columns, scale: 2);
+        int height = trained.Model.ImageHeight, width = trained.Model.ImageWidth;
+        int channels = images.Dim(1) / (height * width); // 1 for greyscale, 3 for colour
+        var grid = ImageGrid.FromBatch(images.ToArray(), count, channels, height, width, columns: columns, scale: 2);
         AtomicFile.WriteAllBytes(path, grid.ToPng());
     }
 }

@@ -21,15 +21,19 @@ public sealed record InMemoryImages
     /// <summary>Where the test images came from, in words; null when nobody said.</summary>
     public string? TestSource { get; init; }
 
+    /// <summary>Number of training images.</summary>
     public int TrainImages { get; init; }
 
+    /// <summary>Number of test images.</summary>
     public int TestImages { get; init; }
 
     /// <summary>Channels per image: 1 for greyscale, 3 for RGB.</summary>
     public int Channels { get; init; } = 1;
 
+    /// <summary>Image height in pixels.</summary>
     public int Height { get; init; }
 
+    /// <summary>Image width in pixels.</summary>
     public int Width { get; init; }
 
     /// <summary>The class names, indexed by label.</summary>
@@ -53,7 +57,7 @@ public sealed record InMemoryImages
         };
     }
 
-    /// <summary>The image shape as <see cref="ImageDataset.ShapeText"/> writes it: "28×28", or "3×64×64" with colour.</summary>
+    /// <summary>The image shape as <see cref="ImageDataset.ShapeText()"/> writes it: "28×28", or "3×64×64" with colour.</summary>
     public string ShapeText() => Channels == 1
         ? string.Create(CultureInfo.InvariantCulture, $"{Height}×{Width}")
         : string.Create(CultureInfo.InvariantCulture, $"{Channels}×{Height}×{Width}");
