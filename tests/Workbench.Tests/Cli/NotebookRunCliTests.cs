@@ -116,6 +116,11 @@ public class NotebookRunCliTests
         using (GradMode.NoGrad()) samples = Pictures.PriorSamples(run.Model, 6, 5);
         var expected = ImageGrid.FromBatch(samples.ToArray(), 6, 1, 28, 28, columns: 8, scale: 2).ToPng();
         Assert.Equal(expected, File.ReadAllBytes(Path.Combine(run.Folder!, "images", "samples-seed5.png")));
+
+        // Export needs only the model, too.
+        (code, _, error) = CliRunner.Invoke("export", run.Folder!, "--onnx");
+        Assert.True(code == 0, error);
+        Assert.True(File.Exists(Path.Combine(run.Folder!, "encoder.onnx")) && File.Exists(Path.Combine(run.Folder!, "decoder.onnx")));
     }
 
     [Fact]
@@ -151,7 +156,8 @@ public class NotebookRunCliTests
     [InlineData("sample")]
     [InlineData("reconstruct")]
     [InlineData("redraw")]
-    public void Command_ComposedNotebookModel_IsRefusedSayingWhyAndWhatToDoAndWritesNothing(string command)
+    [InlineData("export", "--onnx")]
+    public void Command_ComposedNotebookModel_IsRefusedSayingWhyAndWhatToDoAndWritesNothing(string command, string? flag = null)
     {
         using var dir = new TempDirectory();
         Lab.LogRunsTo("nb-composed", dir.Path);
@@ -159,7 +165,7 @@ public class NotebookRunCliTests
             TestData.Synthetic(1, 200, 2, 3), TestData.Synthetic(2, 50, 2, 3), name: "mixture")).Result;
         var before = Snapshot(dir.Path);
 
-        var (code, output, error) = CliRunner.Invoke(command, run.Folder!);
+        var (code, output, error) = flag is null ? CliRunner.Invoke(command, run.Folder!) : CliRunner.Invoke(command, run.Folder!, flag);
 
         Assert.Equal(1, code);
         Assert.Equal("", output);
