@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
 using Spectre.Console;
-using Workbench.Experiments.Definitions;
 using Workbench.Experiments.RunFolders;
 using Workbench.Experiments.Running;
 
@@ -34,7 +33,7 @@ internal static class EvalCommand
         {
             var output = CommonOptions.Out(parse);
             var trained = TrainedRun.Load(parse.GetValue(run)!);
-            var test = ExperimentData.Load(trained.Definition.Data).Test;
+            var test = trained.TestImages();
             int k = parse.GetValue(samples);
             int count = Math.Min(test.Count, parse.GetValue(images) ?? trained.Definition.Evaluation.ImportanceImages ?? test.Count);
             output.WriteLine($"Evaluating {trained.Folder} on {test.Count} test images" + (k > 0 ? $" (IWAE k={k} on {count})" : "") + "...");

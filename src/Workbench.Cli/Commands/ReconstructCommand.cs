@@ -1,5 +1,4 @@
 using System.CommandLine;
-using Workbench.Experiments.Definitions;
 using Workbench.Experiments.Figures;
 using Workbench.Experiments.RunFolders;
 
@@ -24,7 +23,7 @@ internal static class ReconstructCommand
         command.SetAction(parse =>
         {
             var trained = TrainedRun.Load(parse.GetValue(run)!);
-            var test = ExperimentData.Load(trained.Definition.Data).Test;
+            var test = trained.TestImages();
             int n = Math.Min(parse.GetValue(count), test.Count), c = parse.GetValue(columns);
             var path = parse.GetValue(output) ?? Path.Combine(trained.Folder, "images", $"reconstruct-{n}.png");
             Workbench.IO.AtomicFile.WriteAllBytes(path, PictureGrids.Reconstructions(trained.Model, test, n, c).ToPng());

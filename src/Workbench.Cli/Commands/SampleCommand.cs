@@ -52,7 +52,7 @@ internal static class SampleCommand
         return command;
     }
 
-    /// <summary>Tiles <paramref name="count"/> images of a (count, D) batch, scaled ×2, into a PNG at <paramref name="path"/>.</summary>
+    /// <summary>Tiles <paramref name="count"/> images of a (count, C·H·W) batch, scaled ×2, into a PNG at <paramref name="path"/>.</summary>
     internal static void WriteGrid(TrainedRun trained, Tensor images, int count, int columns, string path)
     {
         var grid = ImageGrid.FromBatch(images.ToArray(), count, trained.Model.ImageChannels, trained.Model.ImageHeight, trained.Model.ImageWidth, columns: columns, scale: 2);

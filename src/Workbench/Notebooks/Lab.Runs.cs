@@ -31,6 +31,13 @@ public static partial class Lab
     /// </summary>
     public static string ResultsRoot { get; set; } = DefaultResultsRoot();
 
+    /// <summary>
+    /// The largest test set, in bytes as float32 values, a notebook run keeps in its folder (<c>test-data.safetensors</c>)
+    /// so that <c>workbench eval</c> and <c>reconstruct</c> work on it; larger test sets are not kept. Default 64 MiB
+    /// (<see cref="KeptTestImages.DefaultLimitBytes"/>); 0 keeps none.
+    /// </summary>
+    public static long KeepTestImagesUpTo { get; set; } = KeptTestImages.DefaultLimitBytes;
+
     /// <summary>The experiment (a folder under <see cref="ResultsRoot"/>) this notebook's runs belong to; set it with <see cref="LogRunsTo"/>.</summary>
     public static string Experiment { get; private set; } = "notebook";
 
@@ -52,7 +59,8 @@ public static partial class Lab
     {
         var data = new DataSpec
         {
-            Dataset = "in-memory", TrainLimit = train.Count, TestLimit = test.Count, Fingerprint = Fingerprint(train, test),
+            Dataset = InMemoryImages.DatasetName, TrainLimit = train.Count, TestLimit = test.Count, Fingerprint = Fingerprint(train, test),
+            InMemory = InMemoryImages.Of(train, test),
         };
         var definition = new ExperimentDefinition
         {
@@ -101,6 +109,10 @@ public static partial class Lab
         if (!File.Exists(summaryPath))
             throw new InvalidOperationException($"Run '{run.Id}' did not finish ({folder}); another process may be training it.");
         if (!trained) Console.WriteLine($"{name}: reusing the run finished earlier in {folder} (pass retrain: true to train it again)");
+        // The test images stay with the run (a run finished before they were kept gets them now), so the CLI can measure it.
+        if (!KeptTestImages.Keep(folder, test, data.Fingerprint!, KeepTestImagesUpTo))
+            Console.WriteLine($"{name}: its test images take {data.InMemory!.TestBytes / 1048576.0:F1} MiB, over Lab.KeepTestImagesUpTo " +
+                              $"({KeepTestImagesUpTo / 1048576.0:F1} MiB): not kept, so workbench eval and reconstruct cannot measure this run (sample and report can)");
         ResultsIndex.Rebuild(ResultsRoot, warning => Console.WriteLine($"warning: {warning}"));
 
         model.LoadParameters(Path.Combine(folder, TrainedRun.ModelFile));

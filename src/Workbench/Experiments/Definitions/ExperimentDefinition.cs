@@ -76,6 +76,14 @@ public sealed record DataSpec
     /// </summary>
     [System.Text.Json.Serialization.JsonIgnore] public string? FileFullPath { get; init; }
 
+    /// <summary>
+    /// For images handed over in memory (a notebook's datasets): what they were (where from, how many, their shape
+    /// and classes), beside <see cref="Fingerprint"/>. Null for datasets named here, and then not written, so the
+    /// configurations and identities of runs on named datasets are unchanged by it.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public InMemoryImages? InMemory { get; init; }
+
     public static readonly string[] Known = ["fashion-mnist-subset", "fashion-mnist", "mnist", "sprites", "sprites-colour", "wordnet-definitions", "text-lines"];
 
     /// <summary>The datasets of sentences (the others are images).</summary>

@@ -26,16 +26,17 @@ public static class RunPictures
         var configPath = Path.Combine(path, TrainedRun.ConfigFile);
         if (!File.Exists(configPath) || !File.Exists(Path.Combine(path, RunFolder.SummaryFile)))
             throw new FileNotFoundException($"{path} holds no finished run: config.json and summary.json are both needed.", configPath);
-        if (TrainedRun.ReadDefinition(configPath).Model.Input == Models.ModelInput.Sentences) return SentenceFigures.Redraw(path, figures);
+        var configuration = RunConfiguration.Read(configPath); // a composed model is refused by TrainedRun.Load, saying why
+        if (!configuration.IsComposed && configuration.Definition.Model.Input == Models.ModelInput.Sentences) return SentenceFigures.Redraw(path, figures);
         if (File.Exists(Path.Combine(path, TrainedRun.ModelFile)))
         {
             var trained = TrainedRun.Load(path);
-            var (_, test) = ExperimentData.Load(trained.Definition.Data);
+            var test = trained.TestImages();
             using var run = new RunFolder(path);
             RunArtifacts.Write(trained.Model, test, run, figures, trained.Definition.Training.Seed);
             return [$"{path}: every picture drawn again from {TrainedRun.ModelFile}"];
         }
-        return Relabel(path, TrainedRun.ReadDefinition(configPath));
+        return Relabel(path, configuration.Definition);
     }
 
     /// <summary>Adds labels to the unlabelled grids of a run without its model; a grid already labelled is left alone.</summary>
@@ -91,6 +92,7 @@ public static class RunPictures
         "fashion-mnist" or "fashion-mnist-subset" => FashionMnist.ClassNames,
         "mnist" => Mnist.ClassNames,
         "sprites" or "sprites-colour" => Sprites.ShapeNames,
+        InMemoryImages.DatasetName => data.InMemory?.ClassNames,
         _ => null,
     };
 }

@@ -159,19 +159,20 @@ public static class ExperimentReport
         foreach (var run in runs)
         {
             if (run.Summary.LatentSize < 2) continue;
-            if (run.IsComposed || run.Definition.Data.Fingerprint is not null)
+            // A notebook's in-memory images are drawn from the copy the run folder keeps of them, when it keeps one.
+            if (run.IsComposed || (run.Definition.Data.Fingerprint is not null && !KeptTestImages.Exist(run.Folder)))
             {
                 notes.Add($"latent scatter of {run.Id} skipped: " + (run.IsComposed
                     ? "its model was composed in code, and the report does not rebuild it"
-                    : "its images were handed over in memory by a notebook"));
+                    : "its images were handed over in memory by a notebook, and its folder does not keep them"));
                 continue;
             }
             try
             {
                 var trained = TrainedRun.Load(run.Folder);
                 var spec = trained.Definition.Data;
-                var key = $"{spec.Dataset}|{spec.Directory}|{spec.TrainLimit}|{spec.TestLimit}";
-                if (!data.TryGetValue(key, out var test)) data[key] = test = ExperimentData.Load(spec).Test;
+                var key = $"{spec.Dataset}|{spec.Directory}|{spec.TrainLimit}|{spec.TestLimit}|{spec.Fingerprint}";
+                if (!data.TryGetValue(key, out var test)) data[key] = test = trained.TestImages();
                 var (means, labels) = Pictures.LatentMeans(trained.Model, test, count: 1000);
                 panels.Add(new LatentPanel(RunLabels.For(run), means.ToArray(), run.Summary.LatentSize, labels, run.Summary.KlPerDimension));
                 classNames ??= test.ClassNames;

@@ -41,6 +41,8 @@ public sealed record RunIdentity(JsonObject Configuration, string Hash)
             ["training"] = JsonSerializer.SerializeToNode(definition.Training, Compact),
             ["evaluation"] = JsonSerializer.SerializeToNode(definition.Evaluation, Compact),
         };
+        // The description of in-memory images says in words what data.fingerprint already identifies: not part of what a run is.
+        ((JsonObject)configuration["data"]!).Remove(JsonNamingPolicy.CamelCase.ConvertName(nameof(DataSpec.InMemory)));
         string hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(configuration.ToJsonString(Compact))));
         return new RunIdentity(configuration, hash);
     }

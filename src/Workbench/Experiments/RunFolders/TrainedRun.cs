@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Workbench.Data;
 using Workbench.Experiments.Definitions;
 using Workbench.IO;
 using Workbench.Models;
@@ -43,15 +44,35 @@ public sealed record TrainedRun(string Folder, ExperimentDefinition Definition, 
                 : $"{modelPath} is missing: the run has not finished (run its experiment again to complete it).", modelPath);
 
         var configuration = RunConfiguration.Read(configPath);
-        if (configuration.IsComposed)
-            throw new InvalidDataException($"{configPath}: the run trained a model composed in code, which its files cannot rebuild; " +
-                "build the same model and open the run with Lab.OpenRun(folder, model).");
+        if (configuration.IsComposed) throw new InvalidDataException(ComposedMessage(path, configuration.ComposedModel!));
         var definition = configuration.Definition;
         var model = definition.Model.Build(new Rng(definition.Training.Seed));
         model.LoadParameters(modelPath);
         RequireFinite(model, modelPath);
         model.Eval();
         return new TrainedRun(path, definition, model);
+    }
+
+    /// <summary>
+    /// The test images the run was evaluated on: for a dataset its configuration names, loaded as the run loaded them;
+    /// for images a notebook handed over in memory, the copy its folder keeps (<see cref="KeptTestImages"/>).
+    /// </summary>
+    /// <exception cref="FileNotFoundException">A run on in-memory images whose folder does not keep them (the message says what to do instead).</exception>
+    public ImageDataset TestImages() => Definition.Data.Dataset == InMemoryImages.DatasetName
+        ? KeptTestImages.Read(Folder, Definition.Data)
+        : ExperimentData.Load(Definition.Data).Test;
+
+    /// <summary>
+    /// Why the files of a run of a model composed in code (a notebook's own C# classes) cannot give back its model,
+    /// and what to do instead.
+    /// </summary>
+    public static string ComposedMessage(string runFolder, System.Text.Json.Nodes.JsonObject composed)
+    {
+        var type = composed["composed"]?.GetValue<string>() ?? "a model";
+        return $"{runFolder} holds a model composed in code ({type}, built from C# classes in the notebook that trained it): its files record the " +
+               "weights and a description, not the code, so the command line cannot rebuild it. Open the run from a notebook that defines the same " +
+               "classes: build the model as before and pass it, Lab.OpenRun(folder, model); Lab then measures, samples and draws it. " +
+               "workbench status and report work on it as they are.";
     }
 
     /// <summary>A model holding NaN or ±∞ would only write NaN results: refuse it, naming the file and the parameter.</summary>
