@@ -49,8 +49,8 @@ public sealed partial class PackageDocsTests
         var (exitCode, output) = PackageFeed.Run("git", Root, "check-ignore", "-q", "src/feed/Workbench.0.1.0-g0000000.nupkg");
         Assert.True(exitCode == 0, "src/feed/ is not ignored by git: " + output);
         var run = File.ReadAllText(Path.Combine(Root, "tests", "run.sh"));
-        int pack = run.IndexOf("dotnet pack src/Workbench -c Release", StringComparison.Ordinal);
-        Assert.True(pack >= 0 && pack < run.IndexOf("dotnet test", StringComparison.Ordinal), "tests/run.sh packs before it tests");
+        int pack = run.IndexOf("\ndotnet pack src/Workbench -c Release", StringComparison.Ordinal);
+        Assert.True(pack >= 0 && pack < run.IndexOf("\ndotnet test ", StringComparison.Ordinal), "tests/run.sh packs before it tests");
     }
 
     /// <summary>The VersionPrefix of the package's MSBuild file.</summary>
