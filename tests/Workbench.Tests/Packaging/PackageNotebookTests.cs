@@ -56,9 +56,10 @@ public sealed partial class PackageNotebookTests
         Assert.Equal(4.0, summary["beta"]!.GetValue<double>());
         Assert.Equal(5, summary["epochs"]!.GetValue<int>());
         var loss = summary["testNegativeElbo"]!.GetValue<double>();
-        // Sane: well under the 543 nats (784·ln 2) of a model that has learnt nothing, and above zero.
-        Assert.InRange(loss, 100, 400);
-        Assert.True(File.Exists(Path.Combine(run, "metrics.csv")));
+        // Sane: far under the 543 nats (784·ln 2) of a model that has learnt nothing (about 275 at these settings).
+        Assert.InRange(loss, 200, 350);
+        foreach (var file in new[] { "config.json", "metrics.csv", "model.safetensors", Path.Combine("images", "samples.png") })
+            Assert.True(File.Exists(Path.Combine(run, file)), $"the run folder has no {file}");
 
         // Plotted: the live view ends as the run's summary with its training curves (one point per epoch), the latent
         // scatter draws the 1,000 test images in ten classes, the samples are a picture.
