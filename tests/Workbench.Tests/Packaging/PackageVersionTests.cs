@@ -17,7 +17,9 @@ public sealed partial class PackageVersionTests
         var match = VersionPattern().Match(PackageFeed.Version);
         Assert.True(match.Success, $"'{PackageFeed.Version}' is not 0.1.0-g<commit>[.dirty-<hash>]");
         var (exitCode, head) = PackageFeed.Run("git", Repository.Root(), "rev-parse", "HEAD");
-        if (exitCode == 0) Assert.StartsWith(match.Groups["commit"].Value, head.Trim());
+        if (exitCode == 0)
+            Assert.True(head.Trim().StartsWith(match.Groups["commit"].Value, StringComparison.Ordinal),
+                $"the library was built at commit {match.Groups["commit"].Value}, the checkout is at {head.Trim()[..7]}: rebuild it");
     }
 
     [Fact]
