@@ -42,6 +42,10 @@ elif [ -z "${SLURM_CONF:-}" ]; then
   echo "Not root: no local Slurm cluster is started, so the Slurm end-to-end test is skipped unless one already answers sinfo."
 fi
 status=0
+# The package tests use the Workbench package of this build from the folder feed src/feed (docs/package.md): pack it
+# first (this builds the library; the tests then find it up to date). src/feed is git-ignored.
+echo "Packing the Workbench package into src/feed/ ..."
+dotnet pack src/Workbench -c Release -nologo 2>&1 | tail -n 4 || status=$?
 dotnet test Workbench.sln -c Release "$@" 2>&1 | tee "$log" || status=$?
 
 # One closing line in the plain 'N passed, N failed' form, summed over test assemblies.

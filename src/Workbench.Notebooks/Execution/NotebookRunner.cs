@@ -52,6 +52,12 @@ public sealed class NotebookRunner
     public Action<string> HostOutput { get; init; } = line => Console.Out.WriteLine(line);
 
     /// <summary>
+    /// Environment variables set for the kernel host on top of this process's own (e.g. <c>NUGET_PACKAGES</c>, so that
+    /// <c>#r "nuget: …"</c> restores into a folder of the caller's choosing); a null value removes a variable.
+    /// </summary>
+    public IReadOnlyDictionary<string, string?> HostEnvironment { get; init; } = new Dictionary<string, string?>();
+
+    /// <summary>
     /// Runs <paramref name="inputPath"/> and writes the executed notebook to <paramref name="outputPath"/>, after every cell.
     /// Throws <see cref="IOException"/> ("could not write &lt;file&gt;: No space left on device") when the notebook cannot be saved.
     /// </summary>
@@ -146,6 +152,8 @@ public sealed class NotebookRunner
         using var channel = HostChannel.Open();
         foreach (var argument in new[] { "exec", host, channel.Name, input, output }) start.ArgumentList.Add(argument);
         foreach (var (name, value) in _parameters) start.ArgumentList.Add($"{name}={value}");
+        foreach (var (name, value) in HostEnvironment)
+            if (value is null) start.Environment.Remove(name); else start.Environment[name] = value;
 
         var state = new Supervision();
         using var process = Process.Start(start) ?? throw new NotebookException($"Could not start the kernel host {host}.");
