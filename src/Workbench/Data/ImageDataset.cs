@@ -145,6 +145,9 @@ public sealed class ImageDataset
         return FromStorage(_storage.Subset(indices), labels, Channels, Height, Width, ClassNames, Source);
     }
 
+    /// <summary>The same images and labels (shared, not copied) described by <paramref name="source"/>.</summary>
+    public ImageDataset WithSource(string? source) => FromStorage(_storage, _labels, Channels, Height, Width, ClassNames, source);
+
     /// <summary>A new dataset without the images of the classes in <paramref name="classes"/> (e.g. a class held out of training), in the original order.</summary>
     /// <exception cref="ArgumentOutOfRangeException">A class is not one of this dataset's.</exception>
     public ImageDataset WithoutClasses(params int[] classes)
