@@ -39,9 +39,10 @@ internal static class DataFit
                 $"{point}is {conditioning.Classes} but dataset '{data.Dataset}' has {train.ClassNames.Count} classes; set it to {train.ClassNames.Count}");
     }
 
-    /// <summary>The image file of <paramref name="split"/> when the dataset comes from IDX files, else the dataset's name.</summary>
+    /// <summary>The image file of <paramref name="split"/> when the dataset comes from IDX files, your file or folder (data.path), else the dataset's name.</summary>
     private static string Source(DataSpec data, DatasetSplit split)
     {
+        if ((data.PathFullPath ?? data.Path) is { } yourFile) return yourFile;
         IdxDatasetSpec? spec = data.Dataset switch
         {
             "fashion-mnist" => FashionMnist.Spec,
