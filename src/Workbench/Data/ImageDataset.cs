@@ -145,6 +145,14 @@ public sealed class ImageDataset
         return FromStorage(_storage.Subset(indices), labels, Channels, Height, Width, ClassNames, Source);
     }
 
+    /// <summary>The images at <paramref name="indices"/>, in that order, sharing this dataset's values instead of copying them (labels are copied).</summary>
+    internal ImageDataset View(int[] indices, string? source)
+    {
+        var labels = new int[indices.Length];
+        for (int b = 0; b < indices.Length; b++) labels[b] = _labels[indices[b]];
+        return FromStorage(new IndexedStorage(_storage, indices), labels, Channels, Height, Width, ClassNames, source);
+    }
+
     /// <summary>The same images and labels (shared, not copied) described by <paramref name="source"/>.</summary>
     public ImageDataset WithSource(string? source) => FromStorage(_storage, _labels, Channels, Height, Width, ClassNames, source);
 

@@ -13,13 +13,13 @@ public static class SeededSplit
     /// <summary>One in this many images is a test image.</summary>
     public const int TestShare = 10;
 
-    /// <summary>Splits <paramref name="all"/> into training and test images.</summary>
+    /// <summary>Splits <paramref name="all"/> into training and test images, both sharing its values (nothing is copied).</summary>
     /// <exception cref="DataFileException">Fewer than two images (named by <paramref name="file"/>).</exception>
     public static (ImageDataset Train, ImageDataset Test) Split(ImageDataset all, string file)
     {
         if (all.Count < 2) throw new DataFileException(file, $"holds {all.Count} image(s); at least 2 are needed to split off test images");
         var (train, test) = Indices(all.Count);
-        return (all.Subset(train), all.Subset(test));
+        return (all.View(train, all.Source), all.View(test, all.Source));
     }
 
     /// <summary>The sorted training and test indices of <paramref name="count"/> images.</summary>

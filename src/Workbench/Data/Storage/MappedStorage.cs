@@ -16,24 +16,22 @@ internal sealed unsafe class MappedStorage : ImageStorage
 {
     private readonly MappedFile _file;
     private readonly ImageLayout _layout; // (C, H, W) or (H, W, C) as stored, no alpha
-    private readonly int[]? _indices; // a subset: image i of this storage is image _indices[i] of the file
     [ThreadStatic] private static byte[]? _transposeBuffer;
 
-    public MappedStorage(MappedFile file, ImageLayout layout, int[]? indices = null)
-        : base(indices?.Length ?? layout.Count, layout.ValuesPerImage)
+    public MappedStorage(MappedFile file, ImageLayout layout)
+        : base(layout.Count, layout.ValuesPerImage)
     {
         _file = file;
         _layout = layout;
-        _indices = indices;
     }
 
-    public override long BytesInMemory => _indices is null ? 0 : (long)_indices.Length * sizeof(int);
+    public override long BytesInMemory => 0;
 
     public override string Describe() => $"{(_file.IsFloat ? "float32" : "uint8")} memory-mapped from {_file.Path}";
 
     public override void CopyImage(int index, Span<float> destination)
     {
-        long image = _indices is null ? index : _indices[index];
+        long image = index;
         int p = ValuesPerImage;
         if (_file.IsFloat)
         {
@@ -53,12 +51,7 @@ internal sealed unsafe class MappedStorage : ImageStorage
         }
     }
 
-    public override ImageStorage Subset(int[] indices)
-    {
-        var mapped = new int[indices.Length];
-        for (int i = 0; i < indices.Length; i++) mapped[i] = _indices is null ? indices[i] : _indices[indices[i]];
-        return new MappedStorage(_file, _layout, mapped);
-    }
+    public override ImageStorage Subset(int[] indices) => new IndexedStorage(this, indices);
 }
 
 /// <summary>A file mapped read-only into memory, with the offset of its values and their type.</summary>
