@@ -55,7 +55,7 @@ internal static class DataMemoryBenchmark
             };
             if (output is not null)
             {
-                Workbench.IO.AtomicFile.WriteAllText(output, report.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
+                Workbench.IO.AtomicFile.WriteAllText(output, report.ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }) + "\n");
                 console.WriteLine($"wrote {output}");
             }
             return 0;
