@@ -76,20 +76,22 @@ public sealed record DataSpec
     /// </summary>
     [System.Text.Json.Serialization.JsonIgnore] public string? FileFullPath { get; init; }
 
+    // The four fields below are left out of JSON when null, so the identity (and hash) of every run that does not use them stays as it was.
+
     /// <summary>
     /// image-folder: the folder of class subfolders of PNG images; npy: a .npy of images or a .npz of arrays; csv: a CSV file of numbers.
     /// Relative to the experiment file's folder and inside it (see docs/data.md).
     /// </summary>
-    public string? Path { get; init; }
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] public string? Path { get; init; }
 
     /// <summary>npy with a .npy <see cref="Path"/>: a .npy of integer labels, one per image, relative to the experiment file's folder; null for unlabelled images.</summary>
-    public string? Labels { get; init; }
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] public string? Labels { get; init; }
 
     /// <summary>csv: the label column, by header name or by number counted from 1; null for unlabelled rows.</summary>
-    public string? LabelColumn { get; init; }
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] public string? LabelColumn { get; init; }
 
     /// <summary>npy with a .npy <see cref="Path"/>: true memory-maps the file, false reads it into memory, null (the default) maps it when its images exceed half the memory available.</summary>
-    public bool? MemoryMap { get; init; }
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] public bool? MemoryMap { get; init; }
 
     /// <summary>The absolute path <see cref="Path"/> leads to, set by <see cref="ExperimentLoader"/>; null when built in code (then taken relative to the working folder).</summary>
     [System.Text.Json.Serialization.JsonIgnore] public string? PathFullPath { get; init; }
