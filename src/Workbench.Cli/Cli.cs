@@ -27,6 +27,7 @@ internal static class Cli
         root.Subcommands.Add(ReportCommand.Create());
         root.Subcommands.Add(SampleCommand.Create());
         root.Subcommands.Add(ReconstructCommand.Create());
+        root.Subcommands.Add(ExportCommand.Create());
         root.Subcommands.Add(RedrawCommand.Create());
         root.Subcommands.Add(DemoCommand.Create());
         root.Subcommands.Add(DataCommand.Create());

@@ -5,7 +5,7 @@ using Xunit.Abstractions;
 namespace Workbench.Tests.Structure;
 
 /// <summary>
-/// Dependencies point one way (Display, the notebook-formatting convention, sits under everything): Kernels → Tensors → NN/Optim/IO → Models/Data → Evaluation → Training
+/// Dependencies point one way (Display, the notebook-formatting convention, sits under everything): Kernels → Tensors → NN/Optim/IO → Models/Data → Evaluation/Interchange → Training
 /// → Experiments/Plotting → Notebooks. Each library folder may use only the folders listed for it; inside Experiments, the folders are ordered too (<see cref="ExperimentsAllowed"/>).
 /// </summary>
 /// <remarks>
@@ -26,6 +26,7 @@ public class LayeringTests(ITestOutputHelper output)
         ["Plotting"] = ["Display", "IO"],
         ["Models"] = ["Display", "Tensors", "NN", "Optim"], // Optim: a model that runs its own training step (ICustomTrainingStep) makes its optimizers
         ["Evaluation"] = ["Display", "Models", "Data", "Optim", "Tensors", "NN"],
+        ["Interchange"] = ["Display", "Models", "IO", "Tensors", "NN"], // a trained model written in other frameworks' formats (ONNX)
         ["Training"] = ["Display", "Evaluation", "Models", "Data", "Optim", "IO", "Tensors", "NN"],
         ["Experiments"] = ["Display", "Training", "Evaluation", "Models", "Data", "Optim", "IO", "Tensors", "NN", "Plotting"],
         ["Notebooks"] = ["Display", "Experiments", "Training", "Evaluation", "Models", "Data", "Optim", "IO", "Tensors", "NN", "Plotting"],
@@ -44,6 +45,7 @@ public class LayeringTests(ITestOutputHelper output)
         [("IO", "Display")] = DisplayUnderEverything,
         [("Data", "Display")] = DisplayUnderEverything,
         [("Models", "Display")] = DisplayUnderEverything,
+        [("Interchange", "Display")] = DisplayUnderEverything,
         [("NN", "Kernels")] = "modules are composed from Tensor operations; a fused kernel for a layer may call Kernels directly",
     };
 

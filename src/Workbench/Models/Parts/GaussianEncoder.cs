@@ -36,6 +36,9 @@ public class GaussianEncoder : Module<EncoderInput, Posterior>
     /// <summary>The feature network.</summary>
     public Module<Tensor, Tensor> Body { get; }
 
+    /// <summary>Whether the condition joins the body's features (true) or the image (false); see <see cref="Features"/>.</summary>
+    public bool ConditionAfterBody => _conditionAfterBody;
+
     /// <summary>The μ head.</summary>
     public Linear MeanHead { get; }
 
