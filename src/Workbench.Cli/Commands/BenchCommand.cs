@@ -15,6 +15,24 @@ internal static class BenchCommand
         command.Subcommands.Add(CreateSweep());
         command.Subcommands.Add(CreateGru());
         command.Subcommands.Add(CreateOps());
+        command.Subcommands.Add(CreateDataMemory());
+        return command;
+    }
+
+    private static Command CreateDataMemory()
+    {
+        var megabytes = CommonOptions.AtLeast("--megabytes", 1, 1024, "Size of the generated uint8 .npy in MiB (images of 64×64).");
+        var output = new Option<string?>("--out") { Description = "Write the measurement as JSON to this file (docs/data-memory.json holds the committed one)." };
+        var child = new Option<string?>("--child") { Description = "Internal: measure one mode in this process.", Hidden = true };
+        var file = new Option<string?>("--file") { Description = "Internal: the .npy a --child measures.", Hidden = true };
+        var command = new Command("data-memory",
+            "Peak memory of loading a generated ~1 GB uint8 .npy and iterating one epoch, held as bytes, as floats (the baseline) and memory-mapped, each in a fresh process.")
+        {
+            megabytes, output, child, file,
+        };
+        command.SetAction(result => result.GetValue(child) is { } mode
+            ? DataMemoryBenchmark.Child(mode, result.GetValue(file) ?? throw new UsageException("--child needs --file."), Console.Out)
+            : DataMemoryBenchmark.Run(result.GetValue(megabytes), result.GetValue(output) is { } o ? Path.GetFullPath(o) : null, Console.Out));
         return command;
     }
 

@@ -50,7 +50,14 @@ internal static class TrainCommand
         var maxCapacity = new Option<float>("--capacity-max") { Description = "capacity: final capacity C in nats.", DefaultValueFactory = _ => 25f };
         var ramp = new Option<double>("--capacity-ramp") { Description = "capacity: fraction of training over which C rises from 0.", DefaultValueFactory = _ => 1.0 };
         var freeBits = new Option<float?>("--free-bits") { Description = "Free bits λ (Kingma et al. 2016): each latent dimension pays at least λ nats." };
-        var dataset = Choice("--dataset", "fashion-mnist-subset", "Images: fashion-mnist-subset (bundled, offline), fashion-mnist, mnist or sprites.", DataSpecKnown());
+        var dataset = Choice("--dataset", "fashion-mnist-subset",
+            "Images: fashion-mnist-subset (bundled, offline), fashion-mnist, mnist or sprites; your own files (--data-path): image-folder, npy or csv.", DataSpecKnown());
+        var dataPath = new Option<string?>("--data-path")
+        {
+            Description = "image-folder: a folder of class subfolders of PNGs; npy: a .npy of images or a .npz; csv: a CSV of numbers. The model's image size is read from it. See docs/data.md.",
+        };
+        var labels = new Option<string?>("--labels") { Description = "npy: a .npy of integer labels, one per image, in the folder of --data-path." };
+        var labelColumn = new Option<string?>("--label-column") { Description = "csv: the label column, by header name or number counted from 1." };
         var dataDir = new Option<string?>("--data-dir") { Description = "Folder with the IDX files (fashion-mnist, mnist); default: the usual places." };
         var trainLimit = new Option<int?>("--train-limit") { Description = "Train on a seeded subset of this many images." };
         var testLimit = new Option<int?>("--test-limit") { Description = "Evaluate on a seeded subset of this many test images." };
@@ -69,7 +76,7 @@ internal static class TrainCommand
         var command = new Command("train", "Train one model from flags; writes a run folder (config, metrics, model, pictures, figures, summary) and a report.")
         {
             variant, beta, latent, hidden, architecture, likelihood, objective, samples, prior, priorComponents, schedule, warmup, cycles, ratio, gamma, maxCapacity, ramp, freeBits,
-            dataset, dataDir, trainLimit, testLimit, epochs, batchSize, learningRate, seed, iwae, output, noPng, rerunChanged,
+            dataset, dataDir, dataPath, labels, labelColumn, trainLimit, testLimit, epochs, batchSize, learningRate, seed, iwae, output, noPng, rerunChanged,
         };
         command.SetAction((parse, cancellation) =>
         {
@@ -104,6 +111,22 @@ internal static class TrainCommand
                                          $"--dataset {parse.GetValue(dataset)} reads no files: drop --data-dir or choose one of those datasets.");
             var data = new JsonObject { ["dataset"] = parse.GetValue(dataset) };
             if (parse.GetValue(dataDir) is { } directory) data["directory"] = Path.GetFullPath(directory);
+            string? dataFolder = null;
+            if (parse.GetValue(dataPath) is { } yourData)
+            {
+                if (!DataSpec.FromYourFiles.Contains(parse.GetValue(dataset)))
+                    throw new UsageException($"--data-path names your own data for --dataset {string.Join(", ", DataSpec.FromYourFiles)}; choose one of those or drop --data-path.");
+                string full = Path.GetFullPath(yourData);
+                dataFolder = Path.GetDirectoryName(full.TrimEnd(Path.DirectorySeparatorChar));
+                data["path"] = full;
+                if (parse.GetValue(labels) is { } labelFile) data["labels"] = Path.GetFullPath(labelFile);
+                if (parse.GetValue(labelColumn) is { } column) data["labelColumn"] = column;
+                var (imageHeight, imageWidth) = Workbench.Data.Files.FileImageSize.Of(parse.GetValue(dataset)!, full, parse.GetValue(labelColumn));
+                model["imageHeight"] = imageHeight;
+                model["imageWidth"] = imageWidth;
+            }
+            else if (DataSpec.FromYourFiles.Contains(parse.GetValue(dataset)))
+                throw new UsageException($"--dataset {parse.GetValue(dataset)} reads your own files: name them with --data-path (see docs/data.md).");
             if (parse.GetValue(trainLimit) is { } train) data["trainLimit"] = train;
             if (parse.GetValue(testLimit) is { } test) data["testLimit"] = test;
 
@@ -124,7 +147,7 @@ internal static class TrainCommand
                 ["evaluation"] = new JsonObject { ["importanceSamples"] = parse.GetValue(iwae) },
             };
             return Task.FromResult(Run(experiment, folder, outputGiven: parse.GetValue(output) is not null, parse.GetValue(noPng), parse.GetValue(rerunChanged),
-                CommonOptions.Out(parse), cancellation));
+                CommonOptions.Out(parse), cancellation, dataFolder));
         });
         return command;
     }
@@ -137,10 +160,11 @@ internal static class TrainCommand
     /// (<paramref name="outputGiven"/>), the index and plotly.js go inside it; into the default results/train-…,
     /// they are the results folder's.
     /// </summary>
-    private static int Run(JsonObject experiment, string folder, bool outputGiven, bool noPng, bool rerunChanged, TextWriter output, CancellationToken cancellation)
+    private static int Run(JsonObject experiment, string folder, bool outputGiven, bool noPng, bool rerunChanged, TextWriter output, CancellationToken cancellation,
+        string? dataFolder)
     {
         var file = Path.Combine(folder, ExperimentFile);
-        var (definition, runs) = ExperimentLoader.Expand(file, experiment);
+        var (definition, runs) = ExperimentLoader.Expand(file, experiment, dataFolder);
         return RunCommand.RunExperiment(file, definition, runs, Path.GetDirectoryName(folder)!, noPng, rerunChanged, output, cancellation,
             hold: () => FolderLock.TryAcquire(folder, ".train.lock")
                         ?? throw new UsageException($"another workbench process is training into {folder}; wait for it to finish or choose another --output."),

@@ -26,7 +26,7 @@ public class SentenceDataSpecTests
     [InlineData("""{ "dataset": "fashion-mnist-subset", "maxLength": 20 }""", "data.maxLength", "applies to datasets of sentences")]
     [InlineData("""{ "dataset": "mnist", "file": "mine.txt" }""", "data.file", "not to the images of 'mnist'")]
     [InlineData("""{ "dataset": "wordnet-definitions" }""", "model.variant", "'vae' reads images, but data.dataset 'wordnet-definitions' holds sentences")]
-    [InlineData("""{ "dataset": "text-lines", "file": "mine.txt", "minimumCount": 2 }""", "model.variant", "choose a dataset of images (fashion-mnist-subset, fashion-mnist, mnist, sprites, sprites-colour) or a model for sentences")]
+    [InlineData("""{ "dataset": "text-lines", "file": "mine.txt", "minimumCount": 2 }""", "model.variant", "choose a dataset of images (fashion-mnist-subset, fashion-mnist, mnist, sprites")]
     public void Load_SentenceDataFieldsOrAnImageModelOnSentences_NameTheField(string data, string field, string problem)
     {
         var error = ExperimentValidationTests.LoadFails($$"""{ "name": "s", "data": {{data}} }""");

@@ -16,6 +16,7 @@ public static class ExperimentData
     {
         if (spec.Input != ModelInput.Images)
             throw new ArgumentException($"Dataset '{spec.Dataset}' holds sentences, not images: load it with {nameof(ExperimentData)}.{nameof(LoadSentences)}.");
+        if (spec.KindProblem() is var (field, problem)) throw new ArgumentException($"data.{field}: {problem}.");
         var (train, test) = spec.Dataset switch
         {
             "fashion-mnist-subset" => (FashionMnist.LoadBundledSubset(DatasetSplit.Train), FashionMnist.LoadBundledSubset(DatasetSplit.Test)),
@@ -24,6 +25,10 @@ public static class ExperimentData
             "sprites" => (Sprites.Sample(SpritesTrainCount, seed: 1).Images, Sprites.Sample(SpritesTestCount, seed: 2).Images),
             "sprites-colour" => (Sprites.Sample(SpritesTrainCount, seed: 1, SpritesOptions.ColourDefaults).Images,
                                  Sprites.Sample(SpritesTestCount, seed: 2, SpritesOptions.ColourDefaults).Images),
+            "image-folder" => Workbench.Data.Files.ImageFolder.Load(spec.PathFullPath ?? Path.GetFullPath(spec.Path!), spec.DataFolder),
+            "npy" => Workbench.Data.Files.NpyDataset.Load(spec.PathFullPath ?? Path.GetFullPath(spec.Path!),
+                spec.LabelsFullPath ?? (spec.Labels is { } labels ? Path.GetFullPath(labels) : null), spec.MemoryMap),
+            "csv" => Workbench.Data.Files.CsvDataset.Load(spec.PathFullPath ?? Path.GetFullPath(spec.Path!), spec.LabelColumn),
             _ => throw new ArgumentException($"Unknown dataset '{spec.Dataset}'; expected one of {string.Join(", ", DataSpec.Known)}."),
         };
         // A held-out class leaves the training images only; one out of range is reported by DataFit with the file's name.

@@ -39,7 +39,7 @@ public sealed record ExperimentDefinition
 /// <summary>Which images (or sentences) to train and test on.</summary>
 public sealed record DataSpec
 {
-    /// <summary>fashion-mnist-subset (bundled, offline), fashion-mnist, mnist, sprites; or sentences: wordnet-definitions, text-lines.</summary>
+    /// <summary>fashion-mnist-subset (bundled, offline), fashion-mnist, mnist, sprites; your files: image-folder, npy, csv (<see cref="Path"/>); or sentences: wordnet-definitions, text-lines.</summary>
     public string Dataset { get; init; } = "fashion-mnist-subset";
 
     /// <summary>Folder holding the IDX files (fashion-mnist, mnist); null searches the usual places.</summary>
@@ -84,7 +84,37 @@ public sealed record DataSpec
     [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
     public InMemoryImages? InMemory { get; init; }
 
-    public static readonly string[] Known = ["fashion-mnist-subset", "fashion-mnist", "mnist", "sprites", "sprites-colour", "wordnet-definitions", "text-lines"];
+    // The four fields below are left out of JSON when null, so the identity (and hash) of every run that does not use them stays as it was.
+
+    /// <summary>
+    /// image-folder: the folder of class subfolders of PNG images; npy: a .npy of images or a .npz of arrays; csv: a CSV file of numbers.
+    /// Relative to the experiment file's folder and inside it (see docs/data.md).
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] public string? Path { get; init; }
+
+    /// <summary>npy with a .npy <see cref="Path"/>: a .npy of integer labels, one per image, relative to the experiment file's folder; null for unlabelled images.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] public string? Labels { get; init; }
+
+    /// <summary>csv: the label column, by header name or by number counted from 1; null for unlabelled rows.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] public string? LabelColumn { get; init; }
+
+    /// <summary>npy with a .npy <see cref="Path"/>: true memory-maps the file, false reads it into memory, null (the default) maps it when its images exceed half the memory available.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] public bool? MemoryMap { get; init; }
+
+    /// <summary>The absolute path <see cref="Path"/> leads to, set by <see cref="ExperimentLoader"/>; null when built in code (then taken relative to the working folder).</summary>
+    [System.Text.Json.Serialization.JsonIgnore] public string? PathFullPath { get; init; }
+
+    /// <summary>The absolute path <see cref="Labels"/> leads to, set by <see cref="ExperimentLoader"/>.</summary>
+    [System.Text.Json.Serialization.JsonIgnore] public string? LabelsFullPath { get; init; }
+
+    /// <summary>The folder nothing may be read outside of, symbolic links followed (the experiment file's), set by <see cref="ExperimentLoader"/>; null for no limit.</summary>
+    [System.Text.Json.Serialization.JsonIgnore] public string? DataFolder { get; init; }
+
+    /// <summary>The datasets read from the user's own files named by <see cref="Path"/>.</summary>
+    public static readonly string[] FromYourFiles = ["image-folder", "npy", "csv"];
+
+    // After FromYourFiles: static fields initialise in order of declaration.
+    public static readonly string[] Known = ["fashion-mnist-subset", "fashion-mnist", "mnist", "sprites", "sprites-colour", "wordnet-definitions", "text-lines", .. FromYourFiles];
 
     /// <summary>The datasets of sentences (the others are images).</summary>
     public static readonly string[] Sentences = ["wordnet-definitions", "text-lines"];
@@ -106,6 +136,7 @@ public sealed record DataSpec
     {
         "sprites" or "sprites-colour" => "is drawn in memory",
         "text-lines" => "reads its sentences from data.file",
+        "image-folder" or "npy" or "csv" => "reads data.path",
         "wordnet-definitions" => "is read from the Debian package wordnet-base",
         _ => "is bundled with Workbench",
     };
@@ -116,9 +147,11 @@ public sealed record DataSpec
         if (Input == Models.ModelInput.Images)
         {
             string? textField = File is not null ? "file" : MaxLength is not null ? "maxLength" : MinimumCount is not null ? "minimumCount" : SplitSeed is not null ? "splitSeed" : null;
-            return textField is null ? null
+            return textField is null ? FileFieldsProblem()
                 : (textField, $"applies to datasets of sentences ({string.Join(", ", Sentences)}), not to the images of '{Dataset}'; remove it");
         }
+        if ((Path is not null ? "path" : Labels is not null ? "labels" : LabelColumn is not null ? "labelColumn" : MemoryMap is not null ? "memoryMap" : null) is { } imageField)
+            return (imageField, $"applies to datasets of your own files ({string.Join(", ", FromYourFiles)}), not to the sentences of '{Dataset}'; remove it");
         if (HeldOutClass is not null) return ("heldOutClass", $"dataset '{Dataset}' holds sentences, which have no classes; remove it");
         if (Dataset == "text-lines" && string.IsNullOrWhiteSpace(File))
             return ("file", "dataset 'text-lines' needs the file of sentences, one per line, relative to the experiment file (e.g. \"my-sentences.txt\")");
@@ -126,6 +159,32 @@ public sealed record DataSpec
         if (MaxLength is < 1 or > Data.Text.SequenceDataOptions.MaxLengthLimit)
             return ("maxLength", $"must be between 1 and {Data.Text.SequenceDataOptions.MaxLengthLimit} tokens (got {MaxLength})");
         if (MinimumCount is < 1) return ("minimumCount", $"must be at least 1 (got {MinimumCount})");
+        return null;
+    }
+
+    /// <summary>The first of path, labels, labelColumn, memoryMap that does not fit the dataset, and why; null when all fit.</summary>
+    private (string Field, string Problem)? FileFieldsProblem()
+    {
+        if (!FromYourFiles.Contains(Dataset))
+            return (Path is not null ? "path" : Labels is not null ? "labels" : LabelColumn is not null ? "labelColumn" : MemoryMap is not null ? "memoryMap" : null) is { } field
+                ? (field, $"applies to datasets of your own files ({string.Join(", ", FromYourFiles)}), not to '{Dataset}'; remove it, or choose one of those datasets")
+                : null;
+        if (string.IsNullOrWhiteSpace(Path))
+            return ("path", Dataset switch
+            {
+                "image-folder" => "dataset 'image-folder' needs the folder of class subfolders of PNG images, relative to the experiment file (e.g. \"my-images\")",
+                "npy" => "dataset 'npy' needs a .npy of images or a .npz of arrays, relative to the experiment file (e.g. \"images.npy\")",
+                _ => "dataset 'csv' needs the CSV file of numbers, relative to the experiment file (e.g. \"table.csv\")",
+            });
+        bool npz = Path.EndsWith(".npz", StringComparison.OrdinalIgnoreCase);
+        if (Dataset == "npy" && !npz && !Path.EndsWith(".npy", StringComparison.OrdinalIgnoreCase))
+            return ("path", $"'{Path}' is neither a .npy nor a .npz file; dataset 'npy' reads one of those");
+        if (Labels is not null && (Dataset != "npy" || npz))
+            return ("labels", Dataset != "npy" ? $"is a .npy of labels for dataset 'npy', not for '{Dataset}'{(Dataset == "csv" ? "; name the CSV's label column with labelColumn" : ", whose labels are its subfolder names")}"
+                                               : "applies to a .npy; a .npz holds its labels as arrays (y_train and y_test, or labels)");
+        if (LabelColumn is not null && Dataset != "csv") return ("labelColumn", $"names a CSV's label column, but dataset '{Dataset}' is no CSV; remove it");
+        if (MemoryMap is not null && (Dataset != "npy" || npz))
+            return ("memoryMap", Dataset == "npy" ? "a .npz cannot be memory-mapped (its arrays are zipped); remove it, or save the images as a .npy" : $"applies to a .npy; dataset '{Dataset}' is read into memory; remove it");
         return null;
     }
 

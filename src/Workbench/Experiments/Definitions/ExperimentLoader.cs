@@ -46,25 +46,32 @@ public static partial class ExperimentLoader
     }
 
     /// <summary>Validates an experiment already in memory (<paramref name="path"/> names it in messages) and expands its grid.</summary>
-    public static (ExperimentDefinition Definition, IReadOnlyList<RunSpec> Runs) Expand(string path, JsonObject experiment)
+    public static (ExperimentDefinition Definition, IReadOnlyList<RunSpec> Runs) Expand(string path, JsonObject experiment) =>
+        Expand(path, experiment, dataFolder: null);
+
+    /// <summary>
+    /// As <see cref="Expand(string, JsonObject)"/>, with <c>data.path</c> and <c>data.labels</c> taken relative to (and kept inside)
+    /// <paramref name="dataFolder"/> instead of the experiment file's folder: for an experiment built from command-line flags.
+    /// </summary>
+    public static (ExperimentDefinition Definition, IReadOnlyList<RunSpec> Runs) Expand(string path, JsonObject experiment, string? dataFolder)
     {
         var root = (JsonObject)experiment.DeepClone();
         root.Remove("$schema");
-        var definition = Bind(path, root);
+        var definition = Bind(path, root, dataFolder: dataFolder);
         var runs = new List<RunSpec>();
         foreach (var overrides in Combinations(path, definition.Grid))
         {
             var resolved = (JsonObject)root.DeepClone();
             resolved.Remove("grid");
             foreach (var (field, value) in overrides) Set(path, resolved, field, WithoutId(value?.DeepClone()));
-            var runDefinition = Bind(path, resolved, overrides.Count == 0 ? null : $"grid point {RunId(overrides)}");
+            var runDefinition = Bind(path, resolved, overrides.Count == 0 ? null : $"grid point {RunId(overrides)}", dataFolder);
             runs.Add(new RunSpec(RunId(overrides), overrides, runDefinition, resolved));
         }
         RunIds.RequireUnique(path, runs);
         return (definition, runs);
     }
 
-    private static ExperimentDefinition Bind(string path, JsonObject json, string? context = null)
+    private static ExperimentDefinition Bind(string path, JsonObject json, string? context = null, string? dataFolder = null)
     {
         ExperimentDefinition definition;
         try
@@ -79,11 +86,11 @@ public static partial class ExperimentLoader
             if (message.Contains("allow setting null", StringComparison.Ordinal)) message = "must not be null (leave the field out for its default)";
             throw new ExperimentFileException(path, field, (context is null ? "" : context + ": ") + message);
         }
-        Validate(path, definition, context);
-        return WithDataFile(path, definition);
+        Validate(path, definition, context, dataFolder);
+        return WithDataFile(path, definition, dataFolder);
     }
 
-    private static void Validate(string path, ExperimentDefinition d, string? context)
+    private static void Validate(string path, ExperimentDefinition d, string? context, string? dataFolder)
     {
         void Fail(string field, string problem) => throw new ExperimentFileException(path, field, (context is null ? "" : context + ": ") + problem);
         if (string.IsNullOrWhiteSpace(d.Name) || !SafeName().IsMatch(d.Name))
@@ -98,6 +105,9 @@ public static partial class ExperimentLoader
         if (d.Data.KindProblem() is var (dataField, dataProblem)) Fail("data." + dataField, dataProblem);
         if (d.Data.File is { } dataFile && DataFile(path, dataFile) is { Inside: false } outside)
             Fail("data.file", $"'{dataFile}' leads outside the experiment file's folder {outside.Folder}; put the sentences in that folder and name them relative to it");
+        foreach (var (field, value) in new[] { ("path", d.Data.Path), ("labels", d.Data.Labels) })
+            if (value is not null && DataFile(path, value, dataFolder) is { Inside: false } outsideData)
+                Fail("data." + field, $"'{value}' leads outside {(dataFolder is null ? "the experiment file's folder" : "the folder")} {outsideData.Folder}; put your data in that folder and name it relative to it");
         if (d.Model.Input != d.Data.Input)
             Fail("model.variant", $"'{d.Model.VariantName}' reads {Describe(d.Model.Input)}, but data.dataset '{d.Data.Dataset}' holds {Describe(d.Data.Input)}; " +
                                   $"choose a dataset of {Describe(d.Model.Input)} ({string.Join(", ", DataSpec.Known.Where(k => new DataSpec { Dataset = k }.Input == d.Model.Input))}) " +
@@ -134,13 +144,26 @@ public static partial class ExperimentLoader
     private static string Describe(ModelInput input) => input == ModelInput.Sentences ? "sentences" : "images";
 
     /// <summary>The definition with <see cref="DataSpec.FileFullPath"/> set (<c>data.file</c> checked by <see cref="Validate"/>).</summary>
-    private static ExperimentDefinition WithDataFile(string path, ExperimentDefinition d) =>
-        d.Data.File is { } file ? d with { Data = d.Data with { FileFullPath = DataFile(path, file).FullPath } } : d;
+    private static ExperimentDefinition WithDataFile(string path, ExperimentDefinition d, string? dataFolder)
+    {
+        if (d.Data.File is { } file) d = d with { Data = d.Data with { FileFullPath = DataFile(path, file).FullPath } };
+        if (d.Data.Path is { } dataPath)
+            d = d with
+            {
+                Data = d.Data with
+                {
+                    PathFullPath = DataFile(path, dataPath, dataFolder).FullPath,
+                    LabelsFullPath = d.Data.Labels is { } labels ? DataFile(path, labels, dataFolder).FullPath : null,
+                    DataFolder = DataFile(path, dataPath, dataFolder).Folder,
+                },
+            };
+        return d;
+    }
 
     /// <summary><c>data.file</c> taken relative to the experiment file's folder, and whether it stays inside that folder (symbolic links followed).</summary>
-    private static (string FullPath, string Folder, bool Inside) DataFile(string path, string file)
+    private static (string FullPath, string Folder, bool Inside) DataFile(string path, string file, string? dataFolder = null)
     {
-        string folder = Path.GetDirectoryName(Path.GetFullPath(path))!;
+        string folder = dataFolder ?? Path.GetDirectoryName(Path.GetFullPath(path))!;
         string full = Path.GetFullPath(Path.Combine(folder, file));
         return (full, folder, IO.ContainedPath.IsInside(folder, full));
     }

@@ -45,9 +45,10 @@ internal static class DataFit
 
     private static string Channels(int count) => count == 1 ? "1 channel (greyscale)" : count == 3 ? "3 channels (RGB)" : $"{count} channels";
 
-    /// <summary>The image file of <paramref name="split"/> when the dataset comes from IDX files, else the dataset's name.</summary>
+    /// <summary>The image file of <paramref name="split"/> when the dataset comes from IDX files, your file or folder (data.path), else the dataset's name.</summary>
     private static string Source(DataSpec data, DatasetSplit split)
     {
+        if ((data.PathFullPath ?? data.Path) is { } yourFile) return yourFile;
         IdxDatasetSpec? spec = data.Dataset switch
         {
             "fashion-mnist" => FashionMnist.Spec,
