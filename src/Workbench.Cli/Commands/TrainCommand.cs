@@ -121,7 +121,8 @@ internal static class TrainCommand
                 data["path"] = full;
                 if (parse.GetValue(labels) is { } labelFile) data["labels"] = Path.GetFullPath(labelFile);
                 if (parse.GetValue(labelColumn) is { } column) data["labelColumn"] = column;
-                var (imageHeight, imageWidth) = Workbench.Data.Files.FileImageSize.Of(parse.GetValue(dataset)!, full, parse.GetValue(labelColumn));
+                var (imageChannels, imageHeight, imageWidth) = Workbench.Data.Files.FileImageSize.Of(parse.GetValue(dataset)!, full, parse.GetValue(labelColumn));
+                if (imageChannels != 1) model["imageChannels"] = imageChannels; // one channel is the default, left out of the configuration
                 model["imageHeight"] = imageHeight;
                 model["imageWidth"] = imageWidth;
             }

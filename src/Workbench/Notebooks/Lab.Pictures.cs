@@ -15,7 +15,7 @@ public static partial class Lab
     public static ImageGrid Images(ImageDataset data, int count = 32, int columns = 8)
     {
         count = Math.Min(count, data.Count);
-        return ImageGrid.FromBatch(data.Pixels[..(count * data.ValuesPerImage)].ToArray(), count, data.Channels, data.Height, data.Width, columns: columns, scale: 2);
+        return ImageGrid.FromBatch(data.Batch(Enumerable.Range(0, count).ToArray()).Images.ToArray(), count, data.Channels, data.Height, data.Width, columns: columns, scale: 2);
     }
 
     /// <summary>Rows of test images, each followed by a row of their reconstructions E[x | z = μ(x)]; rows labelled "original" and "reconstruction".</summary>

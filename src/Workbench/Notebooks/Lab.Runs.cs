@@ -143,7 +143,16 @@ public static partial class Lab
         foreach (var data in new[] { train, test })
         {
             hash.AppendData(System.Text.Encoding.UTF8.GetBytes(string.Create(CultureInfo.InvariantCulture, $"{data.Count}x{data.Height}x{data.Width}:")));
-            hash.AppendData(System.Runtime.InteropServices.MemoryMarshal.AsBytes(data.Pixels));
+            // Image by image in blocks: a dataset held as bytes or mapped from a file is never copied whole into floats.
+            const int block = 1024;
+            var values = new float[block * data.ValuesPerImage];
+            var labels = new int[block];
+            for (int start = 0; start < data.Count; start += block)
+            {
+                int n = Math.Min(block, data.Count - start);
+                data.CopyBatch(Enumerable.Range(start, n).ToArray(), values.AsSpan(0, n * data.ValuesPerImage), labels.AsSpan(0, n));
+                hash.AppendData(System.Runtime.InteropServices.MemoryMarshal.AsBytes(values.AsSpan(0, n * data.ValuesPerImage)));
+            }
             hash.AppendData(System.Runtime.InteropServices.MemoryMarshal.AsBytes(data.Labels));
         }
         return Convert.ToHexStringLower(hash.GetHashAndReset())[..16];

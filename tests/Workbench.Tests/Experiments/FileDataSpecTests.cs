@@ -87,6 +87,48 @@ public class FileDataSpecTests
     }
 
     [Fact]
+    public void Eval_RunOfAnNpyExperiment_FindsItsFilesFromAnotherWorkingFolder()
+    {
+        using var dir = new TempDirectory();
+        WriteNpy(dir, 60);
+        Directory.CreateDirectory(dir.File("experiments"));
+        File.Move(dir.File("x.npy"), dir.File("experiments/x.npy"));
+        File.Move(dir.File("y.npy"), dir.File("experiments/y.npy"));
+        File.WriteAllText(dir.File("experiments/mine.json"), """
+        {
+          "name": "mine",
+          "data": { "dataset": "npy", "path": "x.npy", "labels": "y.npy" },
+          "model": { "latentSize": 2, "hiddenSizes": [16], "imageHeight": 4, "imageWidth": 5 },
+          "training": { "epochs": 1, "batchSize": 18 },
+          "evaluation": { "images": false }
+        }
+        """);
+        var (trained, _, trainError) = CliRunner.Invoke("run", dir.File("experiments/mine.json"), "--results", dir.File("results"), "--no-png");
+        Assert.True(trained == 0, trainError);
+        string run = Path.Combine(dir.Path, "results", "mine", "default");
+
+        // The working folder is the test's, neither the experiment file's nor the run's: the paths in config.json are relative.
+        var (exitCode, output, error) = CliRunner.Invoke("eval", run);
+
+        Assert.True(exitCode == 0, error + output);
+        Assert.Contains("on 6 test images", output); // the seeded tenth of the 60 images in experiments/x.npy
+        Assert.Contains(JsonSerializer.Serialize(dir.File("experiments")), File.ReadAllText(Path.Combine(run, TrainedRun.ConfigFile)));
+        Assert.DoesNotContain("\"folder\"", File.ReadAllText(Path.Combine(run, "identity.json")));
+    }
+
+    [Fact]
+    public void Load_DataFolderInAnExperimentFile_IsRefusedNamingTheField()
+    {
+        using var dir = new TempDirectory();
+        File.WriteAllText(dir.File("mine.json"), """{ "name": "mine", "data": { "dataset": "npy", "path": "x.npy", "folder": "/elsewhere" } }""");
+
+        var error = Assert.Throws<ExperimentFileException>(() => ExperimentLoader.Expand(dir.File("mine.json")));
+
+        Assert.Contains("data.folder", error.Message);
+        Assert.Contains("is written by Workbench into a run's config.json", error.Message);
+    }
+
+    [Fact]
     public void Run_NpyOfWrongDtype_ExitsOneNamingTheFileAndWritesNoRun()
     {
         using var dir = new TempDirectory();
@@ -113,6 +155,22 @@ public class FileDataSpecTests
         var config = File.ReadAllText(Path.Combine(dir.Path, "out", "default", TrainedRun.ConfigFile));
         Assert.Contains(JsonSerializer.Serialize(dir.File("x.npy")), config);
         Assert.Contains("\"imageWidth\": 5", config);
+    }
+
+    [Fact]
+    public void Train_DataPathFlagOnColourImages_BuildsAThreeChannelModelAndTrains()
+    {
+        using var dir = new TempDirectory();
+        const int count = 30; // (N, H, W, C) = (30, 4, 5, 3): channels last, as NumPy and PIL keep colour images
+        NpyFile.Write(dir.File("rgb.npy"), Enumerable.Range(0, count * 60).Select(i => (byte)(i * 7 % 256)).ToArray(), count, 4, 5, 3);
+
+        var (exitCode, output, error) = CliRunner.Invoke("train", "--dataset", "npy", "--data-path", dir.File("rgb.npy"),
+            "--latent", "2", "--hidden", "16", "--epochs", "1", "--batch-size", "9", "--no-png", "--output", dir.File("out"));
+
+        Assert.True(exitCode == 0, error + output);
+        var config = File.ReadAllText(Path.Combine(dir.Path, "out", "default", TrainedRun.ConfigFile));
+        Assert.Contains("\"imageChannels\": 3", config);
+        Assert.Contains("\"imageHeight\": 4", config);
     }
 
     [Fact]

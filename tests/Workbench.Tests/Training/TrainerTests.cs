@@ -257,11 +257,11 @@ public sealed class TrainerTests : IDisposable
     }
 
     [Fact]
-    public void Fit_WrongPixelCount_ThrowsNamingBothSizes()
+    public void Fit_WrongImageSize_ThrowsNamingBothShapes()
     {
         var small = TestData.Synthetic(1, 20, 10, 10);
         var error = Assert.Throws<ArgumentException>(() => new Trainer(NewModel(), Options()).Fit(small));
-        Assert.Contains("100 pixels", error.Message);
+        Assert.Contains("100 values (10×10)", error.Message);
         Assert.Contains("784", error.Message);
     }
 

@@ -110,6 +110,29 @@ public sealed record DataSpec
     /// <summary>The folder nothing may be read outside of, symbolic links followed (the experiment file's), set by <see cref="ExperimentLoader"/>; null for no limit.</summary>
     [System.Text.Json.Serialization.JsonIgnore] public string? DataFolder { get; init; }
 
+    /// <summary>
+    /// The folder <see cref="Path"/>, <see cref="Labels"/> and <see cref="File"/> are taken relative to (the experiment file's),
+    /// absolute. Written by the loader into a run's config.json, never into an experiment file, so that commands run later
+    /// from any folder (eval, reconstruct, redraw) find the files again (<see cref="WithFilesFrom"/>); not part of a run's identity.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] public string? Folder { get; init; }
+
+    /// <summary>
+    /// This spec with the absolute paths of its files (<see cref="PathFullPath"/>, <see cref="LabelsFullPath"/>,
+    /// <see cref="FileFullPath"/>) and <see cref="DataFolder"/> taken from <paramref name="folder"/>, as the loader sets them.
+    /// </summary>
+    public DataSpec WithFilesFrom(string folder)
+    {
+        string? Full(string? relative) => relative is null ? null : System.IO.Path.GetFullPath(System.IO.Path.Combine(folder, relative));
+        return this with
+        {
+            PathFullPath = Full(Path) ?? PathFullPath,
+            LabelsFullPath = Full(Labels) ?? LabelsFullPath,
+            FileFullPath = Full(File) ?? FileFullPath,
+            DataFolder = Path is null ? DataFolder : folder,
+        };
+    }
+
     /// <summary>The datasets read from the user's own files named by <see cref="Path"/>.</summary>
     public static readonly string[] FromYourFiles = ["image-folder", "npy", "csv"];
 

@@ -57,6 +57,9 @@ public static partial class ExperimentLoader
     {
         var root = (JsonObject)experiment.DeepClone();
         root.Remove("$schema");
+        if (root["data"] is JsonObject data && data.ContainsKey(FolderField))
+            throw new ExperimentFileException(path, "data." + FolderField,
+                "is written by Workbench into a run's config.json (the folder data.path and data.file are taken from); remove it: paths are relative to the experiment file's folder");
         var definition = Bind(path, root, dataFolder: dataFolder);
         var runs = new List<RunSpec>();
         foreach (var overrides in Combinations(path, definition.Grid))
@@ -65,6 +68,7 @@ public static partial class ExperimentLoader
             resolved.Remove("grid");
             foreach (var (field, value) in overrides) Set(path, resolved, field, WithoutId(value?.DeepClone()));
             var runDefinition = Bind(path, resolved, overrides.Count == 0 ? null : $"grid point {RunId(overrides)}", dataFolder);
+            RecordDataFolder(path, resolved, runDefinition.Data);
             runs.Add(new RunSpec(RunId(overrides), overrides, runDefinition, resolved));
         }
         RunIds.RequireUnique(path, runs);
@@ -142,6 +146,19 @@ public static partial class ExperimentLoader
     }
 
     private static string Describe(ModelInput input) => input == ModelInput.Sentences ? "sentences" : "images";
+
+    private static readonly string FolderField = JsonNamingPolicy.CamelCase.ConvertName(nameof(DataSpec.Folder));
+
+    /// <summary>
+    /// Writes into a run's resolved configuration (its config.json) the absolute folder its data files were taken relative to,
+    /// so that commands reading the run later, from any working folder, find them (<see cref="DataSpec.WithFilesFrom"/>).
+    /// </summary>
+    private static void RecordDataFolder(string path, JsonObject resolved, DataSpec data)
+    {
+        if (data.Path is null && data.File is null) return;
+        string folder = data.DataFolder ?? Path.GetDirectoryName(Path.GetFullPath(path))!;
+        if (resolved["data"] is JsonObject json) json[FolderField] = folder;
+    }
 
     /// <summary>The definition with <see cref="DataSpec.FileFullPath"/> set (<c>data.file</c> checked by <see cref="Validate"/>).</summary>
     private static ExperimentDefinition WithDataFile(string path, ExperimentDefinition d, string? dataFolder)

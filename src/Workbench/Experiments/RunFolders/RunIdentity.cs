@@ -43,6 +43,8 @@ public sealed record RunIdentity(JsonObject Configuration, string Hash)
         };
         // The description of in-memory images says in words what data.fingerprint already identifies: not part of what a run is.
         ((JsonObject)configuration["data"]!).Remove(JsonNamingPolicy.CamelCase.ConvertName(nameof(DataSpec.InMemory)));
+        // Where the data files were found (an absolute folder) is not what they are: a run moved with its experiment stays the same run.
+        ((JsonObject)configuration["data"]!).Remove(JsonNamingPolicy.CamelCase.ConvertName(nameof(DataSpec.Folder)));
         string hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(configuration.ToJsonString(Compact))));
         return new RunIdentity(configuration, hash);
     }

@@ -96,7 +96,8 @@ public sealed record TrainedRun(string Folder, ExperimentDefinition Definition, 
             var definition = JsonSerializer.Deserialize<ExperimentDefinition>(File.ReadAllText(configPath), ExperimentJson.Options)
                 ?? throw new InvalidDataException($"{configPath}: empty configuration.");
             definition.Model.Validate();
-            return definition;
+            // data.path and data.file are relative to the experiment file's folder, which config.json records.
+            return definition.Data.Folder is { } folder ? definition with { Data = definition.Data.WithFilesFrom(folder) } : definition;
         }
         catch (JsonException e)
         {
