@@ -153,6 +153,7 @@ def read_safetensors(path):
     for name, info in header.items():
         if name == "__metadata__":
             continue
+        assert info["dtype"] == "F32", f"{name}: dtype {info['dtype']}"
         begin, end = info["data_offsets"]
         tensors[name] = torch.from_numpy(np.frombuffer(data[begin:end], dtype="<f4").copy().reshape(info["shape"]))
     return tensors

@@ -19,23 +19,10 @@ import numpy as np
 import torch
 from torch import nn
 
+from pytorch_vae import read_safetensors  # beside this script
+
 ACTIVATIONS = {"relu": nn.ReLU, "leaky-relu": lambda: nn.LeakyReLU(0.01), "tanh": nn.Tanh, "sigmoid": nn.Sigmoid,
                "gelu": nn.GELU, "silu": nn.SiLU, "elu": nn.ELU}
-
-
-def read_safetensors(path):
-    with open(path, "rb") as f:
-        n = struct.unpack("<Q", f.read(8))[0]
-        header = json.loads(f.read(n))
-        data = f.read()
-    tensors = {}
-    for name, info in header.items():
-        if name == "__metadata__":
-            continue
-        assert info["dtype"] == "F32", f"{name}: dtype {info['dtype']}"
-        begin, end = info["data_offsets"]
-        tensors[name] = torch.from_numpy(np.frombuffer(data[begin:end], dtype="<f4").copy().reshape(info["shape"]))
-    return tensors
 
 
 def write_safetensors(path, tensors):
