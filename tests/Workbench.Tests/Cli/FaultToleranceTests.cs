@@ -99,8 +99,10 @@ public class FaultToleranceTests
     {
         using var directory = new TempDirectory();
         var runFolder = Path.Combine(directory.Path, "term", "default");
+        // Far more epochs than the signal waits for: on a loaded machine the test's polling can lag the run by seconds, and a
+        // run that finished before the signal would prove nothing (the signal stops it after the first checkpoint anyway).
         using var process = new CliProcess(directory.Path,
-            ["train", "--latent", "2", "--hidden", "32", "--epochs", "500", "--batch-size", "50", "--train-limit", "300", "--test-limit", "100",
+            ["train", "--latent", "2", "--hidden", "32", "--epochs", "20000", "--batch-size", "50", "--train-limit", "300", "--test-limit", "100",
                 "--no-png", "--output", Path.Combine(directory.Path, "term")]);
         process.WaitUntil(() => CheckpointFiles(runFolder).Length > 0, "the first checkpoint is written");
         var signalled = DateTime.UtcNow;
