@@ -52,7 +52,7 @@ public class FaultToleranceTests
         Assert.True(resumed.ExitCode == 0, resumed.Error);
         Assert.True(fresh.ExitCode == 0, fresh.Error);
         Assert.Equal([1, 2, 3], MetricEpochs(Path.Combine(moved, "default")));
-        static double Loss(string run) => JsonSerializer.Deserialize<RunSummary>(File.ReadAllText(Path.Combine(run, "default", "summary.json")), ExperimentJson.Options)!.TestLoss;
+        static double Loss(string run) => RunFiles.ReadSummary(Path.Combine(run, "default", "summary.json")).TestLoss;
         Assert.Equal(Loss(Path.Combine(elsewhere.Path, "fresh")), Loss(moved));
     }
 

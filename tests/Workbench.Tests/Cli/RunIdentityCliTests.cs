@@ -50,7 +50,7 @@ public class RunIdentityCliTests
         Directory.Exists(Path.Combine(runFolder, "checkpoints")) && Directory.EnumerateFiles(Path.Combine(runFolder, "checkpoints"), "epoch-*.safetensors").Any();
 
     private static RunSummary Summary(string runFolder) =>
-        JsonSerializer.Deserialize<RunSummary>(File.ReadAllText(Path.Combine(runFolder, RunFolder.SummaryFile)), ExperimentJson.Options)!;
+        RunFiles.ReadSummary(Path.Combine(runFolder, RunFolder.SummaryFile));
 
     [Fact]
     public void Run_ExperimentEditedAfterItFinished_RefusesShowingTheChange_AndRerunChangedTrainsItAgain()

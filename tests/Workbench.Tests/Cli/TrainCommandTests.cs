@@ -17,7 +17,7 @@ public class TrainCommandTests(TrainedFolder trained) : IClassFixture<TrainedFol
         foreach (var file in files) Assert.True(File.Exists(Path.Combine(trained.RunFolder, file)), $"{file} missing");
         Assert.Equal(2, File.ReadAllLines(Path.Combine(trained.RunFolder, "metrics.jsonl")).Length);
         Assert.True(File.Exists(Path.Combine(trained.ExperimentFolder, "report.html")));
-        var summary = JsonSerializer.Deserialize<RunSummary>(File.ReadAllText(Path.Combine(trained.RunFolder, "summary.json")), ExperimentJson.Options)!;
+        var summary = RunFiles.ReadSummary(Path.Combine(trained.RunFolder, "summary.json"));
         Assert.Equal(2, summary.LatentSize);
         Assert.Equal(300, summary.TrainImages);
     }

@@ -22,7 +22,7 @@ public class ColourSpritesResultsTests
     /// <summary>Per method (the model's grid id): the summaries of its seeds, in seed order.</summary>
     private static Dictionary<string, RunSummary[]> Methods() =>
         Directory.GetFiles(Folder, RunFolder.SummaryFile, SearchOption.AllDirectories)
-            .Select(f => JsonSerializer.Deserialize<RunSummary>(File.ReadAllText(f), ExperimentJson.Options)!)
+            .Select(f => RunFiles.ReadSummary(f))
             .GroupBy(s => s.Run[(s.Run.IndexOf('=') + 1)..s.Run.IndexOf("_seed=", StringComparison.Ordinal)])
             .ToDictionary(g => g.Key, g => g.OrderBy(s => s.Seed).ToArray());
 

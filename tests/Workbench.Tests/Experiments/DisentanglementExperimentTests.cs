@@ -56,7 +56,7 @@ public sealed class SpritesExperiment : IDisposable
 public class DisentanglementExperimentTests(SpritesExperiment experiment) : IClassFixture<SpritesExperiment>
 {
     private static RunSummary Summary(string folder) =>
-        JsonSerializer.Deserialize<RunSummary>(File.ReadAllText(Path.Combine(folder, RunFolder.SummaryFile)), ExperimentJson.Options)!;
+        RunFiles.ReadSummary(Path.Combine(folder, RunFolder.SummaryFile));
 
     [Fact]
     public void Run_OnSprites_LogsTheMigOfTheTrainedModelOnTheTestSprites()

@@ -20,7 +20,7 @@ public class DisentanglementResultsTests
     {
         var folder = Path.Combine(Root, "results", "disentanglement");
         return Directory.GetFiles(folder, RunFolder.SummaryFile, SearchOption.AllDirectories)
-            .Select(f => JsonSerializer.Deserialize<RunSummary>(File.ReadAllText(f), ExperimentJson.Options)!)
+            .Select(f => RunFiles.ReadSummary(f))
             .GroupBy(s => s.Run[(s.Run.IndexOf('=') + 1)..s.Run.IndexOf("_seed=", StringComparison.Ordinal)])
             .ToDictionary(g => g.Key, g => g.OrderBy(s => s.Seed).ToArray());
     }

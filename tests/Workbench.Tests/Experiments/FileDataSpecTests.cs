@@ -82,7 +82,7 @@ public class FileDataSpecTests
         var (exitCode, output, error) = CliRunner.Invoke("run", dir.File("mine.json"), "--results", dir.File("results"), "--no-png");
 
         Assert.True(exitCode == 0, error + output);
-        var summary = JsonSerializer.Deserialize<RunSummary>(File.ReadAllText(Path.Combine(dir.Path, "results", "mine", "default", "summary.json")), ExperimentJson.Options)!;
+        var summary = RunFiles.ReadSummary(Path.Combine(dir.Path, "results", "mine", "default", "summary.json"));
         Assert.Equal(54, summary.TrainImages); // 60 images, a tenth split off for testing
     }
 

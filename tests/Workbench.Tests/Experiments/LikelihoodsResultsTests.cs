@@ -17,7 +17,7 @@ public class LikelihoodsResultsTests
     private static readonly string[] Runs = ["bernoulli", "continuous-bernoulli", "discretized-logistic"];
 
     private static RunSummary Summary(string run) =>
-        JsonSerializer.Deserialize<RunSummary>(File.ReadAllText(Path.Combine(Root, "results", "likelihoods", "model=" + run, RunFolder.SummaryFile)), ExperimentJson.Options)!;
+        RunFiles.ReadSummary(Path.Combine(Root, "results", "likelihoods", "model=" + run, RunFolder.SummaryFile));
 
     private static string F(double value, int decimals) => value.ToString("F" + decimals, CultureInfo.InvariantCulture);
 

@@ -13,7 +13,7 @@ public class RunLabelsTests
     {
         // A committed summary, with the overrides under test.
         var path = Path.Combine(Support.Repository.Root(), "results", "iwae", "model=vae", "summary.json");
-        var summary = JsonSerializer.Deserialize<RunSummary>(File.ReadAllText(path), ExperimentJson.Options)! with { Overrides = overrides };
+        var summary = RunFiles.ReadSummary(path) with { Overrides = overrides };
         return new ReportRun(Path.GetDirectoryName(path)!, summary, [], null!, null);
     }
 
@@ -29,7 +29,7 @@ public class RunLabelsTests
     public void For_CommittedIwaeRuns_AreNamedByTheirIds()
     {
         var path = Path.Combine(Support.Repository.Root(), "results", "iwae", "model=iwae-k50", "summary.json");
-        var summary = JsonSerializer.Deserialize<RunSummary>(File.ReadAllText(path), ExperimentJson.Options)!;
+        var summary = RunFiles.ReadSummary(path);
         Assert.Equal("iwae-k50", RunLabels.For(new ReportRun(Path.GetDirectoryName(path)!, summary, [], null!, null)));
     }
 }

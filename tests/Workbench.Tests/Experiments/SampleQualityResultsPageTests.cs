@@ -13,7 +13,7 @@ public partial class SampleQualityResultsPageTests
     private static readonly string Root = Support.Repository.Root();
 
     private static RunSummary Summary(string run) =>
-        JsonSerializer.Deserialize<RunSummary>(File.ReadAllText(Path.Combine(Root, "results", "sample-quality", "model=" + run, "summary.json")), ExperimentJson.Options)!;
+        RunFiles.ReadSummary(Path.Combine(Root, "results", "sample-quality", "model=" + run, "summary.json"));
 
     /// <summary>The rows of the page's table: run id, sampler, Fréchet distance, precision, recall, NLL bound.</summary>
     private static List<string[]> Rows()

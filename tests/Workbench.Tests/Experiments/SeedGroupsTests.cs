@@ -26,7 +26,7 @@ public class SeedGroupsTests
     private static ReportRun Run(double beta, ulong seed, double reconstruction, double kl, float[] klPerDimension, int epochs = 0)
     {
         var folder = Path.Combine(Support.Repository.Root(), "results", "iwae", "model=vae");
-        var summary = JsonSerializer.Deserialize<RunSummary>(File.ReadAllText(Path.Combine(folder, RunFolder.SummaryFile)), ExperimentJson.Options)! with
+        var summary = RunFiles.ReadSummary(Path.Combine(folder, RunFolder.SummaryFile)) with
         {
             Experiment = "seeds",
             Run = string.Create(CultureInfo.InvariantCulture, $"beta={beta}_seed={seed}"),
@@ -245,7 +245,7 @@ public class SeedGroupsTests
     public void SentenceRunsTable_SeedGrid_LanguageModelNllAsMeanSdOverSeeds()
     {
         var folder = Path.Combine(Support.Repository.Root(), "results", "sequence-vae", "model=language-model");
-        var committed = JsonSerializer.Deserialize<RunSummary>(File.ReadAllText(Path.Combine(folder, RunFolder.SummaryFile)), ExperimentJson.Options)!;
+        var committed = RunFiles.ReadSummary(Path.Combine(folder, RunFolder.SummaryFile));
         var definition = RunConfiguration.Read(Path.Combine(folder, TrainedRun.ConfigFile)).Definition;
         var nll = new[] { 37.5, 38.25 };
         var runs = nll.Select((value, i) => new ReportRun(folder, committed with

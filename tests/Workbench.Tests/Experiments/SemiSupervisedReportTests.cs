@@ -21,7 +21,7 @@ public class SemiSupervisedReportTests
     private static ReportRun Run(string objective, int? labels, ulong? labelSeed, double? error)
     {
         var folder = Path.Combine(Support.Repository.Root(), "results", "iwae", "model=vae");
-        var summary = JsonSerializer.Deserialize<RunSummary>(File.ReadAllText(Path.Combine(folder, RunFolder.SummaryFile)), ExperimentJson.Options)! with
+        var summary = RunFiles.ReadSummary(Path.Combine(folder, RunFolder.SummaryFile)) with
         {
             Run = $"labels={labels}_labelSeed={labelSeed}_{objective[..2]}",
             Objective = objective,

@@ -20,7 +20,7 @@ public partial class SemiSupervisedResultsTests
     private static readonly int[] LabelCounts = [100, 600, 1000, 3000];
 
     private static RunSummary[] Summaries() => Directory.GetFiles(Folder, RunFolder.SummaryFile, SearchOption.AllDirectories)
-        .Select(f => JsonSerializer.Deserialize<RunSummary>(File.ReadAllText(f), ExperimentJson.Options)!)
+        .Select(f => RunFiles.ReadSummary(f))
         .ToArray();
 
     private static bool IsBaseline(RunSummary s) => s.Overrides["model.classifierOnly"]!.GetValue<bool>();

@@ -17,7 +17,7 @@ public class SequenceVaeResultsTests
     private static readonly string[] Vaes = Runs[1..];
 
     private static RunSummary Summary(string run) =>
-        JsonSerializer.Deserialize<RunSummary>(File.ReadAllText(Path.Combine(Root, "results", "sequence-vae", "model=" + run, "summary.json")), ExperimentJson.Options)!;
+        RunFiles.ReadSummary(Path.Combine(Root, "results", "sequence-vae", "model=" + run, "summary.json"));
 
     private static SentenceRunSummary Sentences(string run) => Summary(run).Sentences!;
 

@@ -17,7 +17,7 @@ public class StochasticLayersResultsTests
     private static readonly string[] Runs = ["one-layer-vae", "one-layer-iwae-k5", "two-layer-vae", "two-layer-iwae-k5"];
 
     private static RunSummary Summary(string run) =>
-        JsonSerializer.Deserialize<RunSummary>(File.ReadAllText(Path.Combine(Root, "results", "stochastic-layers", "model=" + run, "summary.json")), ExperimentJson.Options)!;
+        RunFiles.ReadSummary(Path.Combine(Root, "results", "stochastic-layers", "model=" + run, "summary.json"));
 
     private static double Nll(string run) => Summary(run).ImportanceWeightedBound!.Value;
 

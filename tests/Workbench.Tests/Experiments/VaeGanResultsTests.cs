@@ -17,7 +17,7 @@ public partial class VaeGanResultsTests
     private static readonly string Root = Support.Repository.Root();
 
     private static RunSummary Summary(string run) =>
-        JsonSerializer.Deserialize<RunSummary>(File.ReadAllText(Path.Combine(Root, "results", "sample-quality", "model=" + run, "summary.json")), ExperimentJson.Options)!;
+        RunFiles.ReadSummary(Path.Combine(Root, "results", "sample-quality", "model=" + run, "summary.json"));
 
     private static IReadOnlyList<Dictionary<string, double>> Terms() =>
         RunFolder.ReadMetrics(Path.Combine(Root, "results", "sample-quality", "model=vae-gan", "metrics.jsonl")).Select(m => m.Terms!).ToList();

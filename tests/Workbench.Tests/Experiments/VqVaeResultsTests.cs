@@ -15,7 +15,7 @@ public partial class VqVaeResultsTests
     private static string Run(string id) => Path.Combine(Root, "results", "sample-quality", "model=" + id);
 
     private static RunSummary Summary(string id) =>
-        JsonSerializer.Deserialize<RunSummary>(File.ReadAllText(Path.Combine(Run(id), "summary.json")), ExperimentJson.Options)!;
+        RunFiles.ReadSummary(Path.Combine(Run(id), "summary.json"));
 
     private static SampleQualityResult Quality(string id) => Summary(id).SampleQuality!;
 

@@ -68,7 +68,7 @@ public class LabRunLoggingTests
         var config = File.ReadAllText(Path.Combine(run.Folder!, "config.json"));
         Assert.Contains("GaussianMixturePrior", config);
         Assert.Contains("prior.means", config);
-        var summary = JsonSerializer.Deserialize<RunSummary>(File.ReadAllText(Path.Combine(run.Folder!, "summary.json")), ExperimentJson.Options)!;
+        var summary = RunFiles.ReadSummary(Path.Combine(run.Folder!, "summary.json"));
         Assert.Equal("composed", summary.Variant);
 
         var reopened = Lab.OpenRun(run.Folder!, Model());

@@ -84,7 +84,7 @@ internal static class SweepFiles
 
     /// <summary>The summary.json of a finished run.</summary>
     public static RunSummary Summary(string runFolder) =>
-        JsonSerializer.Deserialize<RunSummary>(File.ReadAllText(Path.Combine(runFolder, RunFolder.SummaryFile)), ExperimentJson.Options)!;
+        RunFiles.ReadSummary(Path.Combine(runFolder, RunFolder.SummaryFile));
 
     /// <summary>
     /// Stand-ins for Slurm's tools in <c>&lt;directory&gt;/bin</c>: <c>sbatch</c> records its arguments in
