@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Workbench.Cli.Benchmarks;
+using Workbench.Tensors;
 
 namespace Workbench.Cli.Commands;
 
@@ -83,6 +84,12 @@ internal static class BenchCommand
             DefaultValueFactory = _ => [2],
             AllowMultipleArgumentsPerToken = true,
         };
+        var ourThreads = new Option<int[]>("--threads")
+        {
+            Description = "Compute-thread settings our epochs run with, in turn (e.g. 2 1 to print the two-thread scaling); the first is compared with the peers " +
+                          "(default: every logical core).",
+            AllowMultipleArgumentsPerToken = true,
+        };
         var images = new Option<int?>("--images") { Description = "Train on the first N training images only (default: all 60,000)." };
         var dataDirectory = new Option<string?>("--data-dir")
         {
@@ -93,7 +100,7 @@ internal static class BenchCommand
             "Seconds per training epoch on full Fashion-MNIST (or WordNet's definitions for the sequence VAE) beside the PyTorch peer of the same model run in the same command, " +
             "allocations per step and peak working set.")
         {
-            epochs, architecture, noPyTorch, pyTorchThreads, images, dataDirectory, batches,
+            epochs, architecture, noPyTorch, pyTorchThreads, ourThreads, images, dataDirectory, batches,
         };
         command.SetAction(result =>
         {
@@ -101,8 +108,12 @@ internal static class BenchCommand
             if (n < 1) return Fail("bench epoch: --epochs must be at least 1.");
             var threads = result.GetValue(noPyTorch) ? [] : result.GetValue(pyTorchThreads) ?? [2];
             if (threads.Any(t => t < 1)) return Fail("bench epoch: --pytorch-blas-threads values must be at least 1.");
+            int[] settings = result.GetValue(ourThreads) is { Length: > 0 } given ? given : [ComputeThreads.Count];
+            if (settings.Any(t => t < 1) || settings.Distinct().Count() != settings.Length)
+                return Fail($"bench epoch: --threads takes distinct thread counts of at least 1, got {string.Join(" ", settings)}.");
             if (result.GetValue(architecture) == "sequence")
             {
+                if (result.GetResult(ourThreads) is not null) return Fail("bench epoch: --threads applies to the image models.");
                 if (result.GetValue(images) is not null) return Fail("bench epoch: --images applies to the image models; use --batches with --architecture sequence.");
                 if (result.GetValue(batches) is < 1) return Fail($"bench epoch: --batches must be at least 1, got {result.GetValue(batches)}.");
                 // Both BLAS settings unless asked otherwise: the sequence peer's best differs between them from run to run.
@@ -117,7 +128,7 @@ internal static class BenchCommand
                 "conv-bn" => Workbench.Models.Architecture.ConvBn,
                 _ => Workbench.Models.Architecture.Mlp,
             };
-            return EpochBenchmark.Run(arch, n, threads, result.GetValue(images), result.GetValue(dataDirectory), Console.Out);
+            return EpochBenchmark.Run(arch, n, settings, threads, result.GetValue(images), result.GetValue(dataDirectory), Console.Out);
         });
         return command;
     }

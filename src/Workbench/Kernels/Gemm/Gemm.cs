@@ -34,6 +34,9 @@ internal static partial class Gemm
         set => maxThreads = value >= 1 ? value : throw new ArgumentOutOfRangeException(nameof(value), value, "Gemm.MaxThreads must be at least 1.");
     }
 
+    /// <summary>While set, every product's shape is recorded in it (<see cref="GemmLog.Record"/>); null otherwise.</summary>
+    internal static GemmLog? Log;
+
     /// <summary>Which micro-kernel the blocked path runs.</summary>
     internal enum Kernel
     {
@@ -81,6 +84,7 @@ internal static partial class Gemm
         if (!bias.IsEmpty && (bias.Length != n || beta != 0f))
             throw new ArgumentException($"Gemm: a bias needs one value per column of C ({n}, got {bias.Length}) and β = 0 (got {beta}).");
         if (m == 0 || n == 0) return;
+        Log?.Add(transA, transB, m, n, k, threads);
         if (k == 0 || alpha == 0 || (kernel == Kernel.Best && (long)m * n * k < SmallProblemVolume))
         {
             // Without packing: C starts from the broadcast bias (β = 1 on it) as the blocked path's tiles do.

@@ -35,6 +35,14 @@ internal static class WorkerPool
     private static int pending;  // parts of the current generation not yet finished
     private static Exception? failure;
 
+    /// <summary>The generation of the job whose part this thread is running, 0 outside one (read by <see cref="GemmLog"/>).</summary>
+    [ThreadStatic] internal static long CurrentJob;
+
+    /// <summary>The managed id of the thread that started the job whose part this thread is running.</summary>
+    [ThreadStatic] internal static int CurrentJobOwner;
+
+    private static int jobOwner; // the managed id of the thread that started the current job
+
     /// <summary>Runs parts 0 .. <paramref name="parts"/>−1 of <paramref name="work"/> on up to <paramref name="threads"/> threads; returns when all are done.</summary>
     public static void Run(PartedWork work, int parts, int threads)
     {
@@ -48,6 +56,7 @@ internal static class WorkerPool
         {
             EnsureWorkers(threads - 1);
             job = work;
+            jobOwner = Environment.CurrentManagedThreadId;
             failure = null;
             Volatile.Write(ref pending, parts);
             long generation = (Volatile.Read(ref state) >> 32) + 1;
@@ -80,6 +89,7 @@ internal static class WorkerPool
             int parts = (int)(s >> 16) & 0xFFFF, next = (int)s & 0xFFFF;
             if (s >> 32 != generation || next >= parts) return;
             if (Interlocked.CompareExchange(ref state, s + 1, s) != s) continue;
+            (CurrentJob, CurrentJobOwner) = (generation, jobOwner);
             try
             {
                 job!.RunPart(next);
@@ -87,6 +97,10 @@ internal static class WorkerPool
             catch (Exception e)
             {
                 failure = e;
+            }
+            finally
+            {
+                CurrentJob = 0;
             }
             Interlocked.Decrement(ref pending);
         }

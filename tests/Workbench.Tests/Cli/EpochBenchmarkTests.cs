@@ -1,0 +1,72 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using Workbench.Cli.Benchmarks;
+using Workbench.Data;
+using Workbench.Models;
+using Workbench.Tensors;
+using Workbench.Tests.Data;
+
+namespace Workbench.Tests.Cli;
+
+/// <summary><c>bench epoch</c> on small IDX files in a temporary folder, without the peers: the GEMM floor and the thread settings.</summary>
+[Collection(Workbench.Tests.Kernels.GemmLogTests.Recording)]
+public class EpochBenchmarkTests
+{
+    /// <summary>Fashion-MNIST-named IDX files of random 28×28 images: <paramref name="train"/> training and 64 test images.</summary>
+    private static TempDirectory FashionFolder(int train)
+    {
+        var folder = new TempDirectory();
+        var rng = new Rng(5);
+        void Write(string images, string labels, int count)
+        {
+            var pixels = new byte[count * 28 * 28];
+            for (int i = 0; i < pixels.Length; i++) pixels[i] = (byte)rng.NextInt(256);
+            var classes = Enumerable.Range(0, count).Select(i => (byte)(i % 10)).ToArray();
+            IdxWriter.WriteFile(folder.Combine(images), [count, 28, 28], pixels, gzip: true);
+            IdxWriter.WriteFile(folder.Combine(labels), [count], classes, gzip: true);
+        }
+        Write("train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz", train);
+        Write("t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz", 64);
+        return folder;
+    }
+
+    [Fact]
+    public void Run_TwoThreadSettings_PrintsEachBesideItsGemmFloorAndTheScaling()
+    {
+        using var folder = FashionFolder(train: 128 * 21);
+        var output = new StringWriter();
+        int threads = ComputeThreads.Count;
+        int exit = EpochBenchmark.Run(Architecture.Mlp, epochs: 1, ourThreads: [2, 1], pyTorchBlasThreads: [], images: null, folder.Path, output);
+        string text = output.ToString();
+
+        Assert.Equal(0, exit);
+        Assert.Equal(threads, ComputeThreads.Count); // the setting is given back
+        // 784-400-20: forward 5 products (encoder layer, mean and log-variance heads, two decoder layers), backward a dW
+        // for each and a dX for all but the first.
+        Assert.Contains("the floor: 14 products per step", text);
+        Assert.Matches(@"Workbench epoch 2, 2 threads: [\d.]+ s training \(GEMM floor [\d.]+ s, ratio [\d.]+\)", text);
+        Assert.Matches(@"Workbench epoch 3, 1 thread: [\d.]+ s training \(GEMM floor [\d.]+ s, ratio [\d.]+\)", text);
+        foreach (string row in new[] { "Workbench (C#), 2 threads", "Workbench (C#), 1 thread" })
+        {
+            var match = Regex.Match(text, Regex.Escape(row) + @" +([\d.]+) +([\d.]+) +([\d.]+) +\(target ≤ 1\.10: (met|not met)\)");
+            Assert.True(match.Success, $"no row '{row}' in:\n{text}");
+            double epoch = double.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture);
+            double floor = double.Parse(match.Groups[2].Value, CultureInfo.InvariantCulture);
+            double ratio = double.Parse(match.Groups[3].Value, CultureInfo.InvariantCulture);
+            Assert.True(epoch > 0 && floor > 0, text);
+            Assert.InRange(ratio, epoch / floor - 0.6, epoch / floor + 0.6); // the median of per-epoch ratios; one epoch here
+        }
+        Assert.Matches(@"two threads / one thread: [\d.]+ \(target ≤ 0\.55: (met|not met)\)", text);
+    }
+
+    [Fact]
+    public void Run_OneSetting_PrintsNoScaling()
+    {
+        using var folder = FashionFolder(train: 128 * 11);
+        var output = new StringWriter();
+        EpochBenchmark.Run(Architecture.Mlp, epochs: 1, ourThreads: [1], pyTorchBlasThreads: [], images: null, folder.Path, output);
+        string text = output.ToString();
+        Assert.Contains("Workbench (C#), 1 thread", text);
+        Assert.DoesNotContain("two threads / one thread", text);
+    }
+}
