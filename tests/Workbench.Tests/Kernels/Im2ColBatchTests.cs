@@ -122,6 +122,52 @@ public class Im2ColBatchTests
                 }
     }
 
+    [Theory]
+    [InlineData(5)]
+    [InlineData(49)]  // the conv VAE's 7 × 7 planes: one plane is 3 whole 16-lane vectors and a 1-pixel tail
+    [InlineData(196)] // its 14 × 14 planes
+    public void ChannelMajor_WithReluAndBias_HasTheBitsOfAddThenMaxAndOfTheReluBackward(int positions)
+    {
+        const int count = 3, channels = 4;
+        var values = Random(count * channels * positions, 7);
+        // Entries the ReLU treats specially: NaN stays NaN, −0 and exact cancellations against the bias become +0.
+        var bias = new[] { 0.25f, -0.5f, 0f, 1f };
+        for (int i = 0; i < values.Length; i += 3) values[i] = i % 2 == 0 ? -0f : float.NaN;
+        for (int i = 1; i < values.Length; i += 5) values[i] = -bias[i / positions % channels];
+
+        var written = new float[values.Length];
+        ChannelMajor.Scatter(values, count, channels, positions, written, bias, accumulate: false, relu: true);
+        var start = Random(values.Length, 8);
+        var accumulated = (float[])start.Clone();
+        ChannelMajor.Scatter(values, count, channels, positions, accumulated, default, accumulate: true, relu: true);
+        var masked = new float[values.Length];
+        ChannelMajor.Gather(values, count, channels, positions, masked, reluOutput: start.Select(v => v - 0.5f).ToArray());
+
+        for (int n = 0; n < count; n++)
+            for (int c = 0; c < channels; c++)
+            {
+                var from = new float[positions];
+                for (int q = 0; q < positions; q++) from[q] = values[c * count * positions + n * positions + q];
+                var expected = new float[positions];
+                System.Numerics.Tensors.TensorPrimitives.Add(from, bias[c], expected);
+                System.Numerics.Tensors.TensorPrimitives.Max(expected, 0f, expected);
+                var sum = start.AsSpan((n * channels + c) * positions, positions).ToArray();
+                System.Numerics.Tensors.TensorPrimitives.Add(sum, from, sum);
+                System.Numerics.Tensors.TensorPrimitives.Max(sum, 0f, sum);
+                var plane = values.AsSpan((n * channels + c) * positions, positions).ToArray();
+                var mask = start.AsSpan((n * channels + c) * positions, positions).ToArray().Select(v => v - 0.5f).ToArray();
+                var gradient = new float[positions];
+                ActivationKernels.ReluBackward(plane, mask, gradient, overwrite: true);
+                for (int q = 0; q < positions; q++)
+                {
+                    int at = (n * channels + c) * positions + q;
+                    Assert.Equal(BitConverter.SingleToInt32Bits(expected[q]), BitConverter.SingleToInt32Bits(written[at]));
+                    Assert.Equal(BitConverter.SingleToInt32Bits(sum[q]), BitConverter.SingleToInt32Bits(accumulated[at]));
+                    Assert.Equal(BitConverter.SingleToInt32Bits(gradient[q]), BitConverter.SingleToInt32Bits(masked[c * count * positions + n * positions + q]));
+                }
+            }
+    }
+
     [Fact]
     public void RunItems_SplitsWholeItemsOnlyAndCoversEveryItemOnce()
     {
