@@ -246,7 +246,7 @@ internal static unsafe class ChannelMajor
                 {
                     long plane = ((long)n * channels + c) * positions;
                     float* to = destination + c * ld + (long)n * positions;
-                    if (reluOutput is null) new ReadOnlySpan<float>(source + plane, positions).CopyTo(new Span<float>(to, positions));
+                    if (reluOutput is null) WritePlane(source + plane, to, positions, 0f, addBias: false, accumulate: false, relu: false);
                     else MaskedPlane(source + plane, reluOutput + plane, to, positions);
                 }
         }

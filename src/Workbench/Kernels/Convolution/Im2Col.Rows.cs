@@ -106,12 +106,40 @@ internal static unsafe partial class Im2Col
                                 value = Avx.And(Avx.BlendVariable(low, high, lane.FromHigh), lane.Valid);
                             }
                             // A whole-vector store spills into the next output rows of this image's block, written
-                            // next; near the block's end it is stored masked (AMD's masked stores are slow, so only there).
+                            // next; near the block's end only the row's own lanes are stored, piece by piece (a masked
+                            // store there cost AMD cores more than the rest of the unrolling).
                             if (oy * g.OutW + 8 <= positions) Avx.Store(dst, value);
-                            else Avx.MaskStore(dst, masks.Out, value);
+                            else StoreFirst(dst, value, g.OutW);
                         }
                     }
             }
+    }
+
+    /// <summary>Stores lanes 0 .. <paramref name="count"/>−1 (at most 8) of <paramref name="value"/> at <paramref name="destination"/>, touching nothing after them.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void StoreFirst(float* destination, Vector256<float> value, int count)
+    {
+        if (count == 8)
+        {
+            Avx.Store(destination, value);
+            return;
+        }
+        var part = value.GetLower();
+        if (count >= 4)
+        {
+            Sse.Store(destination, part);
+            destination += 4;
+            count -= 4;
+            part = value.GetUpper();
+        }
+        if (count >= 2)
+        {
+            Sse.StoreLow(destination, part);
+            destination += 2;
+            count -= 2;
+            part = Sse.MoveHighToLow(part, part);
+        }
+        if (count == 1) Sse.StoreScalar(destination, part);
     }
 
     /// <summary>
@@ -139,7 +167,7 @@ internal static unsafe partial class Im2Col
                     // are stored back unchanged; the image's last row is read and written masked, so no other
                     // thread's image is touched (AMD's masked stores are slow, so only there).
                     bool lastRow = c == g.Channels - 1 && iy == g.Height - 1;
-                    var low = Avx.MaskLoad(row, masks.Low);
+                    var low = g.Width >= 8 ? Avx.LoadVector256(row) : Avx.MaskLoad(row, masks.Low);
                     var high = !wide ? Vector256<float>.Zero : lastRow ? Avx.MaskLoad(row + 8, masks.High) : Avx.LoadVector256(row + 8);
                     for (int i = 0; i < kh; i++)
                     {

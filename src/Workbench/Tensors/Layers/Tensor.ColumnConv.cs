@@ -3,7 +3,7 @@ using Workbench.Kernels;
 namespace Workbench.Tensors;
 
 // The one driver behind every convolution that runs as im2col + GEMM (Conv2d, Conv1d): what differs between
-// them is only how an image unrolls into its column matrix, an IColumnUnfolding. The grouping, the kept
+// them is only how an image unrolls into its column matrix, an IColumnUnfolding. The grouping, the scratch
 // column matrices, the threading and the order of the gradient sums are described in Tensor.Conv.cs.
 public sealed partial class Tensor
 {
@@ -23,15 +23,12 @@ public sealed partial class Tensor
 
         Tensor[] inputs = bias is null ? [input, weight] : [input, weight, bias];
         bool tracking = Tracks(inputs);
-        // When backward will need dW, the column matrices are kept for it (the group blocks one after another)
-        // rather than unfolded again; otherwise a group's matrix is the running thread's scratch.
-        var kept = tracking && weight.RequiresGrad ? Uninitialized([batch * patch * positions]) : null;
         var y = Uninitialized(outputDims);
         float[] x = input.Storage, w = weight.Storage, output = y.Storage;
         ForEachGroup(batch, group, (_, first, count, threads) =>
         {
             int columnCount = count * positions;
-            var cols = kept is null ? ThreadScratch.First(patch * columnCount) : kept.Storage.AsSpan(first * patch * positions, patch * columnCount);
+            var cols = ThreadScratch.First(patch * columnCount);
             var result = ThreadScratch.Second(outC * columnCount);
             unfolding.UnfoldBatch(x.AsSpan(first * imageSize, count * imageSize), count, cols);
             // (O, patch) · (patch, count·P) → (O, count·P), then (count, O, P) + b
@@ -61,9 +58,10 @@ public sealed partial class Tensor
                         relu ? output.AsSpan(first * outSize, count * outSize) : default);
                     if (db.Length > 0) // Σ over the group's images and positions of dY
                         AxisReduction.Sum(gcm, outC, columnCount, 1, 1f, dbParts.AsSpan(index * outC, outC));
-                    if (dw.Length > 0) // dY · colsᵀ: (O, count·P)·(count·P, patch), with forward's columns
+                    if (dw.Length > 0) // dY · colsᵀ: (O, count·P)·(count·P, patch), with the group's columns unfolded again
                     {
-                        var forwardCols = kept!.Storage.AsSpan(first * patch * positions, patch * columnCount);
+                        var forwardCols = ThreadScratch.First(patch * columnCount); // free again before dX's columns are written
+                        unfolding.UnfoldBatch(input.Storage.AsSpan(first * imageSize, count * imageSize), count, forwardCols);
                         Gemm.Multiply(Gemm.Kernel.Best, threads, false, true, outC, patch, columnCount, 1f, gcm, columnCount, forwardCols, columnCount,
                             0f, dwParts.AsSpan(index * weightSize, weightSize), patch);
                     }

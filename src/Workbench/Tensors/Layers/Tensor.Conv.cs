@@ -10,9 +10,9 @@ namespace Workbench.Tensors;
 // cache when the GEMM reads it, and no thread waits for another between the steps. The bias (and a fused
 // ReLU) is applied in the reorder or fold that writes the output, so it costs no pass of its own. dW and
 // db are summed per group and the groups' sums added in group order, so the results are the same on any
-// number of threads. A convolution whose weight needs a gradient keeps its forward column matrices (a
-// pooled tensor of the step: 12.8 MB for the conv VAE's second layer at batch 128) for the dW product in
-// backward; other column matrices are per-thread scratch (Kernels/ThreadScratch.cs).
+// number of threads. Column matrices are per-thread scratch (Kernels/ThreadScratch.cs): backward unfolds a
+// group's input again for its dW product rather than keeping forward's matrices (12.8 MB for the conv VAE's
+// second layer at batch 128), whose writes and reads through memory cost more than unrolling in cache.
 public sealed partial class Tensor
 {
     /// <summary>
