@@ -88,30 +88,37 @@ internal static unsafe partial class Im2Col
             {
                 float* plane = images + (long)n * g.ImageSize + (long)c * planeSize;
                 for (int i = 0; i < kh; i++)
-                    for (int j = 0; j < kw; j++)
+                {
+                    // Tap row (c, i, j) of this image starts at dst + j·ld: each input row is loaded once for all kw taps.
+                    float* dst = columns + (c * taps + i * kw) * ld + (long)n * positions;
+                    for (int oy = 0; oy < g.OutH; oy++, dst += g.OutW)
                     {
-                        ref readonly var lane = ref lanes[j];
-                        float* dst = columns + (c * taps + i * kw + j) * ld + (long)n * positions;
-                        for (int oy = 0; oy < g.OutH; oy++, dst += g.OutW)
+                        int iy = oy * g.Stride - g.Padding + i;
+                        // A whole-vector store spills into the next output rows of this image's block, written
+                        // next; near the block's end only the row's own lanes are stored, piece by piece (a masked
+                        // store there cost AMD cores more than the rest of the unrolling).
+                        bool whole = oy * g.OutW + 8 <= positions;
+                        if ((uint)iy >= (uint)g.Height)
                         {
-                            int iy = oy * g.Stride - g.Padding + i;
-                            var value = Vector256<float>.Zero;
-                            if ((uint)iy < (uint)g.Height)
-                            {
-                                float* row = plane + iy * g.Width;
-                                // Whole-vector loads read a little past the row (harmless) except at the end of the batch.
-                                bool inside = row + 16 <= imagesEnd;
-                                var low = Avx2.PermuteVar8x32(inside ? Avx.LoadVector256(row) : Avx.MaskLoad(row, masks.Low), lane.Index);
-                                var high = Avx2.PermuteVar8x32(inside ? Avx.LoadVector256(row + 8) : Avx.MaskLoad(row + 8, masks.High), lane.Index);
-                                value = Avx.And(Avx.BlendVariable(low, high, lane.FromHigh), lane.Valid);
-                            }
-                            // A whole-vector store spills into the next output rows of this image's block, written
-                            // next; near the block's end only the row's own lanes are stored, piece by piece (a masked
-                            // store there cost AMD cores more than the rest of the unrolling).
-                            if (oy * g.OutW + 8 <= positions) Avx.Store(dst, value);
-                            else StoreFirst(dst, value, g.OutW);
+                            for (int j = 0; j < kw; j++)
+                                if (whole) Avx.Store(dst + j * ld, Vector256<float>.Zero);
+                                else StoreFirst(dst + j * ld, Vector256<float>.Zero, g.OutW);
+                            continue;
+                        }
+                        float* row = plane + iy * g.Width;
+                        // Whole-vector loads read a little past the row (harmless) except at the end of the batch.
+                        bool inside = row + 16 <= imagesEnd;
+                        var low = inside ? Avx.LoadVector256(row) : Avx.MaskLoad(row, masks.Low);
+                        var high = inside ? Avx.LoadVector256(row + 8) : Avx.MaskLoad(row + 8, masks.High);
+                        for (int j = 0; j < kw; j++)
+                        {
+                            ref readonly var lane = ref lanes[j];
+                            var value = Avx.And(Avx.BlendVariable(Avx2.PermuteVar8x32(low, lane.Index), Avx2.PermuteVar8x32(high, lane.Index), lane.FromHigh), lane.Valid);
+                            if (whole) Avx.Store(dst + j * ld, value);
+                            else StoreFirst(dst + j * ld, value, g.OutW);
                         }
                     }
+                }
             }
     }
 
