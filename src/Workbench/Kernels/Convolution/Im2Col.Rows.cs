@@ -163,6 +163,15 @@ internal static unsafe partial class Im2Col
         var masks = new RowMasks(g);
         float* columnsEnd = columns + (long)g.PatchSize * ld;
         bool wide = g.Width > 8; // rows of 9-16 pixels: a high half, which runs at most 8 pixels into the next row
+        // windowRow[iy·kh + i]: the window row oy whose kernel row i lands on image row iy (oy·s − p + i = iy), or −1;
+        // listed once, so the loops below divide by the stride nowhere.
+        Span<int> windowRow = stackalloc int[g.Height * kh];
+        for (int iy = 0; iy < g.Height; iy++)
+            for (int i = 0; i < kh; i++)
+            {
+                int shifted = iy + g.Padding - i;
+                windowRow[iy * kh + i] = shifted >= 0 && shifted % g.Stride == 0 && shifted / g.Stride < g.OutH ? shifted / g.Stride : -1;
+            }
         for (int n = start; n < start + length; n++)
             for (int c = 0; c < g.Channels; c++)
             {
@@ -178,9 +187,8 @@ internal static unsafe partial class Im2Col
                     var high = !wide ? Vector256<float>.Zero : lastRow ? Avx.MaskLoad(row + 8, masks.High) : Avx.LoadVector256(row + 8);
                     for (int i = 0; i < kh; i++)
                     {
-                        int shifted = iy + g.Padding - i; // = oy·s when kernel row i of window row oy lands on row iy
-                        if (shifted < 0 || shifted % g.Stride != 0 || shifted / g.Stride >= g.OutH) continue;
-                        int oy = shifted / g.Stride;
+                        int oy = windowRow[iy * kh + i];
+                        if (oy < 0) continue;
                         for (int j = 0; j < kw; j++)
                         {
                             ref readonly var lane = ref lanes[j];
