@@ -8,8 +8,8 @@ namespace Workbench.Cli.Benchmarks;
 
 /// <summary>
 /// Seconds per training epoch (Adam 1e-3, batch 128, full Fashion-MNIST) of the reference configuration
-/// (784-400-20 MLP) or of the convolutional VAE, beside the PyTorch peer of the same model run in the same
-/// command, plus the memory a steady-state training step allocates and the process's peak working set.
+/// (784-400-20 MLP) or of the convolutional VAE, beside the PyTorch 1.13 and libtorch 2.10 peers of the same model
+/// run in the same command, plus the memory a steady-state training step allocates and the process's peak working set.
 /// </summary>
 /// <remarks>
 /// Each epoch is timed from its first step to its last; the test-set evaluation that follows it (as in a
@@ -23,10 +23,12 @@ internal static class EpochBenchmark
     /// <summary>Peak working set targets of a full-data training run, MB.</summary>
     private const double MlpPeakTargetMb = 500, ConvPeakTargetMb = 600;
 
-    /// <summary>Target for the epoch time as a fraction of PyTorch's best in the same run.</summary>
+    /// <summary>Target for the epoch time as a fraction of PyTorch 1.13's best in the same run (libtorch 2.10's ratio is printed without one).</summary>
     private const double RatioTarget = 0.6;
 
-    public static int Run(Architecture architecture, int epochs, IReadOnlyList<int> pyTorchBlasThreads, int? images, string? dataDirectory, TextWriter output)
+    /// <param name="pyTorchBlasThreads">OpenBLAS thread counts of the PyTorch 1.13 peers (one OpenMP thread each); empty: none.</param>
+    /// <param name="libTorchThreads">Intra-op thread counts of the libtorch 2.10 peers; empty: none.</param>
+    public static int Run(Architecture architecture, int epochs, IReadOnlyList<int> pyTorchBlasThreads, IReadOnlyList<int> libTorchThreads, int? images, string? dataDirectory, TextWriter output)
     {
         var train = FashionMnist.Load(dataDirectory, DatasetSplit.Train);
         var test = FashionMnist.Load(dataDirectory, DatasetSplit.Test);
@@ -43,16 +45,18 @@ internal static class EpochBenchmark
                          $"each followed by an untimed evaluation of the {test.Count} test images.");
         output.WriteLine($"At the start: {MachineLoad.Describe()}.");
 
-        var peers = new List<PyTorchPeer.Session>();
+        var peers = new List<PeerSession>();
         try
         {
             foreach (int threads in pyTorchBlasThreads)
                 if (PyTorchPeer.Start(architecture, threads, images, output) is { } peer) peers.Add(peer);
+            foreach (int threads in libTorchThreads)
+                if (LibTorchPeer.Start(architecture, threads, images, dataDirectory, output) is { } peer) peers.Add(peer);
             var ours = TimeOurs(config, train, test, epochs, output, afterEpoch: epoch =>
             {
                 foreach (var peer in peers)
                     if (peer.Epoch() is { } seconds)
-                        output.WriteLine($"  PyTorch (OMP_NUM_THREADS=1, OPENBLAS_NUM_THREADS={peer.BlasThreads}) epoch {epoch}{(epoch == 1 ? " (warm-up)" : "")}: {seconds:F2} s");
+                        output.WriteLine($"  {peer.Label} epoch {epoch}{(epoch == 1 ? " (warm-up)" : "")}: {seconds:F2} s");
             });
             Report(architecture, config, images, ours, peers, epochs, output);
         }
@@ -63,24 +67,13 @@ internal static class EpochBenchmark
         return 0;
     }
 
-    private static void Report(Architecture architecture, VaeConfig config, int? images, OurTiming ours, List<PyTorchPeer.Session> peers, int epochs, TextWriter output)
+    private static void Report(Architecture architecture, VaeConfig config, int? images, OurTiming ours, List<PeerSession> peers, int epochs, TextWriter output)
     {
         output.WriteLine($"At the end: {MachineLoad.Describe(afterOwnWork: true)}.");
         output.WriteLine();
-        output.WriteLine($"{"",-34}{"s/epoch",10}   (median of {epochs} after the warm-up)");
-        output.WriteLine($"{"Workbench (C#)",-34}{ours.SecondsPerEpoch,10:F2}");
-        var theirs = peers.Where(p => p.Seconds.Count == epochs + 1).Select(p => (Threads: p.BlasThreads, Median: Median(p.Seconds.Skip(1)), Epochs: p.Seconds.Skip(1).ToArray())).ToList();
-        foreach (var (threads, seconds, _) in theirs)
-            output.WriteLine($"{$"PyTorch 1.13 (OMP 1, BLAS {threads})",-34}{seconds,10:F2}");
-        if (theirs.Count > 0)
-        {
-            var best = theirs.MinBy(t => t.Median);
-            double ratio = ours.SecondsPerEpoch / best.Median;
-            output.WriteLine($"ratio Workbench / PyTorch's best: {ratio:F2} (target ≤ {RatioTarget:F2}: {(ratio <= RatioTarget ? "met" : "not met")})");
-            // Epoch e of each side ran within a minute of the other: their ratios show how much of the spread is the machine.
-            var pairs = ours.Epochs.Zip(best.Epochs, (a, b) => $"{a / b:F2}");
-            output.WriteLine($"epoch by epoch (each of ours against the peer's epoch right after it): {string.Join(", ", pairs)}");
-        }
+        output.WriteLine($"{"",-PeerComparison.LabelWidth}{"s/epoch",10}   (median of {epochs} after the warm-up)");
+        output.WriteLine($"{"Workbench (C#)",-PeerComparison.LabelWidth}{ours.SecondsPerEpoch,10:F2}");
+        PeerComparison.Write(ours.Epochs, peers, new Dictionary<string, double> { [PyTorchPeer.Name] = RatioTarget }, output);
         int imageFloats = config.Pixels;
         output.WriteLine($"steady-state step: {ours.BytesPerStep:N0} bytes allocated per step on the training thread " +
                          $"(a batch of 128 images is {128 * imageFloats * 4:N0} bytes), {ours.Gen0PerEpoch:F1} gen-0 collections per timed epoch");
