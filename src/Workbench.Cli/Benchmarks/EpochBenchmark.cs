@@ -9,8 +9,8 @@ namespace Workbench.Cli.Benchmarks;
 
 /// <summary>
 /// Seconds per training epoch (Adam 1e-3, batch 128, full Fashion-MNIST) of the reference configuration
-/// (784-400-20 MLP) or of the convolutional VAE, beside the PyTorch peer of the same model run in the same
-/// command, plus the memory a steady-state training step allocates and the process's peak working set.
+/// (784-400-20 MLP) or of the convolutional VAE, beside the PyTorch 1.13 and libtorch 2.10 peers of the same model
+/// run in the same command, plus the memory a steady-state training step allocates and the process's peak working set.
 /// </summary>
 /// <remarks>
 /// Each epoch is timed from its first step to its last; the test-set evaluation that follows it (as in a
@@ -24,7 +24,7 @@ internal static class EpochBenchmark
     /// <summary>Peak working set targets of a full-data training run, MB.</summary>
     private const double MlpPeakTargetMb = 500, ConvPeakTargetMb = 600;
 
-    /// <summary>Target for the epoch time as a fraction of PyTorch's best in the same run.</summary>
+    /// <summary>Target for the epoch time as a fraction of PyTorch 1.13's best in the same run (libtorch 2.10's ratio is printed without one).</summary>
     private const double RatioTarget = 0.6;
 
     /// <summary>Targets for an epoch's time as a multiple of its GEMM floor (the issue's: the conv path has more to do between its products).</summary>
@@ -39,7 +39,10 @@ internal static class EpochBenchmark
     private const double ScalingTarget = 0.55;
 
     /// <param name="ourThreads">Compute-thread settings our epochs run with, in turn; the first is compared with the peers.</param>
-    public static int Run(Architecture architecture, int epochs, IReadOnlyList<int> ourThreads, IReadOnlyList<int> pyTorchBlasThreads, int? images, string? dataDirectory, TextWriter output)
+    /// <param name="pyTorchBlasThreads">OpenBLAS thread counts of the PyTorch 1.13 peers (one OpenMP thread each); empty: none.</param>
+    /// <param name="libTorchThreads">Intra-op thread counts of the libtorch 2.10 peers; empty: none.</param>
+    public static int Run(Architecture architecture, int epochs, IReadOnlyList<int> ourThreads, IReadOnlyList<int> pyTorchBlasThreads, IReadOnlyList<int> libTorchThreads,
+        int? images, string? dataDirectory, TextWriter output)
     {
         var train = FashionMnist.Load(dataDirectory, DatasetSplit.Train);
         var test = FashionMnist.Load(dataDirectory, DatasetSplit.Test);
@@ -57,11 +60,13 @@ internal static class EpochBenchmark
                          $"each followed by an untimed evaluation of the {test.Count} test images; every {FloorEvery} steps the step's products run alone {FloorReplays} times (the GEMM floor, timed apart).");
         output.WriteLine($"At the start: {MachineLoad.Describe()}.");
 
-        var peers = new List<PyTorchPeer.Session>();
+        var peers = new List<PeerSession>();
         try
         {
             foreach (int threads in pyTorchBlasThreads)
                 if (PyTorchPeer.Start(architecture, threads, images, output) is { } peer) peers.Add(peer);
+            foreach (int threads in libTorchThreads)
+                if (LibTorchPeer.Start(architecture, threads, images, dataDirectory, output) is { } peer) peers.Add(peer);
             int defaultThreads = ComputeThreads.Count;
             List<OurTiming> ours;
             try
@@ -70,7 +75,7 @@ internal static class EpochBenchmark
                 {
                     foreach (var peer in peers)
                         if (peer.Epoch() is { } seconds)
-                            output.WriteLine($"  PyTorch (OMP_NUM_THREADS=1, OPENBLAS_NUM_THREADS={peer.BlasThreads}) epoch {round}{(round == 1 ? " (warm-up)" : "")}: {seconds:F2} s");
+                            output.WriteLine($"  {peer.Label} epoch {round}{(round == 1 ? " (warm-up)" : "")}: {seconds:F2} s");
                 });
             }
             finally
@@ -86,18 +91,18 @@ internal static class EpochBenchmark
         return 0;
     }
 
-    private static void Report(Architecture architecture, VaeConfig config, int? images, List<OurTiming> ours, List<PyTorchPeer.Session> peers, int epochs, TextWriter output)
+    private static void Report(Architecture architecture, VaeConfig config, int? images, List<OurTiming> ours, List<PeerSession> peers, int epochs, TextWriter output)
     {
         output.WriteLine($"At the end: {MachineLoad.Describe(afterOwnWork: true)}.");
         output.WriteLine();
-        output.WriteLine($"{"",-34}{"s/epoch",10}{"GEMM floor",12}{"ratio",8}   (medians of {epochs} after the warm-up; the floor: {ours[0].Products} products per step, " +
+        output.WriteLine($"{"",-PeerComparison.LabelWidth}{"s/epoch",10}{"GEMM floor",12}{"ratio",8}   (medians of {epochs} after the warm-up; the floor: {ours[0].Products} products per step, " +
                          $"{ours[0].StepFlops / 1e9:F2} GFLOP, run alone at their recorded shapes and threads)");
         double? floorTarget = FloorTarget(architecture);
         foreach (var timing in ours)
         {
             double ratio = Median(timing.Epochs.Zip(timing.Floors, (e, f) => e / f));
             string verdict = floorTarget is { } t ? $"   (target ≤ {t:F2}: {(ratio <= t ? "met" : "not met")})" : "";
-            output.WriteLine($"{$"Workbench (C#), {Threads(timing.Threads)}",-34}{timing.SecondsPerEpoch,10:F2}{Median(timing.Floors),12:F2}{ratio,8:F2}{verdict}");
+            output.WriteLine($"{$"Workbench (C#), {Threads(timing.Threads)}",-PeerComparison.LabelWidth}{timing.SecondsPerEpoch,10:F2}{Median(timing.Floors),12:F2}{ratio,8:F2}{verdict}");
         }
         output.WriteLine($"  epoch / floor, epoch by epoch: {string.Join("; ", ours.Select(t => $"{Threads(t.Threads)}: {string.Join(", ", t.Epochs.Zip(t.Floors, (e, f) => $"{e / f:F2}"))}"))}");
         if (ours.FirstOrDefault(t => t.Threads == 1) is { } one && ours.FirstOrDefault(t => t.Threads == 2) is { } two)
@@ -109,18 +114,8 @@ internal static class EpochBenchmark
                              $"the floors' {Median(two.Floors.Zip(one.Floors, (a, b) => a / b)):F2}");
         }
         var first = ours[0];
-        var theirs = peers.Where(p => p.Seconds.Count == epochs + 1).Select(p => (Threads: p.BlasThreads, Median: Median(p.Seconds.Skip(1)), Epochs: p.Seconds.Skip(1).ToArray())).ToList();
-        foreach (var (threads, seconds, _) in theirs)
-            output.WriteLine($"{$"PyTorch 1.13 (OMP 1, BLAS {threads})",-34}{seconds,10:F2}");
-        if (theirs.Count > 0)
-        {
-            var best = theirs.MinBy(t => t.Median);
-            double ratio = first.SecondsPerEpoch / best.Median;
-            output.WriteLine($"ratio Workbench ({Threads(first.Threads)}) / PyTorch 1.13's best: {ratio:F2} (target ≤ {RatioTarget:F2}: {(ratio <= RatioTarget ? "met" : "not met")})");
-            // Epoch e of each side ran within a minute of the other: their ratios show how much of the spread is the machine.
-            var pairs = first.Epochs.Zip(best.Epochs, (a, b) => $"{a / b:F2}");
-            output.WriteLine($"epoch by epoch (each of ours against the peer's epoch right after it): {string.Join(", ", pairs)}");
-        }
+        if (peers.Count > 0) output.WriteLine($"Peers, each against Workbench on {Threads(first.Threads)}:");
+        PeerComparison.Write(first.Epochs, peers, new Dictionary<string, double> { [PyTorchPeer.Name] = RatioTarget }, output);
         int imageFloats = config.Pixels;
         output.WriteLine($"steady-state step: {first.BytesPerStep:N0} bytes allocated per step on the training thread " +
                          $"(a batch of 128 images is {128 * imageFloats * 4:N0} bytes), {first.Gen0PerEpoch:F1} gen-0 collections per timed epoch");
@@ -133,11 +128,7 @@ internal static class EpochBenchmark
 
     private static string Threads(int threads) => threads == 1 ? "1 thread" : $"{threads} threads";
 
-    private static double Median(IEnumerable<double> values)
-    {
-        var sorted = values.Order().ToArray();
-        return sorted[sorted.Length / 2];
-    }
+    private static double Median(IEnumerable<double> values) => PeerComparison.Median(values);
 
     /// <param name="Epochs">Seconds of each timed epoch at this thread setting (after the warm-up), in order.</param>
     /// <param name="Floors">The GEMM floor of each of those epochs: the step's products run alone (sampled through the epoch), times the steps.</param>

@@ -32,7 +32,7 @@ internal static class GruBenchmark
             gru.Forward(x).Output.Sum().Backward();
         }
 
-        var peers = new List<PyTorchPeer.Session>();
+        var peers = new List<PeerSession>();
         string[] arguments = ["--batch", batch.ToString(), "--steps", steps.ToString(), "--input", input.ToString(), "--hidden", hidden.ToString()];
         var ours = new List<double>();
         var theirs = pyTorchBlasThreads.ToDictionary(t => t, _ => new List<double>());
@@ -58,7 +58,7 @@ internal static class GruBenchmark
                 }
                 foreach (var peer in peers)
                     if (peer.Request($"run {stepsPerRound}", "seconds") is { } seconds && round > 0)
-                        theirs[peer.BlasThreads].AddRange(seconds.EnumerateArray().Select(v => v.GetDouble()));
+                        theirs[peer.Threads].AddRange(seconds.EnumerateArray().Select(v => v.GetDouble()));
             }
         }
         finally

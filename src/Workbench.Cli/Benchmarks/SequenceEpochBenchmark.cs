@@ -41,7 +41,7 @@ internal static class SequenceEpochBenchmark
                          $"after a warm-up epoch of {plan.WarmUpBatches} batches on each side.");
         output.WriteLine($"At the start: {MachineLoad.Describe()}.");
 
-        var peers = new List<PyTorchPeer.Session>();
+        var peers = new List<PeerSession>();
         try
         {
             foreach (int threads in pyTorchBlasThreads)
@@ -57,7 +57,7 @@ internal static class SequenceEpochBenchmark
                 string request = plan.PeerRequest(epoch);
                 foreach (var peer in peers)
                     if (peer.Epoch(request) is { } theirs)
-                        output.WriteLine($"  PyTorch (OMP_NUM_THREADS=1, OPENBLAS_NUM_THREADS={peer.BlasThreads}) epoch {epoch}{(warmUp ? " (warm-up)" : "")}: {theirs:F2} s");
+                        output.WriteLine($"  {peer.Label} epoch {epoch}{(warmUp ? " (warm-up)" : "")}: {theirs:F2} s");
             }
             Report(ours, peers, epochs, output);
         }
@@ -68,26 +68,12 @@ internal static class SequenceEpochBenchmark
         return 0;
     }
 
-    private static void Report(List<double> ours, List<PyTorchPeer.Session> peers, int epochs, TextWriter output)
+    private static void Report(List<double> ours, List<PeerSession> peers, int epochs, TextWriter output)
     {
         output.WriteLine($"At the end: {MachineLoad.Describe(afterOwnWork: true)}.");
         output.WriteLine();
-        output.WriteLine($"{"",-34}{"s/epoch",10}   (median of {epochs} after the warm-up)");
-        output.WriteLine($"{"Workbench (C#)",-34}{Median(ours),10:F2}");
-        var theirs = peers.Where(p => p.Seconds.Count == epochs + 1)
-            .Select(p => (Threads: p.BlasThreads, Median: Median(p.Seconds.Skip(1)), Epochs: p.Seconds.Skip(1).ToArray())).ToList();
-        foreach (var (threads, seconds, _) in theirs)
-            output.WriteLine($"{$"PyTorch 1.13 (OMP 1, BLAS {threads})",-34}{seconds,10:F2}");
-        if (theirs.Count == 0) return;
-        var best = theirs.MinBy(t => t.Median);
-        double ratio = Median(ours) / best.Median;
-        output.WriteLine($"ratio Workbench / PyTorch's best (BLAS {best.Threads}): {ratio:F2} (target ≤ {RatioTarget:F2}: {(ratio <= RatioTarget ? "met" : "not met")})");
-        output.WriteLine($"epoch by epoch (each of ours against the peer's epoch right after it): {string.Join(", ", ours.Zip(best.Epochs, (a, b) => $"{a / b:F2}"))}");
-    }
-
-    private static double Median(IEnumerable<double> values)
-    {
-        var sorted = values.Order().ToArray();
-        return sorted[sorted.Length / 2];
+        output.WriteLine($"{"",-PeerComparison.LabelWidth}{"s/epoch",10}   (median of {epochs} after the warm-up)");
+        output.WriteLine($"{"Workbench (C#)",-PeerComparison.LabelWidth}{PeerComparison.Median(ours),10:F2}");
+        PeerComparison.Write(ours, peers, new Dictionary<string, double> { [PyTorchPeer.Name] = RatioTarget }, output);
     }
 }

@@ -90,6 +90,7 @@ internal static class BenchCommand
                           "(default: every logical core).",
             AllowMultipleArgumentsPerToken = true,
         };
+        var libTorchThreads = LibTorchThreadsOption();
         var images = new Option<int?>("--images") { Description = "Train on the first N training images only (default: all 60,000)." };
         var dataDirectory = new Option<string?>("--data-dir")
         {
@@ -100,7 +101,7 @@ internal static class BenchCommand
             "Seconds per training epoch on full Fashion-MNIST (or WordNet's definitions for the sequence VAE) beside the PyTorch peer of the same model run in the same command, " +
             "allocations per step and peak working set.")
         {
-            epochs, architecture, noPyTorch, pyTorchThreads, ourThreads, images, dataDirectory, batches,
+            epochs, architecture, noPyTorch, pyTorchThreads, libTorchThreads, ourThreads, images, dataDirectory, batches,
         };
         command.SetAction(result =>
         {
@@ -108,12 +109,15 @@ internal static class BenchCommand
             if (n < 1) return Fail("bench epoch: --epochs must be at least 1.");
             var threads = result.GetValue(noPyTorch) ? [] : result.GetValue(pyTorchThreads) ?? [2];
             if (threads.Any(t => t < 1)) return Fail("bench epoch: --pytorch-blas-threads values must be at least 1.");
+            var libTorch = result.GetValue(libTorchThreads) ?? [];
+            if (libTorch.Any(t => t < 1)) return Fail($"bench epoch: --libtorch-threads values must be at least 1, got {string.Join(",", libTorch)}.");
             int[] settings = result.GetValue(ourThreads) is { Length: > 0 } given ? given : [ComputeThreads.Count];
             if (settings.Any(t => t < 1) || settings.Distinct().Count() != settings.Length)
                 return Fail($"bench epoch: --threads takes distinct thread counts of at least 1, got {string.Join(" ", settings)}.");
             if (result.GetValue(architecture) == "sequence")
             {
-                if (result.GetResult(ourThreads) is not null) return Fail("bench epoch: --threads applies to the image models.");
+                if (libTorch.Length > 0) return Fail("bench epoch: --libtorch-threads applies to the image models (mlp, conv, conv-bn), not to --architecture sequence.");
+                if (result.GetResult(ourThreads) is not null) return Fail("bench epoch: --threads applies to the image models (mlp, conv, conv-bn), not to --architecture sequence.");
                 if (result.GetValue(images) is not null) return Fail("bench epoch: --images applies to the image models; use --batches with --architecture sequence.");
                 if (result.GetValue(batches) is < 1) return Fail($"bench epoch: --batches must be at least 1, got {result.GetValue(batches)}.");
                 // Both BLAS settings unless asked otherwise: the sequence peer's best differs between them from run to run.
@@ -128,10 +132,28 @@ internal static class BenchCommand
                 "conv-bn" => Workbench.Models.Architecture.ConvBn,
                 _ => Workbench.Models.Architecture.Mlp,
             };
-            return EpochBenchmark.Run(arch, n, settings, threads, result.GetValue(images), result.GetValue(dataDirectory), Console.Out);
+            return EpochBenchmark.Run(arch, n, settings, threads, libTorch, result.GetValue(images), result.GetValue(dataDirectory), Console.Out);
         });
         return command;
     }
+
+    /// <summary>--libtorch-threads 1,2 (or 1 2): the libtorch 2.10 peer's thread settings; none unless asked, since its first run builds it.</summary>
+    private static Option<int[]> LibTorchThreadsOption() => new("--libtorch-threads")
+    {
+        Description = "Also run the libtorch 2.10 peer (TorchSharp 0.107, tests/reference/libtorch-peer, built on first use) with these intra-op " +
+                      "thread counts, e.g. 1,2 (one inter-op thread each); its best is compared separately. Default: no libtorch peer.",
+        AllowMultipleArgumentsPerToken = true,
+        CustomParser = result =>
+        {
+            var values = new List<int>();
+            foreach (var part in result.Tokens.SelectMany(t => t.Value.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)))
+            {
+                if (int.TryParse(part, out int value)) values.Add(value);
+                else result.AddError($"--libtorch-threads takes whole numbers such as 1,2; got '{part}'.");
+            }
+            return [.. values];
+        },
+    };
 
     private static Command CreateIwae()
     {

@@ -36,7 +36,7 @@ public class EpochBenchmarkTests
         using var folder = FashionFolder(train: 128 * 21);
         var output = new StringWriter();
         int threads = ComputeThreads.Count;
-        int exit = EpochBenchmark.Run(Architecture.Mlp, epochs: 1, ourThreads: [2, 1], pyTorchBlasThreads: [], images: null, folder.Path, output);
+        int exit = EpochBenchmark.Run(Architecture.Mlp, epochs: 1, ourThreads: [2, 1], pyTorchBlasThreads: [], libTorchThreads: [], images: null, folder.Path, output);
         string text = output.ToString();
 
         Assert.Equal(0, exit);
@@ -64,7 +64,7 @@ public class EpochBenchmarkTests
     {
         using var folder = FashionFolder(train: 128 * 11);
         var output = new StringWriter();
-        EpochBenchmark.Run(Architecture.Mlp, epochs: 1, ourThreads: [1], pyTorchBlasThreads: [], images: null, folder.Path, output);
+        EpochBenchmark.Run(Architecture.Mlp, epochs: 1, ourThreads: [1], pyTorchBlasThreads: [], libTorchThreads: [], images: null, folder.Path, output);
         string text = output.ToString();
         Assert.Contains("Workbench (C#), 1 thread", text);
         Assert.DoesNotContain("two threads / one thread", text);
