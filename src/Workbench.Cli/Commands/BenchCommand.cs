@@ -86,8 +86,8 @@ internal static class BenchCommand
         };
         var ourThreads = new Option<int[]>("--threads")
         {
-            Description = "Compute-thread settings our epochs run with, in turn (e.g. 2 1 to print the two-thread scaling); the first is compared with the peers " +
-                          "(default: every logical core).",
+            Description = "Compute-thread settings our epochs run with, in turn; the first is compared with the peers " +
+                          "(default: every logical core, then 1, which prints the scaling; e.g. --threads 2 for the first alone).",
             AllowMultipleArgumentsPerToken = true,
         };
         var libTorchThreads = LibTorchThreadsOption();
@@ -111,7 +111,8 @@ internal static class BenchCommand
             if (threads.Any(t => t < 1)) return Fail("bench epoch: --pytorch-blas-threads values must be at least 1.");
             var libTorch = result.GetValue(libTorchThreads) ?? [];
             if (libTorch.Any(t => t < 1)) return Fail($"bench epoch: --libtorch-threads values must be at least 1, got {string.Join(",", libTorch)}.");
-            int[] settings = result.GetValue(ourThreads) is { Length: > 0 } given ? given : [ComputeThreads.Count];
+            // By default every core and then one, so the two-thread scaling is printed beside the epochs.
+            int[] settings = result.GetValue(ourThreads) is { Length: > 0 } given ? given : ComputeThreads.Count > 1 ? [ComputeThreads.Count, 1] : [1];
             if (settings.Any(t => t < 1) || settings.Distinct().Count() != settings.Length)
                 return Fail($"bench epoch: --threads takes distinct thread counts of at least 1, got {string.Join(" ", settings)}.");
             if (result.GetValue(architecture) == "sequence")
