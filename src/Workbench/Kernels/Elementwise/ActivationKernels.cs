@@ -10,10 +10,26 @@ internal static class ActivationKernels
     /// Effectively gradient[i] += upstream[i] where output[i] &gt; 0 (ReLU′ read from its output y = max(x, 0));
     /// with <paramref name="overwrite"/>, gradient[i] = upstream[i] there and 0 elsewhere.
     /// </summary>
-    public static void ReluBackward(ReadOnlySpan<float> upstream, ReadOnlySpan<float> output, Span<float> gradient, bool overwrite = false)
+    public static unsafe void ReluBackward(ReadOnlySpan<float> upstream, ReadOnlySpan<float> output, Span<float> gradient, bool overwrite = false)
     {
         int n = upstream.Length;
         if (output.Length != n || gradient.Length != n) throw new ArgumentException("ReluBackward: span lengths differ.");
+        // Large gradients (a 128 × 3136 layer) are cut into chunks on the kernel worker threads; every element is
+        // computed by the same code in any chunk.
+        fixed (float* g = upstream, y = output, d = gradient)
+            ParallelChunks.Run(new ReluBackwardChunk(g, y, d, overwrite), n);
+    }
+
+    private readonly unsafe struct ReluBackwardChunk(float* upstream, float* output, float* gradient, bool overwrite) : IChunkKernel
+    {
+        public void Run(int start, int length) =>
+            ReluBackwardSerial(new ReadOnlySpan<float>(upstream + start, length), new ReadOnlySpan<float>(output + start, length),
+                new Span<float>(gradient + start, length), overwrite);
+    }
+
+    private static void ReluBackwardSerial(ReadOnlySpan<float> upstream, ReadOnlySpan<float> output, Span<float> gradient, bool overwrite)
+    {
+        int n = upstream.Length;
         ref float g = ref MemoryMarshal.GetReference(upstream);
         ref float y = ref MemoryMarshal.GetReference(output);
         ref float d = ref MemoryMarshal.GetReference(gradient);

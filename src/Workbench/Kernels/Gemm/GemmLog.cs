@@ -50,17 +50,8 @@ internal sealed class GemmLog
     /// <summary>Records the products <paramref name="work"/> runs on this thread and in the jobs it starts.</summary>
     public static GemmLog Record(Action work)
     {
-        var log = new GemmLog();
-        if (Interlocked.CompareExchange(ref Gemm.Log, log, null) is not null)
-            throw new InvalidOperationException("GemmLog.Record: another recording is in progress.");
-        try
-        {
-            work();
-        }
-        finally
-        {
-            Volatile.Write(ref Gemm.Log, null);
-        }
+        var recording = Begin(out var log);
+        using (recording) work();
         return log;
     }
 
@@ -72,7 +63,7 @@ internal sealed class GemmLog
     {
         log = new GemmLog();
         if (Interlocked.CompareExchange(ref Gemm.Log, log, null) is not null)
-            throw new InvalidOperationException("GemmLog.Begin: another recording is in progress.");
+            throw new InvalidOperationException("GemmLog: another recording is in progress (one at a time per process).");
         return new Stop();
     }
 

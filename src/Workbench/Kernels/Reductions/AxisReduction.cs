@@ -38,17 +38,35 @@ internal static class AxisReduction
     /// (((sums + x₀) + x₁) + …); with <paramref name="overwrite"/> the old sums are ignored (taken as 0),
     /// which gives the same bits as adding into zeros.
     /// </summary>
-    public static void AccumulateColumnSums(ReadOnlySpan<float> x, int rows, int cols, Span<float> sums, bool overwrite)
+    /// <remarks>
+    /// Large matrices (a layer's bias gradient over a batch, a convolution's per-group weight gradients) are cut into
+    /// runs of whole columns on the kernel worker threads; each column is summed in the same order in any run.
+    /// </remarks>
+    public static unsafe void AccumulateColumnSums(ReadOnlySpan<float> x, int rows, int cols, Span<float> sums, bool overwrite)
     {
         if (x.Length < (long)rows * cols || sums.Length < cols) throw new ArgumentException("AccumulateColumnSums: spans too short.");
-        int first = 0;
-        if (overwrite)
+        if (overwrite && rows == 0)
         {
-            if (rows == 0) { sums[..cols].Clear(); return; }
-            x[..cols].CopyTo(sums);
-            first = 1;
+            sums[..cols].Clear();
+            return;
         }
-        for (int r = first; r < rows; r++) TensorPrimitives.Add(sums[..cols], x.Slice(r * cols, cols), sums[..cols]);
+        fixed (float* px = x, ps = sums)
+            ParallelChunks.RunItems(new ColumnSums(px, ps, rows, cols, overwrite), cols, rows);
+    }
+
+    private readonly unsafe struct ColumnSums(float* x, float* sums, int rows, int cols, bool overwrite) : IChunkKernel
+    {
+        public void Run(int start, int length)
+        {
+            var total = new Span<float>(sums + start, length);
+            int first = 0;
+            if (overwrite)
+            {
+                new ReadOnlySpan<float>(x + start, length).CopyTo(total);
+                first = 1;
+            }
+            for (int r = first; r < rows; r++) TensorPrimitives.Add(total, new ReadOnlySpan<float>(x + (long)r * cols + start, length), total);
+        }
     }
 
     /// <summary>
