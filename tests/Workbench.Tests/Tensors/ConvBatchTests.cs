@@ -79,14 +79,20 @@ public class ConvBatchTests
     }
 
     [Theory]
-    [InlineData(false)]
-    [InlineData(true)]
-    public void ConvOps_OneThreadAndAllThreads_GiveTheSameBits(bool transpose)
+    [InlineData(false, false)]
+    [InlineData(true, false)]
+    [InlineData(false, true)]
+    [InlineData(true, true)]
+    public void ConvOps_OneThreadAndAllThreads_GiveTheSameBits(bool transpose, bool outerLayer)
     {
-        // The conv VAE's second layer at batch 128: big enough to split every kernel and GEMM over threads.
-        var x = transpose ? GradCheck.Random(7, 128, 64, 7, 7) : GradCheck.Random(7, 128, 32, 14, 14);
-        var weight = transpose ? GradCheck.Random(8, 64, 32, 4, 4) : GradCheck.Random(8, 64, 32, 4, 4);
-        var bias = GradCheck.Random(9, transpose ? 32 : 64);
+        // The conv VAE's second layer at batch 128: big enough to split every kernel and GEMM over threads; its
+        // forward runs 19 groups of images on one thread and 20 on two. Its outer layers (1 ↔ 32 channels on 28 × 28):
+        // 3 groups on one thread, 4 on two.
+        var x = outerLayer
+            ? transpose ? GradCheck.Random(7, 128, 32, 14, 14) : GradCheck.Random(7, 128, 1, 28, 28)
+            : transpose ? GradCheck.Random(7, 128, 64, 7, 7) : GradCheck.Random(7, 128, 32, 14, 14);
+        var weight = outerLayer ? GradCheck.Random(8, 32, 1, 4, 4) : GradCheck.Random(8, 64, 32, 4, 4);
+        var bias = GradCheck.Random(9, outerLayer ? (transpose ? 1 : 32) : (transpose ? 32 : 64));
         var parallel = ForwardBackward(x, weight, bias, transpose, stride: 2, padding: 1);
         int threads = Gemm.MaxThreads;
         Gemm.MaxThreads = 1;

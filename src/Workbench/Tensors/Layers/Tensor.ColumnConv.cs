@@ -34,7 +34,7 @@ public sealed partial class Tensor
             // (O, patch) · (patch, count·P) → (O, count·P), then (count, O, P) + b
             Gemm.Multiply(Gemm.Kernel.Best, threads, false, false, outC, columnCount, patch, 1f, w, patch, cols, columnCount, 0f, result, columnCount);
             ChannelMajor.Scatter(result, count, outC, positions, output.AsSpan(first * outSize, count * outSize), BiasSpan(bias), accumulate: false, relu);
-        });
+        }, productVolumePerImage: (long)outC * positions * patch);
 
         if (!tracking) return y;
         return y.Record(op, inputs, g =>
