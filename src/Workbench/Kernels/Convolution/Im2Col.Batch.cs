@@ -247,25 +247,10 @@ internal static unsafe class ChannelMajor
                     long plane = ((long)n * channels + c) * positions;
                     float* to = destination + c * ld + (long)n * positions;
                     if (reluOutput is null) WritePlane(source + plane, to, positions, 0f, addBias: false, accumulate: false, relu: false);
-                    else MaskedPlane(source + plane, reluOutput + plane, to, positions);
+                    else ActivationKernels.ReluBackwardSerial(new ReadOnlySpan<float>(source + plane, positions),
+                        new ReadOnlySpan<float>(reluOutput + plane, positions), new Span<float>(to, positions), overwrite: true);
                 }
         }
-    }
-
-    /// <summary>
-    /// to[p] = output[p] &gt; 0 ? from[p] : 0 over one plane, as <see cref="ActivationKernels.ReluBackward"/> with
-    /// overwrite computes it, written out for planes of a few dozen pixels (a 7 × 7 plane), where a call per plane
-    /// cost more than the plane's work.
-    /// </summary>
-    private static void MaskedPlane(float* from, float* output, float* to, int n)
-    {
-        int p = 0;
-        for (; p + 8 <= n; p += 8)
-        {
-            var active = Vector256.GreaterThan(Vector256.Load(output + p), Vector256<float>.Zero);
-            Vector256.ConditionalSelect(active, Vector256.Load(from + p), Vector256<float>.Zero).Store(to + p);
-        }
-        for (; p < n; p++) to[p] = output[p] > 0f ? from[p] : 0f;
     }
 
     private readonly struct ScatterImages(float* source, float* destination, int count, int channels, int positions, float* bias, bool accumulate, bool relu) : IChunkKernel

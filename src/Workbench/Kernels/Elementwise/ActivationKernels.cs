@@ -27,7 +27,8 @@ internal static class ActivationKernels
                 new Span<float>(gradient + start, length), overwrite);
     }
 
-    private static void ReluBackwardSerial(ReadOnlySpan<float> upstream, ReadOnlySpan<float> output, Span<float> gradient, bool overwrite)
+    /// <summary><see cref="ReluBackward"/> on the calling thread, for callers that already share their work out (a plane of a conv group).</summary>
+    internal static void ReluBackwardSerial(ReadOnlySpan<float> upstream, ReadOnlySpan<float> output, Span<float> gradient, bool overwrite)
     {
         int n = upstream.Length;
         ref float g = ref MemoryMarshal.GetReference(upstream);

@@ -28,7 +28,7 @@ internal static unsafe partial class Gemm
         if (!bias.IsEmpty && (bias.Length != n || beta != 0f))
             throw new ArgumentException($"Gemm: a bias needs one value per column of C ({n}, got {bias.Length}) and β = 0 (got {beta}).");
         if (m == 0 || n == 0) return;
-        Gemm.Log?.Add(false, false, m, n, k, 1);
+        Log?.Add(false, false, m, n, k, 1);
         if (k == 0)
         {
             if (!bias.IsEmpty)

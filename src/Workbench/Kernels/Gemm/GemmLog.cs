@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace Workbench.Kernels;
 
 /// <summary>
@@ -104,26 +102,6 @@ internal sealed class GemmLog
             else if (jobs.Add(call.Job)) steps.Add((call, new Parts(this, recorded.Where(c => c.Job == call.Job).ToArray())));
         }
         return steps.ToArray();
-    }
-
-    /// <summary>Median wall-clock seconds of one <see cref="Replay"/>, over rounds of at least <paramref name="roundSeconds"/>.</summary>
-    public double SecondsPerReplay(int threads, int rounds = 5, double roundSeconds = 0.2)
-    {
-        Replay(threads);
-        var times = new double[rounds];
-        for (int r = 0; r < rounds; r++)
-        {
-            int replays = 0;
-            long start = Stopwatch.GetTimestamp();
-            do
-            {
-                Replay(threads);
-                replays++;
-            } while (Stopwatch.GetElapsedTime(start).TotalSeconds < roundSeconds);
-            times[r] = Stopwatch.GetElapsedTime(start).TotalSeconds / replays;
-        }
-        Array.Sort(times);
-        return times[rounds / 2];
     }
 
     /// <param name="inPart">Running as a part of a job: the operands are the running thread's.</param>
