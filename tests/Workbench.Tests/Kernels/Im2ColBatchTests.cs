@@ -21,6 +21,10 @@ public class Im2ColBatchTests
         { 2, 4, 4, 3, 2, 1 },    // 2 × 2 windows: an 8-lane row store would run past the image's block
         { 3, 28, 28, 3, 2, 1 },  // the batch-norm conv VAE's 3×3 layers at 28 × 28: the table forms, 196 windows (a 4-entry tail)
         { 2, 11, 23, 3, 1, 1 },  // stride 1 in the table forms, 253 windows
+        { 3, 12, 12, 2, 2, 0 },  // stride 2 without padding: every tap on pixels of one parity, from the row's start
+        { 2, 15, 15, 3, 2, 0 },  // stride 2, odd width: the last pixel reached by one tap only
+        { 2, 10, 9, 4, 2, 1 },   // stride 2 on 9-pixel rows: the high half holds one pixel of the row
+        { 1, 13, 11, 6, 2, 3 },  // stride 2, a kernel of 6 columns reaching 3 pixels left of the row
     };
 
     private static ConvGeometry Geometry(int c, int h, int w, int k, int s, int p) =>
@@ -42,13 +46,29 @@ public class Im2ColBatchTests
         return values;
     }
 
+    /// <summary>As <see cref="Random"/> with every 7th entry −0 and every 11th NaN: the entries whose bits an add of zero would change.</summary>
+    private static float[] RandomWithSpecials(int length, ulong seed)
+    {
+        var values = Random(length, seed);
+        for (int i = 0; i < length; i += 7) values[i] = -0f;
+        for (int i = 5; i < length; i += 11) values[i] = float.NaN;
+        return values;
+    }
+
+    private static int[] Bits(ReadOnlySpan<float> values)
+    {
+        var bits = new int[values.Length];
+        for (int i = 0; i < bits.Length; i++) bits[i] = BitConverter.SingleToInt32Bits(values[i]);
+        return bits;
+    }
+
     [Theory]
     [MemberData(nameof(Geometries))]
     public void UnfoldBatch_EachImageBlock_EqualsThatImagesOwnColumnMatrix(int c, int h, int w, int k, int s, int p)
     {
         var g = Geometry(c, h, w, k, s, p);
         const int count = 5;
-        var images = Random(count * g.ImageSize, 1);
+        var images = RandomWithSpecials(count * g.ImageSize, 1);
         var batch = Enumerable.Repeat(float.NaN, g.PatchSize * count * g.Positions).ToArray();
 
         Im2Col.UnfoldBatch(g, images, count, batch);
@@ -58,8 +78,8 @@ public class Im2ColBatchTests
         {
             Im2Col.Unfold(g, images.AsSpan(n * g.ImageSize, g.ImageSize), single);
             for (int row = 0; row < g.PatchSize; row++)
-                Assert.Equal(single.AsSpan(row * g.Positions, g.Positions).ToArray(),
-                    batch.AsSpan(row * count * g.Positions + n * g.Positions, g.Positions).ToArray());
+                Assert.Equal(Bits(single.AsSpan(row * g.Positions, g.Positions)),
+                    Bits(batch.AsSpan(row * count * g.Positions + n * g.Positions, g.Positions)));
         }
     }
 
@@ -69,9 +89,10 @@ public class Im2ColBatchTests
     {
         var g = Geometry(c, h, w, k, s, p);
         const int count = 4;
-        var columns = Random(g.PatchSize * count * g.Positions, 2);
+        var columns = RandomWithSpecials(g.PatchSize * count * g.Positions, 2);
         var start = Random(c, 3);
-        var existing = Random(count * g.ImageSize, 4);
+        start[0] = -0f;
+        var existing = RandomWithSpecials(count * g.ImageSize, 4);
 
         var written = Enumerable.Repeat(float.NaN, count * g.ImageSize).ToArray();
         Im2Col.FoldBatch(g, columns, count, written, start, accumulate: false);
@@ -92,9 +113,9 @@ public class Im2ColBatchTests
             Im2Col.FoldAdd(g, block, fromStart);
             Im2Col.FoldAdd(g, block, fromZero);
             Im2Col.FoldAdd(g, block, onExisting);
-            Assert.Equal(fromStart, written.AsSpan(n * g.ImageSize, g.ImageSize).ToArray());
-            Assert.Equal(fromZero, cleared.AsSpan(n * g.ImageSize, g.ImageSize).ToArray());
-            Assert.Equal(onExisting, accumulated.AsSpan(n * g.ImageSize, g.ImageSize).ToArray());
+            Assert.Equal(Bits(fromStart), Bits(written.AsSpan(n * g.ImageSize, g.ImageSize)));
+            Assert.Equal(Bits(fromZero), Bits(cleared.AsSpan(n * g.ImageSize, g.ImageSize)));
+            Assert.Equal(Bits(onExisting), Bits(accumulated.AsSpan(n * g.ImageSize, g.ImageSize)));
         }
     }
 

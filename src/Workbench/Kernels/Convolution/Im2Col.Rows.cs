@@ -77,6 +77,14 @@ internal static unsafe partial class Im2Col
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void UnfoldRows(in ConvGeometry g, float* images, float* columns, int count, int start, int length)
     {
+        if (g.Stride == 2) UnfoldRowsStride2(g, images, columns, count, start, length);
+        else UnfoldRowsByPermutes(g, images, columns, count, start, length);
+    }
+
+    /// <summary>As <see cref="UnfoldRows"/>, at any stride: each tap's window row is two lane permutations of the image row's halves.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void UnfoldRowsByPermutes(in ConvGeometry g, float* images, float* columns, int count, int start, int length)
+    {
         int kh = g.KernelH, kw = g.KernelW, taps = kh * kw, positions = g.Positions, planeSize = g.Height * g.Width;
         long ld = (long)count * positions;
         Span<UnfoldLanes> lanes = stackalloc UnfoldLanes[kw];
@@ -156,6 +164,14 @@ internal static unsafe partial class Im2Col
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void FoldRows(in ConvGeometry g, float* columns, float* images, int count, int start, int length)
     {
+        if (g.Stride == 2 && g.Width > 8) FoldRowsStride2(g, columns, images, count, start, length);
+        else FoldRowsByPermutes(g, columns, images, count, start, length);
+    }
+
+    /// <summary>As <see cref="FoldRows"/>, at any stride: each tap's terms are permuted onto the image row's halves.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void FoldRowsByPermutes(in ConvGeometry g, float* columns, float* images, int count, int start, int length)
+    {
         int kh = g.KernelH, kw = g.KernelW, taps = kh * kw, positions = g.Positions, planeSize = g.Height * g.Width;
         long ld = (long)count * positions;
         Span<FoldLanes> lanes = stackalloc FoldLanes[kw];
@@ -163,15 +179,8 @@ internal static unsafe partial class Im2Col
         var masks = new RowMasks(g);
         float* columnsEnd = columns + (long)g.PatchSize * ld;
         bool wide = g.Width > 8; // rows of 9-16 pixels: a high half, which runs at most 8 pixels into the next row
-        // windowRow[iy·kh + i]: the window row oy whose kernel row i lands on image row iy (oy·s − p + i = iy), or −1;
-        // listed once, so the loops below divide by the stride nowhere.
         Span<int> windowRow = stackalloc int[g.Height * kh];
-        for (int iy = 0; iy < g.Height; iy++)
-            for (int i = 0; i < kh; i++)
-            {
-                int shifted = iy + g.Padding - i;
-                windowRow[iy * kh + i] = shifted >= 0 && shifted % g.Stride == 0 && shifted / g.Stride < g.OutH ? shifted / g.Stride : -1;
-            }
+        WindowRows(g, windowRow);
         for (int n = start; n < start + length; n++)
             for (int c = 0; c < g.Channels; c++)
             {

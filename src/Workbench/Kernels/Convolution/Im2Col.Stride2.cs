@@ -1,0 +1,173 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace Workbench.Kernels;
+
+// The row forms at stride 2 (the conv VAE's 14×14 ↔ 7×7 layers). Window column ox of kernel column j reads pixel
+// 2·ox − p + j, so a tap's window row is every other pixel of the image row from pixel j − p on: two loads, an
+// in-lane shuffle and a qword permute, where the general form takes two lane permutations and a blend. The
+// adjoint splits an image row into its even and odd pixels once; there tap j's terms for window row oy are its
+// column row loaded from a fixed shift and added to one of the halves, which are interleaved back once per row.
+// Every entry and every pixel's terms, in their order, are those of the general forms (Im2Col.Rows.cs).
+internal static unsafe partial class Im2Col
+{
+    /// <summary>Lanes p[0], p[2], …, p[14] of the 16 floats whose halves are <paramref name="low"/> and <paramref name="high"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<float> EvenLanes(Vector256<float> low, Vector256<float> high) =>
+        Avx2.Permute4x64(Avx.Shuffle(low, high, 0b10_00_10_00).AsDouble(), 0b11_01_10_00).AsSingle();
+
+    /// <summary>Lanes p[1], p[3], …, p[15].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<float> OddLanes(Vector256<float> low, Vector256<float> high) =>
+        Avx2.Permute4x64(Avx.Shuffle(low, high, 0b11_01_11_01).AsDouble(), 0b11_01_10_00).AsSingle();
+
+    /// <summary>Whether window column ox of kernel column j reads a pixel inside the image row (ox &lt; OutW).</summary>
+    private static bool ReadsInside(in ConvGeometry g, int j, int ox) => ox >= 0 && ox < g.OutW && (uint)(2 * ox - g.Padding + j) < (uint)g.Width;
+
+    /// <summary>A lane mask: all bits of lane L set where bit L of <paramref name="lanes"/> is.</summary>
+    private static Vector256<float> LaneMask(int lanes) =>
+        Vector256.Equals(Vector256.Create(lanes) & Vector256.Create(1, 2, 4, 8, 16, 32, 64, 128), Vector256.Create(1, 2, 4, 8, 16, 32, 64, 128)).AsSingle();
+
+    /// <summary>The column matrix entries of images [start, start + length) at stride 2 (see UnfoldRows).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void UnfoldRowsStride2(in ConvGeometry g, float* images, float* columns, int count, int start, int length)
+    {
+        int kh = g.KernelH, kw = g.KernelW, taps = kh * kw, positions = g.Positions, planeSize = g.Height * g.Width;
+        long ld = (long)count * positions;
+        Vector256<float>* inside = stackalloc Vector256<float>[kw];
+        for (int j = 0; j < kw; j++)
+        {
+            int lanes = 0;
+            for (int ox = 0; ox < 8; ox++) lanes |= ReadsInside(g, j, ox) ? 1 << ox : 0;
+            inside[j] = LaneMask(lanes);
+        }
+        float* imagesEnd = images + (long)count * g.ImageSize;
+        for (int n = start; n < start + length; n++)
+        {
+            // Tap j loads the 16 floats from pixel j − p of a row on: whole-vector loads stay in the batch except, at
+            // most, in its first and last images, which take the general form.
+            float* image = images + (long)n * g.ImageSize;
+            if (image - g.Padding < images || image + g.ImageSize - g.Width + kw - 1 - g.Padding + 16 > imagesEnd)
+            {
+                UnfoldRowsByPermutes(g, images, columns, count, n, 1);
+                continue;
+            }
+            for (int c = 0; c < g.Channels; c++)
+            {
+                float* plane = image + (long)c * planeSize;
+                for (int i = 0; i < kh; i++)
+                {
+                    float* dst = columns + (c * taps + i * kw) * ld + (long)n * positions;
+                    for (int oy = 0; oy < g.OutH; oy++, dst += g.OutW)
+                    {
+                        int iy = 2 * oy - g.Padding + i;
+                        bool whole = oy * g.OutW + 8 <= positions; // as in UnfoldRowsByPermutes: spill into the next rows, except at the block's end
+                        if ((uint)iy >= (uint)g.Height)
+                        {
+                            for (int j = 0; j < kw; j++)
+                                if (whole) Avx.Store(dst + j * ld, Vector256<float>.Zero);
+                                else StoreFirst(dst + j * ld, Vector256<float>.Zero, g.OutW);
+                            continue;
+                        }
+                        // Pixels from j − p on; lanes outside the row (in other rows) are cleared.
+                        float* from = plane + iy * g.Width - g.Padding;
+                        for (int j = 0; j < kw; j++, from++)
+                        {
+                            var value = Avx.And(EvenLanes(Avx.LoadVector256(from), Avx.LoadVector256(from + 8)), inside[j]);
+                            if (whole) Avx.Store(dst + j * ld, value);
+                            else StoreFirst(dst + j * ld, value, g.OutW);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// Adds the column matrix back onto images [start, start + length) at stride 2, rows of 9 to 16 pixels (see FoldRows):
+    /// pixel 2·m + parity of a row is lane m of its even (parity 0) or odd half, and tap j adds its window column m − shift
+    /// to lane m of the half of parity (j − p) mod 2, shift = (j − p − parity) / 2.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void FoldRowsStride2(in ConvGeometry g, float* columns, float* images, int count, int start, int length)
+    {
+        int kh = g.KernelH, kw = g.KernelW, taps = kh * kw, positions = g.Positions, planeSize = g.Height * g.Width;
+        long ld = (long)count * positions;
+        int* parity = stackalloc int[kw];
+        int* shift = stackalloc int[kw];
+        Vector256<float>* reached = stackalloc Vector256<float>[kw]; // the lanes of its half that tap j adds to
+        int leastShift = int.MaxValue, mostShift = int.MinValue;
+        for (int j = 0; j < kw; j++)
+        {
+            parity[j] = (j - g.Padding) & 1;
+            shift[j] = (j - g.Padding - parity[j]) / 2;
+            int lanes = 0;
+            for (int m = 0; m < 8; m++) lanes |= 2 * m + parity[j] < g.Width && ReadsInside(g, j, m - shift[j]) ? 1 << m : 0;
+            reached[j] = LaneMask(lanes);
+            (leastShift, mostShift) = (Math.Min(leastShift, shift[j]), Math.Max(mostShift, shift[j]));
+        }
+        var masks = new RowMasks(g);
+        Span<int> windowRow = stackalloc int[g.Height * kh];
+        WindowRows(g, windowRow);
+        for (int n = start; n < start + length; n++)
+        {
+            // Tap j loads 8 floats from its window row's start − shift: inside the column matrix except, at most, for the
+            // first and last images of the batch, which take the general form.
+            long first = (long)n * positions - mostShift, last = (long)(g.PatchSize - 1) * ld + (long)n * positions + (g.OutH - 1) * g.OutW - leastShift + 8;
+            if (first < 0 || last > g.PatchSize * ld)
+            {
+                FoldRowsByPermutes(g, columns, images, count, n, 1);
+                continue;
+            }
+            for (int c = 0; c < g.Channels; c++)
+            {
+                float* plane = images + (long)n * g.ImageSize + (long)c * planeSize;
+                for (int iy = 0; iy < g.Height; iy++)
+                {
+                    float* row = plane + iy * g.Width;
+                    // As in FoldRowsByPermutes: the high half runs into the next row, stored back unchanged, except at the image's end.
+                    bool lastRow = c == g.Channels - 1 && iy == g.Height - 1;
+                    var low = Avx.LoadVector256(row);
+                    var high = lastRow ? Avx.MaskLoad(row + 8, masks.High) : Avx.LoadVector256(row + 8);
+                    var even = EvenLanes(low, high);
+                    var odd = OddLanes(low, high);
+                    for (int i = 0; i < kh; i++)
+                    {
+                        int oy = windowRow[iy * kh + i];
+                        if (oy < 0) continue;
+                        float* window = columns + (c * taps + i * kw) * ld + (long)n * positions + oy * g.OutW;
+                        for (int j = 0; j < kw; j++, window += ld)
+                        {
+                            var terms = Avx.LoadVector256(window - shift[j]);
+                            // Select rather than add zero, so pixels this tap does not reach keep their bits.
+                            if (parity[j] == 0) even = Avx.BlendVariable(even, even + terms, reached[j]);
+                            else odd = Avx.BlendVariable(odd, odd + terms, reached[j]);
+                        }
+                    }
+                    var firstHalves = Avx.UnpackLow(even, odd);   // pixels 0-3 | 8-11
+                    var secondHalves = Avx.UnpackHigh(even, odd); // pixels 4-7 | 12-15
+                    Avx.Store(row, Avx.Permute2x128(firstHalves, secondHalves, 0x20));
+                    high = Avx.Permute2x128(firstHalves, secondHalves, 0x31);
+                    if (lastRow) Avx.MaskStore(row + 8, masks.High, high);
+                    else Avx.Store(row + 8, high);
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// windowRow[iy·kh + i]: the window row oy whose kernel row i lands on image row iy (oy·s − p + i = iy), or −1;
+    /// listed once, so the folds divide by the stride nowhere.
+    /// </summary>
+    private static void WindowRows(in ConvGeometry g, Span<int> windowRow)
+    {
+        int kh = g.KernelH;
+        for (int iy = 0; iy < g.Height; iy++)
+            for (int i = 0; i < kh; i++)
+            {
+                int shifted = iy + g.Padding - i;
+                windowRow[iy * kh + i] = shifted >= 0 && shifted % g.Stride == 0 && shifted / g.Stride < g.OutH ? shifted / g.Stride : -1;
+            }
+    }
+}
