@@ -44,18 +44,16 @@ internal static unsafe partial class Im2Col
         }
         float* imagesEnd = images + (long)count * g.ImageSize;
         for (int n = start; n < start + length; n++)
-        {
-            // Tap j loads the 16 floats from pixel j − p of a row on: whole-vector loads stay in the batch except, at
-            // most, in its first and last images, which take the general form.
-            float* image = images + (long)n * g.ImageSize;
-            if (image - g.Padding < images || image + g.ImageSize - g.Width + kw - 1 - g.Padding + 16 > imagesEnd)
-            {
-                UnfoldRowsByPermutes(g, images, columns, count, n, 1);
-                continue;
-            }
             for (int c = 0; c < g.Channels; c++)
             {
-                float* plane = image + (long)c * planeSize;
+                float* plane = images + (long)n * g.ImageSize + (long)c * planeSize;
+                // Tap j loads the 16 floats from pixel j − p of a row on: whole-vector loads stay in the batch except, at
+                // most, in the first plane of its first image and the last plane of its last, which are read pixel by pixel.
+                if (plane - g.Padding < images || plane + planeSize - g.Width + kw - 1 - g.Padding + 16 > imagesEnd)
+                {
+                    UnfoldPlane(g, plane, columns + (long)c * taps * ld + (long)n * positions, ld);
+                    continue;
+                }
                 for (int i = 0; i < kh; i++)
                 {
                     float* dst = columns + (c * taps + i * kw) * ld + (long)n * positions;
@@ -81,7 +79,22 @@ internal static unsafe partial class Im2Col
                     }
                 }
             }
-        }
+    }
+
+    /// <summary>The kh·kw tap rows of one channel plane, entry by entry (<paramref name="dst"/>: its first tap row's block).</summary>
+    private static void UnfoldPlane(in ConvGeometry g, float* plane, float* dst, long ld)
+    {
+        for (int i = 0; i < g.KernelH; i++)
+            for (int j = 0; j < g.KernelW; j++, dst += ld)
+                for (int oy = 0; oy < g.OutH; oy++)
+                {
+                    int iy = oy * g.Stride - g.Padding + i;
+                    for (int ox = 0; ox < g.OutW; ox++)
+                    {
+                        int ix = ox * g.Stride - g.Padding + j;
+                        dst[oy * g.OutW + ox] = (uint)iy < (uint)g.Height && (uint)ix < (uint)g.Width ? plane[iy * g.Width + ix] : 0f;
+                    }
+                }
     }
 
     /// <summary>
@@ -110,19 +123,19 @@ internal static unsafe partial class Im2Col
         var masks = new RowMasks(g);
         Span<int> windowRow = stackalloc int[g.Height * kh];
         WindowRows(g, windowRow);
+        float* columnsEnd = columns + (long)g.PatchSize * ld;
         for (int n = start; n < start + length; n++)
-        {
-            // Tap j loads 8 floats from its window row's start − shift: inside the column matrix except, at most, for the
-            // first and last images of the batch, which take the general form.
-            long first = (long)n * positions - mostShift, last = (long)(g.PatchSize - 1) * ld + (long)n * positions + (g.OutH - 1) * g.OutW - leastShift + 8;
-            if (first < 0 || last > g.PatchSize * ld)
-            {
-                FoldRowsByPermutes(g, columns, images, count, n, 1);
-                continue;
-            }
             for (int c = 0; c < g.Channels; c++)
             {
                 float* plane = images + (long)n * g.ImageSize + (long)c * planeSize;
+                // Tap j loads 8 floats from its window row's start − shift: inside the column matrix except, at most, for the
+                // first plane of the first image and the last plane of the last, which receive their terms one by one.
+                float* block = columns + (long)c * taps * ld + (long)n * positions;
+                if (block - mostShift < columns || block + (taps - 1) * ld + (g.OutH - 1) * g.OutW - leastShift + 8 > columnsEnd)
+                {
+                    FoldPlaneAdd(g, block, ld, plane);
+                    continue;
+                }
                 for (int iy = 0; iy < g.Height; iy++)
                 {
                     float* row = plane + iy * g.Width;
@@ -153,7 +166,23 @@ internal static unsafe partial class Im2Col
                     else Avx.Store(row + 8, high);
                 }
             }
-        }
+    }
+
+    /// <summary>Adds one channel plane's kh·kw tap rows (<paramref name="block"/>: its first tap row's block) onto it term by term, in FoldAdd's order.</summary>
+    private static void FoldPlaneAdd(in ConvGeometry g, float* block, long ld, float* plane)
+    {
+        for (int i = 0; i < g.KernelH; i++)
+            for (int j = 0; j < g.KernelW; j++, block += ld)
+                for (int oy = 0; oy < g.OutH; oy++)
+                {
+                    int iy = oy * g.Stride - g.Padding + i;
+                    if ((uint)iy >= (uint)g.Height) continue;
+                    for (int ox = 0; ox < g.OutW; ox++)
+                    {
+                        int ix = ox * g.Stride - g.Padding + j;
+                        if ((uint)ix < (uint)g.Width) plane[iy * g.Width + ix] += block[oy * g.OutW + ox];
+                    }
+                }
     }
 
     /// <summary>
