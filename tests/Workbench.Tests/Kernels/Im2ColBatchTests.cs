@@ -25,6 +25,9 @@ public class Im2ColBatchTests
         { 2, 15, 15, 3, 2, 0 },  // stride 2, odd width: the last pixel reached by one tap only
         { 2, 10, 9, 4, 2, 1 },   // stride 2 on 9-pixel rows: the high half holds one pixel of the row
         { 1, 13, 11, 6, 2, 3 },  // stride 2, a kernel of 6 columns reaching 3 pixels left of the row
+        { 2, 32, 32, 4, 2, 1 },  // the widest stride-2 rows: 32 pixels, 16 windows
+        { 1, 9, 31, 5, 2, 2 },   // stride 2, 31-pixel rows: 15 windows, the last vector of a row 7 pixels long
+        { 2, 8, 20, 2, 2, 0 },   // stride 2, 20-pixel rows: the image's last vector holds nothing of it
     };
 
     private static ConvGeometry Geometry(int c, int h, int w, int k, int s, int p) =>
@@ -37,6 +40,10 @@ public class Im2ColBatchTests
         Assert.True(Im2Col.UsesRowPermutes(Geometry(2, 16, 16, 3, 2, 1)) || !System.Runtime.Intrinsics.X86.Avx2.IsSupported);
         Assert.False(Im2Col.UsesRowPermutes(Geometry(1, 17, 17, 3, 2, 1)));
         Assert.False(Im2Col.UsesRowPermutes(Geometry(1, 28, 28, 4, 2, 1)));
+        Assert.True(Im2Col.UsesStride2Rows(Geometry(1, 28, 28, 4, 2, 1)) || !System.Runtime.Intrinsics.X86.Avx2.IsSupported);
+        Assert.True(Im2Col.UsesStride2Rows(Geometry(2, 32, 32, 4, 2, 1)) || !System.Runtime.Intrinsics.X86.Avx2.IsSupported);
+        Assert.False(Im2Col.UsesStride2Rows(Geometry(1, 33, 33, 4, 2, 1)));
+        Assert.False(Im2Col.UsesStride2Rows(Geometry(1, 28, 28, 3, 1, 1)));
     }
 
     private static float[] Random(int length, ulong seed)
