@@ -92,7 +92,7 @@ public class Im2ColBatchTests
 
     [Theory]
     [MemberData(nameof(Geometries))]
-    public void FoldBatch_MatchesOneImageFoldAdd_WrittenFromChannelStartOrAccumulated(int c, int h, int w, int k, int s, int p)
+    public void FoldBatch_MatchesOneImageFoldAdd_WrittenFromChannelStartOrAccumulated_ThenRectified(int c, int h, int w, int k, int s, int p)
     {
         var g = Geometry(c, h, w, k, s, p);
         const int count = 4;
@@ -107,6 +107,8 @@ public class Im2ColBatchTests
         Im2Col.FoldBatch(g, columns, count, cleared, default, accumulate: false);
         var accumulated = (float[])existing.Clone();
         Im2Col.FoldBatch(g, columns, count, accumulated, default, accumulate: true);
+        var rectified = Enumerable.Repeat(float.NaN, count * g.ImageSize).ToArray();
+        Im2Col.FoldBatch(g, columns, count, rectified, start, accumulate: false, relu: true);
 
         var block = new float[g.PatchSize * g.Positions];
         for (int n = 0; n < count; n++)
@@ -123,6 +125,8 @@ public class Im2ColBatchTests
             Assert.Equal(Bits(fromStart), Bits(written.AsSpan(n * g.ImageSize, g.ImageSize)));
             Assert.Equal(Bits(fromZero), Bits(cleared.AsSpan(n * g.ImageSize, g.ImageSize)));
             Assert.Equal(Bits(onExisting), Bits(accumulated.AsSpan(n * g.ImageSize, g.ImageSize)));
+            System.Numerics.Tensors.TensorPrimitives.Max(fromStart, 0f, fromStart);
+            Assert.Equal(Bits(fromStart), Bits(rectified.AsSpan(n * g.ImageSize, g.ImageSize)));
         }
     }
 

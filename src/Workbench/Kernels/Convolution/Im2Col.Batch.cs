@@ -130,6 +130,12 @@ internal static unsafe partial class Im2Col
     {
         public void Run(int start, int length)
         {
+            if (!accumulate && FoldsByHalves(g))
+            {
+                // Written in registers from the channel's start value: no clearing or reading of the images first, and the ReLU as rows are stored.
+                FoldRowsStride2(g, columns, images, count, start, length, write: true, channelStart, relu);
+                return;
+            }
             Fold(start, length);
             if (!relu) return;
             for (int n = start; n < start + length; n++)

@@ -164,7 +164,7 @@ internal static unsafe partial class Im2Col
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void FoldRows(in ConvGeometry g, float* columns, float* images, int count, int start, int length)
     {
-        if (g.Stride == 2 && g.Width > 8) FoldRowsStride2(g, columns, images, count, start, length);
+        if (FoldsByHalves(g)) FoldRowsStride2(g, columns, images, count, start, length);
         else FoldRowsByPermutes(g, columns, images, count, start, length);
     }
 

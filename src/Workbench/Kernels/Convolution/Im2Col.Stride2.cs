@@ -27,6 +27,9 @@ internal static unsafe partial class Im2Col
     internal static bool UsesStride2Rows(in ConvGeometry g) =>
         Avx2.IsSupported && g.Stride == 2 && g.Width > 8 && g.Width <= 32 && g.OutW <= 16 && g.KernelW <= 16;
 
+    /// <summary>Whether the fold takes <see cref="FoldRowsStride2"/> (stride 2, rows of 9 to 32 pixels, the row forms' window widths).</summary>
+    private static bool FoldsByHalves(in ConvGeometry g) => (UsesRowPermutes(g) || UsesStride2Rows(g)) && g.Stride == 2 && g.Width > 8;
+
     /// <summary>Whether window column ox of kernel column j reads a pixel inside the image row (ox &lt; OutW).</summary>
     private static bool ReadsInside(in ConvGeometry g, int j, int ox) => ox >= 0 && ox < g.OutW && (uint)(2 * ox - g.Padding + j) < (uint)g.Width;
 
@@ -127,8 +130,14 @@ internal static unsafe partial class Im2Col
     /// to lane m of the half of parity (j − p) mod 2, shift = (j − p − parity) / 2. A half is one vector for rows of up
     /// to 16 pixels, two (lanes 0-7 and 8-15) for wider rows.
     /// </summary>
+    /// <param name="write">
+    /// Write the images rather than add to them: each pixel starts from <paramref name="channelStart"/>[c] (0 when null)
+    /// in registers, so the images are neither cleared nor read first; with <paramref name="relu"/> each row is then
+    /// clamped at 0 as it is stored (as <c>TensorPrimitives.Max(x, 0)</c>: −0 becomes +0, NaN stays NaN).
+    /// </param>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void FoldRowsStride2(in ConvGeometry g, float* columns, float* images, int count, int start, int length)
+    private static void FoldRowsStride2(in ConvGeometry g, float* columns, float* images, int count, int start, int length,
+        bool write = false, float* channelStart = null, bool relu = false)
     {
         int kh = g.KernelH, kw = g.KernelW, taps = kh * kw, positions = g.Positions, planeSize = g.Height * g.Width;
         long ld = (long)count * positions;
@@ -167,23 +176,31 @@ internal static unsafe partial class Im2Col
                 // Tap j loads from its window row's start − shift: inside the column matrix except, at most, for the first
                 // plane of the first image and the last plane of the last, which receive their terms one by one.
                 float* block = columns + (long)c * taps * ld + (long)n * positions;
+                float startValue = channelStart is null ? 0f : channelStart[c];
                 if (block - mostShift < columns || block + (taps - 1) * ld + (g.OutH - 1) * g.OutW - leastShift + (two ? 16 : 8) > columnsEnd)
                 {
+                    var pixels = new Span<float>(plane, planeSize);
+                    if (write) pixels.Fill(startValue); // after the previous plane's last row ran into it
                     FoldPlaneAdd(g, block, ld, plane);
+                    if (write && relu) System.Numerics.Tensors.TensorPrimitives.Max(pixels, 0f, pixels);
                     continue;
                 }
+                var startLanes = Vector256.Create(startValue);
                 for (int iy = 0; iy < g.Height; iy++)
                 {
                     float* row = plane + iy * g.Width;
                     // The row's vectors run into the next row, stored back unchanged, except at the image's end, where
                     // the vectors past its last pixel are read and written masked, so no other thread's image is touched.
                     bool lastRow = c == g.Channels - 1 && iy == g.Height - 1;
-                    var r0 = Load(row, 0, lastRow, rowLanes, g.Width);
-                    var r1 = Load(row, 1, lastRow, rowLanes, g.Width);
-                    var even = EvenLanes(r0, r1);
-                    var odd = OddLanes(r0, r1);
-                    Vector256<float> even1 = default, odd1 = default;
-                    if (two)
+                    Vector256<float> even = startLanes, odd = startLanes, even1 = startLanes, odd1 = startLanes;
+                    if (!write)
+                    {
+                        var r0 = Load(row, 0, lastRow, rowLanes, g.Width);
+                        var r1 = Load(row, 1, lastRow, rowLanes, g.Width);
+                        even = EvenLanes(r0, r1);
+                        odd = OddLanes(r0, r1);
+                    }
+                    if (two && !write)
                     {
                         var r2 = Load(row, 2, lastRow, rowLanes, g.Width);
                         var r3 = Load(row, 3, lastRow, rowLanes, g.Width);
@@ -210,13 +227,15 @@ internal static unsafe partial class Im2Col
                     }
                     var firstHalves = Avx.UnpackLow(even, odd);   // pixels 0-3 | 8-11
                     var secondHalves = Avx.UnpackHigh(even, odd); // pixels 4-7 | 12-15
-                    Store(row, 0, Avx.Permute2x128(firstHalves, secondHalves, 0x20), lastRow, rowLanes, g.Width);
-                    Store(row, 1, Avx.Permute2x128(firstHalves, secondHalves, 0x31), lastRow, rowLanes, g.Width);
+                    // Written, the lanes past the row (the next row's first pixels, or the next plane's) hold the start value until
+                    // that row is stored; added to, they hold what was read.
+                    Store(row, 0, Avx.Permute2x128(firstHalves, secondHalves, 0x20), lastRow, rowLanes, g.Width, relu);
+                    Store(row, 1, Avx.Permute2x128(firstHalves, secondHalves, 0x31), lastRow, rowLanes, g.Width, relu);
                     if (!two) continue;
                     firstHalves = Avx.UnpackLow(even1, odd1);   // pixels 16-19 | 24-27
                     secondHalves = Avx.UnpackHigh(even1, odd1); // pixels 20-23 | 28-31
-                    Store(row, 2, Avx.Permute2x128(firstHalves, secondHalves, 0x20), lastRow, rowLanes, g.Width);
-                    Store(row, 3, Avx.Permute2x128(firstHalves, secondHalves, 0x31), lastRow, rowLanes, g.Width);
+                    Store(row, 2, Avx.Permute2x128(firstHalves, secondHalves, 0x20), lastRow, rowLanes, g.Width, relu);
+                    Store(row, 3, Avx.Permute2x128(firstHalves, secondHalves, 0x31), lastRow, rowLanes, g.Width, relu);
                 }
             }
     }
@@ -226,9 +245,11 @@ internal static unsafe partial class Im2Col
     private static Vector256<float> Load(float* row, int v, bool lastRow, Vector256<float>* rowLanes, int width) =>
         lastRow && 8 * v + 8 > width ? Avx.MaskLoad(row + 8 * v, rowLanes[v]) : Avx.LoadVector256(row + 8 * v);
 
+    /// <summary>Stores pixels 8v .. 8v + 7 of a row (masked as <see cref="Load"/> reads them), clamped at 0 first when <paramref name="relu"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Store(float* row, int v, Vector256<float> value, bool lastRow, Vector256<float>* rowLanes, int width)
+    private static void Store(float* row, int v, Vector256<float> value, bool lastRow, Vector256<float>* rowLanes, int width, bool relu)
     {
+        if (relu) value = Vector256.ConditionalSelect(Vector256.LessThanOrEqual(value, Vector256<float>.Zero), Vector256<float>.Zero, value);
         if (lastRow && 8 * v + 8 > width) Avx.MaskStore(row + 8 * v, rowLanes[v], value);
         else Avx.Store(row + 8 * v, value);
     }
