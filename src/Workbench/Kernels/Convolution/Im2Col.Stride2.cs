@@ -108,20 +108,11 @@ internal static unsafe partial class Im2Col
             }
     }
 
-    /// <summary>The kh·kw tap rows of one channel plane, entry by entry (<paramref name="dst"/>: its first tap row's block).</summary>
+    /// <summary>The kh·kw tap rows of one channel plane (<paramref name="dst"/>: its first tap row's block), by the one-image form.</summary>
     private static void UnfoldPlane(in ConvGeometry g, float* plane, float* dst, long ld)
     {
-        for (int i = 0; i < g.KernelH; i++)
-            for (int j = 0; j < g.KernelW; j++, dst += ld)
-                for (int oy = 0; oy < g.OutH; oy++)
-                {
-                    int iy = oy * g.Stride - g.Padding + i;
-                    for (int ox = 0; ox < g.OutW; ox++)
-                    {
-                        int ix = ox * g.Stride - g.Padding + j;
-                        dst[oy * g.OutW + ox] = (uint)iy < (uint)g.Height && (uint)ix < (uint)g.Width ? plane[iy * g.Width + ix] : 0f;
-                    }
-                }
+        var onePlane = g with { Channels = 1 };
+        Unfold(onePlane, new ReadOnlySpan<float>(plane, g.Height * g.Width), new Span<float>(dst, (int)((onePlane.PatchSize - 1) * ld) + g.Positions), (int)ld, 0);
     }
 
     /// <summary>
@@ -254,21 +245,11 @@ internal static unsafe partial class Im2Col
         else Avx.Store(row + 8 * v, value);
     }
 
-    /// <summary>Adds one channel plane's kh·kw tap rows (<paramref name="block"/>: its first tap row's block) onto it term by term, in FoldAdd's order.</summary>
+    /// <summary>Adds one channel plane's kh·kw tap rows (<paramref name="block"/>: its first tap row's block) onto it, by the one-image form.</summary>
     private static void FoldPlaneAdd(in ConvGeometry g, float* block, long ld, float* plane)
     {
-        for (int i = 0; i < g.KernelH; i++)
-            for (int j = 0; j < g.KernelW; j++, block += ld)
-                for (int oy = 0; oy < g.OutH; oy++)
-                {
-                    int iy = oy * g.Stride - g.Padding + i;
-                    if ((uint)iy >= (uint)g.Height) continue;
-                    for (int ox = 0; ox < g.OutW; ox++)
-                    {
-                        int ix = ox * g.Stride - g.Padding + j;
-                        if ((uint)ix < (uint)g.Width) plane[iy * g.Width + ix] += block[oy * g.OutW + ox];
-                    }
-                }
+        var onePlane = g with { Channels = 1 };
+        FoldAdd(onePlane, new ReadOnlySpan<float>(block, (int)((onePlane.PatchSize - 1) * ld) + g.Positions), (int)ld, 0, new Span<float>(plane, g.Height * g.Width));
     }
 
     /// <summary>
