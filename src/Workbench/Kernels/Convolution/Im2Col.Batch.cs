@@ -74,7 +74,7 @@ internal static unsafe partial class Im2Col
         public void Run(int start, int length)
         {
             int ld = count * g.Positions;
-            if (UsesRowPermutes(g) || UsesStride2Rows(g))
+            if (UsesRowForms(g))
             {
                 UnfoldRows(g, images, columns, count, start, length);
                 return;
@@ -149,7 +149,7 @@ internal static unsafe partial class Im2Col
         {
             int ld = count * g.Positions, plane = g.Height * g.Width;
             var all = new ReadOnlySpan<float>(columns, g.PatchSize * ld);
-            bool rows = UsesRowPermutes(g) || UsesStride2Rows(g);
+            bool rows = UsesRowForms(g);
             for (int n = start; n < start + length; n++)
             {
                 var image = new Span<float>(images + (long)n * g.ImageSize, g.ImageSize);

@@ -27,8 +27,11 @@ internal static unsafe partial class Im2Col
     internal static bool UsesStride2Rows(in ConvGeometry g) =>
         Avx2.IsSupported && g.Stride == 2 && g.Width > 8 && g.Width <= 32 && g.OutW <= 16 && g.KernelW <= 16;
 
+    /// <summary>Whether a geometry is unrolled and folded by rows (Im2Col.Rows.cs, this file) rather than by the table forms.</summary>
+    private static bool UsesRowForms(in ConvGeometry g) => UsesRowPermutes(g) || UsesStride2Rows(g);
+
     /// <summary>Whether the fold takes <see cref="FoldRowsStride2"/> (stride 2, rows of 9 to 32 pixels, the row forms' window widths).</summary>
-    private static bool FoldsByHalves(in ConvGeometry g) => (UsesRowPermutes(g) || UsesStride2Rows(g)) && g.Stride == 2 && g.Width > 8;
+    private static bool FoldsByHalves(in ConvGeometry g) => UsesRowForms(g) && g.Stride == 2 && g.Width > 8;
 
     /// <summary>Whether window column ox of kernel column j reads a pixel inside the image row (ox &lt; OutW).</summary>
     private static bool ReadsInside(in ConvGeometry g, int j, int ox) => ox >= 0 && ox < g.OutW && (uint)(2 * ox - g.Padding + j) < (uint)g.Width;
