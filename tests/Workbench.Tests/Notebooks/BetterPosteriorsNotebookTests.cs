@@ -32,17 +32,18 @@ public class BetterPosteriorsNotebookTests(BetterPosteriorsAtDefaults notebook) 
     [Fact]
     public void Gaps_AsTheTextStates()
     {
-        // "The diagonal Gaussian leaves 0.95 nats per image on average (from 0.22 to 2.65)."
-        Assert.Equal(0.95, Math.Round(Gaps.Number("diagonal", Gap), 2));
-        Assert.Equal(0.22, Math.Round(PerImage("diagonal").Min(), 2));
-        Assert.Equal(2.65, Math.Round(PerImage("diagonal").Max(), 2));
-        // "Planar flows with K = 8 leave 0.55 nats, a smaller gap than the diagonal's on three of the four images."
-        Assert.Equal(0.55, Math.Round(Gaps.Number("planar K=8", Gap), 2));
-        Assert.Equal(3, PerImage("planar K=8").Zip(PerImage("diagonal")).Count(p => p.First < p.Second));
-        // "The IAF with K = 4 … leaves 1.31 nats on average, more than the diagonal, most of it on image 2 (2.40 nats)."
-        Assert.Equal(1.31, Math.Round(Gaps.Number("IAF K=4", Gap), 2));
+        // The values differ between CPUs with and without AVX-512 (0.95 and 1.02 for the diagonal's mean, say): the text
+        // gives ranges that hold on both.
+        // "The diagonal Gaussian leaves about one nat per image on average (0.9 to 1.1; from under 0.5 on one image to over 2.5 on another)."
+        Assert.InRange(Gaps.Number("diagonal", Gap), 0.9, 1.1);
+        Assert.True(PerImage("diagonal").Min() < 0.5, $"diagonal's smallest gap {PerImage("diagonal").Min()}");
+        Assert.True(PerImage("diagonal").Max() > 2.5, $"diagonal's largest gap {PerImage("diagonal").Max()}");
+        // "Planar flows with K = 8 leave 0.5 to 0.6 nats, a smaller gap than the diagonal's on at least three of the four images."
+        Assert.InRange(Gaps.Number("planar K=8", Gap), 0.5, 0.6);
+        Assert.True(PerImage("planar K=8").Zip(PerImage("diagonal")).Count(p => p.First < p.Second) >= 3);
+        // "The IAF with K = 4 … leaves more than the diagonal on average, most of it on image 2 (2.3 to 2.45 nats)."
         Assert.True(Gaps.Number("IAF K=4", Gap) > Gaps.Number("diagonal", Gap));
-        Assert.Equal(2.40, Math.Round(PerImage("IAF K=4")[2], 2));
+        Assert.InRange(PerImage("IAF K=4")[2], 2.3, 2.45);
         Assert.Equal(2, Array.IndexOf(PerImage("IAF K=4"), PerImage("IAF K=4").Max()));
     }
 
@@ -77,20 +78,22 @@ public class BetterPosteriorsNotebookTests(BetterPosteriorsAtDefaults notebook) 
     {
         const string fd = "Fréchet distance";
         Assert.Equal(3, Samples.Rows.Count); // prior samples only
-        // "the VAE–GAN's samples have the lowest Fréchet distance, 89.1 against the convolutional VAE's 111.8 … less precise (0.496 against 0.693)"
+        // "the VAE–GAN's samples have the lowest Fréchet distance, 85 to 90 against the convolutional VAE's 112 … less precise (0.49 to 0.52 against 0.69)"
+        // (ranges: the values differ between CPUs with and without AVX-512, 89.1 and 86.5 for the VAE–GAN's distance)
         Assert.Equal(Samples.Numbers(fd).Min(), Score("VAE–GAN", fd));
-        Assert.Equal(89.1, Math.Round(Score("VAE–GAN", fd), 1));
-        Assert.Equal(111.8, Math.Round(Score("conv VAE", fd), 1));
-        Assert.Equal(0.496, Math.Round(Score("VAE–GAN", "precision"), 3));
-        Assert.Equal(0.693, Math.Round(Score("conv VAE", "precision"), 3));
-        // "The VQ-VAE's samples have the highest recall, 0.512 against 0.311, but the highest Fréchet distance (133.6) and the lowest precision (0.227)"
-        Assert.Equal(0.512, Math.Round(Score("VQ-VAE", "recall"), 3));
-        Assert.Equal(0.311, Math.Round(Score("conv VAE", "recall"), 3));
+        Assert.InRange(Score("VAE–GAN", fd), 85, 90);
+        Assert.Equal(112, Math.Round(Score("conv VAE", fd)));
+        Assert.InRange(Score("VAE–GAN", "precision"), 0.49, 0.52);
+        Assert.Equal(0.69, Math.Round(Score("conv VAE", "precision"), 2));
+        Assert.True(Score("VAE–GAN", "precision") < Score("conv VAE", "precision"));
+        // "The VQ-VAE's samples have the highest recall, 0.51 against 0.31 to 0.32, but the highest Fréchet distance (119 to 134) and the lowest precision (0.22 to 0.28)"
+        Assert.Equal(0.51, Math.Round(Score("VQ-VAE", "recall"), 2));
+        Assert.InRange(Score("conv VAE", "recall"), 0.31, 0.32);
         Assert.Equal(Samples.Numbers("recall").Max(), Score("VQ-VAE", "recall"));
         Assert.Equal(Samples.Numbers(fd).Max(), Score("VQ-VAE", fd));
         Assert.Equal(Samples.Numbers("precision").Min(), Score("VQ-VAE", "precision"));
-        Assert.Equal(133.6, Math.Round(Score("VQ-VAE", fd), 1));
-        Assert.Equal(0.227, Math.Round(Score("VQ-VAE", "precision"), 3));
+        Assert.InRange(Score("VQ-VAE", fd), 119, 134);
+        Assert.InRange(Score("VQ-VAE", "precision"), 0.22, 0.28);
     }
 
     [Fact]
