@@ -22,6 +22,13 @@ internal interface IColumnUnfolding
 
     /// <summary>Adds the column matrix back onto the images it was read from (written, not added, unless <paramref name="accumulate"/>).</summary>
     void FoldBatch(ReadOnlySpan<float> columns, int count, Span<float> images, bool accumulate);
+
+    /// <summary>
+    /// Packs the transposed column matrix (count·Positions, PatchSize) of <paramref name="count"/> images straight into
+    /// a GEMM operand, with the panels <c>packed.Pack(transB: true, …)</c> of <see cref="UnfoldBatch"/>'s matrix would
+    /// hold; false, with nothing done, where this unrolling has no such form.
+    /// </summary>
+    bool TryPackTransposed(ReadOnlySpan<float> images, int count, Gemm.PackedMatrix packed);
 }
 
 /// <summary>The 2-D unrolling of <see cref="Im2Col"/> as an <see cref="IColumnUnfolding"/>.</summary>
@@ -36,4 +43,11 @@ internal readonly struct Unfolding2d(ConvGeometry geometry) : IColumnUnfolding
 
     public void FoldBatch(ReadOnlySpan<float> columns, int count, Span<float> images, bool accumulate) =>
         Im2Col.FoldBatch(geometry, columns, count, images, default, accumulate);
+
+    public bool TryPackTransposed(ReadOnlySpan<float> images, int count, Gemm.PackedMatrix packed)
+    {
+        if (!Im2Col.PacksPatches(geometry)) return false;
+        Im2Col.PackPatches(geometry, images, count, packed);
+        return true;
+    }
 }

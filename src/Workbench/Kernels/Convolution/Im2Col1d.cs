@@ -19,6 +19,8 @@ internal readonly record struct Conv1dGeometry(int Channels, int Length, int Ker
     public void FoldBatch(ReadOnlySpan<float> columns, int count, Span<float> images, bool accumulate) =>
         Im2Col1d.FoldBatch(this, columns, count, images, accumulate);
 
+    public bool TryPackTransposed(ReadOnlySpan<float> images, int count, Gemm.PackedMatrix packed) => false;
+
     /// <summary>The positions o in [lo, hi) whose tap <paramref name="j"/> reads inside the signal: 0 ≤ o·s − p + j·d &lt; L.</summary>
     public (int Lo, int Hi) ValidRange(int j)
     {

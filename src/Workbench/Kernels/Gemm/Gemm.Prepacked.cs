@@ -72,7 +72,7 @@ internal static unsafe partial class Gemm
     }
 
     /// <summary>Columns of a block rounded up to whole NR-wide micro-panels.</summary>
-    private static int PanelColumns(int columns) => (columns + NR - 1) / NR * NR;
+    internal static int PanelColumns(int columns) => (columns + NR - 1) / NR * NR;
 
     /// <summary>
     /// op(B) (k × n) in the blocked path's layout: its (NC-column, KC-row) blocks in the order the blocked loops visit
@@ -117,14 +117,7 @@ internal static unsafe partial class Gemm
         {
             if (k < 0 || n < 0) throw new ArgumentOutOfRangeException(nameof(k), $"Gemm: dimensions must be non-negative (k={k}, n={n}).");
             RequireMatrix("B", b.Length, transB ? n : k, transB ? k : n, ldb);
-            (Depth, Columns) = (k, n);
-            BlockDepth = EvenBlock(Math.Max(k, 1), KC, 8);
-            BlockColumns = EvenBlock(Math.Max(n, 1), NC, NR);
-            UsesFma = HasFma;
-            // Every (jc, pc) block holds its columns rounded up to whole panels times its depth: k·(n rounded per block).
-            long floats = 0;
-            for (int jc = 0; jc < n; jc += BlockColumns) floats += (long)PanelColumns(Math.Min(BlockColumns, n - jc)) * k;
-            Reserve(floats);
+            Layout(k, n);
             if (k == 0 || n == 0) return;
             fixed (float* pb = b)
             {
@@ -142,6 +135,32 @@ internal static unsafe partial class Gemm
                 }
             }
         }
+
+        /// <summary>
+        /// Sizes the matrix for op(B) (k × n) with the blocks <see cref="Pack"/> uses, leaving the panels to be written
+        /// by the caller (a packer that reads B from elsewhere, such as images for a convolution's columns): the
+        /// (<see cref="BlockColumns"/>, <see cref="BlockDepth"/>) blocks in <see cref="Pack"/>'s order from <see cref="Panels"/>
+        /// on, each <see cref="PanelColumns"/>(its columns) · its depth floats, NR-column micro-panels of depth rows.
+        /// </summary>
+        internal void Layout(int k, int n)
+        {
+            if (k < 0 || n < 0) throw new ArgumentOutOfRangeException(nameof(k), $"Gemm: dimensions must be non-negative (k={k}, n={n}).");
+            (Depth, Columns) = (k, n);
+            BlockDepth = EvenBlock(Math.Max(k, 1), KC, 8);
+            BlockColumns = EvenBlock(Math.Max(n, 1), NC, NR);
+            UsesFma = HasFma;
+            // Every (jc, pc) block holds its columns rounded up to whole panels times its depth: k·(n rounded per block).
+            long floats = 0;
+            for (int jc = 0; jc < n; jc += BlockColumns) floats += (long)PanelColumns(Math.Min(BlockColumns, n - jc)) * k;
+            Reserve(floats);
+            PackedLength = floats;
+        }
+
+        /// <summary>Floats the panels of the current layout take from <see cref="Panels"/> on.</summary>
+        internal long PackedLength { get; private set; }
+
+        /// <summary>The panels of the current layout, in order (to compare two packings).</summary>
+        internal ReadOnlySpan<float> PackedFloats => new(Panels, checked((int)PackedLength));
 
         private void Reserve(long floats)
         {

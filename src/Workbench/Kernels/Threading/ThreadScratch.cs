@@ -1,7 +1,7 @@
 namespace Workbench.Kernels;
 
 /// <summary>
-/// Three grow-only scratch buffers per thread for work that runs on the kernel worker threads (a convolution's
+/// Three grow-only scratch buffers and a packed GEMM operand per thread for work that runs on the kernel worker threads (a convolution's
 /// group of images), where the step's buffer pool, which belongs to the calling thread, cannot be used. A
 /// thread reuses its buffers from part to part and layer to layer, so they stay in its cache and, after the
 /// first steps, nothing is allocated.
@@ -9,6 +9,7 @@ namespace Workbench.Kernels;
 internal static class ThreadScratch
 {
     [ThreadStatic] private static float[]? first, second, third;
+    [ThreadStatic] private static Gemm.PackedMatrix? panels;
 
     /// <summary>This thread's first buffer, at least <paramref name="length"/> floats (contents unspecified).</summary>
     public static Span<float> First(int length) => Get(ref first, length);
@@ -18,6 +19,9 @@ internal static class ThreadScratch
 
     /// <summary>This thread's third buffer, distinct from the other two.</summary>
     public static Span<float> Third(int length) => Get(ref third, length);
+
+    /// <summary>This thread's packed GEMM operand (a convolution's columns packed straight from its images).</summary>
+    public static Gemm.PackedMatrix Panels() => panels ??= new Gemm.PackedMatrix();
 
     private static Span<float> Get(ref float[]? buffer, int length)
     {

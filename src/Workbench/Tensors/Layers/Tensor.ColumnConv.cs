@@ -60,10 +60,20 @@ public sealed partial class Tensor
                         AxisReduction.Sum(gcm, outC, columnCount, 1, 1f, dbParts.AsSpan(index * outC, outC));
                     if (dw.Length > 0) // dY · colsᵀ: (O, count·P)·(count·P, patch), with the group's columns unfolded again
                     {
-                        var forwardCols = ThreadScratch.First(patch * columnCount); // free again before dX's columns are written
-                        unfolding.UnfoldBatch(input.Storage.AsSpan(first * imageSize, count * imageSize), count, forwardCols);
-                        Gemm.Multiply(Gemm.Kernel.Best, threads, false, true, outC, patch, columnCount, 1f, gcm, columnCount, forwardCols, columnCount,
-                            0f, dwParts.AsSpan(index * weightSize, weightSize), patch);
+                        var images = input.Storage.AsSpan(first * imageSize, count * imageSize);
+                        var dwPart = dwParts.AsSpan(index * weightSize, weightSize);
+                        // On one thread and on the blocked path (whose bits the packed product shares), colsᵀ goes straight
+                        // into the product's packed panels where the unrolling has that form.
+                        var panels = threads == 1 && (long)outC * patch * columnCount >= Gemm.SmallProblemVolume ? ThreadScratch.Panels() : null;
+                        if (panels is not null && unfolding.TryPackTransposed(images, count, panels))
+                            Gemm.MultiplyPacked(outC, gcm, columnCount, panels, 0f, dwPart, patch);
+                        else
+                        {
+                            var forwardCols = ThreadScratch.First(patch * columnCount); // free again before dX's columns are written
+                            unfolding.UnfoldBatch(images, count, forwardCols);
+                            Gemm.Multiply(Gemm.Kernel.Best, threads, false, true, outC, patch, columnCount, 1f, gcm, columnCount, forwardCols, columnCount,
+                                0f, dwPart, patch);
+                        }
                     }
                     if (dx.Length > 0) // dX += col2im(Wᵀ · dY): (patch, O)·(O, count·P)
                     {

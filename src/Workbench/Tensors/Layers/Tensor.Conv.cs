@@ -12,7 +12,8 @@ namespace Workbench.Tensors;
 // db are summed per group and the groups' sums added in group order, so the results are the same on any
 // number of threads. Column matrices are per-thread scratch (Kernels/ThreadScratch.cs): backward unfolds a
 // group's input again for its dW product rather than keeping forward's matrices (12.8 MB for the conv VAE's
-// second layer at batch 128), whose writes and reads through memory cost more than unrolling in cache.
+// second layer at batch 128), whose writes and reads through memory cost more than unrolling in cache; with
+// 4 × 4 kernels it packs the product's operand straight from the images instead (Im2Col.Patches.cs).
 public sealed partial class Tensor
 {
     /// <summary>
