@@ -46,7 +46,7 @@ public class Im2ColBatchTests
         Assert.False(Im2Col.UsesStride2Rows(Geometry(1, 28, 28, 3, 1, 1)));
     }
 
-    private static float[] Random(int length, ulong seed)
+    internal static float[] Random(int length, ulong seed)
     {
         var values = new float[length];
         new Rng(seed).FillUniform(values, -1f, 1f);
@@ -54,7 +54,7 @@ public class Im2ColBatchTests
     }
 
     /// <summary>As <see cref="Random"/> with every 7th entry −0 and every 11th NaN: the entries whose bits an add of zero would change.</summary>
-    private static float[] RandomWithSpecials(int length, ulong seed)
+    internal static float[] RandomWithSpecials(int length, ulong seed)
     {
         var values = Random(length, seed);
         for (int i = 0; i < length; i += 7) values[i] = -0f;
@@ -62,7 +62,7 @@ public class Im2ColBatchTests
         return values;
     }
 
-    private static int[] Bits(ReadOnlySpan<float> values)
+    internal static int[] Bits(ReadOnlySpan<float> values)
     {
         var bits = new int[values.Length];
         for (int i = 0; i < bits.Length; i++) bits[i] = BitConverter.SingleToInt32Bits(values[i]);

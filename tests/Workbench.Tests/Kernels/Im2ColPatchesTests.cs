@@ -25,23 +25,6 @@ public class Im2ColPatchesTests
     private static ConvGeometry Geometry(int c, int h, int w, int s, int p) =>
         new(c, h, w, 4, 4, s, p, (h + 2 * p - 4) / s + 1, (w + 2 * p - 4) / s + 1);
 
-    /// <summary>Uniform in [−1, 1) with every 7th entry −0 and every 11th NaN: entries whose bits an arithmetic copy would change.</summary>
-    private static float[] RandomWithSpecials(int length, ulong seed)
-    {
-        var values = new float[length];
-        new Rng(seed).FillUniform(values, -1f, 1f);
-        for (int i = 0; i < length; i += 7) values[i] = -0f;
-        for (int i = 5; i < length; i += 11) values[i] = float.NaN;
-        return values;
-    }
-
-    private static int[] Bits(ReadOnlySpan<float> values)
-    {
-        var bits = new int[values.Length];
-        for (int i = 0; i < bits.Length; i++) bits[i] = BitConverter.SingleToInt32Bits(values[i]);
-        return bits;
-    }
-
     [Fact]
     public void PacksPatches_OnlyFourByFourKernelsOnRowsOfFourOrMore()
     {
@@ -58,7 +41,7 @@ public class Im2ColPatchesTests
         var g = Geometry(c, h, w, s, p);
         if (!Im2Col.PacksPatches(g)) return; // no AVX2 + FMA: the unrolled path is the only one
         int depth = count * g.Positions;
-        var images = RandomWithSpecials(count * g.ImageSize, (ulong)(c * h + w));
+        var images = Im2ColBatchTests.RandomWithSpecials(count * g.ImageSize, (ulong)(c * h + w));
         var columns = new float[g.PatchSize * depth];
         Im2Col.UnfoldBatch(g, images, count, columns);
 
@@ -68,7 +51,7 @@ public class Im2ColPatchesTests
         Im2Col.PackPatches(g, images, count, packed);
 
         Assert.Equal((expected.Depth, expected.Columns, expected.BlockDepth, expected.BlockColumns), (packed.Depth, packed.Columns, packed.BlockDepth, packed.BlockColumns));
-        Assert.Equal(Bits(expected.PackedFloats), Bits(packed.PackedFloats));
+        Assert.Equal(Im2ColBatchTests.Bits(expected.PackedFloats), Im2ColBatchTests.Bits(packed.PackedFloats));
     }
 
     [Theory]
@@ -81,7 +64,7 @@ public class Im2ColPatchesTests
         // Enough output channels for the blocked path, the one the backward pass packs patches for (below
         // Gemm.SmallProblemVolume, Multiply sums without packing, in another order).
         int outC = Math.Max(24, (int)(Gemm.SmallProblemVolume / ((long)g.PatchSize * depth)) + 1);
-        var images = RandomWithSpecials(count * g.ImageSize, 3);
+        var images = Im2ColBatchTests.RandomWithSpecials(count * g.ImageSize, 3);
         var upstream = new float[outC * depth];
         new Rng(4).FillUniform(upstream, -1f, 1f);
         var columns = new float[g.PatchSize * depth];
@@ -93,7 +76,7 @@ public class Im2ColPatchesTests
         Im2Col.PackPatches(g, images, count, packed);
         var actual = Enumerable.Repeat(float.NaN, outC * g.PatchSize).ToArray();
         Gemm.MultiplyPacked(outC, upstream, depth, packed, 0f, actual, g.PatchSize);
-        Assert.Equal(Bits(expected), Bits(actual));
+        Assert.Equal(Im2ColBatchTests.Bits(expected), Im2ColBatchTests.Bits(actual));
     }
 
     [Fact]

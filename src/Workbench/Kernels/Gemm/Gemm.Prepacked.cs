@@ -162,6 +162,17 @@ internal static unsafe partial class Gemm
         /// <summary>The panels of the current layout, in order (to compare two packings).</summary>
         internal ReadOnlySpan<float> PackedFloats => new(Panels, checked((int)PackedLength));
 
+        /// <summary>
+        /// The matrix's storage as <paramref name="floats"/> floats of plain scratch, for a thread that alternates packing
+        /// into it with other work on that memory (a convolution's column matrix): the two then share cache lines. A later
+        /// <see cref="Layout"/> or <see cref="Pack"/> overwrites it.
+        /// </summary>
+        internal Span<float> AsScratch(int floats)
+        {
+            Reserve(floats);
+            return new Span<float>(Panels, floats);
+        }
+
         private void Reserve(long floats)
         {
             if (floats <= _capacity && _storage is not null) return;
