@@ -65,6 +65,33 @@ public class GemmLogTests
     }
 
     [Fact]
+    public void Record_ConvolutionWeightGradient_LoggedAsItsTransposedProductOnEitherPath()
+    {
+        // A 4 × 4 kernel packs dW's operand colsᵀ straight from the images, a 3 × 3 one unrolls the columns first:
+        // both products are dY·colsᵀ and are recorded so (B transposed), which the floor replays with that packing.
+        int threads = ComputeThreads.Count;
+        try
+        {
+            ComputeThreads.Count = 1;
+            foreach (int kernel in new[] { 4, 3 })
+            {
+                var rng = new Rng(5);
+                var x = Tensor.Uniform(rng, -1f, 1f, 6, 8, 14, 14);
+                var w = Tensor.Uniform(rng, -1f, 1f, 16, 8, kernel, kernel);
+                w.RequiresGrad = true;
+                var log = GemmLog.Record(() => Tensor.Conv2d(x, w, stride: 2, padding: 1).Sum().Backward());
+                int positions = (int)Math.Pow((14 + 2 - kernel) / 2 + 1, 2), patch = 8 * kernel * kernel;
+                var weightGradient = Assert.Single(log.Calls, c => c.M == 16 && c.N == patch);
+                Assert.Equal((false, true, 6 * positions), (weightGradient.TransA, weightGradient.TransB, weightGradient.K));
+            }
+        }
+        finally
+        {
+            ComputeThreads.Count = threads;
+        }
+    }
+
+    [Fact]
     public void Record_WhileRecording_RefusesASecondRecording()
     {
         using (GemmLog.Begin(out _))

@@ -27,7 +27,7 @@ internal static unsafe partial class Im2Col
         if (images.Length < (long)count * g.ImageSize)
             throw new ArgumentException($"Im2Col.PackPatches: {count} images of {g.ImageSize} floats need {(long)count * g.ImageSize}, got {images.Length}.");
         int depth = count * g.Positions, columns = g.PatchSize;
-        packed.Layout(depth, columns);
+        packed.Layout(depth, columns, fromTransposed: true); // op(B) = colsᵀ
         if (depth == 0) return;
         int kc = packed.BlockDepth, nc = packed.BlockColumns;
         float* block = packed.Panels;

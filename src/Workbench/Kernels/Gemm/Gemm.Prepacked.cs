@@ -28,7 +28,7 @@ internal static unsafe partial class Gemm
         if (!bias.IsEmpty && (bias.Length != n || beta != 0f))
             throw new ArgumentException($"Gemm: a bias needs one value per column of C ({n}, got {bias.Length}) and β = 0 (got {beta}).");
         if (m == 0 || n == 0) return;
-        Log?.Add(false, false, m, n, k, 1);
+        Log?.Add(false, b.FromTransposed, m, n, k, 1);
         if (k == 0)
         {
             if (!bias.IsEmpty)
@@ -97,6 +97,12 @@ internal static unsafe partial class Gemm
         internal int BlockColumns { get; private set; }
         internal bool UsesFma { get; private set; }
 
+        /// <summary>
+        /// Whether op(B) was packed from B stored (n × k), i.e. transposed: a product on these panels is recorded in
+        /// <see cref="GemmLog"/> as that product, so a GEMM floor replays it with the packing it would have done.
+        /// </summary>
+        internal bool FromTransposed { get; private set; }
+
         /// <summary>First micro-panel, 64-byte aligned.</summary>
         internal float* Panels { get; private set; }
 
@@ -117,7 +123,7 @@ internal static unsafe partial class Gemm
         {
             if (k < 0 || n < 0) throw new ArgumentOutOfRangeException(nameof(k), $"Gemm: dimensions must be non-negative (k={k}, n={n}).");
             RequireMatrix("B", b.Length, transB ? n : k, transB ? k : n, ldb);
-            Layout(k, n);
+            Layout(k, n, transB);
             if (k == 0 || n == 0) return;
             fixed (float* pb = b)
             {
@@ -142,13 +148,15 @@ internal static unsafe partial class Gemm
         /// (<see cref="BlockColumns"/>, <see cref="BlockDepth"/>) blocks in <see cref="Pack"/>'s order from <see cref="Panels"/>
         /// on, each <see cref="PanelColumns"/>(its columns) · its depth floats, NR-column micro-panels of depth rows.
         /// </summary>
-        internal void Layout(int k, int n)
+        /// <param name="fromTransposed">Whether op(B) is the transpose of the matrix the panels are read from (B stored n × k).</param>
+        internal void Layout(int k, int n, bool fromTransposed)
         {
             if (k < 0 || n < 0) throw new ArgumentOutOfRangeException(nameof(k), $"Gemm: dimensions must be non-negative (k={k}, n={n}).");
             (Depth, Columns) = (k, n);
             BlockDepth = EvenBlock(Math.Max(k, 1), KC, 8);
             BlockColumns = EvenBlock(Math.Max(n, 1), NC, NR);
             UsesFma = HasFma;
+            FromTransposed = fromTransposed;
             // Every (jc, pc) block holds its columns rounded up to whole panels times its depth: k·(n rounded per block).
             long floats = 0;
             for (int jc = 0; jc < n; jc += BlockColumns) floats += (long)PanelColumns(Math.Min(BlockColumns, n - jc)) * k;
