@@ -287,7 +287,7 @@ internal static unsafe class ChannelMajor
                 var v = Vector512.Load(from + p);
                 if (accumulate) v = Vector512.Load(to + p) + v;
                 else if (addBias) v += b16;
-                if (relu) v = Vector512.ConditionalSelect(Vector512.LessThanOrEqual(v, Vector512<float>.Zero), Vector512<float>.Zero, v);
+                if (relu) v = ActivationKernels.ClampAtZero(v);
                 v.Store(to + p);
             }
         }
@@ -297,7 +297,7 @@ internal static unsafe class ChannelMajor
             var v = Vector256.Load(from + p);
             if (accumulate) v = Vector256.Load(to + p) + v;
             else if (addBias) v += b;
-            if (relu) v = Vector256.ConditionalSelect(Vector256.LessThanOrEqual(v, Vector256<float>.Zero), Vector256<float>.Zero, v);
+            if (relu) v = ActivationKernels.ClampAtZero(v);
             v.Store(to + p);
         }
         for (; p < n; p++)

@@ -243,7 +243,7 @@ internal static unsafe partial class Im2Col
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Store(float* row, int v, Vector256<float> value, bool lastRow, Vector256<float>* rowLanes, int width, bool relu)
     {
-        if (relu) value = Vector256.ConditionalSelect(Vector256.LessThanOrEqual(value, Vector256<float>.Zero), Vector256<float>.Zero, value);
+        if (relu) value = ActivationKernels.ClampAtZero(value);
         if (lastRow && 8 * v + 8 > width) Avx.MaskStore(row + 8 * v, rowLanes[v], value);
         else Avx.Store(row + 8 * v, value);
     }

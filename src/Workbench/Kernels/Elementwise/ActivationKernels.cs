@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 
@@ -6,6 +7,19 @@ namespace Workbench.Kernels;
 /// <summary>Vectorised backward rules of activations whose derivative is a mask.</summary>
 internal static class ActivationKernels
 {
+    /// <summary>
+    /// max(x, 0) lane by lane, with the values of <c>TensorPrimitives.Max(x, 0)</c>: x ≤ 0 (−0 included) becomes +0,
+    /// NaN stays NaN. For kernels that apply a ReLU to values they are writing anyway.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static Vector256<float> ClampAtZero(Vector256<float> x) =>
+        Vector256.ConditionalSelect(Vector256.LessThanOrEqual(x, Vector256<float>.Zero), Vector256<float>.Zero, x);
+
+    /// <summary><see cref="ClampAtZero(Vector256{float})"/> on 16 lanes.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static Vector512<float> ClampAtZero(Vector512<float> x) =>
+        Vector512.ConditionalSelect(Vector512.LessThanOrEqual(x, Vector512<float>.Zero), Vector512<float>.Zero, x);
+
     /// <summary>
     /// Effectively gradient[i] += upstream[i] where output[i] &gt; 0 (ReLU′ read from its output y = max(x, 0));
     /// with <paramref name="overwrite"/>, gradient[i] = upstream[i] there and 0 elsewhere.

@@ -197,8 +197,8 @@ internal static unsafe partial class Gemm
                 float* row = tile + i * rs;
                 var x0 = Vector256.Load(row);
                 var x1 = Vector256.Load(row + 8);
-                Vector256.ConditionalSelect(Vector256.LessThanOrEqual(x0, Vector256<float>.Zero), Vector256<float>.Zero, x0).Store(row);
-                Vector256.ConditionalSelect(Vector256.LessThanOrEqual(x1, Vector256<float>.Zero), Vector256<float>.Zero, x1).Store(row + 8);
+                ActivationKernels.ClampAtZero(x0).Store(row);
+                ActivationKernels.ClampAtZero(x1).Store(row + 8);
             }
             return;
         }
