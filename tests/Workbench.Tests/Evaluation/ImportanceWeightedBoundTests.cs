@@ -13,6 +13,7 @@ namespace Workbench.Tests.Evaluation;
 /// the ELBO (k = 1), and against the exact log p(x) of a VAE with a two-dimensional latent, integrated
 /// on a grid.
 /// </summary>
+[Collection(Workbench.Tests.Kernels.GemmLogTests.Recording)] // sets the process-wide compute thread count
 public class ImportanceWeightedBoundTests
 {
     private static double Sigmoid(double v) => 1 / (1 + Math.Exp(-v));

@@ -6,6 +6,7 @@ using Workbench.Tests.Support;
 namespace Workbench.Tests.Kernels;
 
 /// <summary>The vectorised elementwise kernels against scalar loops, at every length around the 8-lane tails.</summary>
+[Collection(Workbench.Tests.Kernels.GemmLogTests.Recording)] // sets the process-wide compute thread count
 public class ElementKernelTests
 {
     public static TheoryData<int> Lengths()

@@ -9,6 +9,7 @@ namespace Workbench.Tests.Kernels;
 /// the elementwise kernel and a double-precision loop, its gradient against finite differences, and the
 /// parallel Box–Muller fill against drawing one normal at a time, and the parallel bias broadcast of Linear.
 /// </summary>
+[Collection(Workbench.Tests.Kernels.GemmLogTests.Recording)] // sets the process-wide compute thread count
 public class FusedRowKernelTests
 {
     [Theory]

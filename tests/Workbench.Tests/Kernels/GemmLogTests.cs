@@ -7,8 +7,11 @@ namespace Workbench.Tests.Kernels;
 [Collection(Recording)]
 public class GemmLogTests
 {
-    /// <summary>The tests that record products: one recording at a time in the process.</summary>
-    public const string Recording = "GEMM recording";
+    /// <summary>
+    /// The tests that record products (one recording at a time in the process) or set the process-wide compute thread
+    /// count (which the benchmark tests check is given back): they run one at a time.
+    /// </summary>
+    public const string Recording = "GEMM recording and compute threads";
 
     [Fact]
     public void Record_LinearLayerStep_LogsForwardAndBothBackwardProducts()

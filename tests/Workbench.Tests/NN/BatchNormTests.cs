@@ -10,6 +10,7 @@ namespace Workbench.Tests.NN;
 /// values, input/weight/bias gradients and running statistics in training and evaluation mode; finite differences
 /// of the op; PyTorch's state-dict names.
 /// </summary>
+[Collection(Workbench.Tests.Kernels.GemmLogTests.Recording)] // sets the process-wide compute thread count
 public class BatchNormTests
 {
     private static readonly Lazy<IReadOnlyDictionary<string, Tensor>> Fixture = new(() => FixtureFiles.Load("norm.safetensors").Tensors);

@@ -11,6 +11,7 @@ namespace Workbench.Tests.NN;
 /// blocks of sequences on the compute threads, each with its own input projection and dx), against rnn_blocked.safetensors (tests/fixtures-gen/rnn_blocked.py):
 /// PyTorch's values and gradients on any thread count, and the same bits on every thread count.
 /// </summary>
+[Collection(Workbench.Tests.Kernels.GemmLogTests.Recording)] // sets the process-wide compute thread count
 public class RecurrentBlockedTests
 {
     private const int Batch = 50, Steps = 4, Hidden = 24;

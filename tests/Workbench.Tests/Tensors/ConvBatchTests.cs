@@ -8,6 +8,7 @@ namespace Workbench.Tests.Tensors;
 /// The batched convolutions: a batch larger than one column matrix holds is convolved in groups of images,
 /// and neither the grouping nor the number of threads may change what each image gets.
 /// </summary>
+[Collection(Workbench.Tests.Kernels.GemmLogTests.Recording)] // sets the process-wide compute thread count
 public class ConvBatchTests
 {
     // 1 channel of 64×64 with a 3×3 kernel, stride 1: 9·4096 column entries per image, so a group holds

@@ -7,6 +7,7 @@ namespace Workbench.Tests.Tensors;
 /// Cross-entropy over a large vocabulary (the sequence VAE's output layer: hundreds of rows of thousands of classes), whose
 /// rows are shared out among the kernel threads: same bits on one and two threads, and the closed form in double precision.
 /// </summary>
+[Collection(Workbench.Tests.Kernels.GemmLogTests.Recording)] // sets the process-wide compute thread count
 public class CrossEntropyRowsTests
 {
     private const int Rows = 650, Classes = 3160;

@@ -9,6 +9,7 @@ namespace Workbench.Tests.Tensors;
 /// (no column matrix): values and all three gradients against double-precision loops, with plane sizes that leave
 /// partial vector blocks, a ReLU-fused form equal to Conv2d then ReLU, and the same bits on one thread and on all.
 /// </summary>
+[Collection(Workbench.Tests.Kernels.GemmLogTests.Recording)] // sets the process-wide compute thread count
 public class DirectConvTests
 {
     [Theory]
