@@ -30,7 +30,7 @@ public class Im2ColBatchTests
         { 2, 8, 20, 2, 2, 0 },   // stride 2, 20-pixel rows: the image's last vector holds nothing of it
     };
 
-    private static ConvGeometry Geometry(int c, int h, int w, int k, int s, int p) =>
+    internal static ConvGeometry Geometry(int c, int h, int w, int k, int s, int p) =>
         new(c, h, w, k, k, s, p, (h + 2 * p - k) / s + 1, (w + 2 * p - k) / s + 1);
 
     [Fact]

@@ -22,8 +22,7 @@ public class Im2ColPatchesTests
         { 256, 4, 4, 2, 1, 2 },    // 4,096 taps: two column blocks (NC = 4,080)
     };
 
-    private static ConvGeometry Geometry(int c, int h, int w, int s, int p) =>
-        new(c, h, w, 4, 4, s, p, (h + 2 * p - 4) / s + 1, (w + 2 * p - 4) / s + 1);
+    private static ConvGeometry Geometry(int c, int h, int w, int s, int p) => Im2ColBatchTests.Geometry(c, h, w, 4, s, p);
 
     [Fact]
     public void PacksPatches_OnlyFourByFourKernelsOnRowsOfFourOrMore()

@@ -58,7 +58,7 @@ public sealed partial class Tensor
                         relu ? output.AsSpan(first * outSize, count * outSize) : default);
                     if (db.Length > 0) // Σ over the group's images and positions of dY
                         AxisReduction.Sum(gcm, outC, columnCount, 1, 1f, dbParts.AsSpan(index * outC, outC));
-                    if (dw.Length > 0) // dY · colsᵀ: (O, count·P)·(count·P, patch), with the group's columns unfolded again
+                    if (dw.Length > 0) // dY · colsᵀ: (O, count·P)·(count·P, patch), the group's columns unfolded again or packed from its images
                     {
                         var images = input.Storage.AsSpan(first * imageSize, count * imageSize);
                         var dwPart = dwParts.AsSpan(index * weightSize, weightSize);
