@@ -68,22 +68,26 @@ public class GemmLogTests
     }
 
     [Fact]
-    public void Record_ConvolutionWeightGradient_LoggedAsItsTransposedProductOnEitherPath()
+    public void Record_ConvolutionProducts_LoggedAsTheProductsOnTheColumnMatrixOnEitherPath()
     {
-        // A 4 × 4 kernel packs dW's operand colsᵀ straight from the images, a 3 × 3 one unrolls the columns first:
-        // both products are dY·colsᵀ and are recorded so (B transposed), which the floor replays with that packing.
+        // The forward product W·cols is packed straight from the images where the unrolling has row forms (14-pixel
+        // rows), from unrolled columns otherwise (34-pixel rows); dW's operand colsᵀ straight from the images for a
+        // 4 × 4 kernel only. Every one is recorded as the product on the column matrix (dW's with B transposed), which
+        // the floor replays with the packing the unrolled path does.
         int threads = ComputeThreads.Count;
         try
         {
             ComputeThreads.Count = 1;
-            foreach (int kernel in new[] { 4, 3 })
+            foreach (var (kernel, side) in new[] { (4, 14), (3, 14), (3, 34) })
             {
                 var rng = new Rng(5);
-                var x = Tensor.Uniform(rng, -1f, 1f, 6, 8, 14, 14);
+                var x = Tensor.Uniform(rng, -1f, 1f, 6, 8, side, side);
                 var w = Tensor.Uniform(rng, -1f, 1f, 16, 8, kernel, kernel);
                 w.RequiresGrad = true;
                 var log = GemmLog.Record(() => Tensor.Conv2d(x, w, stride: 2, padding: 1).Sum().Backward());
-                int positions = (int)Math.Pow((14 + 2 - kernel) / 2 + 1, 2), patch = 8 * kernel * kernel;
+                int positions = (int)Math.Pow((side + 2 - kernel) / 2 + 1, 2), patch = 8 * kernel * kernel;
+                var forward = Assert.Single(log.Calls, c => c.M == 16 && c.N == 6 * positions);
+                Assert.Equal((false, false, patch, 1), (forward.TransA, forward.TransB, forward.K, forward.Threads));
                 var weightGradient = Assert.Single(log.Calls, c => c.M == 16 && c.N == patch);
                 Assert.Equal((false, true, 6 * positions), (weightGradient.TransA, weightGradient.TransB, weightGradient.K));
             }
