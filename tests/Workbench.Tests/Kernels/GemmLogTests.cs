@@ -70,10 +70,10 @@ public class GemmLogTests
     [Fact]
     public void Record_ConvolutionProducts_LoggedAsTheProductsOnTheColumnMatrixOnEitherPath()
     {
-        // The forward product W·cols is packed straight from the images where the unrolling has row forms (14-pixel
-        // rows), from unrolled columns otherwise (34-pixel rows); dW's operand colsᵀ straight from the images for a
-        // 4 × 4 kernel only. Every one is recorded as the product on the column matrix (dW's with B transposed), which
-        // the floor replays with the packing the unrolled path does.
+        // dW's operand colsᵀ is packed straight from the images for a 4 × 4 kernel and from unrolled columns for a
+        // 3 × 3 one (on 14- and on 34-pixel rows, the row and the table forms of the unrolling). Every product is
+        // recorded as the product on the column matrix (dW's with B transposed), which the floor replays with the
+        // packing the unrolled path does.
         int threads = ComputeThreads.Count;
         try
         {

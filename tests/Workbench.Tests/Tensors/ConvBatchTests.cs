@@ -137,8 +137,8 @@ public class ConvBatchTests
     [InlineData(true)]
     public void ConvOps_GradientsOfSomeInputsOnly_EqualThoseTakenWithAll(bool transpose)
     {
-        // The conv VAE's inner layers at batch 128, whose groups take their columns straight into packed products:
-        // with the input or the weight frozen (a GAN's alternating updates), the other gradients keep their bits.
+        // The conv VAE's inner layers at batch 128 (Conv2d's dW packed straight from the images): with the input or
+        // the weight frozen (a GAN's alternating updates), the other gradients keep their bits.
         var x = transpose ? GradCheck.Random(12, 128, 64, 7, 7) : GradCheck.Random(12, 128, 32, 14, 14);
         var weight = GradCheck.Random(13, 64, 32, 4, 4);
         var bias = GradCheck.Random(14, 32);

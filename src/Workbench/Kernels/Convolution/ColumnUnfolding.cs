@@ -29,13 +29,6 @@ internal interface IColumnUnfolding
     /// hold; false, with nothing done, where this unrolling has no such form.
     /// </summary>
     bool TryPackTransposed(ReadOnlySpan<float> images, int count, Gemm.PackedMatrix packed);
-
-    /// <summary>
-    /// C (m × count·Positions) = A·cols on the calling thread with the column matrix of <paramref name="count"/> images
-    /// packed block by block straight from them, with the bits of the blocked GEMM on <see cref="UnfoldBatch"/>'s
-    /// matrix; false, with nothing done, where this unrolling has no such form.
-    /// </summary>
-    bool TryMultiplyColumns(int m, ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> images, int count, Span<float> c, int ldc);
 }
 
 /// <summary>The 2-D unrolling of <see cref="Im2Col"/> as an <see cref="IColumnUnfolding"/>.</summary>
@@ -55,13 +48,6 @@ internal readonly struct Unfolding2d(ConvGeometry geometry) : IColumnUnfolding
     {
         if (!Im2Col.PacksPatches(geometry)) return false;
         Im2Col.PackPatches(geometry, images, count, packed);
-        return true;
-    }
-
-    public bool TryMultiplyColumns(int m, ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> images, int count, Span<float> c, int ldc)
-    {
-        if (!Im2Col.PacksWindows(geometry)) return false;
-        Im2Col.MultiplyColumns(geometry, m, a, lda, images, count, 0f, c, ldc);
         return true;
     }
 }

@@ -87,7 +87,7 @@ internal static unsafe partial class Im2Col
     {
         int kh = g.KernelH, kw = g.KernelW, taps = kh * kw, positions = g.Positions, planeSize = g.Height * g.Width;
         long ld = (long)count * positions;
-        UnfoldLanes* lanes = stackalloc UnfoldLanes[kw];
+        Span<UnfoldLanes> lanes = stackalloc UnfoldLanes[kw];
         for (int j = 0; j < kw; j++) lanes[j] = new UnfoldLanes(g, j);
         var masks = new RowMasks(g);
         float* imagesEnd = images + (long)count * g.ImageSize;
@@ -96,47 +96,38 @@ internal static unsafe partial class Im2Col
             {
                 float* plane = images + (long)n * g.ImageSize + (long)c * planeSize;
                 for (int i = 0; i < kh; i++)
-                    UnfoldKernelRowByPermutes(g, plane, i, columns + (c * taps + i * kw) * ld + (long)n * positions, ld, lanes, masks, imagesEnd);
+                {
+                    // Tap row (c, i, j) of this image starts at dst + j·ld: each input row is loaded once for all kw taps.
+                    float* dst = columns + (c * taps + i * kw) * ld + (long)n * positions;
+                    for (int oy = 0; oy < g.OutH; oy++, dst += g.OutW)
+                    {
+                        int iy = oy * g.Stride - g.Padding + i;
+                        // A whole-vector store spills into the next output rows of this image's block, written
+                        // next; near the block's end only the row's own lanes are stored, piece by piece (a masked
+                        // store there cost AMD cores more than the rest of the unrolling).
+                        bool whole = oy * g.OutW + 8 <= positions;
+                        if ((uint)iy >= (uint)g.Height)
+                        {
+                            for (int j = 0; j < kw; j++)
+                                if (whole) Avx.Store(dst + j * ld, Vector256<float>.Zero);
+                                else StoreFirst(dst + j * ld, Vector256<float>.Zero, g.OutW);
+                            continue;
+                        }
+                        float* row = plane + iy * g.Width;
+                        // Whole-vector loads read a little past the row (harmless) except at the end of the batch.
+                        bool inside = row + 16 <= imagesEnd;
+                        var low = inside ? Avx.LoadVector256(row) : Avx.MaskLoad(row, masks.Low);
+                        var high = inside ? Avx.LoadVector256(row + 8) : Avx.MaskLoad(row + 8, masks.High);
+                        for (int j = 0; j < kw; j++)
+                        {
+                            ref readonly var lane = ref lanes[j];
+                            var value = Avx.And(Avx.BlendVariable(Avx2.PermuteVar8x32(low, lane.Index), Avx2.PermuteVar8x32(high, lane.Index), lane.FromHigh), lane.Valid);
+                            if (whole) Avx.Store(dst + j * ld, value);
+                            else StoreFirst(dst + j * ld, value, g.OutW);
+                        }
+                    }
+                }
             }
-    }
-
-    /// <summary>
-    /// Kernel row <paramref name="i"/>'s kw tap rows of one image plane by lane permutations: window row oy of tap j at
-    /// <paramref name="dst"/> + j·<paramref name="ld"/> + oy·OutW. Loads stay below <paramref name="imagesEnd"/>.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void UnfoldKernelRowByPermutes(in ConvGeometry g, float* plane, int i, float* dst, long ld,
-        UnfoldLanes* lanes, in RowMasks masks, float* imagesEnd)
-    {
-        int kw = g.KernelW, positions = g.Positions;
-        // Each input row is loaded once for all kw taps.
-        for (int oy = 0; oy < g.OutH; oy++, dst += g.OutW)
-        {
-            int iy = oy * g.Stride - g.Padding + i;
-            // A whole-vector store spills into the next output rows of this image's block, written
-            // next; near the block's end only the row's own lanes are stored, piece by piece (a masked
-            // store there cost AMD cores more than the rest of the unrolling).
-            bool whole = oy * g.OutW + 8 <= positions;
-            if ((uint)iy >= (uint)g.Height)
-            {
-                for (int j = 0; j < kw; j++)
-                    if (whole) Avx.Store(dst + j * ld, Vector256<float>.Zero);
-                    else StoreFirst(dst + j * ld, Vector256<float>.Zero, g.OutW);
-                continue;
-            }
-            float* row = plane + iy * g.Width;
-            // Whole-vector loads read a little past the row (harmless) except at the end of the batch.
-            bool inside = row + 16 <= imagesEnd;
-            var low = inside ? Avx.LoadVector256(row) : Avx.MaskLoad(row, masks.Low);
-            var high = inside ? Avx.LoadVector256(row + 8) : Avx.MaskLoad(row + 8, masks.High);
-            for (int j = 0; j < kw; j++)
-            {
-                ref readonly var lane = ref lanes[j];
-                var value = Avx.And(Avx.BlendVariable(Avx2.PermuteVar8x32(low, lane.Index), Avx2.PermuteVar8x32(high, lane.Index), lane.FromHigh), lane.Valid);
-                if (whole) Avx.Store(dst + j * ld, value);
-                else StoreFirst(dst + j * ld, value, g.OutW);
-            }
-        }
     }
 
     /// <summary>Stores lanes 0 .. <paramref name="count"/>−1 (at most 8) of <paramref name="value"/> at <paramref name="destination"/>, touching nothing after them.</summary>

@@ -46,92 +46,76 @@ internal static unsafe partial class Im2Col
     {
         int kh = g.KernelH, kw = g.KernelW, taps = kh * kw, positions = g.Positions, planeSize = g.Height * g.Width;
         long ld = (long)count * positions;
-        Vector256<float>* inside = stackalloc Vector256<float>[2 * kw];
-        Stride2Lanes(g, inside);
-        float* imagesEnd = images + (long)count * g.ImageSize;
-        for (int n = start; n < start + length; n++)
-            for (int c = 0; c < g.Channels; c++)
-            {
-                float* plane = images + (long)n * g.ImageSize + (long)c * planeSize;
-                float* block = columns + (long)c * taps * ld + (long)n * positions;
-                if (Stride2LoadsOutside(g, plane, images, imagesEnd))
-                {
-                    UnfoldPlaneRows(g, plane, block, ld, 0, kh);
-                    continue;
-                }
-                for (int i = 0; i < kh; i++)
-                    UnfoldKernelRowStride2(g, plane, i, block + i * kw * ld, ld, inside);
-            }
-    }
-
-    /// <summary>inside[2j + v]: the lanes of tap j's windows 8v .. 8v + 7 that read a pixel inside the image row.</summary>
-    private static void Stride2Lanes(in ConvGeometry g, Vector256<float>* inside)
-    {
-        for (int j = 0; j < g.KernelW; j++)
+        bool two = g.OutW > 8; // window rows of 9 to 16: windows 8 to 15 are a second vector, read from 16 pixels further
+        int secondCount = g.OutW - 8;
+        Vector256<float>* inside = stackalloc Vector256<float>[2 * kw]; // tap j's windows 8v .. 8v + 7 at 2j + v
+        for (int j = 0; j < kw; j++)
             for (int v = 0; v < 2; v++)
             {
                 int lanes = 0;
                 for (int lane = 0; lane < 8; lane++) lanes |= ReadsInside(g, j, 8 * v + lane) ? 1 << lane : 0;
                 inside[2 * j + v] = LaneMask(lanes);
             }
-    }
-
-    /// <summary>
-    /// Whether <see cref="UnfoldKernelRowStride2"/>'s whole-vector loads from <paramref name="plane"/> would leave
-    /// [<paramref name="images"/>, <paramref name="imagesEnd"/>): at most in the first plane of the first image and the
-    /// last plane of the last, which are then read pixel by pixel.
-    /// </summary>
-    private static bool Stride2LoadsOutside(in ConvGeometry g, float* plane, float* images, float* imagesEnd)
-    {
-        int reach = g.OutW > 8 ? 32 : 16; // floats a tap's loads span from its first pixel
-        return plane - g.Padding < images || plane + g.Height * g.Width - g.Width + g.KernelW - 1 - g.Padding + reach > imagesEnd;
-    }
-
-    /// <summary>
-    /// Kernel row <paramref name="i"/>'s kw tap rows of one image plane at stride 2: window row oy of tap j at
-    /// <paramref name="dst"/> + j·<paramref name="ld"/> + oy·OutW (<paramref name="inside"/> from <see cref="Stride2Lanes"/>).
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void UnfoldKernelRowStride2(in ConvGeometry g, float* plane, int i, float* dst, long ld, Vector256<float>* inside)
-    {
-        int kw = g.KernelW, positions = g.Positions;
-        bool two = g.OutW > 8; // window rows of 9 to 16: windows 8 to 15 are a second vector, read from 16 pixels further
-        int secondCount = g.OutW - 8;
-        for (int oy = 0; oy < g.OutH; oy++, dst += g.OutW)
-        {
-            int iy = 2 * oy - g.Padding + i;
-            // The window row's last vector spills into the next rows of this image's block, written next;
-            // at the block's end only the row's own lanes are stored.
-            bool whole = oy * g.OutW + (two ? 16 : 8) <= positions;
-            if ((uint)iy >= (uint)g.Height)
+        float* imagesEnd = images + (long)count * g.ImageSize;
+        int reach = two ? 32 : 16; // floats a tap's loads span from its first pixel
+        for (int n = start; n < start + length; n++)
+            for (int c = 0; c < g.Channels; c++)
             {
-                for (int j = 0; j < kw; j++)
-                    if (two)
-                    {
-                        Avx.Store(dst + j * ld, Vector256<float>.Zero);
-                        if (whole) Avx.Store(dst + j * ld + 8, Vector256<float>.Zero);
-                        else StoreFirst(dst + j * ld + 8, Vector256<float>.Zero, secondCount);
-                    }
-                    else if (whole) Avx.Store(dst + j * ld, Vector256<float>.Zero);
-                    else StoreFirst(dst + j * ld, Vector256<float>.Zero, g.OutW);
-                continue;
-            }
-            // Pixels from j − p on; lanes outside the row (in other rows) are cleared.
-            float* from = plane + iy * g.Width - g.Padding;
-            for (int j = 0; j < kw; j++, from++)
-            {
-                var value = Avx.And(EvenLanes(Avx.LoadVector256(from), Avx.LoadVector256(from + 8)), inside[2 * j]);
-                if (two)
+                float* plane = images + (long)n * g.ImageSize + (long)c * planeSize;
+                // Tap j loads from pixel j − p of a row on: whole-vector loads stay in the batch except, at most, in the
+                // first plane of its first image and the last plane of its last, which are read pixel by pixel.
+                if (plane - g.Padding < images || plane + planeSize - g.Width + kw - 1 - g.Padding + reach > imagesEnd)
                 {
-                    Avx.Store(dst + j * ld, value);
-                    value = Avx.And(EvenLanes(Avx.LoadVector256(from + 16), Avx.LoadVector256(from + 24)), inside[2 * j + 1]);
-                    if (whole) Avx.Store(dst + j * ld + 8, value);
-                    else StoreFirst(dst + j * ld + 8, value, secondCount);
+                    UnfoldPlane(g, plane, columns + (long)c * taps * ld + (long)n * positions, ld);
+                    continue;
                 }
-                else if (whole) Avx.Store(dst + j * ld, value);
-                else StoreFirst(dst + j * ld, value, g.OutW);
+                for (int i = 0; i < kh; i++)
+                {
+                    float* dst = columns + (c * taps + i * kw) * ld + (long)n * positions;
+                    for (int oy = 0; oy < g.OutH; oy++, dst += g.OutW)
+                    {
+                        int iy = 2 * oy - g.Padding + i;
+                        // The window row's last vector spills into the next rows of this image's block, written next;
+                        // at the block's end only the row's own lanes are stored.
+                        bool whole = oy * g.OutW + (two ? 16 : 8) <= positions;
+                        if ((uint)iy >= (uint)g.Height)
+                        {
+                            for (int j = 0; j < kw; j++)
+                                if (two)
+                                {
+                                    Avx.Store(dst + j * ld, Vector256<float>.Zero);
+                                    if (whole) Avx.Store(dst + j * ld + 8, Vector256<float>.Zero);
+                                    else StoreFirst(dst + j * ld + 8, Vector256<float>.Zero, secondCount);
+                                }
+                                else if (whole) Avx.Store(dst + j * ld, Vector256<float>.Zero);
+                                else StoreFirst(dst + j * ld, Vector256<float>.Zero, g.OutW);
+                            continue;
+                        }
+                        // Pixels from j − p on; lanes outside the row (in other rows) are cleared.
+                        float* from = plane + iy * g.Width - g.Padding;
+                        for (int j = 0; j < kw; j++, from++)
+                        {
+                            var value = Avx.And(EvenLanes(Avx.LoadVector256(from), Avx.LoadVector256(from + 8)), inside[2 * j]);
+                            if (two)
+                            {
+                                Avx.Store(dst + j * ld, value);
+                                value = Avx.And(EvenLanes(Avx.LoadVector256(from + 16), Avx.LoadVector256(from + 24)), inside[2 * j + 1]);
+                                if (whole) Avx.Store(dst + j * ld + 8, value);
+                                else StoreFirst(dst + j * ld + 8, value, secondCount);
+                            }
+                            else if (whole) Avx.Store(dst + j * ld, value);
+                            else StoreFirst(dst + j * ld, value, g.OutW);
+                        }
+                    }
+                }
             }
-        }
+    }
+
+    /// <summary>The kh·kw tap rows of one channel plane (<paramref name="dst"/>: its first tap row's block), by the one-image form.</summary>
+    private static void UnfoldPlane(in ConvGeometry g, float* plane, float* dst, long ld)
+    {
+        var onePlane = g with { Channels = 1 };
+        Unfold(onePlane, new ReadOnlySpan<float>(plane, g.Height * g.Width), new Span<float>(dst, (int)((onePlane.PatchSize - 1) * ld) + g.Positions), (int)ld, 0);
     }
 
     /// <summary>

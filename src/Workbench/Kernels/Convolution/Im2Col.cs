@@ -42,42 +42,40 @@ internal static partial class Im2Col
     {
         if (image.Length < g.ImageSize || (g.PatchSize > 0 && columns.Length < (long)(g.PatchSize - 1) * ld + offset + g.Positions))
             throw new ArgumentException("Im2Col.Unfold: image or column matrix too small for the geometry.");
-        int planeSize = g.Height * g.Width, taps = g.KernelH * g.KernelW;
+        int outW = g.OutW, stride = g.Stride, planeSize = g.Height * g.Width;
         fixed (float* imagePtr = image, columnsPtr = columns)
+        {
+            int row = 0;
             for (int c = 0; c < g.Channels; c++)
-                UnfoldPlaneRows(g, imagePtr + c * planeSize, columnsPtr + (long)c * taps * ld + offset, ld, 0, g.KernelH);
-    }
-
-    /// <summary>
-    /// The tap rows (i, j) of kernel rows [<paramref name="firstRow"/>, <paramref name="endRow"/>) of one channel plane,
-    /// tap (i, j)'s window row oy at <paramref name="dst"/> + (i·kw + j)·<paramref name="ld"/> + oy·OutW.
-    /// </summary>
-    private static unsafe void UnfoldPlaneRows(in ConvGeometry g, float* plane, float* dst, long ld, int firstRow, int endRow)
-    {
-        int outW = g.OutW, stride = g.Stride;
-        for (int i = firstRow; i < endRow; i++)
-            for (int j = 0; j < g.KernelW; j++)
             {
-                float* tapRow = dst + (i * g.KernelW + j) * ld;
-                var (oxLo, oxHi) = ValidRange(j, g.Width, outW, stride, g.Padding);
-                for (int oy = 0; oy < g.OutH; oy++)
+                float* plane = imagePtr + c * planeSize;
+                for (int i = 0; i < g.KernelH; i++)
                 {
-                    float* line = tapRow + oy * outW;
-                    int iy = oy * stride - g.Padding + i;
-                    if ((uint)iy >= (uint)g.Height || oxLo >= oxHi)
+                    for (int j = 0; j < g.KernelW; j++, row++)
                     {
-                        for (int ox = 0; ox < outW; ox++) line[ox] = 0f;
-                        continue;
+                        float* dst = columnsPtr + (long)row * ld + offset;
+                        var (oxLo, oxHi) = ValidRange(j, g.Width, outW, stride, g.Padding);
+                        for (int oy = 0; oy < g.OutH; oy++)
+                        {
+                            float* line = dst + oy * outW;
+                            int iy = oy * stride - g.Padding + i;
+                            if ((uint)iy >= (uint)g.Height || oxLo >= oxHi)
+                            {
+                                for (int ox = 0; ox < outW; ox++) line[ox] = 0f;
+                                continue;
+                            }
+                            for (int ox = 0; ox < oxLo; ox++) line[ox] = 0f;
+                            for (int ox = oxHi; ox < outW; ox++) line[ox] = 0f;
+                            float* src = plane + iy * g.Width + (oxLo * stride - g.Padding + j);
+                            if (stride == 1)
+                                Buffer.MemoryCopy(src, line + oxLo, (oxHi - oxLo) * sizeof(float), (oxHi - oxLo) * sizeof(float));
+                            else
+                                for (int ox = oxLo; ox < oxHi; ox++, src += stride) line[ox] = *src;
+                        }
                     }
-                    for (int ox = 0; ox < oxLo; ox++) line[ox] = 0f;
-                    for (int ox = oxHi; ox < outW; ox++) line[ox] = 0f;
-                    float* src = plane + iy * g.Width + (oxLo * stride - g.Padding + j);
-                    if (stride == 1)
-                        Buffer.MemoryCopy(src, line + oxLo, (oxHi - oxLo) * sizeof(float), (oxHi - oxLo) * sizeof(float));
-                    else
-                        for (int ox = oxLo; ox < oxHi; ox++, src += stride) line[ox] = *src;
                 }
             }
+        }
     }
 
     /// <summary>

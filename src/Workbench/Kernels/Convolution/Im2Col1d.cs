@@ -21,8 +21,6 @@ internal readonly record struct Conv1dGeometry(int Channels, int Length, int Ker
 
     public bool TryPackTransposed(ReadOnlySpan<float> images, int count, Gemm.PackedMatrix packed) => false;
 
-    public bool TryMultiplyColumns(int m, ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> images, int count, Span<float> c, int ldc) => false;
-
     /// <summary>The positions o in [lo, hi) whose tap <paramref name="j"/> reads inside the signal: 0 ≤ o·s − p + j·d &lt; L.</summary>
     public (int Lo, int Hi) ValidRange(int j)
     {

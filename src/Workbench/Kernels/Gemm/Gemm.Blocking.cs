@@ -89,24 +89,8 @@ internal static unsafe partial class Gemm
     }
 
     /// <summary>Computes C[m0..m1, n0..n1] of the problem on the calling thread (all of k).</summary>
-    private static void RunPart(in Problem p, int m0, int m1, int n0, int n1) => RunPart(p, m0, m1, n0, n1, new StoredB());
-
-    /// <summary>Where the blocked loops take op(B)'s packed blocks from.</summary>
-    private interface IBlockSource
-    {
-        /// <summary>Packs op(B)[pc .. pc+kc, jc .. jc+nc] into NR-column micro-panels at <paramref name="dst"/>, as <see cref="PackB"/> does.</summary>
-        void Pack(in Problem p, int pc, int kc, int jc, int nc, float* dst);
-    }
-
-    /// <summary>op(B)'s blocks packed from the stored B.</summary>
-    private readonly struct StoredB : IBlockSource
-    {
-        public void Pack(in Problem p, int pc, int kc, int jc, int nc, float* dst) => PackB(p, pc, kc, jc, nc, dst);
-    }
-
-    /// <summary>As <see cref="RunPart(in Problem, int, int, int, int)"/>, with op(B)'s blocks packed by <paramref name="source"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void RunPart<TSource>(in Problem p, int m0, int m1, int n0, int n1, TSource source) where TSource : struct, IBlockSource
+    private static void RunPart(in Problem p, int m0, int m1, int n0, int n1)
     {
         int mc = EvenBlock(m1 - m0, MC, MR);
         int nc = EvenBlock(n1 - n0, NC, NR);
@@ -120,7 +104,7 @@ internal static unsafe partial class Gemm
             for (int pc = 0; pc < p.K; pc += kc)
             {
                 int kcHere = Math.Min(kc, p.K - pc);
-                source.Pack(p, pc, kcHere, jc, ncHere, packedB);
+                PackB(p, pc, kcHere, jc, ncHere, packedB);
                 float beta = pc == 0 ? p.Beta : 1f; // later rank-KC updates accumulate onto the first
                 bool first = pc == 0, last = pc + kcHere >= p.K; // where the bias goes in and the ReLU is applied
                 for (int ic = m0; ic < m1; ic += mc)

@@ -45,50 +45,6 @@ internal static unsafe partial class Gemm
         }
     }
 
-    /// <summary>
-    /// C (m × n) = A·B + β·C on the calling thread, where B (k × n) is never stored whole: the blocked loops have
-    /// <paramref name="packer"/> write each of its blocks into their packing buffer as they reach it (a convolution's
-    /// column matrix, packed straight from the images). When the packer writes what <see cref="PackB"/> would from
-    /// the stored B, the bits are those of <see cref="Multiply(bool, bool, int, int, int, float, ReadOnlySpan{float}, int, ReadOnlySpan{float}, int, float, Span{float}, int)"/>
-    /// with α = 1 on it whenever that takes its blocked path (see <see cref="MultiplyPacked"/>); this path is always the blocked one.
-    /// </summary>
-    /// <param name="a">A stored (m × k) with row stride <paramref name="lda"/>.</param>
-    public static void MultiplyPacking<TPacker>(int m, int n, int k, ReadOnlySpan<float> a, int lda, TPacker packer, float beta, Span<float> c, int ldc)
-        where TPacker : struct, IPanelPacker
-    {
-        if (m < 0 || n < 0 || k < 0)
-            throw new ArgumentOutOfRangeException(nameof(m), $"Gemm: dimensions must be non-negative (m={m}, n={n}, k={k}).");
-        RequireMatrix("C", c.Length, m, n, ldc);
-        if (m == 0 || n == 0) return;
-        Log?.Add(false, false, m, n, k, 1);
-        if (k == 0)
-        {
-            ScaleC(c, m, n, ldc, beta);
-            return;
-        }
-        RequireMatrix("A", a.Length, m, k, lda);
-        fixed (float* pa = a, pc = c)
-        {
-            var problem = new Problem(false, false, m, n, k, 1f, pa, lda, null, 0, beta, pc, ldc, 1, HasFma);
-            RunPart(problem, 0, m, 0, n, new PackerSource<TPacker>(packer));
-        }
-    }
-
-    /// <summary>Writes the blocks of a B operand that is never stored whole (see <see cref="MultiplyPacking"/>).</summary>
-    internal interface IPanelPacker
-    {
-        /// <summary>
-        /// Writes op(B)[pc .. pc+kc, jc .. jc+nc] as NR-column micro-panels: element (q, j) of the block at
-        /// <paramref name="dst"/>[(j − j mod NR)·kc + q·NR + j mod NR], the columns of the last panel past nc zero.
-        /// </summary>
-        void PackBlock(int pc, int kc, int jc, int nc, float* dst);
-    }
-
-    private readonly struct PackerSource<TPacker>(TPacker packer) : IBlockSource where TPacker : struct, IPanelPacker
-    {
-        public void Pack(in Problem p, int pc, int kc, int jc, int nc, float* dst) => packer.PackBlock(pc, kc, jc, nc, dst);
-    }
-
     /// <summary><see cref="RunPart"/> over all of C with B's blocks taken from <paramref name="b"/> instead of packed here.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void RunPrepacked(in Problem p, PackedMatrix b)

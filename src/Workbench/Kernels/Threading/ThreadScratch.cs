@@ -1,14 +1,14 @@
 namespace Workbench.Kernels;
 
 /// <summary>
-/// Grow-only scratch buffers per thread for work that runs on the kernel worker threads (a convolution's
+/// Three grow-only scratch buffers per thread for work that runs on the kernel worker threads (a convolution's
 /// group of images), where the step's buffer pool, which belongs to the calling thread, cannot be used. A
 /// thread reuses its buffers from part to part and layer to layer, so they stay in its cache and, after the
 /// first steps, nothing is allocated.
 /// </summary>
 internal static class ThreadScratch
 {
-    [ThreadStatic] private static float[]? second, third, staging;
+    [ThreadStatic] private static float[]? second, third;
     [ThreadStatic] private static Gemm.PackedMatrix? panels;
 
     /// <summary>
@@ -22,12 +22,6 @@ internal static class ThreadScratch
 
     /// <summary>This thread's third buffer, distinct from the other two.</summary>
     public static Span<float> Third(int length) => Get(ref third, length);
-
-    /// <summary>
-    /// This thread's small buffer for rows on their way into a GEMM's packing buffer (a convolution's taps, unrolled a
-    /// few rows at a time), distinct from the other three.
-    /// </summary>
-    public static Span<float> Staging(int length) => Get(ref staging, length);
 
     /// <summary>
     /// This thread's packed GEMM operand (a convolution's columns packed straight from its images). Its storage is

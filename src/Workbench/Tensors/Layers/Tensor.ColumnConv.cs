@@ -28,18 +28,11 @@ public sealed partial class Tensor
         ForEachGroup(batch, group, (_, first, count, threads) =>
         {
             int columnCount = count * positions;
+            var cols = ThreadScratch.First(patch * columnCount);
             var result = ThreadScratch.Second(outC * columnCount);
-            var images = x.AsSpan(first * imageSize, count * imageSize);
-            // (O, patch) · (patch, count·P) → (O, count·P), then (count, O, P) + b. On one thread and on the blocked path
-            // (whose bits the packed product shares), the columns go straight into the product's packed blocks where
-            // the unrolling has that form.
-            if (!(threads == 1 && (long)outC * patch * columnCount >= Gemm.SmallProblemVolume
-                  && unfolding.TryMultiplyColumns(outC, w, patch, images, count, result, columnCount)))
-            {
-                var cols = ThreadScratch.First(patch * columnCount);
-                unfolding.UnfoldBatch(images, count, cols);
-                Gemm.Multiply(Gemm.Kernel.Best, threads, false, false, outC, columnCount, patch, 1f, w, patch, cols, columnCount, 0f, result, columnCount);
-            }
+            unfolding.UnfoldBatch(x.AsSpan(first * imageSize, count * imageSize), count, cols);
+            // (O, patch) · (patch, count·P) → (O, count·P), then (count, O, P) + b
+            Gemm.Multiply(Gemm.Kernel.Best, threads, false, false, outC, columnCount, patch, 1f, w, patch, cols, columnCount, 0f, result, columnCount);
             ChannelMajor.Scatter(result, count, outC, positions, output.AsSpan(first * outSize, count * outSize), BiasSpan(bias), accumulate: false, relu);
         }, productVolumePerImage: (long)outC * positions * patch);
 

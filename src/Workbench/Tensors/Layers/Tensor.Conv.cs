@@ -143,37 +143,19 @@ public sealed partial class Tensor
                 }
                 if (db.Length > 0) AxisReduction.Sum(g, count * outC, plane, 1, 1f, planeSums.AsSpan(first * outC, count * outC));
                 if (dx.Length == 0 && dw.Length == 0) return;
-                var cm = ThreadScratch.Second(inC * columnCount);
-                var dwPart = dw.Length > 0 ? dwParts.AsSpan(index * weightSize, weightSize) : default;
-                // cols = the columns of dY (Cout·kh·kw, count·H·W). On one thread and on the blocked path (whose bits the
-                // packed products share), both products take them straight from dY into their packed operands.
-                if (threads == 1 && (long)inC * patch * columnCount >= Gemm.SmallProblemVolume && Im2Col.PacksWindows(geo) && Im2Col.PacksPatches(geo))
-                {
-                    if (dx.Length > 0) // dX += W · cols: (Cin, Cout·kh·kw)·(Cout·kh·kw, count·H·W)
-                    {
-                        Im2Col.MultiplyColumns(geo, inC, weight.Storage, patch, g, count, 0f, cm, columnCount);
-                        ChannelMajor.Scatter(cm, count, inC, positions, dx.AsSpan(first * inSize, count * inSize), default, accumulate: inputBeta != 0f);
-                    }
-                    if (dw.Length > 0) // X · colsᵀ: (Cin, count·H·W)·(count·H·W, Cout·kh·kw)
-                    {
-                        ChannelMajor.Gather(x.AsSpan(first * inSize, count * inSize), count, inC, positions, cm);
-                        var panels = ThreadScratch.Panels();
-                        Im2Col.PackPatches(geo, g, count, panels);
-                        Gemm.MultiplyPacked(inC, cm, columnCount, panels, 0f, dwPart, patch);
-                    }
-                    return;
-                }
                 var cols = ThreadScratch.First(patch * columnCount);
-                Im2Col.UnfoldBatch(geo, g, count, cols);
-                if (dx.Length > 0)
+                var cm = ThreadScratch.Second(inC * columnCount);
+                Im2Col.UnfoldBatch(geo, g, count, cols); // (Cout·kh·kw, count·H·W)
+                if (dx.Length > 0) // dX += W · cols: (Cin, Cout·kh·kw)·(Cout·kh·kw, count·H·W)
                 {
                     Gemm.Multiply(Gemm.Kernel.Best, threads, false, false, inC, columnCount, patch, 1f, weight.Storage, patch, cols, columnCount, 0f, cm, columnCount);
                     ChannelMajor.Scatter(cm, count, inC, positions, dx.AsSpan(first * inSize, count * inSize), default, accumulate: inputBeta != 0f);
                 }
-                if (dw.Length > 0)
+                if (dw.Length > 0) // X · colsᵀ: (Cin, count·H·W)·(count·H·W, Cout·kh·kw)
                 {
                     ChannelMajor.Gather(x.AsSpan(first * inSize, count * inSize), count, inC, positions, cm);
-                    Gemm.Multiply(Gemm.Kernel.Best, threads, false, true, inC, patch, columnCount, 1f, cm, columnCount, cols, columnCount, 0f, dwPart, patch);
+                    Gemm.Multiply(Gemm.Kernel.Best, threads, false, true, inC, patch, columnCount, 1f, cm, columnCount, cols, columnCount,
+                        0f, dwParts.AsSpan(index * weightSize, weightSize), patch);
                 }
             });
             if (dw.Length > 0) AxisReduction.AccumulateColumnSums(dwParts, groups, weightSize, dw, overwrite: weightBeta == 0f);
