@@ -141,8 +141,7 @@ public class ConvBatchTests
         // the weight frozen (a GAN's alternating updates), the other gradients keep their bits.
         var x = transpose ? GradCheck.Random(12, 128, 64, 7, 7) : GradCheck.Random(12, 128, 32, 14, 14);
         var weight = GradCheck.Random(13, 64, 32, 4, 4);
-        var bias = GradCheck.Random(14, 32);
-        if (!transpose) bias = GradCheck.Random(14, 64);
+        var bias = GradCheck.Random(14, transpose ? 32 : 64);
         var all = ForwardBackward(x, weight, bias, transpose, stride: 2, padding: 1);
         var inputOnly = ForwardBackward(x, weight, bias, transpose, stride: 2, padding: 1, weightGrad: false);
         var weightOnly = ForwardBackward(x, weight, bias, transpose, stride: 2, padding: 1, inputGrad: false);
