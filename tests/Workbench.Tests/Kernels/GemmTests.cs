@@ -52,6 +52,52 @@ public class GemmTests
         Check(Gemm.Kernel.Portable, 1, transA, transB, 128, 20, 400, 1f, 0f, 1, 14, "VAE latent head portable");
     }
 
+    /// <summary>
+    /// A product split among threads has the one-thread product's bits. Strips of columns or rows share out
+    /// micro-tiles, so the panel (or row strip) on a cut is computed by two parts, each its own tiles: a tile
+    /// left out stays NaN (β = 0 over NaN), a tile computed twice adds its product twice (β = 1).
+    /// </summary>
+    [Theory]
+    [InlineData(false, true, 128, 400, 784)] // 25 panels: the cut runs through the 13th on 2 threads
+    [InlineData(false, true, 128, 784, 400)] // 49 panels
+    [InlineData(true, false, 784, 400, 128)] // strips of rows: 131 row tiles
+    [InlineData(true, false, 400, 784, 128)]
+    [InlineData(false, false, 127, 33, 1000)] // narrow edge panel, 1-row edge tile, three rank-KC updates
+    [InlineData(false, true, 128, 20, 400)] // computed as Cᵀ (a 20-wide result)
+    [InlineData(false, false, 300, 300, 300)] // 4 threads: a 2 × 2 grid of rectangles
+    public void Multiply_SplitAmongThreads_KeepsTheOneThreadBits(bool transA, bool transB, int m, int n, int k)
+    {
+        var rng = new Rng(77);
+        var a = new float[m * k];
+        var b = new float[k * n];
+        var bias = new float[n];
+        var start = new float[m * n];
+        rng.FillUniform(a, -1f, 1f);
+        rng.FillUniform(b, -1f, 1f);
+        rng.FillUniform(bias, -1f, 1f);
+        rng.FillUniform(start, -1f, 1f);
+        int lda = transA ? m : k, ldb = transB ? k : n;
+        foreach (var (beta, withBias, relu) in new[] { (0f, false, false), (1f, false, false), (0f, true, true) })
+        {
+            float[] Product(int threads)
+            {
+                var c = beta == 0 ? Enumerable.Repeat(float.NaN, m * n).ToArray() : (float[])start.Clone();
+                Gemm.Multiply(Gemm.Kernel.Best, threads, transA, transB, m, n, k, 1f, a, lda, b, ldb, beta, c, n,
+                    withBias ? bias : default, relu);
+                return c;
+            }
+            var one = Product(1);
+            Assert.All(one, x => Assert.True(float.IsFinite(x)));
+            foreach (int threads in new[] { 2, 3, 4 })
+            {
+                var split = Product(threads);
+                for (int i = 0; i < one.Length; i++)
+                    Assert.True(BitConverter.SingleToInt32Bits(one[i]) == BitConverter.SingleToInt32Bits(split[i]),
+                        $"{m} × {n} × {k}, β = {beta}, bias {withBias}, {threads} threads: C[{i / n}, {i % n}] = {split[i]:R}, one thread {one[i]:R}");
+            }
+        }
+    }
+
     [Fact]
     public void Multiply_ConcurrentCallers_EachGetsItsOwnProduct()
     {

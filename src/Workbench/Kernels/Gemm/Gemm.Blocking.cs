@@ -88,9 +88,12 @@ internal static unsafe partial class Gemm
         return Math.Min(max, (size + unit - 1) / unit * unit);
     }
 
-    /// <summary>Computes C[m0..m1, n0..n1] of the problem on the calling thread (all of k).</summary>
+    /// <summary>
+    /// Computes C[m0..m1, n0..n1] of the problem on the calling thread (all of k): the micro-tiles of that block
+    /// <paramref name="tiles"/> holds (<see cref="Tiles.All"/> for every one).
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void RunPart(in Problem p, int m0, int m1, int n0, int n1)
+    private static void RunPart(in Problem p, int m0, int m1, int n0, int n1, in Tiles tiles)
     {
         int mc = EvenBlock(m1 - m0, MC, MR);
         int nc = EvenBlock(n1 - n0, NC, NR);
@@ -111,7 +114,7 @@ internal static unsafe partial class Gemm
                 {
                     int mcHere = Math.Min(mc, m1 - ic);
                     PackA(p, ic, mcHere, pc, kcHere, packedA);
-                    MacroKernel(p, mcHere, ncHere, kcHere, packedA, packedB, ic, jc, beta, first, last);
+                    MacroKernel(p, mcHere, ncHere, kcHere, packedA, packedB, ic, jc, beta, first, last, tiles);
                 }
             }
         }
@@ -121,12 +124,15 @@ internal static unsafe partial class Gemm
     /// C block (mc × nc) at (<paramref name="ic"/>, <paramref name="jc"/>) = α·Apacked·Bpacked + β·C block, one
     /// MR × NR micro-tile at a time. Tiles of a transposed product (C columns contiguous) go through a
     /// scratch tile. On the <paramref name="first"/> rank-KC update a tile starts from the bias, on the
-    /// <paramref name="last"/> it ends with the ReLU (<see cref="Problem"/>'s epilogue).
+    /// <paramref name="last"/> it ends with the ReLU (<see cref="Problem"/>'s epilogue). Tiles outside
+    /// <paramref name="tiles"/> are left to the parts that hold them (<paramref name="ic"/> and <paramref name="jc"/>
+    /// are multiples of MR and NR there, so tile indices are C's).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void MacroKernel(in Problem p, int mc, int nc, int kc, float* packedA, float* packedB, int ic, int jc,
-        float beta, bool first, bool last)
+        float beta, bool first, bool last, in Tiles tiles)
     {
+        bool everyTile = tiles.IsAll;
         nint rs = p.CRowStride, cs = p.CColStride;
         float* c = p.C + ic * rs + jc * cs;
         float alpha = p.Alpha;
@@ -138,6 +144,7 @@ internal static unsafe partial class Gemm
             float* bPanel = packedB + (nint)jr * kc;
             for (int ir = 0; ir < mc; ir += MR)
             {
+                if (!everyTile && !tiles.Holds((ic + ir) / MR, (jc + jr) / NR)) continue;
                 int rows = Math.Min(MR, mc - ir);
                 float* aPanel = packedA + (nint)ir * kc;
                 float* cTile = c + ir * rs + jr * cs;

@@ -64,7 +64,7 @@ internal static unsafe partial class Gemm
                 {
                     int mcHere = Math.Min(mc, p.M - ic);
                     PackA(p, ic, mcHere, pc, kcHere, packedA);
-                    MacroKernel(p, mcHere, ncHere, kcHere, packedA, block, ic, jc, beta, first, last);
+                    MacroKernel(p, mcHere, ncHere, kcHere, packedA, block, ic, jc, beta, first, last, Tiles.All);
                 }
                 block += (nint)PanelColumns(ncHere) * kcHere;
             }

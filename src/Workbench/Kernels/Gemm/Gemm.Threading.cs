@@ -1,11 +1,18 @@
 namespace Workbench.Kernels;
 
-// C is cut into a grid of disjoint rectangles ("parts"); each part runs the whole blocked algorithm with
-// the running thread's own packing buffers, so there is no synchronisation inside a part. The calling
-// thread and the pool's workers claim parts until none are left (WorkerPool.cs). The price is that operands
-// are packed more than once: splitting C's columns among t threads packs A t times, splitting rows
-// packs B t times. With 2-4 threads that duplication is small next to the arithmetic, and the grid
-// (rows × cols of threads) is chosen to minimise the busiest thread's cost.
+// C is cut into disjoint parts; each part runs the whole blocked algorithm with the running thread's own
+// packing buffers, so there is no synchronisation inside a part. The calling thread and the pool's workers
+// claim parts until none are left (WorkerPool.cs). The price is that operands are packed more than once:
+// splitting C's columns among t threads packs A t times, splitting rows packs B t times. With 2-4 threads
+// that duplication is small next to the arithmetic, and the grid (rows × cols of threads) is chosen to
+// minimise the busiest thread's cost.
+//
+// A one-dimensional split (strips of columns or of rows, every split of a 2-thread product) cuts the
+// sequence of micro-tiles, not whole panels: 400 columns are 25 panels, and whole panels would give one
+// thread 13 and the other 12 (4 % more work for the first). Instead the panel on the cut is shared, one
+// thread taking its upper rows and the other its lower ones; each packs that one panel of B (16 × k)
+// for itself. A tile is computed by the same micro-kernel calls whichever part holds it, so the product's
+// bits do not depend on the split.
 internal static unsafe partial class Gemm
 {
     /// <summary>Each extra thread needs at least this much m·n·k to pay for waking it (~tens of µs of work).</summary>
@@ -32,13 +39,33 @@ internal static unsafe partial class Gemm
         }
         if (rowParts * colParts == 1)
         {
-            RunPart(p, 0, p.M, 0, p.N);
+            RunPart(p, 0, p.M, 0, p.N, Tiles.All);
             return;
         }
 
         var work = gridWork ??= new GridWork();
         (work.Problem, work.Rows, work.Cols) = (p, rowParts, colParts);
         WorkerPool.Run(work, rowParts * colParts, threads);
+    }
+
+    /// <summary>
+    /// The micro-tiles of C a part computes: indices [<see cref="First"/>, <see cref="End"/>) of C's tiles in
+    /// panel order (down each 16-column panel, panel after panel) or, when not <see cref="PanelMajor"/>, in
+    /// row order (along each 6-row strip, strip after strip). Tile (r, c) is rows [6r, 6r + 6) and
+    /// columns [16c, 16c + 16) of C, both clipped to its edges.
+    /// </summary>
+    private readonly record struct Tiles(int First, int End, int RowTiles, int ColTiles, bool PanelMajor)
+    {
+        /// <summary>Every tile of the block a part is given.</summary>
+        public static readonly Tiles All = new(0, int.MaxValue, 0, 0, true);
+
+        public bool IsAll => First == 0 && End == int.MaxValue;
+
+        public bool Holds(int rowTile, int colTile)
+        {
+            int index = PanelMajor ? colTile * RowTiles + rowTile : rowTile * ColTiles + colTile;
+            return index >= First && index < End;
+        }
     }
 
     /// <summary>This thread's reusable job object (a multiply allocates nothing).</summary>
@@ -53,12 +80,30 @@ internal static unsafe partial class Gemm
         public override void RunPart(int part) => RunGridPart(Problem, Rows, Cols, part);
     }
 
-    /// <summary>Runs part <paramref name="part"/> (row-major in the grid) of a rows × cols split of C.</summary>
+    /// <summary>
+    /// Runs part <paramref name="part"/> (row-major in the grid) of a rows × cols split of C: a rectangle of it,
+    /// or of a one-dimensional split an equal share of its micro-tiles.
+    /// </summary>
     private static void RunGridPart(in Problem p, int rows, int cols, int part)
     {
-        var (m0, m1) = Slice(p.M, MR, rows, part / cols);
-        var (n0, n1) = Slice(p.N, NR, cols, part % cols);
-        if (m0 < m1 && n0 < n1) RunPart(p, m0, m1, n0, n1);
+        if (rows > 1 && cols > 1)
+        {
+            var (m0, m1) = Slice(p.M, MR, rows, part / cols);
+            var (n0, n1) = Slice(p.N, NR, cols, part % cols);
+            if (m0 < m1 && n0 < n1) RunPart(p, m0, m1, n0, n1, Tiles.All);
+            return;
+        }
+        int rowTiles = (p.M + MR - 1) / MR, colTiles = (p.N + NR - 1) / NR, parts = rows * cols;
+        bool panelMajor = rows == 1; // strips of columns: down the panels; strips of rows: along the row strips
+        long tiles = (long)rowTiles * colTiles;
+        int first = (int)(tiles * part / parts), end = (int)(tiles * (part + 1) / parts);
+        if (first >= end) return;
+        var share = new Tiles(first, end, rowTiles, colTiles, panelMajor);
+        // The part's bounding block: the panels (or row strips) its first and last tiles lie in.
+        int stride = panelMajor ? rowTiles : colTiles;
+        int lo = first / stride, hi = (end - 1) / stride + 1;
+        if (panelMajor) RunPart(p, 0, p.M, lo * NR, Math.Min(p.N, hi * NR), share);
+        else RunPart(p, lo * MR, Math.Min(p.M, hi * MR), 0, p.N, share);
     }
 
     /// <summary>Part <paramref name="index"/> of <paramref name="parts"/> near-equal slices of [0, extent), cut at multiples of <paramref name="unit"/>.</summary>
@@ -85,11 +130,18 @@ internal static unsafe partial class Gemm
             int colParts = threads / rowParts;
             if (rowParts > rowTiles || colParts > colTiles) continue;
             // Rows count as they are (edge tiles run height-specialised kernels); columns in whole 16-wide
-            // panels. m = 128 on 2 threads: 2 × 64 rows would pack all of B twice; 2 × 208 columns packs A
-            // twice, which is smaller.
+            // panels. m = 128 on 2 threads: 2 × 64 rows would pack all of B twice; 2 × 200 columns packs A
+            // twice, which is smaller. A one-dimensional split shares out tiles, not whole panels or strips
+            // (RunGridPart): its arithmetic is an equal share, and it packs the panel or strip on each cut.
             long rows = Math.Min(m, (rowTiles + rowParts - 1) / rowParts * MR);
             long cols = (colTiles + colParts - 1) / colParts * NR;
             long arithmetic = rows * cols * k;
+            if (rowParts == 1 || colParts == 1)
+            {
+                arithmetic = ((long)m * colTiles * NR + threads - 1) / threads * k;
+                if (rowParts == 1) cols = Math.Min((long)colTiles * NR, cols + NR);
+                else rows = Math.Min(m, rows + MR);
+            }
             long packing = PackCost * k * (rows + cols);
             if (arithmetic + packing < bestCost) (bestCost, best) = (arithmetic + packing, (rowParts, colParts));
         }
