@@ -147,6 +147,62 @@ public class ElementKernelTests
         }
     }
 
+    /// <summary>
+    /// First moments that have decayed into the subnormal range beside gradients of exactly ±0 (a ReLU unit that
+    /// no longer fires: its moments settle at a few times the smallest subnormal, where m·β₁ rounds back to m):
+    /// the bits of m, v and p, signed zeros included, are those of the operations one at a time, lane by lane,
+    /// in vectors of mixed lanes, beside weights of 0, ±2⁻⁵⁰, NaN and ∞ and zero denominators.
+    /// </summary>
+    [Theory]
+    [InlineData(0.9f, 1e-3f / 0.19f, 1e-8f)]
+    [InlineData(0.5f, 1e-3f, 1e-8f)]
+    [InlineData(0.99f, 0.01f, 0f)]
+    [InlineData(0f, 1f, 1e-8f)]
+    [InlineData(0.9f, 2f, 1e-8f)]
+    public void Adam_SubnormalFirstMomentsBesideZeroGradients_EqualOneOperationAtATimeBitForBit(float beta1, float stepSize, float eps)
+    {
+        var rng = new Rng(41);
+        float[] moments = [.. Enumerable.Range(1, 40).Select(k => BitConverter.Int32BitsToSingle(k)),
+            BitConverter.Int32BitsToSingle(0x7F_FFFF), BitConverter.Int32BitsToSingle(0x40_0001), 1e-38f, 0f];
+        float[] gradients = [0f, -0f, 1e-30f, 0.5f];
+        float[] parameters = [0.3f, -1.7f, 0f, MathF.ScaleB(1f, -50), MathF.ScaleB(1f, -51), -MathF.ScaleB(1f, -50), float.NaN, float.PositiveInfinity];
+        float[] secondMoments = [1e-6f, 1e-16f, 0f, 4e-19f];
+        int n = 2048;
+        var p = new float[n];
+        var g = new float[n];
+        var m = new float[n];
+        var v = new float[n];
+        for (int i = 0; i < n; i++)
+        {
+            // Mostly settled-looking lanes, so whole vectors and vectors of mixed lanes both occur.
+            float sign = rng.NextDouble() < 0.5 ? -1f : 1f;
+            m[i] = sign * moments[rng.NextDouble() < 0.7 ? (int)(rng.NextDouble() * 8) : (int)(rng.NextDouble() * moments.Length)];
+            g[i] = gradients[rng.NextDouble() < 0.8 ? (int)(rng.NextDouble() * 2) : (int)(rng.NextDouble() * gradients.Length)];
+            p[i] = parameters[rng.NextDouble() < 0.6 ? (int)(rng.NextDouble() * 2) : (int)(rng.NextDouble() * parameters.Length)];
+            v[i] = secondMoments[(int)(rng.NextDouble() * secondMoments.Length)];
+        }
+        const float beta2 = 0.999f, bc2 = 0.75f;
+        var (p2, m2, v2) = ((float[])p.Clone(), (float[])m.Clone(), (float[])v.Clone());
+
+        for (int i = 0; i < n; i++)
+        {
+            float d = g[i];
+            m[i] = d * (1f - beta1) + m[i] * beta1;
+            v[i] = d * d * (1f - beta2) + v[i] * beta2;
+            p[i] = m[i] / (MathF.Sqrt(v[i]) / bc2 + eps) * -stepSize + p[i];
+        }
+        OptimizerKernels.Adam(p2, g, m2, v2, beta1, beta2, eps, 0f, stepSize, bc2);
+
+        for (int i = 0; i < n; i++)
+        {
+            string lane = $"lane {i}: m {BitConverter.SingleToInt32Bits(m2[i]):X8} v {v[i]:R} p {p2[i]:R}, g {g[i]:R}";
+            Assert.True(BitConverter.SingleToInt32Bits(m[i]) == BitConverter.SingleToInt32Bits(m2[i]), $"m: expected {BitConverter.SingleToInt32Bits(m[i]):X8}, {lane}");
+            Assert.True(BitConverter.SingleToInt32Bits(v[i]) == BitConverter.SingleToInt32Bits(v2[i]), $"v, {lane}");
+            Assert.True(BitConverter.SingleToInt32Bits(p[i]) == BitConverter.SingleToInt32Bits(p2[i]), $"p: expected {p[i]:R}, {lane}");
+        }
+        if (beta1 > 0f) Assert.Contains(m2, x => float.IsSubnormal(x)); // settled moments stay subnormal
+    }
+
     /// <summary>Overwriting gives exactly what adding into a zeroed buffer gives, whatever the buffer held.</summary>
     [Theory]
     [MemberData(nameof(Lengths))]
