@@ -189,10 +189,12 @@ public sealed class ImageDataset
         int p = ValuesPerImage;
         if (images.Length != indices.Length * p || labels.Length != indices.Length)
             throw new ArgumentException($"A batch of {indices.Length} needs {indices.Length * p} pixel slots and {indices.Length} label slots, got {images.Length} and {labels.Length}.");
+        foreach (int i in indices)
+            if ((uint)i >= (uint)Count) throw new ArgumentOutOfRangeException(nameof(indices), $"Index {i} is outside a dataset of {Count} images.");
+        _storage.Prefetch(indices);
         for (int b = 0; b < indices.Length; b++)
         {
             int i = indices[b];
-            if ((uint)i >= (uint)Count) throw new ArgumentOutOfRangeException(nameof(indices), $"Index {i} is outside a dataset of {Count} images.");
             if (_pixels is not null) _pixels.AsSpan(i * p, p).CopyTo(images.Slice(b * p, p));
             else _storage.CopyImage(i, images.Slice(b * p, p));
             labels[b] = _labels[i];

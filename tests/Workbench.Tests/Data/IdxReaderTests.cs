@@ -63,6 +63,42 @@ public class IdxReaderTests
         Assert.Equal((1, 2), (set.Height, set.Width));
     }
 
+    /// <summary>
+    /// An IDX dataset (Fashion-MNIST) holds the file's bytes, one a pixel, and a batch copied out of it has every byte
+    /// value as b / 255f bit for bit; an index outside the dataset is refused before any image is written.
+    /// </summary>
+    [Fact]
+    public void ToDataset_HoldsTheBytesAndBatchesGiveThemOver255BitForBit()
+    {
+        const int count = 300, rows = 28, cols = 28, p = rows * cols;
+        var pixels = Enumerable.Range(0, count * p).Select(i => (byte)((i * 7 + i / 256) % 256)).ToArray();
+        var labels = Enumerable.Range(0, count).Select(i => (byte)(i % 10)).ToArray();
+        var set = IdxReader.ToDataset(new IdxArray("images", [count, rows, cols], pixels), new IdxArray("labels", [count], labels),
+            FashionMnist.ClassNames);
+        Assert.Equal("uint8 in memory", set.Storage);
+        Assert.Equal((long)count * p, set.BytesInMemory);
+
+        int[] batch = [299, 0, 17, 17, 150, 3, 298];
+        var images = new float[batch.Length * p];
+        var batchLabels = new int[batch.Length];
+        set.CopyBatch(batch, images, batchLabels);
+        for (int b = 0; b < batch.Length; b++)
+        {
+            Assert.Equal(labels[batch[b]], batchLabels[b]);
+            for (int j = 0; j < p; j++)
+            {
+                float expected = pixels[batch[b] * p + j] / 255f;
+                Assert.True(BitConverter.SingleToInt32Bits(expected) == BitConverter.SingleToInt32Bits(images[b * p + j]),
+                    $"image {batch[b]}, pixel {j}: {images[b * p + j]:R}, expected {expected:R}");
+            }
+        }
+
+        var untouched = Enumerable.Repeat(float.NaN, 2 * p).ToArray();
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() => set.CopyBatch([5, count], untouched, new int[2]));
+        Assert.Contains($"Index {count} is outside a dataset of {count} images", e.Message);
+        Assert.All(untouched, x => Assert.True(float.IsNaN(x)));
+    }
+
     [Fact]
     public void Read_BadMagic_NamesFileAndMagic()
     {

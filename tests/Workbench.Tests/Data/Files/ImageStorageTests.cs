@@ -32,6 +32,31 @@ public class ImageStorageTests
         Assert.Equal(asFloats.WithoutClasses(1).Pixels.ToArray(), asBytes.WithoutClasses(1).Pixels.ToArray());
     }
 
+    /// <summary>Widening bytes to floats gives b / 255f bit for bit for every byte value, at every length and offset
+    /// around the 16-byte vector steps, and writes nothing past the bytes it was given.</summary>
+    [Fact]
+    public void Widen_EveryByteValueAtAnyLengthAndOffset_IsTheByteOver255BitForBit()
+    {
+        var source = Enumerable.Range(0, 2000).Select(i => (byte)((i * 37 + i / 256) % 256)).ToArray();
+        foreach (int length in new[] { 0, 1, 7, 15, 16, 17, 31, 33, 100, 784, 1000 })
+            foreach (int offset in new[] { 0, 1, 5, 16 })
+            {
+                var destination = Enumerable.Repeat(float.NaN, length + 20).ToArray();
+                Workbench.Data.Storage.ImageStorage.Widen(source.AsSpan(offset, length), destination);
+                for (int j = 0; j < length; j++)
+                {
+                    float expected = source[offset + j] / 255f;
+                    Assert.True(BitConverter.SingleToInt32Bits(expected) == BitConverter.SingleToInt32Bits(destination[j]),
+                        $"length {length}, offset {offset}, byte {source[offset + j]}: {destination[j]:R}, expected {expected:R}");
+                }
+                Assert.All(destination.Skip(length), x => Assert.True(float.IsNaN(x)));
+            }
+        var all = Enumerable.Range(0, 256).Select(b => (byte)b).ToArray();
+        var widened = new float[256];
+        Workbench.Data.Storage.ImageStorage.Widen(all, widened);
+        Assert.Equal(Workbench.Data.Storage.ImageStorage.ByteToUnit, widened);
+    }
+
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
