@@ -203,6 +203,32 @@ public class ElementKernelTests
         if (beta1 > 0f) Assert.Contains(m2, x => float.IsSubnormal(x)); // settled moments stay subnormal
     }
 
+    /// <summary>
+    /// The chain rule through BCE's stored derivative over a batch of Fashion-MNIST logits (128 × 784, and a tail), cut
+    /// into chunks on the worker threads: every element is the one-at-a-time g·derivative (+ gradient), bit for bit.
+    /// </summary>
+    [Fact]
+    public void AccumulateChain_BatchOfLogitsInChunks_EqualsOneElementAtATimeBitForBit()
+    {
+        int n = 128 * 784 + 5;
+        var rng = new Rng(404);
+        float[] Draw() => Enumerable.Range(0, n).Select(_ => (float)rng.NextNormal()).ToArray();
+        var (upstream, derivative, start) = (Draw(), Draw(), Draw());
+        foreach (var gradient in new[] { new UpstreamGradient(upstream, 0.75f, perElement: true), new UpstreamGradient([1.25f], 0.5f, perElement: false) })
+            foreach (bool overwrite in new[] { false, true })
+            {
+                var actual = (float[])start.Clone();
+                BinaryCrossEntropyKernels.AccumulateChain(gradient, derivative, actual, overwrite);
+                for (int i = 0; i < n; i++)
+                {
+                    float term = gradient.At(i) * derivative[i];
+                    float expected = overwrite ? term : start[i] + term;
+                    Assert.True(BitConverter.SingleToInt32Bits(expected) == BitConverter.SingleToInt32Bits(actual[i]),
+                        $"element {i} (per element {gradient.PerElement}, overwrite {overwrite}): {actual[i]:R}, expected {expected:R}");
+                }
+            }
+    }
+
     /// <summary>Overwriting gives exactly what adding into a zeroed buffer gives, whatever the buffer held.</summary>
     [Theory]
     [MemberData(nameof(Lengths))]

@@ -72,24 +72,39 @@ internal static partial class BinaryCrossEntropyKernels
     /// <summary>
     /// Effectively gradient[i] += g·derivative[i], with g the upstream gradient at i (the chain rule through a
     /// stored ∂loss/∂l); with <paramref name="overwrite"/>, gradient[i] = g·derivative[i] (same bits as adding into zeros).
+    /// A large span (a batch of 128 images of 784 pixels) is cut into chunks on the kernel worker threads; each element
+    /// is one multiply (and add) whichever chunk holds it.
     /// </summary>
-    public static void AccumulateChain(UpstreamGradient upstream, ReadOnlySpan<float> derivative, Span<float> gradient, bool overwrite = false)
+    public static unsafe void AccumulateChain(UpstreamGradient upstream, ReadOnlySpan<float> derivative, Span<float> gradient, bool overwrite = false)
     {
         int n = derivative.Length;
         if (gradient.Length != n || (upstream.PerElement && upstream.Values.Length < n)) throw new ArgumentException("BinaryCrossEntropy chain: span lengths differ.");
-        ref float d = ref MemoryMarshal.GetReference(derivative);
-        ref float dl = ref MemoryMarshal.GetReference(gradient);
-        ref float g = ref MemoryMarshal.GetArrayDataReference(upstream.Values);
-        var scale = Vector256.Create(upstream.Scale);
-        var shared = upstream.PerElement ? default : Vector256.Create(upstream.Values[0] * upstream.Scale);
-        int i = 0;
-        for (; i <= n - Lanes; i += Lanes)
+        fixed (float* g = upstream.Values, d = derivative, dl = gradient)
+            ParallelChunks.Run(new ElementChainChunk(g, upstream.Scale, upstream.PerElement, d, dl, overwrite), n);
+    }
+
+    private readonly unsafe struct ElementChainChunk(float* upstream, float scale, bool perElement, float* derivative, float* gradient, bool overwrite) : IChunkKernel
+    {
+        public void Run(int start, int length)
         {
-            var gi = upstream.PerElement ? Vector256.LoadUnsafe(ref g, (nuint)i) * scale : shared;
-            var term = gi * Vector256.LoadUnsafe(ref d, (nuint)i);
-            (overwrite ? term : Vector256.LoadUnsafe(ref dl, (nuint)i) + term).StoreUnsafe(ref dl, (nuint)i);
+            ref float d = ref *(derivative + start);
+            ref float dl = ref *(gradient + start);
+            ref float g = ref *(upstream + (perElement ? start : 0));
+            var scaleVector = Vector256.Create(scale);
+            var shared = Vector256.Create(*upstream * scale);
+            int i = 0;
+            for (; i <= length - Lanes; i += Lanes)
+            {
+                var gi = perElement ? Vector256.LoadUnsafe(ref g, (nuint)i) * scaleVector : shared;
+                var term = gi * Vector256.LoadUnsafe(ref d, (nuint)i);
+                (overwrite ? term : Vector256.LoadUnsafe(ref dl, (nuint)i) + term).StoreUnsafe(ref dl, (nuint)i);
+            }
+            for (; i < length; i++)
+            {
+                float term = (perElement ? Unsafe.Add(ref g, i) * scale : *upstream * scale) * Unsafe.Add(ref d, i);
+                Unsafe.Add(ref dl, i) = overwrite ? term : Unsafe.Add(ref dl, i) + term;
+            }
         }
-        for (; i < n; i++) gradient[i] = overwrite ? upstream.At(i) * derivative[i] : gradient[i] + upstream.At(i) * derivative[i];
     }
 
     /// <summary>
