@@ -21,7 +21,8 @@ internal sealed class ByteStorage(byte[] values, int count, int valuesPerImage) 
     /// <summary>
     /// Every cache line of the images, requested before a batch is copied: a shuffled batch reads rows far apart, each only
     /// a few lines long (784 bytes for Fashion-MNIST), too short for the hardware prefetcher to start on its own. All of a
-    /// batch's lines in flight at once measured 50–56 µs for the batch's copy against 91–97 µs line by line.
+    /// batch's lines in flight at once, a batch of 128 from Fashion-MNIST's training set took 55–58 µs to copy against
+    /// 91–97 µs line by line (and 94–120 µs held as floats).
     /// </summary>
     public override unsafe void Prefetch(ReadOnlySpan<int> indices)
     {

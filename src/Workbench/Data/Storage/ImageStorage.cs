@@ -54,7 +54,8 @@ internal abstract class ImageStorage
 
     /// <summary>
     /// Converts bytes to floats in [0, 1]: b / 255f, 16 at a time (each byte widened exactly, then one IEEE division),
-    /// the values of <see cref="ByteToUnit"/> bit for bit.
+    /// the values of <see cref="ByteToUnit"/> bit for bit. (<c>TensorPrimitives.ConvertTruncating</c> and
+    /// <c>Divide</c> give the same bits in two passes and measured 52–56 µs for a batch of 128 × 784 against 20 µs.)
     /// </summary>
     public static void Widen(ReadOnlySpan<byte> source, Span<float> destination)
     {
