@@ -24,6 +24,19 @@ public class NotebookSuiteTests
         Assert.Equal(Names.Order().ToArray(), present);
     }
 
+    /// <summary>
+    /// The notebooks' runs go to a results folder of this test process alone, new when the process started: one left by an
+    /// earlier process (process ids are reused) held finished runs that the notebooks reused instead of training.
+    /// </summary>
+    [Fact]
+    public void NotebookRuns_GoToAFreshFolderOfThisTestProcess()
+    {
+        Assert.False(Support.NotebookResults.ExistedAtStart, $"{Support.NotebookResults.Root} existed before this test process began");
+        Assert.Equal(Support.NotebookResults.Root, Environment.GetEnvironmentVariable(Workbench.Notebooks.Lab.ResultsVariable));
+        Assert.StartsWith(Path.GetTempPath(), Support.NotebookResults.Root);
+        Assert.Contains($"-{Environment.ProcessId}-", Path.GetFileName(Support.NotebookResults.Root));
+    }
+
     [Theory]
     [MemberData(nameof(Notebooks))]
     public void Notebook_HasPolyglotMetadata_AndAParametersCellStatingItsTime(string name)
