@@ -33,8 +33,8 @@ public class NotebookSuiteTests
     {
         Assert.False(Support.NotebookResults.ExistedAtStart, $"{Support.NotebookResults.Root} existed before this test process began");
         Assert.Equal(Support.NotebookResults.Root, Environment.GetEnvironmentVariable(Workbench.Notebooks.Lab.ResultsVariable));
-        Assert.StartsWith(Path.GetTempPath(), Support.NotebookResults.Root);
-        Assert.Contains($"-{Environment.ProcessId}-", Path.GetFileName(Support.NotebookResults.Root));
+        Assert.StartsWith(Path.Combine(AppContext.BaseDirectory, "notebook-results"), Support.NotebookResults.Root);
+        Assert.StartsWith($"{Environment.ProcessId}-", Path.GetFileName(Support.NotebookResults.Root));
     }
 
     [Theory]
