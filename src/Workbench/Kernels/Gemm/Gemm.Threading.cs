@@ -15,8 +15,13 @@ namespace Workbench.Kernels;
 // bits do not depend on the split.
 internal static unsafe partial class Gemm
 {
-    /// <summary>Each extra thread needs at least this much m·n·k to pay for waking it (~tens of µs of work).</summary>
-    internal const long VolumePerThread = 512 * 1024;
+    /// <summary>
+    /// Each extra thread needs at least this much m·n·k to pay for handing it a part (about a microsecond; a
+    /// volume of 256 Ki multiply-adds is ~10 µs of one core). The MLP's nine 20-wide products (128 × 20 × 400 and
+    /// the like, volume 1.0 Mi) took 27–47 µs each on one thread and 19–28 µs on two; with 512 Ki per thread they
+    /// all ran on one, 0.3 ms of a 3.2 ms two-thread step.
+    /// </summary>
+    internal const long VolumePerThread = 256 * 1024;
 
     /// <summary>Relative cost of packing one element, in multiply-adds (a packed element is moved, not reused).</summary>
     private const long PackCost = 8;
