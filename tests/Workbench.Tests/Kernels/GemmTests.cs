@@ -98,6 +98,45 @@ public class GemmTests
         }
     }
 
+    [Theory]
+    [InlineData(false, false, 200, 700, 500)] // strips of columns: two row blocks × two rank-KC updates of A kept
+    [InlineData(true, false, 784, 400, 1000)] // strips of rows: three rank-KC blocks of B kept
+    [InlineData(false, true, 128, 400, 784)] // the MLP's first layer
+    public void Multiply_AllPartsOfASplitOnOneThread_ReuseItsPackedBlocksAndKeepTheBits(bool transA, bool transB, int m, int n, int k)
+    {
+        // Called from inside a job of the worker pool, a product's parts all run on this one thread in turn (the pool
+        // is taken), so every part after the first reads the shared operand's blocks the first one packed. Two
+        // products in a row check that a new product does not read the last one's blocks.
+        var rng = new Rng(78);
+        int lda = transA ? m : k, ldb = transB ? k : n;
+        var one = new float[2][];
+        var inJob = new float[2][];
+        for (int round = 0; round < 2; round++)
+        {
+            var a = new float[m * k];
+            var b = new float[k * n];
+            rng.FillUniform(a, -1f, 1f);
+            rng.FillUniform(b, -1f, 1f);
+            one[round] = new float[m * n];
+            Gemm.Multiply(Gemm.Kernel.Best, 1, transA, transB, m, n, k, 1f, a, lda, b, ldb, 0f, one[round], n);
+            var c = inJob[round] = Enumerable.Repeat(float.NaN, m * n).ToArray();
+            WorkerPool.Run(new OnePart(() => Gemm.Multiply(Gemm.Kernel.Best, 2, transA, transB, m, n, k, 1f, a, lda, b, ldb, 0f, c, n)), 2, 2);
+        }
+        for (int round = 0; round < 2; round++)
+            for (int i = 0; i < m * n; i++)
+                Assert.True(BitConverter.SingleToInt32Bits(one[round][i]) == BitConverter.SingleToInt32Bits(inJob[round][i]),
+                    $"{m} × {n} × {k}, product {round + 1}: C[{i / n}, {i % n}] = {inJob[round][i]:R}, one thread {one[round][i]:R}");
+    }
+
+    /// <summary>A two-part job whose first part runs <paramref name="action"/>.</summary>
+    private sealed class OnePart(Action action) : PartedWork
+    {
+        public override void RunPart(int part)
+        {
+            if (part == 0) action();
+        }
+    }
+
     [Fact]
     public void Multiply_ConcurrentCallers_EachGetsItsOwnProduct()
     {

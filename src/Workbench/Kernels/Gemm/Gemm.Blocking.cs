@@ -92,14 +92,24 @@ internal static unsafe partial class Gemm
     /// Computes C[m0..m1, n0..n1] of the problem on the calling thread (all of k): the micro-tiles of that block
     /// <paramref name="tiles"/> holds (<see cref="Tiles.All"/> for every one).
     /// </summary>
+    /// <remarks>
+    /// A part of a one-dimensional split (<paramref name="product"/> ≠ 0, <paramref name="tiles"/> a share) keeps
+    /// the packed blocks of the operand every part of that split packs alike (A for strips of columns, B for strips
+    /// of rows) in <see cref="SharedBlocks"/>, so a thread that runs several parts of one product packs them once.
+    /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void RunPart(in Problem p, int m0, int m1, int n0, int n1, in Tiles tiles)
+    private static void RunPart(in Problem p, int m0, int m1, int n0, int n1, in Tiles tiles, long product = 0)
     {
         int mc = EvenBlock(m1 - m0, MC, MR);
         int nc = EvenBlock(n1 - n0, NC, NR);
         int kc = EvenBlock(p.K, KC, 8);
-        float* packedA = PackBuffer.A.Get((long)mc * kc);
-        float* packedB = PackBuffer.B.Get((long)(nc + NR - 1) / NR * NR * kc);
+        int kBlocks = (p.K + kc - 1) / kc;
+        long aSlot = (long)(mc + MR - 1) / MR * MR * kc, bSlot = (long)(nc + NR - 1) / NR * NR * kc;
+        bool split = product != 0 && !tiles.IsAll;
+        var keptA = split && tiles.PanelMajor ? SharedBlocks.For(product, (m1 - m0 + mc - 1) / mc * kBlocks, aSlot) : null;
+        var keptB = split && !tiles.PanelMajor ? SharedBlocks.For(product, (n1 - n0 + nc - 1) / nc * kBlocks, bSlot) : null;
+        float* packedA = keptA is null ? PackBuffer.A.Get(aSlot) : null;
+        float* packedB = keptB is null ? PackBuffer.B.Get(bSlot) : null;
 
         for (int jc = n0; jc < n1; jc += nc)
         {
@@ -107,16 +117,60 @@ internal static unsafe partial class Gemm
             for (int pc = 0; pc < p.K; pc += kc)
             {
                 int kcHere = Math.Min(kc, p.K - pc);
-                PackB(p, pc, kcHere, jc, ncHere, packedB);
+                bool bPacked = false;
+                float* bBlock = keptB is null ? packedB : keptB.Block(((jc - n0) / nc * kBlocks) + pc / kc, out bPacked);
+                if (!bPacked) PackB(p, pc, kcHere, jc, ncHere, bBlock);
                 float beta = pc == 0 ? p.Beta : 1f; // later rank-KC updates accumulate onto the first
                 bool first = pc == 0, last = pc + kcHere >= p.K; // where the bias goes in and the ReLU is applied
                 for (int ic = m0; ic < m1; ic += mc)
                 {
                     int mcHere = Math.Min(mc, m1 - ic);
-                    PackA(p, ic, mcHere, pc, kcHere, packedA);
-                    MacroKernel(p, mcHere, ncHere, kcHere, packedA, packedB, ic, jc, beta, first, last, tiles);
+                    bool aPacked = false;
+                    float* aBlock = keptA is null ? packedA : keptA.Block(((ic - m0) / mc * kBlocks) + pc / kc, out aPacked);
+                    if (!aPacked) PackA(p, ic, mcHere, pc, kcHere, aBlock);
+                    MacroKernel(p, mcHere, ncHere, kcHere, aBlock, bBlock, ic, jc, beta, first, last, tiles);
                 }
             }
+        }
+    }
+
+    /// <summary>
+    /// This thread's packed blocks of the one operand all parts of a one-dimensional split share, kept for one
+    /// product (a multi-part job): each block is packed by the first part that needs it, later parts on this thread
+    /// read it. Used only when the blocks number at most 64 and fit in <see cref="MaxFloats"/>.
+    /// </summary>
+    private sealed class SharedBlocks
+    {
+        /// <summary>Largest total the kept blocks may take (4 MiB): the MLP's 128 × 784 A is 0.1 Mi floats.</summary>
+        private const long MaxFloats = 1 << 20;
+
+        [ThreadStatic] private static SharedBlocks? thread;
+
+        private readonly PackBuffer _buffer = new();
+        private long _product;
+        private ulong _packed; // bit i: block i holds its panels
+        private long _slot;
+        private float* _start;
+
+        /// <summary>This thread's store set up for <paramref name="product"/>, or null when its blocks are too many or too large to keep.</summary>
+        public static SharedBlocks? For(long product, int blocks, long slot)
+        {
+            if (blocks > 64 || blocks * slot > MaxFloats) return null;
+            var kept = thread ??= new SharedBlocks();
+            if (kept._product != product || kept._slot != slot)
+            {
+                (kept._product, kept._packed, kept._slot) = (product, 0, slot);
+                kept._start = kept._buffer.Get(blocks * slot);
+            }
+            return kept;
+        }
+
+        /// <summary>Block <paramref name="index"/>'s place; <paramref name="packed"/> says whether it already holds the panels (the caller packs them if not).</summary>
+        public float* Block(int index, out bool packed)
+        {
+            packed = (_packed >> index & 1) != 0;
+            _packed |= 1UL << index;
+            return _start + index * _slot;
         }
     }
 

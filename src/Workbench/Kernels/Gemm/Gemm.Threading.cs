@@ -5,7 +5,8 @@ namespace Workbench.Kernels;
 // claim parts until none are left (WorkerPool.cs). The price is that operands are packed more than once:
 // splitting C's columns among t threads packs A t times, splitting rows packs B t times. With 2-4 threads
 // that duplication is small next to the arithmetic, and the grid (rows × cols of threads) is chosen to
-// minimise the busiest thread's cost.
+// minimise the busiest thread's cost. A thread that runs several parts of a one-dimensional split packs the
+// operand they share once (SharedBlocks in Gemm.Blocking.cs).
 //
 // A one-dimensional split (strips of columns or of rows, every split of a 2-thread product) cuts the
 // sequence of micro-tiles, not whole panels: 400 columns are 25 panels, and whole panels would give one
@@ -35,12 +36,20 @@ internal static unsafe partial class Gemm
         {
             // An elongated product (a convolution's 64 × 6272, say) is cut into twice as many parts as threads when
             // the extra packing costs little: parts are claimed as threads come free, so a thread the OS holds
-            // back for a while delays one small part, not half the product. (The MLP's near-square products
-            // keep one part per thread: there the finer grid measured no better.)
+            // back for a while delays one small part, not half the product.
             var (finer, finerCost) = ChooseGrid(p.M, p.N, p.K, 2 * threads);
             long cost = ChooseGrid(p.M, p.N, p.K, threads).BusiestCost;
             // 2T parts of the finer grid spread over T threads: 2·finerCost per thread against cost.
             if (finerCost < long.MaxValue / 4 && 2 * finerCost * 100 <= cost * 103) (rowParts, colParts) = finer;
+        }
+        else if (threads > 1 && rowParts * colParts == threads && (rowParts == 1 || colParts == 1))
+        {
+            // A one-dimensional split (the MLP's products) is cut into twice as many parts as threads too. The
+            // operand all its parts share is packed once per thread (SharedBlocks), so the finer cut costs only
+            // the panel each extra cut shares: on a quiet machine two-thread MLP steps took the same time either
+            // way (alternated step by step), with a busy loop on the second core 1 % less.
+            if (rowParts == 1) colParts = 2 * threads;
+            else rowParts = 2 * threads;
         }
         if (rowParts * colParts == 1)
         {
@@ -49,9 +58,12 @@ internal static unsafe partial class Gemm
         }
 
         var work = gridWork ??= new GridWork();
-        (work.Problem, work.Rows, work.Cols) = (p, rowParts, colParts);
+        (work.Problem, work.Rows, work.Cols, work.Product) = (p, rowParts, colParts, Interlocked.Increment(ref products));
         WorkerPool.Run(work, rowParts * colParts, threads);
     }
+
+    /// <summary>Multi-part products started so far: each gets its own number, the key of its parts' shared blocks.</summary>
+    private static long products;
 
     /// <summary>
     /// The micro-tiles of C a part computes: indices [<see cref="First"/>, <see cref="End"/>) of C's tiles in
@@ -81,15 +93,16 @@ internal static unsafe partial class Gemm
     {
         public Problem Problem;
         public int Rows, Cols;
+        public long Product;
 
-        public override void RunPart(int part) => RunGridPart(Problem, Rows, Cols, part);
+        public override void RunPart(int part) => RunGridPart(Problem, Rows, Cols, part, Product);
     }
 
     /// <summary>
     /// Runs part <paramref name="part"/> (row-major in the grid) of a rows × cols split of C: a rectangle of it,
     /// or of a one-dimensional split an equal share of its micro-tiles.
     /// </summary>
-    private static void RunGridPart(in Problem p, int rows, int cols, int part)
+    private static void RunGridPart(in Problem p, int rows, int cols, int part, long product)
     {
         if (rows > 1 && cols > 1)
         {
@@ -107,8 +120,8 @@ internal static unsafe partial class Gemm
         // The part's bounding block: the panels (or row strips) its first and last tiles lie in.
         int stride = panelMajor ? rowTiles : colTiles;
         int lo = first / stride, hi = (end - 1) / stride + 1;
-        if (panelMajor) RunPart(p, 0, p.M, lo * NR, Math.Min(p.N, hi * NR), share);
-        else RunPart(p, lo * MR, Math.Min(p.M, hi * MR), 0, p.N, share);
+        if (panelMajor) RunPart(p, 0, p.M, lo * NR, Math.Min(p.N, hi * NR), share, product);
+        else RunPart(p, lo * MR, Math.Min(p.M, hi * MR), 0, p.N, share, product);
     }
 
     /// <summary>Part <paramref name="index"/> of <paramref name="parts"/> near-equal slices of [0, extent), cut at multiples of <paramref name="unit"/>.</summary>
