@@ -73,6 +73,32 @@ public class ElementKernelTests
         }
     }
 
+    [Fact]
+    public void BinaryCrossEntropyForward_Derivative_IsOneOrEOverOnePlusEBitForBit()
+    {
+        // σ(l) − t with e = e^−|l| from the kernel's own exponential: 1/(1 + e) for l ≥ 0 (−0 included), e/(1 + e)
+        // below, each one correctly rounded division. Logits cover both signs, zeros, tiny, huge and infinite values.
+        float[] special = [0f, -0f, 1e-30f, -1e-30f, 1e-8f, -1e-8f, 0.5f, -0.5f, 17f, -17f, 87f, -87f, 88.7f, -88.7f, 100f, -100f,
+            float.MaxValue, float.MinValue, float.PositiveInfinity, float.NegativeInfinity, float.Epsilon, -float.Epsilon];
+        var rng = new Rng(91);
+        var random = new float[1000];
+        rng.FillUniform(random, -20f, 20f);
+        var logits = special.Concat(random).ToArray();
+        int n = logits.Length;
+        var targets = new float[n];
+        rng.FillUniform(targets, 0f, 1f);
+        var (loss, derivative) = (new float[n], new float[n]);
+        BinaryCrossEntropyKernels.Forward(logits, targets, loss, derivative);
+        for (int i = 0; i < n; i++)
+        {
+            float l = logits[i];
+            float e = VectorMath.ExpNonPositive(System.Runtime.Intrinsics.Vector256.Create(-MathF.Abs(l)))[0];
+            float sigma = l >= 0 ? 1f / (1f + e) : e / (1f + e);
+            Assert.True(BitConverter.SingleToInt32Bits(sigma - targets[i]) == BitConverter.SingleToInt32Bits(derivative[i]),
+                $"logit {l:R}, target {targets[i]:R}: derivative {derivative[i]:R}, expected {sigma - targets[i]:R}");
+        }
+    }
+
     [Theory]
     [MemberData(nameof(Lengths))]
     public void BinaryCrossEntropyForward_WithDerivative_StoresWhatBackwardAddsAndTheSameLoss(int n)

@@ -28,7 +28,8 @@ internal static class VectorMath
         p = p * r + Vector256.Create(1.6666665459E-1f);
         p = p * r + Vector256.Create(5.0000001201E-1f);
         var y = p * (r * r) + r + Vector256<float>.One;
-        var scale = Vector256.ShiftLeft(Vector256.ConvertToInt32(n) + Vector256.Create(127), 23).AsSingle();
+        // n is a whole number in [−126, 0] here, so the plain conversion gives what the saturating one would, without its fix-ups.
+        var scale = Vector256.ShiftLeft(Vector256.ConvertToInt32Native(n) + Vector256.Create(127), 23).AsSingle();
         return y * scale;
     }
 

@@ -194,8 +194,9 @@ internal static partial class BinaryCrossEntropyKernels
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector256<float> Sigmoid(Vector256<float> l, Vector256<float> e, Vector256<float> w)
     {
+        // 1/w or e/w lane by lane: the numerator is chosen first, so one division serves both cases.
         var nonNegative = Vector256.GreaterThanOrEqual(l, Vector256<float>.Zero);
-        return Vector256.ConditionalSelect(nonNegative, Vector256<float>.One / w, e / w);
+        return Vector256.ConditionalSelect(nonNegative, Vector256<float>.One, e) / w;
     }
 
     /// <summary>The first <c>values.Length</c> lanes from <paramref name="values"/>, the rest zero.</summary>
