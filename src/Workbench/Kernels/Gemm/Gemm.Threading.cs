@@ -18,9 +18,9 @@ internal static unsafe partial class Gemm
 {
     /// <summary>
     /// Each extra thread needs at least this much m·n·k to pay for handing it a part (about a microsecond; a
-    /// volume of 256 Ki multiply-adds is ~10 µs of one core). The MLP's nine 20-wide products (128 × 20 × 400 and
+    /// volume of 256 Ki multiply-adds is 5–10 µs of one core). The MLP's nine 20-wide products (128 × 20 × 400 and
     /// the like, volume 1.0 Mi) took 27–47 µs each on one thread and 19–28 µs on two; with 512 Ki per thread they
-    /// all ran on one, 0.3 ms of a 3.2 ms two-thread step.
+    /// all ran on one, 0.36–0.40 ms of a 3.3 ms two-thread step (docs/speed.md, "The latent layers' products on both threads").
     /// </summary>
     internal const long VolumePerThread = 256 * 1024;
 
