@@ -57,7 +57,9 @@ internal static class EpochBenchmark
         };
         output.WriteLine($"{model}, batch 128, {train.Count} training images, {epochs} timed epoch(s) after one warm-up epoch " +
                          $"for each of our thread settings ({string.Join(", ", ourThreads)}; taken in turn), " +
-                         $"each followed by an untimed evaluation of the {test.Count} test images; every {FloorEvery} steps the step's products run alone {FloorReplays} times (the GEMM floor, timed apart).");
+                         $"each followed by an untimed evaluation of the {test.Count} test images; every {FloorEvery} steps the step's products run alone {FloorReplays} times (the GEMM floor, timed apart) " +
+                         $"and, in multi-thread epochs, a cache line makes {CoreDistance.RoundTrips} timed round trips between two threads " +
+                         "(under 100 ns or over 300 ns on the machines of docs/speed.md, \"Two cores, near and apart\").");
         output.WriteLine($"At the start: {MachineLoad.Describe()}.");
 
         var peers = new List<PeerSession>();
@@ -134,6 +136,14 @@ internal static class EpochBenchmark
     /// <param name="Floors">The GEMM floor of each of those epochs: the step's products run alone (sampled through the epoch), times the steps.</param>
     private sealed record OurTiming(int Threads, double SecondsPerEpoch, double[] Epochs, double[] Floors, int Products, double StepFlops, long BytesPerStep, double Gen0PerEpoch);
 
+    /// <summary>"; cores' cache-line round trip 88 ns (81–92)": the median and range of an epoch's samples; empty without any.</summary>
+    internal static string DescribeRoundTrips(IReadOnlyList<double> nanoseconds)
+    {
+        var answered = nanoseconds.Where(double.IsFinite).Order().ToArray();
+        if (answered.Length == 0) return nanoseconds.Count == 0 ? "" : "; cores' cache-line round trip not measured (the other thread was not running)";
+        return $"; cores' cache-line round trip {answered[answered.Length / 2]:F0} ns ({answered[0]:F0}–{answered[^1]:F0})";
+    }
+
     /// <summary>Every this many steps, the step's products run alone <see cref="FloorReplays"/> times (timed apart from the steps).</summary>
     private const int FloorEvery = 10;
 
@@ -162,6 +172,9 @@ internal static class EpochBenchmark
         int floorReplays = 0;
         long allocatedAtStart = 0, bytesPerStep = 0;
         int gen0AtStart = 0, gen0AtEnd = 0;
+        // Sampled beside the floor in multi-thread epochs: where the host runs the cores moves epoch times (CoreDistance).
+        using var distance = settings.Any(t => t > 1) && Environment.ProcessorCount > 1 ? new CoreDistance() : null;
+        var roundTrips = new List<double>();
         ComputeThreads.Count = settings[0];
         trainer.BatchCompleted += b =>
         {
@@ -185,6 +198,7 @@ internal static class EpochBenchmark
                 for (int r = 0; r < FloorReplays; r++) log.Replay(settings[setting]);
                 floorSeconds += Stopwatch.GetElapsedTime(start).TotalSeconds;
                 floorReplays += FloorReplays;
+                if (distance is not null && settings[setting] > 1) roundTrips.Add(distance.MeasureNanoseconds());
             }
             if (b.Batch == b.BatchesPerEpoch)
             {
@@ -214,8 +228,9 @@ internal static class EpochBenchmark
             {
                 seconds[setting].Add(lastEpoch);
                 floors[setting].Add(lastFloor);
-                output.WriteLine($"  Workbench epoch {m.Epoch}{label}: {lastEpoch:F2} s training (GEMM floor {lastFloor:F2} s, ratio {lastEpoch / lastFloor:F2}), {losses}");
+                output.WriteLine($"  Workbench epoch {m.Epoch}{label}: {lastEpoch:F2} s training (GEMM floor {lastFloor:F2} s, ratio {lastEpoch / lastFloor:F2}), {losses}{DescribeRoundTrips(roundTrips)}");
             }
+            roundTrips.Clear();
             if (m.Epoch < totalEpochs) ComputeThreads.Count = settings[SettingOf(m.Epoch + 1)];
             if (m.Epoch == 1 || setting == settings.Count - 1) afterRound(m.Epoch == 1 ? 1 : 1 + (m.Epoch - 1) / settings.Count);
         };

@@ -57,6 +57,32 @@ public class EpochBenchmarkTests
             Assert.InRange(ratio, epoch / floor - 0.6, epoch / floor + 0.6); // the median of per-epoch ratios; one epoch here
         }
         Assert.Matches(@"two threads / one thread: [\d.]+ \(target ≤ 0\.55: (met|not met)\)", text);
+        // Only the two-thread epoch samples the cores' distance: 2 floor samples in its 20 steps.
+        var distance = Regex.Match(text, @"Workbench epoch 2, 2 threads: .*; cores' cache-line round trip (\d+) ns \((\d+)–(\d+)\)");
+        Assert.True(distance.Success, text);
+        var (median, low, high) = (int.Parse(distance.Groups[1].Value), int.Parse(distance.Groups[2].Value), int.Parse(distance.Groups[3].Value));
+        Assert.True(0 < low && low <= median && median <= high && high < 100_000, text);
+        Assert.DoesNotMatch(@"Workbench epoch 3, 1 thread: .*round trip", text);
+    }
+
+    [Fact]
+    public void DescribeRoundTrips_GivesTheMedianAndRangeOfTheAnsweredSamples()
+    {
+        Assert.Equal("", EpochBenchmark.DescribeRoundTrips([]));
+        Assert.Equal("; cores' cache-line round trip 90 ns (85–340)", EpochBenchmark.DescribeRoundTrips([340, double.NaN, 85, 90]));
+        Assert.Equal("; cores' cache-line round trip not measured (the other thread was not running)", EpochBenchmark.DescribeRoundTrips([double.NaN]));
+    }
+
+    [Fact]
+    public void CoreDistance_MeasuresARoundTripBetweenTwoRunningThreads()
+    {
+        Assert.True(Environment.ProcessorCount >= 2, "this test needs two cores");
+        var distance = new CoreDistance();
+        var samples = Enumerable.Range(0, 5).Select(_ => distance.MeasureNanoseconds()).ToArray();
+        distance.Dispose();
+        // A round trip moves a line to the other core and back: tens of nanoseconds at least, far below the 50 ms patience.
+        Assert.Contains(samples, s => s is > 10 and < 100_000);
+        Assert.Throws<ObjectDisposedException>(() => distance.MeasureNanoseconds());
     }
 
     [Fact]
