@@ -4,7 +4,7 @@ namespace Workbench.Cli.Benchmarks;
 
 /// <summary>
 /// How far apart two cores are: the round trip of one cache line between two spinning threads. On the 2-core
-/// virtual machines of docs/speed.md it is either under 100 ns (50–95) or over 300 ns (305–360), as the host runs
+/// virtual machines of docs/speed.md it is either about 30–110 ns or 300–420 ns, nothing between, as the host runs
 /// the two virtual cores close together or apart (in one L3 domain or in two, we take it), and the host moves
 /// between the states while a benchmark runs. Apart, a two-thread MLP epoch takes about half as long again
 /// (Adam's update, which streams its 10 MB of weights, gradients and moments, several times as long) and its

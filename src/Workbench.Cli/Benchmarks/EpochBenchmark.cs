@@ -59,7 +59,7 @@ internal static class EpochBenchmark
                          $"for each of our thread settings ({string.Join(", ", ourThreads)}; taken in turn), " +
                          $"each followed by an untimed evaluation of the {test.Count} test images; every {FloorEvery} steps the step's products run alone {FloorReplays} times (the GEMM floor, timed apart) " +
                          $"and, in multi-thread epochs, a cache line makes {CoreDistance.RoundTrips} timed round trips between two threads " +
-                         "(under 100 ns or over 300 ns on the machines of docs/speed.md, \"Two cores, near and apart\").");
+                         "(about 30–110 ns or 300–420 ns on the machines of docs/speed.md, \"Two cores, near and apart\").");
         output.WriteLine($"At the start: {MachineLoad.Describe()}.");
 
         var peers = new List<PeerSession>();
