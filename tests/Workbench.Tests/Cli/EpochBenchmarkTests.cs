@@ -57,11 +57,15 @@ public class EpochBenchmarkTests
             Assert.InRange(ratio, epoch / floor - 0.6, epoch / floor + 0.6); // the median of per-epoch ratios; one epoch here
         }
         Assert.Matches(@"two threads / one thread: [\d.]+ \(target ≤ 0\.55: (met|not met)\)", text);
-        // Only the two-thread epoch samples the cores' distance: 2 floor samples in its 20 steps.
-        var distance = Regex.Match(text, @"Workbench epoch 2, 2 threads: .*; cores' cache-line round trip (\d+) ns \((\d+)–(\d+)\)");
+        // Only the two-thread epoch samples the cores' distance (2 floor samples in its 20 steps); with other tests
+        // running on both cores the echo thread may not run within a sample's patience, which the line then says.
+        var distance = Regex.Match(text, @"Workbench epoch 2, 2 threads: .*; cores' cache-line round trip (?:(\d+) ns \((\d+)–(\d+)\)|not measured \(the other thread was not running\))");
         Assert.True(distance.Success, text);
-        var (median, low, high) = (int.Parse(distance.Groups[1].Value), int.Parse(distance.Groups[2].Value), int.Parse(distance.Groups[3].Value));
-        Assert.True(0 < low && low <= median && median <= high && high < 100_000, text);
+        if (distance.Groups[1].Success)
+        {
+            var (median, low, high) = (int.Parse(distance.Groups[1].Value), int.Parse(distance.Groups[2].Value), int.Parse(distance.Groups[3].Value));
+            Assert.True(0 < low && low <= median && median <= high, text);
+        }
         Assert.DoesNotMatch(@"Workbench epoch 3, 1 thread: .*round trip", text);
     }
 
@@ -78,10 +82,13 @@ public class EpochBenchmarkTests
     {
         Assert.True(Environment.ProcessorCount >= 2, "this test needs two cores");
         var distance = new CoreDistance();
-        var samples = Enumerable.Range(0, 5).Select(_ => distance.MeasureNanoseconds()).ToArray();
+        // Other tests may hold both cores: measure until both threads ran together for one whole measurement.
+        var samples = new List<double>();
+        while (samples.Count < 200 && !samples.Any(double.IsFinite)) samples.Add(distance.MeasureNanoseconds());
         distance.Dispose();
-        // A round trip moves a line to the other core and back: tens of nanoseconds at least, far below the 50 ms patience.
-        Assert.Contains(samples, s => s is > 10 and < 100_000);
+        // A round trip moves a line to the other core and back: tens of nanoseconds at least; well under the 50 ms
+        // patience (a measurement the OS interrupts can take longer, so only the fastest is bounded).
+        Assert.InRange(samples.Where(double.IsFinite).DefaultIfEmpty(double.NaN).Min(), 10, 100_000);
         Assert.Throws<ObjectDisposedException>(() => distance.MeasureNanoseconds());
     }
 
