@@ -141,7 +141,7 @@ internal static class EpochBenchmark
     {
         var answered = nanoseconds.Where(double.IsFinite).Order().ToArray();
         if (answered.Length == 0) return nanoseconds.Count == 0 ? "" : "; cores' cache-line round trip not measured (the other thread was not running)";
-        return $"; cores' cache-line round trip {answered[answered.Length / 2]:F0} ns ({answered[0]:F0}–{answered[^1]:F0})";
+        return $"; cores' cache-line round trip {Median(answered):F0} ns ({answered[0]:F0}–{answered[^1]:F0})";
     }
 
     /// <summary>Every this many steps, the step's products run alone <see cref="FloorReplays"/> times (timed apart from the steps).</summary>
