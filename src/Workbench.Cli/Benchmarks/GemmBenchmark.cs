@@ -103,7 +103,7 @@ internal static class GemmBenchmark
         }
         double flops = 2.0 * s.M * s.N * s.K;
         (double, double) Gflops(List<double> times) =>
-            times.Count == 0 ? (double.NaN, double.NaN) : (flops / Median(times) / 1e9, flops / times.Min() / 1e9);
+            times.Count == 0 ? (double.NaN, double.NaN) : (flops / PeerComparison.Median(times) / 1e9, flops / times.Min() / 1e9);
         return (Gflops(oursTimes), Gflops(theirTimes));
     }
 
@@ -136,12 +136,5 @@ internal static class GemmBenchmark
         long start = Stopwatch.GetTimestamp();
         for (int i = 0; i < calls; i++) call();
         return Stopwatch.GetElapsedTime(start).TotalSeconds / calls;
-    }
-
-    private static double Median(List<double> values)
-    {
-        var sorted = values.Order().ToArray();
-        int mid = sorted.Length / 2;
-        return sorted.Length % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
     }
 }

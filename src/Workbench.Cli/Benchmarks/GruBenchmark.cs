@@ -85,9 +85,5 @@ internal static class GruBenchmark
         return 0;
     }
 
-    private static double Median(IEnumerable<double> values)
-    {
-        var sorted = values.Order().ToArray();
-        return sorted.Length == 0 ? double.NaN : sorted[sorted.Length / 2];
-    }
+    private static double Median(IEnumerable<double> values) => PeerComparison.Median(values);
 }

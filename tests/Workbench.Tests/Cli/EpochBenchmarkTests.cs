@@ -78,6 +78,16 @@ public class EpochBenchmarkTests
     }
 
     [Fact]
+    public void Median_IsTheMiddleValue_TheUpperOfAnEvenCount_NaNOfNone()
+    {
+        // The one median of every benchmark's printed times (epochs, GEMM rounds, GRU steps).
+        Assert.Equal(2.0, PeerComparison.Median([3.0, 1.0, 2.0]));
+        Assert.Equal(3.0, PeerComparison.Median([4.0, 1.0, 3.0, 2.0]));
+        Assert.Equal(5.0, PeerComparison.Median([5.0]));
+        Assert.True(double.IsNaN(PeerComparison.Median([])));
+    }
+
+    [Fact]
     public void CoreDistance_MeasuresARoundTripBetweenTwoRunningThreads()
     {
         Assert.True(Environment.ProcessorCount >= 2, "this test needs two cores");

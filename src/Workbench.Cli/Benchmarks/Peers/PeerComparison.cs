@@ -28,10 +28,10 @@ internal static class PeerComparison
         }
     }
 
-    /// <summary>The middle value (the upper one of an even count).</summary>
+    /// <summary>The middle value (the upper one of an even count); NaN when there is none.</summary>
     public static double Median(IEnumerable<double> values)
     {
         var sorted = values.Order().ToArray();
-        return sorted[sorted.Length / 2];
+        return sorted.Length == 0 ? double.NaN : sorted[sorted.Length / 2];
     }
 }
